@@ -1,0 +1,320 @@
+//! The models: the four benchmarks of the VIEWS prediction challenge and Vigil's
+//! learned hurdle model.
+//!
+//! Every model answers the same question: given the panel up to and including the
+//! origin month, what is the distribution of the count in each unit h months later.
+
+use std::collections::HashMap;
+
+use crate::dist::{Atoms, Dist};
+use crate::features::Features;
+use crate::gbm::{Gbm, GbmParams, Loss, Matrix};
+use crate::rng;
+use crate::ForecastError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModelKind {
+    /// Always zero.
+    Zero,
+    /// Poisson around the origin month's value.
+    NoChange,
+    /// The unit's own last 12 months, resampled.
+    Conflictology,
+    /// All units' last 12 months, resampled.
+    Bootstrap,
+    /// Gradient-boosted hurdle: P(any) from a logistic GBM, sizes from the observed
+    /// fatal months whose predicted size is nearest.
+    Learned,
+}
+
+impl ModelKind {
+    pub const BENCHMARKS: [ModelKind; 4] =
+        [ModelKind::Zero, ModelKind::NoChange, ModelKind::Conflictology, ModelKind::Bootstrap];
+    pub const ALL: [ModelKind; 5] =
+        [ModelKind::Learned, ModelKind::Zero, ModelKind::NoChange, ModelKind::Conflictology, ModelKind::Bootstrap];
+
+    pub fn parse(s: &str) -> Result<ModelKind, ForecastError> {
+        match s.to_ascii_lowercase().as_str() {
+            "zero" => Ok(ModelKind::Zero),
+            "no-change" | "nochange" | "last" => Ok(ModelKind::NoChange),
+            "conflictology" => Ok(ModelKind::Conflictology),
+            "bootstrap" => Ok(ModelKind::Bootstrap),
+            "hurdle-gbm" | "gbm" | "learned" | "default" => Ok(ModelKind::Learned),
+            _ => Err(ForecastError::BadOption(format!(
+                "unknown model `{s}` (hurdle-gbm, zero, no-change, conflictology, bootstrap)"
+            ))),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelKind::Zero => "zero",
+            ModelKind::NoChange => "no-change",
+            ModelKind::Conflictology => "conflictology",
+            ModelKind::Bootstrap => "bootstrap",
+            ModelKind::Learned => "hurdle-gbm",
+        }
+    }
+    pub fn is_benchmark(self) -> bool {
+        self != ModelKind::Learned
+    }
+    /// A fixed number mixed into sampling seeds, so that models draw independent
+    /// streams and adding a model never changes another's draws.
+    pub fn stream_id(self) -> u64 {
+        match self {
+            ModelKind::Zero => 1,
+            ModelKind::NoChange => 2,
+            ModelKind::Conflictology => 3,
+            ModelKind::Bootstrap => 4,
+            ModelKind::Learned => 5,
+        }
+    }
+}
+
+/// A benchmark's distribution for every unit at origin index `o` (the same for all
+/// horizons). `y` is the unit-major target series of a panel with `months` months.
+pub fn benchmark(kind: ModelKind, y: &[f32], months: usize, o: usize) -> Vec<Dist> {
+    let units = y.len() / months;
+    let window = |u: usize| -> Vec<f64> {
+        let lo = (o + 1).saturating_sub(12);
+        (lo..=o).map(|t| y[u * months + t] as f64).collect()
+    };
+    match kind {
+        ModelKind::Zero => vec![Dist::Zero; units],
+        ModelKind::NoChange => (0..units).map(|u| Dist::Poisson(y[u * months + o] as f64)).collect(),
+        ModelKind::Conflictology => (0..units).map(|u| Dist::Empirical(Atoms::new(window(u)))).collect(),
+        ModelKind::Bootstrap => {
+            let all: Vec<f64> = (0..units).flat_map(window).collect();
+            let atoms = Atoms::new(all);
+            vec![Dist::Empirical(atoms); units]
+        }
+        ModelKind::Learned => panic!("the learned model is not a benchmark"),
+    }
+}
+
+/// Settings of the learned model. The defaults were chosen once, on general grounds
+/// and the 2012–2018 part of the synthetic data; see the crate's README.
+#[derive(Debug, Clone)]
+pub struct LearnedParams {
+    pub classifier: GbmParams,
+    pub sizer: GbmParams,
+    /// Share of "cold" negative rows (no fatality within two rings in 36 months) kept
+    /// for training, each weighted by its inverse: the loss stays unbiased while the
+    /// long quiet majority stops dominating the cost of a fit.
+    pub cold_keep: f64,
+    /// Months at the panel's start whose lags reach before the data; not trained on.
+    pub burn_in: usize,
+    /// Observed fatal months the size distribution of one forecast is drawn from.
+    pub pool_size: usize,
+    /// Fit horizons on this many threads (0 = all available cores).
+    pub threads: usize,
+}
+
+impl Default for LearnedParams {
+    fn default() -> Self {
+        LearnedParams {
+            classifier: GbmParams { trees: 120, learning_rate: 0.06, max_depth: 4, min_leaf_rows: 40, min_leaf_hess: 0.5, lambda: 2.0, max_bins: 64 },
+            sizer: GbmParams { trees: 60, learning_rate: 0.06, max_depth: 3, min_leaf_rows: 25, min_leaf_hess: 25.0, lambda: 5.0, max_bins: 32 },
+            cold_keep: 0.15,
+            burn_in: 12,
+            pool_size: 40,
+            threads: 0,
+        }
+    }
+}
+
+/// The learned model fitted for one horizon.
+#[derive(Debug, Clone)]
+pub struct HorizonFit {
+    pub horizon: usize,
+    classifier: Gbm,
+    sizer: Option<Gbm>,
+    /// Predicted log(1+size) of the training fatal months, ascending.
+    pool_pred: Vec<f64>,
+    /// Their observed sizes, in the same order.
+    pool_y: Vec<f64>,
+}
+
+/// The learned model, fitted at one origin for a set of horizons.
+#[derive(Debug, Clone)]
+pub struct LearnedModel {
+    pub fitted_at: usize,
+    pub fits: Vec<HorizonFit>,
+    params: LearnedParams,
+}
+
+/// Month of the year (0–11) of panel month index t.
+fn month_of_year(start_month0: usize, t: usize) -> f32 {
+    ((start_month0 + t) % 12) as f32
+}
+
+struct ColIdx {
+    ms36: usize,
+    r1_ms36: usize,
+    r2_ms36: usize,
+}
+
+fn row_into(feats: &Features, u: usize, t: usize, moy: f32, out: &mut Vec<f32>) {
+    for f in 0..feats.width() {
+        out.push(feats.get(f, u, t));
+    }
+    out.push(moy);
+}
+
+impl LearnedModel {
+    /// Fit at origin index `o`: for horizon h, train on rows t with t + h ≤ o.
+    /// `start_month0` is the month-of-year (0–11) of panel index 0.
+    pub fn fit(
+        feats: &Features,
+        y: &[f32],
+        start_month0: usize,
+        o: usize,
+        horizons: &[usize],
+        params: &LearnedParams,
+        seed: u64,
+    ) -> LearnedModel {
+        let ci = ColIdx {
+            ms36: feats.index("ms36").expect("ms36"),
+            r1_ms36: feats.index("r1_ms36").expect("r1_ms36"),
+            r2_ms36: feats.index("r2_ms36").expect("r2_ms36"),
+        };
+        let threads = if params.threads == 0 {
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        } else {
+            params.threads
+        }
+        .min(horizons.len())
+        .max(1);
+        let mut fits: Vec<Option<HorizonFit>> = vec![None; horizons.len()];
+        // Horizons are independent: fit them on a few threads, each result in its
+        // own slot, so the outcome does not depend on scheduling.
+        std::thread::scope(|s| {
+            let chunks: Vec<Vec<(usize, usize)>> = (0..threads)
+                .map(|k| horizons.iter().copied().enumerate().skip(k).step_by(threads).collect())
+                .collect();
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    let ci = &ci;
+                    s.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .map(|(slot, h)| (slot, fit_horizon(feats, y, start_month0, o, h, params, seed, ci)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for hd in handles {
+                for (slot, fit) in hd.join().expect("fit thread") {
+                    fits[slot] = Some(fit);
+                }
+            }
+        });
+        LearnedModel { fitted_at: o, fits: fits.into_iter().map(|f| f.expect("fitted")).collect(), params: params.clone() }
+    }
+
+    /// Distributions for every unit at origin index `o` (≥ the fit origin) for
+    /// horizon `h`, which must be one the model was fitted for.
+    pub fn predict(&self, feats: &Features, start_month0: usize, o: usize, h: usize) -> Vec<Dist> {
+        let fit = self.fits.iter().find(|f| f.horizon == h).expect("horizon was fitted");
+        let units = feats.units;
+        let n_pool = fit.pool_y.len();
+        let k = self.params.pool_size.min(n_pool).max(1);
+        let mut cache: HashMap<usize, Atoms> = HashMap::new();
+        let mut row = Vec::with_capacity(feats.width() + 1);
+        let moy = month_of_year(start_month0, o + h);
+        (0..units)
+            .map(|u| {
+                row.clear();
+                row_into(feats, u, o, moy, &mut row);
+                let p = fit.classifier.predict(&row);
+                if n_pool == 0 {
+                    return Dist::Hurdle { p, sizes: Atoms::new(vec![1.0]) };
+                }
+                let s = fit.sizer.as_ref().map(|m| m.predict(&row)).unwrap_or(0.0);
+                // the k training fatal months whose predicted size is nearest to s
+                let pos = fit.pool_pred.partition_point(|&v| v < s);
+                let lo = pos.saturating_sub(k / 2).min(n_pool - k);
+                let sizes = cache
+                    .entry(lo)
+                    .or_insert_with(|| Atoms::new(fit.pool_y[lo..lo + k].to_vec()))
+                    .clone();
+                Dist::Hurdle { p, sizes }
+            })
+            .collect()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fit_horizon(
+    feats: &Features,
+    y: &[f32],
+    start_month0: usize,
+    o: usize,
+    h: usize,
+    params: &LearnedParams,
+    seed: u64,
+    ci: &ColIdx,
+) -> HorizonFit {
+    let months = feats.months;
+    let units = feats.units;
+    let width = feats.width() + 1;
+    let burn = if o >= h + params.burn_in { params.burn_in } else { 0 };
+    let mut xs: Vec<f32> = Vec::new();
+    let mut labels = Vec::new();
+    let mut weights = Vec::new();
+    let mut pos_rows: Vec<usize> = Vec::new();
+    let mut sizes = Vec::new();
+    let keep_cut = (params.cold_keep.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
+    if o >= h {
+        for t in burn..=(o - h) {
+            let moy = month_of_year(start_month0, t + h);
+            for u in 0..units {
+                let target = y[u * months + t + h] as f64;
+                let positive = target >= 1.0;
+                let mut w = 1.0;
+                if !positive {
+                    let cold = feats.get(ci.ms36, u, t) == 0.0
+                        && feats.get(ci.r1_ms36, u, t) == 0.0
+                        && feats.get(ci.r2_ms36, u, t) == 0.0;
+                    if cold {
+                        if rng::stream(&[seed, 0xC01D, u as u64, t as u64, h as u64]) > keep_cut {
+                            continue;
+                        }
+                        w = 1.0 / params.cold_keep;
+                    }
+                }
+                let before = xs.len();
+                row_into(feats, u, t, moy, &mut xs);
+                debug_assert_eq!(xs.len() - before, width);
+                if positive {
+                    pos_rows.push(labels.len());
+                    sizes.push(target);
+                }
+                labels.push(if positive { 1.0 } else { 0.0 });
+                weights.push(w);
+            }
+        }
+    }
+    let x = Matrix { rows: labels.len(), cols: width, data: xs };
+    let classifier = Gbm::fit(&x, &labels, &weights, Loss::Logistic, &params.classifier);
+    // sizes: log(1+y) of the fatal months, regressed on the same features
+    let mut pxs = Vec::with_capacity(pos_rows.len() * width);
+    for &r in &pos_rows {
+        pxs.extend_from_slice(x.row(r));
+    }
+    let px = Matrix { rows: pos_rows.len(), cols: width, data: pxs };
+    let ly: Vec<f64> = sizes.iter().map(|s: &f64| s.ln_1p()).collect();
+    let sizer = (px.rows >= 2 * params.sizer.min_leaf_rows)
+        .then(|| Gbm::fit(&px, &ly, &vec![1.0; px.rows], Loss::Squared, &params.sizer));
+    let mut pool: Vec<(f64, f64)> = (0..px.rows)
+        .map(|r| (sizer.as_ref().map(|m| m.predict(px.row(r))).unwrap_or(0.0), sizes[r]))
+        .collect();
+    pool.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    HorizonFit {
+        horizon: h,
+        classifier,
+        sizer,
+        pool_pred: pool.iter().map(|p| p.0).collect(),
+        pool_y: pool.iter().map(|p| p.1).collect(),
+    }
+}
