@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Vigil's import benchmark (issue 2, Performance). See bench/import/README.md.
+#
+#   bench/import/run.sh            # 1M rows: Vigil, Python peer, PostGIS; then Vigil on 10M
+#
+# Environment:
+#   ROWS=1000000 BIG_ROWS=10000000   file sizes (BIG_ROWS=0 skips the large run)
+#   SKIP_PEER=1 SKIP_POSTGIS=1 SKIP_VIGIL=1   leave a side out
+#   VIGIL_BENCH_POSTGRES=postgres://user:pass@host:port   use that server (a superuser)
+#                                  instead of starting a throwaway one (scripts/pg-start.sh)
+# Everything is written under bench/out/ (gitignored); the summary is printed at the end
+# and saved in bench/out/summary.txt.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ROOT=$PWD
+HERE=$ROOT/bench/import
+OUT=$ROOT/bench/out
+ROWS=${ROWS:-1000000}
+BIG_ROWS=${BIG_ROWS:-10000000}
+CERCLES=$ROOT/data/boundaries/mli_adm2_cercles_ocha_cod.geojson
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+VIGIL=$TARGET_DIR/release/vigil
+mkdir -p "$OUT"
+
+section() { printf '\n===== %s =====\n' "$*"; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+# name=value results, printed in the summary
+declare -A R
+fmt_ratio() { # a b → a/b with 1 decimal, or n/a
+    awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.1f×", a / b }'
+}
+# Run a command under /usr/bin/time; sets R[name.wall] (s) and R[name.rss_mb].
+timed() {
+    local name=$1
+    shift
+    /usr/bin/time -o "$OUT/$name.time" -f 'wall=%e rss_kb=%M' "$@"
+    local wall rss
+    wall=$(sed -n 's/.*wall=\([0-9.]*\).*/\1/p' "$OUT/$name.time" | tail -n 1)
+    rss=$(sed -n 's/.*rss_kb=\([0-9]*\).*/\1/p' "$OUT/$name.time" | tail -n 1)
+    R[$name.wall]=$wall
+    R[$name.rss_mb]=$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')
+    echo "$name: wall ${wall} s, peak RSS ${R[$name.rss_mb]} MB"
+}
+warm() { cat "$1" >/dev/null; } # every side starts with the file in the page cache
+
+section "machine"
+echo "$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM; $(uname -sr)"
+grep -m1 'model name' /proc/cpuinfo || true
+[[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian: apt-get install time)"
+
+# ------------------------------------------------------------------------------------
+section "input files (bench/import/gen.py)"
+gen() { # rows → path
+    local f=$OUT/ged_bench_$1.csv
+    if [[ ! -s $f || $HERE/gen.py -nt $f ]]; then
+        python3 "$HERE/gen.py" "$1" "$f" >&2
+    else
+        echo "gen: reusing $f" >&2
+    fi
+    echo "$f"
+}
+SMALL=$(gen "$ROWS")
+ls -la "$SMALL"
+BIG=""
+if ((BIG_ROWS > 0)); then
+    BIG=$(gen "$BIG_ROWS")
+    ls -la "$BIG"
+fi
+
+# ------------------------------------------------------------------------------------
+vigil_ok=""
+if [[ -z ${SKIP_VIGIL:-} ]]; then
+    section "Vigil: cargo build --release -p vigil-cli"
+    if cargo build --release -p vigil-cli && [[ -x $VIGIL ]] && "$VIGIL" import --help >/dev/null 2>&1; then
+        vigil_ok=1
+        "$VIGIL" --version 2>/dev/null || true
+    else
+        echo "Vigil: NOT AVAILABLE (the build failed, or \`vigil import --help\` did not work)"
+    fi
+fi
+
+vigil_run() { # name rows file
+    local name=$1 file=$3 dir=$OUT/$1
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    local db="sqlite://$dir/vigil.db"
+    "$VIGIL" boundaries import "$CERCLES" --level 2 --db "$db"
+    warm "$file"
+    timed "$name" "$VIGIL" import "$file" --db "$db"
+    python3 "$HERE/counts.py" sqlite "$dir/vigil.db" >"$OUT/$name.counts"
+    R[$name.db_mb]=$(du -m "$dir/vigil.db" | cut -f1)
+}
+
+if [[ -n $vigil_ok ]]; then
+    section "Vigil: import $ROWS rows (grid + admin2) into SQLite"
+    vigil_run vigil_small "$ROWS" "$SMALL"
+fi
+
+# ------------------------------------------------------------------------------------
+if [[ -z ${SKIP_PEER:-} ]]; then
+    section "Python peer: pandas read_csv + geopandas sjoin + gid + to_sql (SQLite)"
+    VENV=$OUT/venv
+    if [[ ! -x $VENV/bin/python ]]; then
+        python3 -m venv "$VENV"
+    fi
+    if ! cmp -s "$HERE/requirements.txt" "$VENV/.requirements.txt"; then
+        "$VENV/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"
+        cp "$HERE/requirements.txt" "$VENV/.requirements.txt"
+    fi
+    "$VENV/bin/python" -c 'import pandas, geopandas, shapely, pyogrio; print("pandas", pandas.__version__, "geopandas", geopandas.__version__, "shapely", shapely.__version__, "pyogrio", pyogrio.__version__)'
+    rm -f "$OUT/peer.sqlite"
+    warm "$SMALL"
+    timed peer "$VENV/bin/python" "$HERE/peer.py" "$SMALL" "$CERCLES" "$OUT/peer.sqlite"
+    python3 "$HERE/counts.py" sqlite "$OUT/peer.sqlite" >"$OUT/peer.counts"
+fi
+
+# ------------------------------------------------------------------------------------
+if [[ -z ${SKIP_POSTGIS:-} ]]; then
+    section "PostGIS: COPY + ANALYZE + UPDATE … ST_Contains (GiST)"
+    # shellcheck source=scripts/pg-start.sh
+    source "$ROOT/scripts/pg-start.sh"
+    if [[ -n ${VIGIL_BENCH_POSTGRES:-} ]]; then
+        pg_base=$VIGIL_BENCH_POSTGRES
+    else
+        vigil_pg_start
+        trap 'vigil_pg_stop' EXIT
+        pg_base=$VIGIL_PG_URL_BASE
+    fi
+    psql=${VIGIL_PG_BINDIR:+$VIGIL_PG_BINDIR/}psql
+    "$psql" "$pg_base/postgres" -X -qAt -c "SELECT version()"
+    warm "$SMALL"
+    bash "$HERE/postgis.sh" "$SMALL" "$CERCLES" "$pg_base" vigil_bench 2>&1 | grep -v '^NOTICE' | tee "$OUT/postgis.log"
+    R[postgis.wall]=$(sed -n 's/^postgis_seconds=//p' "$OUT/postgis.log")
+    "$psql" "$pg_base/vigil_bench" -X -qAt \
+        -c "SELECT coalesce(admin2, ''), count(*) FROM incidents GROUP BY 1 ORDER BY 1" >"$OUT/postgis.counts"
+    "$psql" "$pg_base/postgres" -X -q -c "DROP DATABASE vigil_bench"
+fi
+
+# ------------------------------------------------------------------------------------
+if [[ -n $vigil_ok && -n $BIG ]]; then
+    section "Vigil: import $BIG_ROWS rows (memory as the file grows)"
+    vigil_run vigil_big "$BIG_ROWS" "$BIG"
+fi
+
+# ------------------------------------------------------------------------------------
+{
+    section "summary"
+    echo "rows: $ROWS (small file $(du -m "$SMALL" | cut -f1) MB)${BIG:+, $BIG_ROWS (large file $(du -m "$BIG" | cut -f1) MB)}"
+    printf '%-52s %10s %12s %10s\n' "side ($ROWS rows)" "wall s" "peak RSS MB" "vs Vigil"
+    v=${R[vigil_small.wall]:-}
+    printf '%-52s %10s %12s %10s\n' "Vigil (vigil import, SQLite)" "${v:-n/a}" "${R[vigil_small.rss_mb]:-n/a}" "1.0×"
+    printf '%-52s %10s %12s %10s\n' "Python peer (pandas+geopandas, SQLite)" "${R[peer.wall]:-n/a}" "${R[peer.rss_mb]:-n/a}" "$(fmt_ratio "${R[peer.wall]:-}" "$v")"
+    printf '%-52s %10s %12s %10s\n' "PostGIS (COPY, ST_Contains + GiST; server RSS n/a)" "${R[postgis.wall]:-n/a}" "-" "$(fmt_ratio "${R[postgis.wall]:-}" "$v")"
+    echo "goal: peer/Vigil >= 20×, PostGIS/Vigil >= 15×"
+    if [[ -n ${R[vigil_big.wall]:-} ]]; then
+        echo
+        printf '%-52s %10s %12s\n' "Vigil alone" "wall s" "peak RSS MB"
+        printf '%-52s %10s %12s\n' "$ROWS rows" "$v" "${R[vigil_small.rss_mb]}"
+        printf '%-52s %10s %12s\n' "$BIG_ROWS rows" "${R[vigil_big.wall]}" "${R[vigil_big.rss_mb]}"
+        echo "Vigil SQLite file: ${R[vigil_small.db_mb]} MB ($ROWS rows), ${R[vigil_big.db_mb]} MB ($BIG_ROWS rows)"
+    fi
+    echo
+    echo "admin2 assignment, $ROWS rows (where_prec >= 4 gets none on every side):"
+    specs=()
+    for s in vigil_small:Vigil peer:peer postgis:PostGIS; do
+        [[ -s $OUT/${s%%:*}.counts ]] && specs+=("${s#*:}=$OUT/${s%%:*}.counts")
+    done
+    if ((${#specs[@]})); then
+        python3 "$HERE/counts.py" compare "${specs[@]}" || true
+    fi
+    if [[ -s $OUT/vigil_big.counts ]]; then
+        python3 "$HERE/counts.py" compare "Vigil-$BIG_ROWS=$OUT/vigil_big.counts" | sed -n 1,3p
+    fi
+} | tee "$OUT/summary.txt"
+
+if [[ -z ${SKIP_VIGIL:-} && -z $vigil_ok ]]; then
+    echo "run.sh: Vigil was not available; only the other sides ran" >&2
+    exit 2
+fi
