@@ -1,1 +1,58 @@
-fn main() {}
+//! `vigil`: the command-line front of Vigil. Thin by design: each subcommand parses
+//! its flags and calls into the library crates; no domain logic lives here.
+
+mod incidents_cmd;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+/// Vigil: early warning, incident monitoring and response tracking for the protection
+/// of civilians.
+#[derive(Parser, Debug)]
+#[command(name = "vigil", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// Database: sqlite://PATH (the embedded default) or postgres://USER:PASS@HOST/DB.
+    #[arg(long, global = true, env = "VIGIL_DB", default_value = "sqlite://vigil.db")]
+    db: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Import incidents from a UCDP GED or ACLED CSV file (the layout is detected).
+    Import(incidents_cmd::ImportArgs),
+    /// Admin-area boundaries.
+    #[command(subcommand)]
+    Boundaries(incidents_cmd::BoundariesCommand),
+    /// Export incidents as GED-layout CSV, GeoJSON or HXL-tagged CSV.
+    Incidents(incidents_cmd::IncidentsArgs),
+    /// Incident and fatality totals by year, month, admin area, grid cell or type.
+    Stats(incidents_cmd::StatsArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("VIGIL_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    if let Err(e) = rt.block_on(run(cli)) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let store = || async {
+        vigil_store::Store::connect(&cli.db).await.with_context(|| format!("opening database {}", cli.db))
+    };
+    match cli.command {
+        Command::Import(a) => incidents_cmd::import(a, &store().await?).await,
+        Command::Boundaries(c) => incidents_cmd::boundaries(c, &store().await?).await,
+        Command::Incidents(a) => incidents_cmd::incidents(a, &store().await?).await,
+        Command::Stats(a) => incidents_cmd::stats(a, &store().await?).await,
+    }
+}

@@ -163,6 +163,11 @@ impl<R: Read> IncidentReader<R> {
         &self.header
     }
 
+    /// The raw fields of the record last read (for writing rejected rows as they were).
+    pub fn raw_record(&self) -> &csv::StringRecord {
+        &self.record
+    }
+
     /// Bytes consumed so far, for progress bars.
     pub fn bytes_read(&self) -> u64 {
         self.rdr.position().byte()

@@ -1,1 +1,125 @@
-//! placeholder
+//! Vigil's store: incidents and admin areas on SQLite (the embedded default) or
+//! PostgreSQL (a shared server), behind one [`Store`] type.
+//!
+//! Both backends run the same SQL wherever the dialects agree (sqlx accepts `$1`
+//! placeholders on SQLite too); they part only where speed needs it: bulk inserts
+//! are multi-row `INSERT`s on SQLite and `COPY` on PostgreSQL. Schemas live in
+//! `migrations/sqlite` and `migrations/postgres` and are applied on connect.
+//!
+//! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
+//! re-assignment), [`placement`] (grid and admin codes for a point).
+
+pub mod boundaries;
+pub mod incidents;
+pub mod placement;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use boundaries::BoundaryReport;
+pub use incidents::{ForecastEventRow, ImportOptions, ImportReport, StatKey, StatRow};
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL `{0}` is not understood: use sqlite://PATH or postgres://USER:PASS@HOST/DB")]
+    BadUrl(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("could not apply the schema: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Read(#[from] vigil_ingest::ReadError),
+    #[error(transparent)]
+    Boundary(#[from] vigil_geo::BoundaryError),
+    #[error("writing {what}: {source}")]
+    Write { what: String, source: std::io::Error },
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("import cancelled")]
+    Cancelled,
+}
+
+impl From<csv::Error> for StoreError {
+    fn from(e: csv::Error) -> Self {
+        StoreError::Write { what: "CSV".into(), source: std::io::Error::other(e) }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The connection pool of whichever backend the URL named.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Run the same code against whichever pool the store holds. The body is compiled
+/// once per backend, so queries that differ only in their pool type are written once.
+#[macro_export]
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store.backend() {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The store. Cheap to clone (pools are reference-counted).
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connect to `sqlite://PATH` (created if missing) or `postgres://…`, and bring
+    /// the schema up to date.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let backend = if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err(StoreError::BadUrl(url.into()));
+            }
+            let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                .map_err(|_| StoreError::BadUrl(url.into()))?
+                .create_if_missing(true)
+                // WAL + NORMAL: a committed transaction survives a process kill; a
+                // killed import leaves no trace because it never committed.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30))
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
+            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+            Backend::Sqlite(pool)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.into()))?;
+            let pool = PgPoolOptions::new().max_connections(8).connect_with(opts).await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            Backend::Postgres(pool)
+        } else {
+            return Err(StoreError::BadUrl(url.into()));
+        };
+        Ok(Store { backend })
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, p => p.close().await)
+    }
+}

@@ -1,0 +1,745 @@
+//! Incidents: the import pipeline, exports, stats and the rows forecasts read.
+//!
+//! An import is one transaction. Rows stream from the reader in batches; each batch
+//! is placed (gid, admin codes), matched against what is stored by `(source,
+//! source_id)`, and split into added, updated (fingerprint differs) and unchanged.
+//! A bad row aborts the whole import (the transaction is never committed, so the
+//! database is as it was), unless rejects are being collected.
+
+use crate::placement::Placer;
+use crate::{on_pool, Result, Store, StoreError};
+use chrono::NaiveDate;
+use futures_util::TryStreamExt;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
+use std::io::Read;
+use vigil_ingest::{fingerprint, Format, IncidentReader, Located, ReadError};
+use vigil_model::{Incident, IncidentFilter, Placement, Source, ViolenceType};
+
+/// Columns written for each incident, in bind order.
+const COLUMNS: [&str; 36] = [
+    "source", "source_id", "date_start", "date_end", "date_prec", "type_of_violence", "event_type",
+    "sub_event_type", "conflict_name", "dyad_name", "side_a", "side_b", "country", "place",
+    "where_description", "adm_1", "adm_2", "latitude", "longitude", "where_prec", "deaths_a", "deaths_b",
+    "deaths_civilians", "deaths_unknown", "best", "low", "high", "number_of_sources", "source_gid",
+    "extra_layout", "extra", "bounds_flag", "row_hash", "gid", "admin1", "admin2",
+];
+
+/// Rows per multi-row INSERT on SQLite (36 × 800 binds stays under SQLite's 32,766).
+const SQLITE_ROWS_PER_INSERT: usize = 800;
+/// Rows read before they are matched and written.
+const BATCH: usize = 4000;
+
+/// How an import treats bad rows.
+#[derive(Default)]
+pub struct ImportOptions {
+    /// When set, bad rows are written here with their reason and the import goes on;
+    /// when `None`, the first bad row aborts the import and nothing is stored.
+    pub rejects: Option<csv::Writer<Box<dyn std::io::Write + Send>>>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub format: Format,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// rows breaking low <= best <= high (accepted, flagged)
+    pub flagged_bounds: u64,
+    pub without_point: u64,
+    /// points precise enough for a loaded level but inside none of its polygons
+    pub outside_admin1: u64,
+    pub outside_admin2: u64,
+    /// source ids of the first few points outside every admin2 polygon
+    pub outside_examples: Vec<String>,
+    /// rows whose own PRIO-GRID gid differs from the one computed from their point
+    pub gid_mismatches: u64,
+}
+
+impl ImportReport {
+    fn new(format: Format) -> Self {
+        ImportReport {
+            format,
+            added: 0,
+            updated: 0,
+            unchanged: 0,
+            rejected: 0,
+            flagged_bounds: 0,
+            without_point: 0,
+            outside_admin1: 0,
+            outside_admin2: 0,
+            outside_examples: vec![],
+            gid_mismatches: 0,
+        }
+    }
+}
+
+/// One incident ready to write.
+struct Prepared {
+    incident: Incident,
+    placement: Placement,
+    date_start: String,
+    date_end: String,
+    extra: String,
+    hash: i64,
+}
+
+/// A row for forecasting: just what a cell-month panel needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastEventRow {
+    pub date_start: NaiveDate,
+    pub type_of_violence: Option<i64>,
+    pub best: i64,
+    pub gid: Option<i64>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub country: Option<String>,
+}
+
+/// Grouping keys for `vigil stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatKey {
+    Year,
+    Month,
+    Admin1,
+    Admin2,
+    Gid,
+    Type,
+}
+
+impl StatKey {
+    fn sql(self) -> &'static str {
+        match self {
+            StatKey::Year => "substr(date_start, 1, 4)",
+            StatKey::Month => "substr(date_start, 1, 7)",
+            StatKey::Admin1 => "admin1",
+            StatKey::Admin2 => "admin2",
+            StatKey::Gid => "CAST(gid AS TEXT)",
+            StatKey::Type => "CAST(type_of_violence AS TEXT)",
+        }
+    }
+}
+
+/// One line of `vigil stats`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatRow {
+    /// empty when the key is unknown (e.g. no admin2: too coarse or not loaded)
+    pub key: String,
+    pub incidents: i64,
+    pub best: i64,
+    pub low: i64,
+    pub high: i64,
+    /// `None` when no incident in the group has a civilian-death figure
+    pub civilian_deaths: Option<i64>,
+}
+
+/// A value bound into a filter.
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// `WHERE …` for a filter, with placeholders numbered from `$1`.
+fn filter_sql(f: &IncidentFilter) -> (String, Vec<Param>) {
+    let mut clauses = vec![];
+    let mut params = vec![];
+    let mut add = |clause: &str, p: Param| {
+        params.push(p);
+        clauses.push(clause.replace('?', &format!("${}", params.len())));
+    };
+    if let Some(d) = f.from {
+        add("date_start >= ?", Param::Text(d.to_string()));
+    }
+    if let Some(d) = f.to {
+        add("date_start <= ?", Param::Text(d.to_string()));
+    }
+    if let Some(c) = &f.country {
+        add("lower(country) = lower(?)", Param::Text(c.clone()));
+    }
+    if let Some(c) = &f.admin1 {
+        add("admin1 = ?", Param::Text(c.clone()));
+    }
+    if let Some(c) = &f.admin2 {
+        add("admin2 = ?", Param::Text(c.clone()));
+    }
+    if let Some(g) = f.gid {
+        add("gid = ?", Param::Int(g));
+    }
+    if let Some(t) = f.type_of_violence {
+        add("type_of_violence = ?", Param::Int(t.code()));
+    }
+    if clauses.is_empty() {
+        (String::new(), params)
+    } else {
+        (format!(" WHERE {}", clauses.join(" AND ")), params)
+    }
+}
+
+macro_rules! bind_params {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                Param::Text(s) => q.bind(s.clone()),
+                Param::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }};
+}
+
+/// Bind the 36 [`COLUMNS`] of one prepared incident.
+macro_rules! bind_incident {
+    ($q:expr, $p:expr, $layout:expr) => {{
+        let p: &Prepared = $p;
+        let i = &p.incident;
+        $q.bind(i.source.as_str())
+            .bind(i.source_id.as_str())
+            .bind(p.date_start.as_str())
+            .bind(p.date_end.as_str())
+            .bind(i.date_prec)
+            .bind(i.type_of_violence.map(|t| t.code()))
+            .bind(i.event_type.as_deref())
+            .bind(i.sub_event_type.as_deref())
+            .bind(i.conflict_name.as_deref())
+            .bind(i.dyad_name.as_deref())
+            .bind(i.side_a.as_deref())
+            .bind(i.side_b.as_deref())
+            .bind(i.country.as_deref())
+            .bind(i.place.as_deref())
+            .bind(i.where_description.as_deref())
+            .bind(i.adm_1.as_deref())
+            .bind(i.adm_2.as_deref())
+            .bind(i.latitude)
+            .bind(i.longitude)
+            .bind(i.where_prec)
+            .bind(i.deaths_a)
+            .bind(i.deaths_b)
+            .bind(i.deaths_civilians)
+            .bind(i.deaths_unknown)
+            .bind(i.best)
+            .bind(i.low)
+            .bind(i.high)
+            .bind(i.number_of_sources)
+            .bind(i.source_gid)
+            .bind($layout)
+            .bind(p.extra.as_str())
+            .bind(i.bounds_inconsistent() as i64)
+            .bind(p.hash)
+            .bind(p.placement.gid)
+            .bind(p.placement.admin1.as_deref())
+            .bind(p.placement.admin2.as_deref())
+    }};
+}
+
+fn insert_sql(rows: usize) -> String {
+    let mut sql = format!("INSERT INTO incidents ({}) VALUES ", COLUMNS.join(", "));
+    let mut n = 1;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..COLUMNS.len() {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push('$');
+            sql.push_str(&n.to_string());
+            n += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+fn update_sql() -> String {
+    let sets: Vec<String> = COLUMNS.iter().enumerate().skip(2).map(|(n, c)| format!("{c} = ${}", n + 1)).collect();
+    format!("UPDATE incidents SET {} WHERE source = $1 AND source_id = $2", sets.join(", "))
+}
+
+/// Append one field to a PostgreSQL COPY text-format line.
+fn copy_field(buf: &mut String, v: Option<&str>) {
+    match v {
+        None => buf.push_str("\\N"),
+        Some(s) => {
+            for ch in s.chars() {
+                match ch {
+                    '\\' => buf.push_str("\\\\"),
+                    '\t' => buf.push_str("\\t"),
+                    '\n' => buf.push_str("\\n"),
+                    '\r' => buf.push_str("\\r"),
+                    c => buf.push(c),
+                }
+            }
+        }
+    }
+}
+
+fn copy_line(buf: &mut String, p: &Prepared, layout: i64) {
+    let i = &p.incident;
+    let n = |v: Option<i64>| v.map(|x| x.to_string());
+    let f = |v: Option<f64>| v.map(|x| x.to_string());
+    let fields: [Option<String>; 36] = [
+        Some(i.source.as_str().into()),
+        Some(i.source_id.clone()),
+        Some(p.date_start.clone()),
+        Some(p.date_end.clone()),
+        n(i.date_prec),
+        n(i.type_of_violence.map(|t| t.code())),
+        i.event_type.clone(),
+        i.sub_event_type.clone(),
+        i.conflict_name.clone(),
+        i.dyad_name.clone(),
+        i.side_a.clone(),
+        i.side_b.clone(),
+        i.country.clone(),
+        i.place.clone(),
+        i.where_description.clone(),
+        i.adm_1.clone(),
+        i.adm_2.clone(),
+        f(i.latitude),
+        f(i.longitude),
+        n(i.where_prec),
+        n(i.deaths_a),
+        n(i.deaths_b),
+        n(i.deaths_civilians),
+        n(i.deaths_unknown),
+        Some(i.best.to_string()),
+        Some(i.low.to_string()),
+        Some(i.high.to_string()),
+        n(i.number_of_sources),
+        n(i.source_gid),
+        Some(layout.to_string()),
+        Some(p.extra.clone()),
+        Some((i.bounds_inconsistent() as i64).to_string()),
+        Some(p.hash.to_string()),
+        n(p.placement.gid),
+        p.placement.admin1.clone(),
+        p.placement.admin2.clone(),
+    ];
+    for (k, v) in fields.iter().enumerate() {
+        if k > 0 {
+            buf.push('\t');
+        }
+        copy_field(buf, v.as_deref());
+    }
+    buf.push('\n');
+}
+
+impl Store {
+    /// Import every row of a GED or ACLED file in one transaction. `progress` is
+    /// called with the bytes read so far after each batch.
+    pub async fn import_incidents<R: Read>(
+        &self,
+        mut reader: IncidentReader<R>,
+        mut opts: ImportOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ImportReport> {
+        let placer = self.placer().await?;
+        let mut report = ImportReport::new(reader.format());
+        let extra_names: Vec<String> = {
+            // the extra columns are the header minus the modelled ones, the same for every row
+            let header = reader.header().to_vec();
+            header.into_iter().filter(|h| !is_core_column(reader.format(), h)).collect()
+        };
+        if let Some(w) = opts.rejects.as_mut() {
+            let mut head = vec!["line".to_string(), "column".into(), "reason".into()];
+            head.extend(reader.header().iter().cloned());
+            w.write_record(&head)?;
+        }
+        let layout_json = serde_json::to_string(&extra_names).expect("strings serialise");
+        let insert_full = insert_sql(SQLITE_ROWS_PER_INSERT);
+        let update = update_sql();
+        let copy_stmt = format!("COPY incidents ({}) FROM STDIN", COLUMNS.join(", "));
+
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
+                .bind(&layout_json)
+                .execute(&mut *tx)
+                .await?;
+            let layout: i64 = sqlx::query_scalar("SELECT id FROM extra_layouts WHERE columns = $1")
+                .bind(&layout_json)
+                .fetch_one(&mut *tx)
+                .await?;
+            let mut carry: Option<Incident> = None;
+            let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+            loop {
+                batch.clear();
+                let mut ids: HashMap<String, usize> = HashMap::with_capacity(BATCH);
+                let mut eof = false;
+                while batch.len() < BATCH {
+                    let inc = match carry.take() {
+                        Some(i) => i,
+                        None => match reader.next() {
+                            None => {
+                                eof = true;
+                                break;
+                            }
+                            Some(Ok(i)) => i,
+                            Some(Err(e @ (ReadError::Row(_) | ReadError::Csv { .. }))) => {
+                                match opts.rejects.as_mut() {
+                                    None => return Err(StoreError::Read(e)),
+                                    Some(w) => {
+                                        write_reject(w, &e, reader.raw_record())?;
+                                        report.rejected += 1;
+                                        continue;
+                                    }
+                                }
+                            }
+                            Some(Err(e)) => return Err(StoreError::Read(e)),
+                        },
+                    };
+                    if ids.contains_key(&inc.source_id) {
+                        // the same id twice in one batch: write what we have first, so
+                        // the second occurrence is matched against the first
+                        carry = Some(inc);
+                        break;
+                    }
+                    ids.insert(inc.source_id.clone(), batch.len());
+                    batch.push(prepare(inc, &placer, &mut report));
+                }
+                if !batch.is_empty() {
+                    let source = batch[0].incident.source.as_str();
+                    // what is stored already, for this batch's ids
+                    let mut sql = String::from("SELECT source_id, row_hash FROM incidents WHERE source = $1 AND source_id IN (");
+                    for n in 0..batch.len() {
+                        if n > 0 {
+                            sql.push(',');
+                        }
+                        sql.push_str(&format!("${}", n + 2));
+                    }
+                    sql.push(')');
+                    let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(source);
+                    for p in &batch {
+                        q = q.bind(p.incident.source_id.as_str());
+                    }
+                    let existing: HashMap<String, i64> = q
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+                        .collect::<Result<_, sqlx::Error>>()?;
+                    let mut fresh: Vec<&Prepared> = Vec::with_capacity(batch.len());
+                    for p in &batch {
+                        match existing.get(&p.incident.source_id) {
+                            None => fresh.push(p),
+                            Some(h) if *h == p.hash => report.unchanged += 1,
+                            Some(_) => {
+                                report.updated += 1;
+                                let q = sqlx::query(AssertSqlSafe(update.as_str()));
+                                bind_incident!(q, p, layout).execute(&mut *tx).await?;
+                            }
+                        }
+                    }
+                    report.added += fresh.len() as u64;
+                    write_new(&mut tx, &fresh, layout, &insert_full, &copy_stmt).await?;
+                }
+                progress(reader.bytes_read());
+                if eof && carry.is_none() {
+                    break;
+                }
+            }
+            if let Some(w) = opts.rejects.as_mut() {
+                w.flush().map_err(|source| StoreError::Write { what: "rejects file".into(), source })?;
+            }
+            tx.commit().await?;
+        });
+        Ok(report)
+    }
+
+    /// Every incident matching a filter, in date then id order, one at a time.
+    pub async fn for_each_incident(
+        &self,
+        filter: &IncidentFilter,
+        mut f: impl FnMut(Located) -> Result<()>,
+    ) -> Result<u64> {
+        let layouts: HashMap<i64, Vec<String>> = on_pool!(self, pool => {
+            sqlx::query_as::<_, (i64, String)>("SELECT id, columns FROM extra_layouts")
+                .fetch_all(pool)
+                .await?
+        })
+        .into_iter()
+        .map(|(id, cols)| Ok((id, serde_json::from_str(&cols).map_err(|e| StoreError::Corrupt(e.to_string()))?)))
+        .collect::<Result<_>>()?;
+        let (wh, params) = filter_sql(filter);
+        let sql = format!("SELECT {} FROM incidents{wh} ORDER BY date_start, id", COLUMNS.join(", "));
+        let mut n = 0u64;
+        on_pool!(self, pool => {
+            let q = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
+            let mut rows = q.fetch(pool);
+            while let Some(row) = rows.try_next().await? {
+                f(located_from_row(&row, &layouts)?)?;
+                n += 1;
+            }
+        });
+        Ok(n)
+    }
+
+    /// Incident and fatality totals grouped by a key.
+    pub async fn stats(&self, key: StatKey, filter: &IncidentFilter) -> Result<Vec<StatRow>> {
+        let (wh, params) = filter_sql(filter);
+        let k = key.sql();
+        let sql = format!(
+            "SELECT COALESCE({k}, '') AS k, COUNT(*), COALESCE(SUM(best), 0), COALESCE(SUM(low), 0), \
+             COALESCE(SUM(high), 0), SUM(deaths_civilians) FROM incidents{wh} GROUP BY {k} ORDER BY {k}"
+        );
+        let rows = on_pool!(self, pool => {
+            let q = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
+            q.fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(StatRow {
+                        key: r.try_get(0)?,
+                        incidents: r.try_get(1)?,
+                        best: get_sum(r, 2)?,
+                        low: get_sum(r, 3)?,
+                        high: get_sum(r, 4)?,
+                        civilian_deaths: get_opt_sum(r, 5)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    /// The rows a forecast panel is built from.
+    pub async fn forecast_events(&self, filter: &IncidentFilter) -> Result<Vec<ForecastEventRow>> {
+        let (wh, params) = filter_sql(filter);
+        let sql = format!(
+            "SELECT date_start, type_of_violence, best, gid, admin1, admin2, country FROM incidents{wh} ORDER BY date_start, id"
+        );
+        let rows = on_pool!(self, pool => {
+            let q = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
+            q.fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    let d: String = r.try_get(0)?;
+                    Ok(ForecastEventRow {
+                        date_start: parse_date(&d)?,
+                        type_of_violence: r.try_get(1)?,
+                        best: r.try_get(2)?,
+                        gid: r.try_get(3)?,
+                        admin1: r.try_get(4)?,
+                        admin2: r.try_get(5)?,
+                        country: r.try_get(6)?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        Ok(rows)
+    }
+
+    /// Number of incidents matching a filter.
+    pub async fn count_incidents(&self, filter: &IncidentFilter) -> Result<i64> {
+        let (wh, params) = filter_sql(filter);
+        let sql = format!("SELECT COUNT(*) FROM incidents{wh}");
+        Ok(on_pool!(self, pool => {
+            bind_params!(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.as_str())), &params).fetch_one(pool).await?
+        }))
+    }
+}
+
+/// SUM() is BIGINT on SQLite and NUMERIC on PostgreSQL; cast in SQL would differ per
+/// backend, so decode either.
+fn get_sum<R: Row>(r: &R, i: usize) -> Result<i64, sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+    String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+{
+    Ok(get_opt_sum(r, i)?.unwrap_or(0))
+}
+
+fn get_opt_sum<R: Row>(r: &R, i: usize) -> Result<Option<i64>, sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+    String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+{
+    match r.try_get::<Option<i64>, _>(i) {
+        Ok(v) => Ok(v),
+        Err(_) => {
+            let s: Option<String> = r.try_get(i)?;
+            Ok(s.and_then(|s| s.parse().ok()))
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("stored date `{s}`")))
+}
+
+fn is_core_column(format: Format, h: &str) -> bool {
+    // mirrors the readers: what they put into `extra` is exactly the rest
+    const GED: &[&str] = &[
+        "id", "type_of_violence", "conflict_name", "dyad_name", "side_a", "side_b", "number_of_sources",
+        "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2", "latitude", "longitude",
+        "priogrid_gid", "country", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
+        "deaths_civilians", "deaths_unknown", "best", "high", "low",
+    ];
+    const ACLED: &[&str] = &[
+        "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+        "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "fatalities",
+    ];
+    match format {
+        Format::Ged { .. } => GED.contains(&h),
+        Format::Acled { .. } => ACLED.contains(&h),
+    }
+}
+
+fn prepare(incident: Incident, placer: &Placer, report: &mut ImportReport) -> Prepared {
+    let (placement, outside) = placer.place(&incident);
+    if incident.point().is_none() {
+        report.without_point += 1;
+    }
+    if outside.admin1 {
+        report.outside_admin1 += 1;
+    }
+    if outside.admin2 {
+        report.outside_admin2 += 1;
+        if report.outside_examples.len() < 10 {
+            report.outside_examples.push(incident.source_id.clone());
+        }
+    }
+    if incident.bounds_inconsistent() {
+        report.flagged_bounds += 1;
+    }
+    if let (Some(theirs), Some(ours)) = (incident.source_gid, placement.gid) {
+        if theirs != ours {
+            report.gid_mismatches += 1;
+        }
+    }
+    let values: Vec<&str> = incident.extra.iter().map(|(_, v)| v.as_str()).collect();
+    Prepared {
+        date_start: incident.date_start.to_string(),
+        date_end: incident.date_end.to_string(),
+        extra: serde_json::to_string(&values).expect("strings serialise"),
+        hash: fingerprint(&incident),
+        placement,
+        incident,
+    }
+}
+
+fn write_reject(
+    w: &mut csv::Writer<Box<dyn std::io::Write + Send>>,
+    e: &ReadError,
+    raw: &csv::StringRecord,
+) -> Result<()> {
+    let (line, column, reason) = match e {
+        ReadError::Row(r) => (r.line, r.column.clone(), r.reason.clone()),
+        ReadError::Csv { line, message, .. } => (*line, String::new(), message.clone()),
+        other => (0, String::new(), other.to_string()),
+    };
+    let mut rec = vec![line.to_string(), column, reason];
+    rec.extend(raw.iter().map(str::to_string));
+    w.write_record(&rec)?;
+    Ok(())
+}
+
+/// Insert new rows: multi-row INSERT on SQLite, COPY on PostgreSQL.
+trait WriteNew {
+    async fn write_new_rows(&mut self, rows: &[&Prepared], layout: i64, insert_full: &str, copy: &str) -> Result<()>;
+}
+
+impl WriteNew for sqlx::Transaction<'_, sqlx::Sqlite> {
+    async fn write_new_rows(&mut self, rows: &[&Prepared], layout: i64, insert_full: &str, _copy: &str) -> Result<()> {
+        for chunk in rows.chunks(SQLITE_ROWS_PER_INSERT) {
+            let partial;
+            let sql = if chunk.len() == SQLITE_ROWS_PER_INSERT {
+                insert_full
+            } else {
+                partial = insert_sql(chunk.len());
+                &partial
+            };
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for p in chunk {
+                q = bind_incident!(q, p, layout);
+            }
+            q.execute(&mut **self).await?;
+        }
+        Ok(())
+    }
+}
+
+impl WriteNew for sqlx::Transaction<'_, sqlx::Postgres> {
+    async fn write_new_rows(&mut self, rows: &[&Prepared], layout: i64, _insert: &str, copy: &str) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut buf = String::with_capacity(rows.len() * 600);
+        for p in rows {
+            copy_line(&mut buf, p, layout);
+        }
+        let mut c = self.copy_in_raw(copy).await?;
+        c.send(buf.as_bytes()).await?;
+        c.finish().await?;
+        Ok(())
+    }
+}
+
+async fn write_new<T: WriteNew>(tx: &mut T, rows: &[&Prepared], layout: i64, insert_full: &str, copy: &str) -> Result<()> {
+    tx.write_new_rows(rows, layout, insert_full, copy).await
+}
+
+fn located_from_row<R: Row>(r: &R, layouts: &HashMap<i64, Vec<String>>) -> Result<Located>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+    f64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+    String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+{
+    let s = |i: usize| -> Result<Option<String>> { Ok(r.try_get::<Option<String>, _>(i)?) };
+    let n = |i: usize| -> Result<Option<i64>> { Ok(r.try_get::<Option<i64>, _>(i)?) };
+    let f = |i: usize| -> Result<Option<f64>> { Ok(r.try_get::<Option<f64>, _>(i)?) };
+    let need = |v: Option<i64>, what: &str| v.ok_or_else(|| StoreError::Corrupt(format!("{what} is NULL")));
+    let source_text = s(0)?.unwrap_or_default();
+    let source = Source::parse(&source_text).ok_or_else(|| StoreError::Corrupt(format!("source `{source_text}`")))?;
+    let layout = n(29)?;
+    let values: Vec<String> = match s(30)? {
+        Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        None => vec![],
+    };
+    let extra = match layout.and_then(|l| layouts.get(&l)) {
+        Some(cols) => cols.iter().cloned().zip(values).collect(),
+        None => vec![],
+    };
+    let incident = Incident {
+        source,
+        source_id: s(1)?.unwrap_or_default(),
+        date_start: parse_date(&s(2)?.unwrap_or_default())?,
+        date_end: parse_date(&s(3)?.unwrap_or_default())?,
+        date_prec: n(4)?,
+        type_of_violence: n(5)?.and_then(ViolenceType::from_code),
+        event_type: s(6)?,
+        sub_event_type: s(7)?,
+        conflict_name: s(8)?,
+        dyad_name: s(9)?,
+        side_a: s(10)?,
+        side_b: s(11)?,
+        country: s(12)?,
+        place: s(13)?,
+        where_description: s(14)?,
+        adm_1: s(15)?,
+        adm_2: s(16)?,
+        latitude: f(17)?,
+        longitude: f(18)?,
+        where_prec: n(19)?,
+        deaths_a: n(20)?,
+        deaths_b: n(21)?,
+        deaths_civilians: n(22)?,
+        deaths_unknown: n(23)?,
+        best: need(n(24)?, "best")?,
+        low: need(n(25)?, "low")?,
+        high: need(n(26)?, "high")?,
+        number_of_sources: n(27)?,
+        source_gid: n(28)?,
+        extra,
+    };
+    Ok(Located { incident, placement: Placement { gid: n(33)?, admin1: s(34)?, admin2: s(35)? } })
+}
