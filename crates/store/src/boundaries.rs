@@ -66,13 +66,10 @@ impl Store {
                     .await?;
                 sqlx::query("DELETE FROM vigil_assign").execute(&mut *tx).await?;
                 for chunk in assign.chunks(5000) {
-                    let mut sql = String::from("INSERT INTO vigil_assign (id, code) VALUES ");
-                    for n in 0..chunk.len() {
-                        if n > 0 {
-                            sql.push(',');
-                        }
-                        sql.push_str(&format!("(${}, ${})", 2 * n + 1, 2 * n + 2));
-                    }
+                    let pairs: Vec<String> = (0..chunk.len())
+                        .map(|n| format!("({})", crate::incidents::placeholder_list(2, 2 * n + 1, self.is_postgres())))
+                        .collect();
+                    let sql = format!("INSERT INTO vigil_assign (id, code) VALUES {}", pairs.join(","));
                     let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
                     for (id, code) in chunk {
                         q = q.bind(*id).bind(code);
