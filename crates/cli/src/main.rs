@@ -1,6 +1,7 @@
 //! `vigil`: the command-line front of Vigil. Thin by design: each subcommand parses
 //! its flags and calls into the library crates; no domain logic lives here.
 
+mod forecast_cmd;
 mod incidents_cmd;
 
 use anyhow::{Context, Result};
@@ -30,6 +31,11 @@ enum Command {
     Incidents(incidents_cmd::IncidentsArgs),
     /// Incident and fatality totals by year, month, admin area, grid cell or type.
     Stats(incidents_cmd::StatsArgs),
+    /// Forecast fatalities per cell (or area) and month, 1–12 months ahead, as
+    /// predictive distributions.
+    Forecast(forecast_cmd::ForecastArgs),
+    /// Rolling-origin backtest of the learned model against the VIEWS benchmarks.
+    Backtest(forecast_cmd::BacktestArgs),
 }
 
 fn main() {
@@ -54,5 +60,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Boundaries(c) => incidents_cmd::boundaries(c, &store().await?).await,
         Command::Incidents(a) => incidents_cmd::incidents(a, &store().await?).await,
         Command::Stats(a) => incidents_cmd::stats(a, &store().await?).await,
+        Command::Forecast(a) => forecast_cmd::forecast(a, &store().await?).await,
+        Command::Backtest(a) => forecast_cmd::backtest(a, &store().await?).await,
     }
 }

@@ -105,6 +105,10 @@ pub struct LearnedParams {
     pub burn_in: usize,
     /// Observed fatal months the size distribution of one forecast is drawn from.
     pub pool_size: usize,
+    /// Weight, in the size distribution, of the unit's own fatal months of the last
+    /// 12 (when it had any) against the pooled analogues: local knowledge of how
+    /// deadly a place's incidents are is the conflictology benchmark's strength.
+    pub own_share: f64,
     /// Fit horizons on this many threads (0 = all available cores).
     pub threads: usize,
 }
@@ -117,6 +121,7 @@ impl Default for LearnedParams {
             cold_keep: 0.15,
             burn_in: 12,
             pool_size: 40,
+            own_share: 0.5,
             threads: 0,
         }
     }
@@ -234,11 +239,23 @@ impl LearnedModel {
                 // the k training fatal months whose predicted size is nearest to s
                 let pos = fit.pool_pred.partition_point(|&v| v < s);
                 let lo = pos.saturating_sub(k / 2).min(n_pool - k);
-                let sizes = cache
-                    .entry(lo)
-                    .or_insert_with(|| Atoms::new(fit.pool_y[lo..lo + k].to_vec()))
-                    .clone();
-                Dist::Hurdle { p, sizes }
+                let own: Vec<f64> =
+                    row[..12].iter().filter(|&&v| v >= 1.0).map(|&v| v as f64).collect();
+                let share = self.params.own_share.clamp(0.0, 0.99);
+                if own.is_empty() || share == 0.0 {
+                    let sizes = cache
+                        .entry(lo)
+                        .or_insert_with(|| Atoms::new(fit.pool_y[lo..lo + k].to_vec()))
+                        .clone();
+                    return Dist::Hurdle { p, sizes };
+                }
+                // k analogues, and the own values repeated to hold `share` of the mass
+                let reps = ((share / (1.0 - share)) * k as f64 / own.len() as f64).round().max(1.0) as usize;
+                let mut v = fit.pool_y[lo..lo + k].to_vec();
+                for _ in 0..reps {
+                    v.extend_from_slice(&own);
+                }
+                Dist::Hurdle { p, sizes: Atoms::new(v) }
             })
             .collect()
     }
