@@ -1,0 +1,1390 @@
+// Vigil web UI: plain JavaScript, no framework, no bundler, nothing fetched from the
+// internet. Hash routes: #/login, #/map, #/triage, #/report, #/my-reports,
+// #/incident/{id}. The server enforces roles; the navigation only hides what a role
+// cannot use. All user-supplied text is inserted with textContent, never as HTML.
+(function () {
+  'use strict';
+
+  var I = window.VigilI18n;
+  var t = I.t;
+  var fmt = I.fmt;
+
+  var ROLES_ALL = ['reporter', 'analyst', 'responder', 'hr_officer', 'planner', 'admin'];
+  var ROLES_MAP = ['analyst', 'responder', 'hr_officer', 'planner', 'admin'];
+  var ROLES_TRIAGE = ['analyst', 'admin'];
+
+  var NAV = [
+    { route: 'map', key: 'nav.map', roles: ROLES_MAP },
+    { route: 'triage', key: 'nav.triage', roles: ROLES_TRIAGE },
+    { route: 'report', key: 'nav.report', roles: ROLES_ALL },
+    { route: 'my-reports', key: 'nav.myReports', roles: ['reporter'] }
+  ];
+
+  var CATEGORIES = ['armed_clash', 'attack_on_civilians', 'ied', 'attack_on_peacekeepers', 'abduction',
+    'crsv', 'child_violation', 'threat', 'displacement', 'looting', 'other'];
+  var RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'];
+  var CREDIBILITY = [1, 2, 3, 4, 5, 6];
+
+  var S = {
+    user: null,
+    role: null,
+    csrf: null,
+    demo: null,        // what /api/demo-info (or /api/me) said
+    synthetic: false,  // the data on this server is synthetic
+    places: null,
+    areas: { 1: null, 2: null },
+    view: null,        // {destroy()} of the current page
+    returnTo: null
+  };
+
+  // ---------------------------------------------------------------------------------
+  // DOM helpers
+
+  function h(tag, attrs, children) {
+    var e = document.createElement(tag);
+    var value;
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) return;
+        if (k === 'class') e.className = v;
+        else if (k === 'text') e.textContent = v;
+        else if (k === 'value') value = v;
+        else if (k.slice(0, 2) === 'on' && typeof v === 'function') e.addEventListener(k.slice(2), v);
+        else if (v === true) e.setAttribute(k, '');
+        else e.setAttribute(k, String(v));
+      });
+    }
+    append(e, children);
+    if (value !== undefined) e.value = value;
+    return e;
+  }
+
+  function append(e, children) {
+    if (children === null || children === undefined || children === false) return;
+    if (!Array.isArray(children)) children = [children];
+    children.forEach(function (c) {
+      if (c === null || c === undefined || c === false) return;
+      if (Array.isArray(c)) append(e, c);
+      else if (typeof c === 'string' || typeof c === 'number') e.appendChild(document.createTextNode(String(c)));
+      else e.appendChild(c);
+    });
+  }
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+
+  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
+
+  function syntheticBadge() {
+    return h('span', { 'class': 'badge badge-synthetic', 'data-testid': 'synthetic-label', title: t('common.syntheticLong') }, t('common.synthetic'));
+  }
+
+  function restrictedBadge() {
+    return h('span', { 'class': 'badge badge-restricted' }, t('incident.restricted'));
+  }
+
+  function typeLabel(v) {
+    if (v === null || v === undefined || v === '') return t('common.unknown');
+    var code = typeof v === 'object' ? v.code : v;
+    var map = { StateBased: 1, NonState: 2, OneSided: 3, sb: 1, ns: 2, os: 3 };
+    if (map[code]) code = map[code];
+    return t('type.' + code) === 'type.' + code ? String(v) : t('type.' + code);
+  }
+
+  function catLabel(c) {
+    if (!c) return t('common.unknown');
+    var k = 'cat.' + c;
+    return t(k) === k ? String(c) : t(k);
+  }
+
+  function dateOnly(s) {
+    if (!s) return '';
+    return String(s).slice(0, 10);
+  }
+
+  function dateTime(s) {
+    if (!s) return '';
+    var str = String(s);
+    if (str.length <= 10) return str;
+    var d = new Date(str);
+    if (isNaN(d.getTime())) return str;
+    return d.toLocaleString(I.lang() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  }
+
+  function todayISO() {
+    var d = new Date();
+    var m = d.getMonth() + 1, day = d.getDate();
+    return d.getFullYear() + '-' + (m < 10 ? '0' : '') + m + '-' + (day < 10 ? '0' : '') + day;
+  }
+
+  // ---------------------------------------------------------------------------------
+  // API
+
+  function ApiError(status, body) {
+    this.status = status;
+    this.body = body;
+    this.field = body && typeof body === 'object' ? body.field : null;
+    this.message = (body && typeof body === 'object' && (body.error || body.message)) ||
+      (typeof body === 'string' && body.length < 200 && body) || ('HTTP ' + status);
+  }
+
+  function api(method, path, body, opts) {
+    opts = opts || {};
+    var headers = { 'Accept': 'application/json' };
+    if (method !== 'GET' && method !== 'HEAD' && S.csrf) headers['X-CSRF-Token'] = S.csrf;
+    var payload;
+    if (body instanceof FormData) {
+      payload = body;
+    } else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    return fetch(path, { method: method, headers: headers, body: payload, credentials: 'same-origin' })
+      .then(function (r) {
+        var ct = r.headers.get('content-type') || '';
+        var p = ct.indexOf('json') >= 0 ? r.json().catch(function () { return null; }) : r.text();
+        return p.then(function (data) {
+          if (r.status === 401 && !opts.allow401 && S.user) {
+            // Session expired: back to the login page, then here again.
+            S.user = null; S.role = null; S.csrf = null;
+            S.returnTo = location.hash;
+            renderChrome();
+            go('login');
+          }
+          if (!r.ok) throw new ApiError(r.status, data);
+          return data;
+        });
+      });
+  }
+
+  function qs(obj) {
+    var parts = [];
+    Object.keys(obj).forEach(function (k) {
+      var v = obj[k];
+      if (v === null || v === undefined || v === '') return;
+      parts.push(encodeURIComponent(k) + '=' + encodeURIComponent(v));
+    });
+    return parts.length ? '?' + parts.join('&') : '';
+  }
+
+  function loadPlaces() {
+    if (S.places) return Promise.resolve(S.places);
+    return api('GET', '/api/places').then(function (p) {
+      S.places = Array.isArray(p) ? p : (p && p.places) || [];
+      return S.places;
+    }).catch(function () { S.places = []; return S.places; });
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Chrome: demo banner, navigation, language switch
+
+  function setDemo(info) {
+    if (!info || typeof info !== 'object') return;
+    S.demo = Object.assign({}, S.demo || {}, info);
+    if (info.synthetic_data === true || info.synthetic === true) S.synthetic = true;
+    var banner = $('#demo-banner');
+    if (S.synthetic) {
+      clear(banner);
+      append(banner, [
+        h('strong', null, 'Demo data: SYNTHETIC — not real events'),
+        h('span', { 'class': 'sep', 'aria-hidden': 'true' }, ' · '),
+        h('strong', { lang: 'fr' }, 'Données de démonstration : SYNTHÉTIQUES')
+      ]);
+      banner.hidden = false;
+      document.body.classList.add('is-demo');
+    }
+  }
+
+  function renderChrome() {
+    var nav = $('#nav');
+    clear(nav);
+    var route = parseRoute().name;
+    if (S.user) {
+      NAV.forEach(function (n) {
+        if (n.roles.indexOf(S.role) < 0) return;
+        nav.appendChild(h('a', {
+          href: '#/' + n.route,
+          'class': route === n.route ? 'active' : null,
+          'aria-current': route === n.route ? 'page' : null,
+          'data-testid': 'nav-' + n.route
+        }, t(n.key)));
+      });
+    }
+    var who = $('#whoami');
+    clear(who);
+    if (S.user) {
+      append(who, [h('span', { 'class': 'user', 'data-testid': 'whoami' }, S.user),
+        h('span', { 'class': 'role' }, ' (' + t('role.' + S.role) + ')')]);
+    }
+    $('#logout').hidden = !S.user;
+    $('#logout').textContent = t('nav.logout');
+    var lt = $('#lang-toggle');
+    lt.textContent = t('lang.switch');
+    lt.setAttribute('lang', I.lang() === 'fr' ? 'en' : 'fr');
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Router
+
+  function parseRoute() {
+    var hash = location.hash.replace(/^#\/?/, '');
+    var qi = hash.indexOf('?');
+    var path = qi >= 0 ? hash.slice(0, qi) : hash;
+    var query = {};
+    if (qi >= 0) {
+      hash.slice(qi + 1).split('&').forEach(function (kv) {
+        if (!kv) return;
+        var i = kv.indexOf('=');
+        var k = decodeURIComponent(i >= 0 ? kv.slice(0, i) : kv);
+        query[k] = i >= 0 ? decodeURIComponent(kv.slice(i + 1).replace(/\+/g, ' ')) : '';
+      });
+    }
+    var parts = path.split('/').filter(Boolean);
+    return { name: parts[0] || '', params: parts.slice(1), query: query };
+  }
+
+  function go(name, query) {
+    var target = '#/' + name + (query ? qs(query) : '');
+    if (location.hash === target) render();
+    else location.hash = target;
+  }
+
+  function defaultRoute() {
+    if (!S.user) return 'login';
+    if (S.role === 'reporter') return 'report';
+    return 'map';
+  }
+
+  var ROUTES = {
+    login: { view: viewLogin, roles: null },
+    map: { view: viewMap, roles: ROLES_MAP },
+    triage: { view: viewTriage, roles: ROLES_TRIAGE },
+    report: { view: viewReport, roles: ROLES_ALL },
+    'my-reports': { view: viewMyReports, roles: ROLES_ALL },
+    incident: { view: viewIncident, roles: ROLES_MAP }
+  };
+
+  function render() {
+    var r = parseRoute();
+    if (S.view && S.view.destroy) {
+      try { S.view.destroy(); } catch (e) { /* ignore */ }
+    }
+    S.view = null;
+    var main = $('#view');
+    clear(main);
+    main.className = '';
+    if (!r.name) { go(defaultRoute()); return; }
+    var route = ROUTES[r.name];
+    if (!route) {
+      main.appendChild(h('p', { 'class': 'notice' }, t('common.notFound')));
+      renderChrome();
+      return;
+    }
+    if (r.name !== 'login' && !S.user) {
+      S.returnTo = location.hash;
+      go('login');
+      return;
+    }
+    if (r.name === 'login' && S.user) { go(defaultRoute()); return; }
+    renderChrome();
+    if (route.roles && route.roles.indexOf(S.role) < 0) {
+      main.appendChild(h('p', { 'class': 'notice', 'data-testid': 'forbidden' }, t('common.forbidden')));
+      return;
+    }
+    main.className = 'page-' + r.name;
+    S.view = route.view(main, r) || null;
+    document.title = 'Vigil' + (S.synthetic ? ' — SYNTHETIC demo' : '');
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Login
+
+  function viewLogin(main) {
+    var err = h('p', { 'class': 'form-error', role: 'alert', 'data-testid': 'login-error', hidden: true });
+    var user = h('input', { id: 'login-username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
+    var pass = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+    var btn = h('button', { type: 'submit', id: 'login-submit', 'class': 'primary' }, t('login.submit'));
+    var form = h('form', { 'class': 'card login-card', id: 'login-form', novalidate: true }, [
+      h('h1', null, t('login.title')),
+      h('div', { 'class': 'field' }, [h('label', { 'for': 'login-username' }, t('login.username')), user]),
+      h('div', { 'class': 'field' }, [h('label', { 'for': 'login-password' }, t('login.password')), pass]),
+      err,
+      btn
+    ]);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      err.hidden = true;
+      btn.disabled = true;
+      api('POST', '/api/login', { username: user.value.trim(), password: pass.value }, { allow401: true })
+        .then(function (res) {
+          S.user = res.user || user.value.trim();
+          S.role = res.role;
+          S.csrf = res.csrf_token;
+          if (res.demo !== undefined || res.synthetic_data !== undefined) setDemo(res);
+          var back = S.returnTo;
+          S.returnTo = null;
+          if (back && back !== '#/login' && back.indexOf('#/login') !== 0) location.hash = back;
+          else go(defaultRoute());
+          flushOutbox();
+        })
+        .catch(function (e) {
+          btn.disabled = false;
+          err.hidden = false;
+          err.textContent = e.status === 401 || e.status === 403 ? t('login.failed')
+            : e.status === 429 ? t('login.rateLimited')
+              : e instanceof ApiError ? t('common.error', { msg: e.message }) : t('login.offline');
+          pass.value = '';
+          pass.focus();
+        });
+    });
+    main.appendChild(form);
+    setTimeout(function () { user.focus(); }, 0);
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Map + filters + timeline
+
+  var mapPrefs = { measure: 'incidents', level: '1', points: true };
+  try {
+    var saved = JSON.parse(localStorage.getItem('vigil.mapPrefs') || 'null');
+    if (saved) mapPrefs = Object.assign(mapPrefs, saved);
+  } catch (e) { /* ignore */ }
+
+  function filtersFromQuery(q) {
+    return { from: q.from || '', to: q.to || '', type: q.type || '', admin1: q.admin1 || '', admin2: q.admin2 || '' };
+  }
+
+  function loadAreas(level) {
+    if (S.areas[level]) return Promise.resolve(S.areas[level]);
+    return api('GET', '/api/areas' + qs({ level: level })).then(function (fc) {
+      S.areas[level] = fc;
+      return fc;
+    });
+  }
+
+  function areaOptions(fc) {
+    return ((fc && fc.features) || []).map(function (f) { return f.properties || {}; })
+      .filter(function (p) { return p.code; })
+      .sort(function (a, b) { return String(a.name).localeCompare(String(b.name)); });
+  }
+
+  function viewMap(main, route) {
+    var filters = filtersFromQuery(route.query);
+    var focusId = route.query.incident || null;
+    var seq = 0;
+
+    // Filters panel.
+    var fFrom = h('input', { type: 'date', id: 'f-from', name: 'from', value: filters.from, 'data-testid': 'filter-from' });
+    var fTo = h('input', { type: 'date', id: 'f-to', name: 'to', value: filters.to, 'data-testid': 'filter-to' });
+    var fType = h('select', { id: 'f-type', name: 'type', 'data-testid': 'filter-type' }, [
+      h('option', { value: '' }, t('filters.typeAll')),
+      [1, 2, 3].map(function (n) { return h('option', { value: String(n) }, n + ' — ' + t('type.' + n)); })
+    ]);
+    fType.value = filters.type;
+    var fAdmin1 = h('select', { id: 'f-admin1', name: 'admin1', 'data-testid': 'filter-admin1' }, h('option', { value: '' }, t('filters.areaAll')));
+    var fAdmin2 = h('select', { id: 'f-admin2', name: 'admin2', 'data-testid': 'filter-admin2' }, h('option', { value: '' }, t('filters.areaAll')));
+    var resetBtn = h('button', { type: 'button', id: 'f-reset', 'class': 'secondary' }, t('common.reset'));
+
+    var measureRadios = ['incidents', 'fatalities'].map(function (m) {
+      return h('label', { 'class': 'inline' }, [
+        h('input', { type: 'radio', name: 'measure', value: m, checked: mapPrefs.measure === m, 'data-testid': 'measure-' + m }),
+        ' ', t(m === 'incidents' ? 'map.shadeIncidents' : 'map.shadeFatalities')
+      ]);
+    });
+    var levelRadios = ['1', '2'].map(function (l) {
+      return h('label', { 'class': 'inline' }, [
+        h('input', { type: 'radio', name: 'level', value: l, checked: String(mapPrefs.level) === l, 'data-testid': 'level-' + l }),
+        ' ', t('map.level' + l)
+      ]);
+    });
+    var pointsBox = h('input', { type: 'checkbox', id: 'f-points', checked: !!mapPrefs.points, 'data-testid': 'toggle-points' });
+
+    var form = h('form', { 'class': 'filters card', id: 'filters', 'data-testid': 'filters' }, [
+      h('h2', null, t('filters.title')),
+      h('fieldset', null, [
+        h('legend', null, t('filters.period')),
+        h('div', { 'class': 'row2' }, [
+          h('div', { 'class': 'field' }, [h('label', { 'for': 'f-from' }, t('filters.from')), fFrom]),
+          h('div', { 'class': 'field' }, [h('label', { 'for': 'f-to' }, t('filters.to')), fTo])
+        ])
+      ]),
+      h('div', { 'class': 'field' }, [h('label', { 'for': 'f-type' }, t('filters.type')), fType]),
+      h('div', { 'class': 'field' }, [h('label', { 'for': 'f-admin1' }, t('filters.admin1')), fAdmin1]),
+      h('div', { 'class': 'field' }, [h('label', { 'for': 'f-admin2' }, t('filters.admin2')), fAdmin2]),
+      resetBtn,
+      h('fieldset', { 'class': 'layers' }, [
+        h('legend', null, t('map.shadeBy')),
+        measureRadios
+      ]),
+      h('fieldset', { 'class': 'layers' }, [
+        h('legend', null, t('map.areaLevel')),
+        levelRadios
+      ]),
+      h('label', { 'class': 'inline' }, [pointsBox, ' ', t('map.points')])
+    ]);
+
+    var mapDiv = h('div', { id: 'map', 'class': 'map', 'data-testid': 'map', role: 'region', 'aria-label': t('nav.map') });
+    var summary = h('p', { 'class': 'map-summary', 'data-testid': 'map-summary', 'aria-live': 'polite' }, t('common.loading'));
+    var basemapNote = VigilMap.hasBasemap() ? null : h('p', { 'class': 'muted small' }, t('map.noBasemap'));
+    var tl = h('div', { id: 'timeline', 'class': 'timeline', 'data-testid': 'timeline' });
+    var tlTitle = h('h2', null, [t('timeline.title'), S.synthetic ? [' ', syntheticBadge()] : null]);
+
+    main.appendChild(h('div', { 'class': 'map-page' }, [
+      form,
+      h('div', { 'class': 'map-main' }, [
+        h('div', { 'class': 'map-wrap' }, mapDiv),
+        summary,
+        basemapNote,
+        h('section', { 'class': 'card timeline-card' }, [tlTitle, tl])
+      ])
+    ]));
+
+    var map = VigilMap.createMap(mapDiv);
+    var areaLayer = null;
+    var legend = null;
+    var lastAreas = null;
+    var lastStats = null;
+    var clusters = new VigilMap.ClusterLayer(map, {
+      t: t,
+      popup: incidentPopup,
+      listPopup: incidentListPopup
+    });
+    clusters.setVisible(!!mapPrefs.points);
+    var fitted = false;
+
+    function savePrefs() {
+      try { localStorage.setItem('vigil.mapPrefs', JSON.stringify(mapPrefs)); } catch (e) { /* ignore */ }
+    }
+
+    function fillAreaSelects() {
+      return Promise.all([loadAreas(1), loadAreas(2)]).then(function (res) {
+        var a1 = areaOptions(res[0]);
+        clear(fAdmin1);
+        fAdmin1.appendChild(h('option', { value: '' }, t('filters.areaAll')));
+        a1.forEach(function (p) { fAdmin1.appendChild(h('option', { value: p.code }, p.name || p.code)); });
+        fAdmin1.value = filters.admin1;
+        fillAdmin2(res[1]);
+      }).catch(function () { /* selects stay at "All" */ });
+    }
+
+    function fillAdmin2(fc) {
+      var a2 = areaOptions(fc || S.areas[2]);
+      var a1 = filters.admin1;
+      var within = a2.filter(function (p) {
+        var parent = p.admin1 || p.parent || p.parent_code;
+        return !a1 || (parent ? parent === a1 : String(p.code).indexOf(a1) === 0);
+      });
+      clear(fAdmin2);
+      fAdmin2.appendChild(h('option', { value: '' }, t('filters.areaAll')));
+      (within.length ? within : a2).forEach(function (p) { fAdmin2.appendChild(h('option', { value: p.code }, p.name || p.code)); });
+      fAdmin2.value = filters.admin2;
+      if (fAdmin2.value !== filters.admin2) filters.admin2 = '';
+    }
+
+    function apiFilters() {
+      return { from: filters.from, to: filters.to, type: filters.type, admin1: filters.admin1, admin2: filters.admin2 };
+    }
+
+    function syncUrl() {
+      var q = apiFilters();
+      var target = '#/map' + qs(q);
+      if (location.hash !== target) history.replaceState(null, '', target);
+    }
+
+    function drawAreas() {
+      if (areaLayer) { map.removeLayer(areaLayer); areaLayer = null; }
+      if (legend) { map.removeControl(legend); legend = null; }
+      if (!lastAreas) return;
+      var measure = mapPrefs.measure;
+      var level = String(mapPrefs.level);
+      areaLayer = VigilMap.areasLayer(lastAreas, measure, {
+        selected: level === '1' ? filters.admin1 : filters.admin2,
+        tooltip: function (p) {
+          return h('div', null, [
+            h('strong', null, p.name || p.code),
+            h('br'),
+            t('timeline.incidents') + ': ' + fmt(p.incidents || 0),
+            h('br'),
+            t('timeline.fatalities') + ': ' + fmt(p.fatalities || 0)
+          ]);
+        }
+      }).addTo(map);
+      areaLayer.bringToBack();
+      legend = VigilMap.legendControl(
+        t(measure === 'incidents' ? 'map.shadeIncidents' : 'map.shadeFatalities') + (S.synthetic ? ' (' + t('common.synthetic') + ')' : ''),
+        areaLayer.vigilBreaks, fmt).addTo(map);
+      if (!fitted && areaLayer.getBounds().isValid() && !focusId) {
+        map.fitBounds(areaLayer.getBounds(), { padding: [8, 8] });
+        fitted = true;
+      }
+    }
+
+    function drawTimeline() {
+      VigilChart.render(tl, lastStats || [], {
+        t: t, fmt: fmt,
+        selected: filters.from && filters.to && filters.from.slice(0, 7) === filters.to.slice(0, 7) ? filters.from.slice(0, 7) : null,
+        onMonthClick: function (m) {
+          var y = parseInt(m.slice(0, 4), 10), mo = parseInt(m.slice(5, 7), 10);
+          var last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+          filters.from = m + '-01';
+          filters.to = m + '-' + (last < 10 ? '0' : '') + last;
+          fFrom.value = filters.from;
+          fTo.value = filters.to;
+          refresh();
+        }
+      });
+    }
+
+    function refresh() {
+      var my = ++seq;
+      syncUrl();
+      summary.textContent = t('common.loading');
+      summary.classList.add('loading');
+      var f = apiFilters();
+      var pInc = api('GET', '/api/incidents' + qs(f));
+      var pStats = api('GET', '/api/stats/monthly' + qs(f));
+      var pAreas = api('GET', '/api/areas' + qs(Object.assign({ level: mapPrefs.level }, f)));
+      return Promise.all([pInc, pStats, pAreas]).then(function (res) {
+        if (my !== seq) return;
+        var fc = res[0] || { features: [] };
+        var feats = fc.features || [];
+        clusters.setData(feats);
+        lastStats = Array.isArray(res[1]) ? res[1] : (res[1] && res[1].months) || [];
+        lastAreas = res[2];
+        drawAreas();
+        drawTimeline();
+        var fat = feats.reduce(function (a, x) { return a + (Number(x.properties && x.properties.best) || 0); }, 0);
+        summary.classList.remove('loading');
+        clear(summary);
+        append(summary, [t('map.count', { n: fmt(feats.length), f: fmt(fat) }),
+          S.synthetic ? [' ', syntheticBadge()] : null]);
+        summary.setAttribute('data-count', String(feats.length));
+        if (focusId) {
+          var id = focusId;
+          focusId = null;
+          if (!clusters.focus(id)) focusMissing(id);
+        }
+      }).catch(function (e) {
+        if (my !== seq) return;
+        summary.classList.remove('loading');
+        summary.textContent = t('common.error', { msg: e.message || String(e) });
+      });
+    }
+
+    // An incident outside the current filters: fetch it and show it on its own.
+    function focusMissing(id) {
+      api('GET', '/api/incidents/' + encodeURIComponent(id)).then(function (res) {
+        var inc = (res && res.incident) || res;
+        var lat = Number(inc.latitude), lon = Number(inc.longitude);
+        if (!isFinite(lat) || !isFinite(lon)) return;
+        var f = { type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: inc };
+        map.setView([lat, lon], 10);
+        L.popup({ maxWidth: 300 }).setLatLng([lat, lon]).setContent(incidentPopup(f)).openOn(map);
+      }).catch(function () { /* not visible to this role */ });
+    }
+
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); });
+    form.addEventListener('change', function (ev) {
+      var tgt = ev.target;
+      if (tgt.name === 'measure') { mapPrefs.measure = tgt.value; savePrefs(); drawAreas(); return; }
+      if (tgt.name === 'level') { mapPrefs.level = tgt.value; savePrefs(); refresh(); return; }
+      if (tgt === pointsBox) { mapPrefs.points = pointsBox.checked; savePrefs(); clusters.setVisible(pointsBox.checked); return; }
+      filters.from = fFrom.value;
+      filters.to = fTo.value;
+      filters.type = fType.value;
+      if (tgt === fAdmin1) {
+        filters.admin1 = fAdmin1.value;
+        filters.admin2 = '';
+        fillAdmin2();
+      } else {
+        filters.admin1 = fAdmin1.value;
+        filters.admin2 = fAdmin2.value;
+      }
+      refresh();
+    });
+    resetBtn.addEventListener('click', function () {
+      filters = { from: '', to: '', type: '', admin1: '', admin2: '' };
+      fFrom.value = ''; fTo.value = ''; fType.value = ''; fAdmin1.value = '';
+      fillAdmin2();
+      refresh();
+    });
+
+    var onResize = function () { if (lastStats) drawTimeline(); };
+    window.addEventListener('resize', onResize);
+
+    fillAreaSelects();
+    refresh();
+
+    return {
+      destroy: function () {
+        window.removeEventListener('resize', onResize);
+        clusters.destroy();
+        map.remove();
+      }
+    };
+  }
+
+  function incidentPopup(f) {
+    var p = f.properties || {};
+    var fat = fmt(p.best != null ? p.best : '') +
+      (p.low != null && p.high != null ? ' (' + fmt(p.low) + '–' + fmt(p.high) + ')' : '');
+    var area = [p.admin1_name || p.admin1, p.admin2_name || p.admin2].filter(Boolean).join(' / ');
+    return h('div', { 'class': 'popup', 'data-testid': 'incident-popup', 'data-incident-id': String(p.id) }, [
+      p.synthetic ? h('p', { 'class': 'popup-synthetic' }, [syntheticBadge(), ' ', t('common.syntheticLong')]) : null,
+      h('h3', null, [p.place || p.where_description || t('common.unknown'), ' ', h('span', { 'class': 'muted' }, '#' + p.id)]),
+      h('dl', null, [
+        h('dt', null, t('popup.date')), h('dd', { 'data-testid': 'popup-date' }, dateOnly(p.date_start) + (p.date_end && dateOnly(p.date_end) !== dateOnly(p.date_start) ? ' – ' + dateOnly(p.date_end) : '')),
+        h('dt', null, t('popup.type')), h('dd', null, typeLabel(p.type_of_violence) + (p.event_type ? ' · ' + catLabel(p.event_type) : '')),
+        h('dt', null, t('popup.fatalities')), h('dd', { 'data-testid': 'popup-fatalities' }, fat),
+        area ? [h('dt', null, t('popup.area')), h('dd', null, area)] : null,
+        h('dt', null, t('popup.source')), h('dd', null, (p.source || '') + (p.source_id ? ' ' + p.source_id : ''))
+      ]),
+      ROLES_MAP.indexOf(S.role) >= 0 ? h('a', { href: '#/incident/' + encodeURIComponent(p.id), 'class': 'button-link', 'data-testid': 'popup-open' }, t('popup.open')) : null
+    ]);
+  }
+
+  function incidentListPopup(items) {
+    var shown = items.slice().sort(function (a, b) {
+      return String(b.properties.date_start).localeCompare(String(a.properties.date_start));
+    }).slice(0, 25);
+    var anySynthetic = items.some(function (f) { return f.properties && f.properties.synthetic; });
+    return h('div', { 'class': 'popup popup-list', 'data-testid': 'incident-list-popup' }, [
+      anySynthetic ? h('p', { 'class': 'popup-synthetic' }, [syntheticBadge(), ' ', t('common.syntheticLong')]) : null,
+      h('h3', null, t('map.clusterList', { n: fmt(items.length) })),
+      h('ul', null, shown.map(function (f) {
+        var p = f.properties;
+        return h('li', null, h('a', { href: '#/incident/' + encodeURIComponent(p.id), 'data-incident-id': String(p.id) },
+          dateOnly(p.date_start) + ' · ' + (p.place || '') + ' · ' + fmt(p.best || 0) + ' †'));
+      })),
+      items.length > shown.length ? h('p', { 'class': 'muted' }, '… +' + (items.length - shown.length)) : null
+    ]);
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Report form (mobile first)
+
+  var OUTBOX_KEY = 'vigil.outbox';
+
+  function outbox() {
+    try { return JSON.parse(localStorage.getItem(OUTBOX_KEY) || '[]') || []; } catch (e) { return []; }
+  }
+
+  function setOutbox(list) {
+    try { localStorage.setItem(OUTBOX_KEY, JSON.stringify(list)); } catch (e) { /* full or private */ }
+  }
+
+  // Send reports saved while offline. Only reports without restricted detail or
+  // attachments are ever saved on the device (see docs/ui.md).
+  function flushOutbox() {
+    var list = outbox();
+    if (!list.length || !S.user) return Promise.resolve(0);
+    var sent = 0;
+    var chain = Promise.resolve();
+    var remaining = [];
+    list.forEach(function (item) {
+      chain = chain.then(function () {
+        return api('POST', '/api/reports', item).then(function () { sent++; })
+          .catch(function (e) { if (!(e instanceof ApiError) || e.status >= 500) remaining.push(item); });
+      });
+    });
+    return chain.then(function () { setOutbox(remaining); return sent; });
+  }
+
+  function field(name, labelKey, control, opts) {
+    opts = opts || {};
+    var id = control.id;
+    return h('div', { 'class': 'field' + (opts.cls ? ' ' + opts.cls : ''), 'data-field': opts.aliases ? name + ' ' + opts.aliases : name }, [
+      h('label', { 'for': id }, [t(labelKey), opts.required ? h('span', { 'class': 'req', 'aria-hidden': 'true' }, ' *') : null,
+        opts.optional ? h('span', { 'class': 'muted' }, ' (' + t('common.optional') + ')') : null]),
+      opts.hint ? h('p', { 'class': 'hint', id: id + '-hint' }, opts.hint) : null,
+      control,
+      h('p', { 'class': 'field-error', id: id + '-error', role: 'alert', 'data-testid': 'error-' + name, hidden: true })
+    ]);
+  }
+
+  function clearErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll('.field-error'), function (e) { e.hidden = true; e.textContent = ''; });
+    Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (e) { e.removeAttribute('aria-invalid'); });
+    Array.prototype.forEach.call(form.querySelectorAll('.field.invalid'), function (e) { e.classList.remove('invalid'); });
+  }
+
+  // Show an error next to the field the server named (422 {error, field}); returns
+  // false when no such field is on the form.
+  function showFieldError(form, fieldName, msg) {
+    if (!fieldName) return false;
+    var name = String(fieldName);
+    var wrap = form.querySelector('[data-field~="' + name.replace(/"/g, '') + '"]');
+    if (!wrap && name.indexOf('.') > 0) wrap = form.querySelector('[data-field~="' + name.split('.').pop().replace(/"/g, '') + '"]');
+    if (!wrap) return false;
+    wrap.classList.add('invalid');
+    var err = wrap.querySelector('.field-error');
+    err.textContent = msg;
+    err.hidden = false;
+    var ctl = wrap.querySelector('input, select, textarea');
+    if (ctl) {
+      ctl.setAttribute('aria-invalid', 'true');
+      ctl.setAttribute('aria-describedby', err.id);
+      ctl.focus();
+    }
+    wrap.scrollIntoView({ block: 'center' });
+    return true;
+  }
+
+  function viewReport(main) {
+    var cat = h('select', { id: 'rf-category', name: 'category', required: true, 'data-testid': 'rf-category' }, [
+      h('option', { value: '' }, t('report.categoryChoose')),
+      CATEGORIES.map(function (c) { return h('option', { value: c }, t('cat.' + c)); })
+    ]);
+    var town = h('input', { id: 'rf-town', name: 'place_name', list: 'rf-towns', autocomplete: 'off', 'data-testid': 'rf-town' });
+    var towns = h('datalist', { id: 'rf-towns' });
+    var lat = h('input', { id: 'rf-lat', name: 'latitude', type: 'number', step: 'any', min: '-90', max: '90', inputmode: 'decimal', 'data-testid': 'rf-lat' });
+    var lon = h('input', { id: 'rf-lon', name: 'longitude', type: 'number', step: 'any', min: '-180', max: '180', inputmode: 'decimal', 'data-testid': 'rf-lon' });
+    var miniMap = h('div', { id: 'rf-map', 'class': 'mini-map', 'data-testid': 'rf-map', 'aria-label': t('report.mapHint') });
+    var date = h('input', { id: 'rf-date', name: 'occurred_at', type: 'date', required: true, max: todayISO(), value: todayISO(), 'data-testid': 'rf-date' });
+    var time = h('input', { id: 'rf-time', name: 'time', type: 'time', 'data-testid': 'rf-time' });
+    var people = h('input', { id: 'rf-people', name: 'people_affected', type: 'number', min: '0', step: '1', inputmode: 'numeric', 'data-testid': 'rf-people' });
+    var desc = h('textarea', { id: 'rf-description', name: 'description', rows: '5', required: true, 'data-testid': 'rf-description', 'aria-describedby': 'rf-description-hint' });
+    var rel = h('select', { id: 'rf-reliability', name: 'reliability', required: true, 'data-testid': 'rf-reliability' }, [
+      h('option', { value: '' }, t('report.categoryChoose')),
+      RELIABILITY.map(function (r) { return h('option', { value: r }, t('rel.' + r)); })
+    ]);
+    var cred = h('select', { id: 'rf-credibility', name: 'credibility', required: true, 'data-testid': 'rf-credibility' }, [
+      h('option', { value: '' }, t('report.categoryChoose')),
+      CREDIBILITY.map(function (c) { return h('option', { value: String(c) }, t('cred.' + c)); })
+    ]);
+    var victims = h('textarea', { id: 'rf-victims', name: 'victims', rows: '2', 'data-testid': 'rf-victims' });
+    var witnesses = h('textarea', { id: 'rf-witnesses', name: 'witnesses', rows: '2', 'data-testid': 'rf-witnesses' });
+    var contacts = h('textarea', { id: 'rf-contacts', name: 'contacts', rows: '2', 'data-testid': 'rf-contacts' });
+    var attach = h('input', { id: 'rf-attachment', name: 'attachment', type: 'file', accept: 'image/*,application/pdf,audio/*', 'data-testid': 'rf-attachment' });
+    var formErr = h('p', { 'class': 'form-error', role: 'alert', 'data-testid': 'rf-form-error', hidden: true });
+    var submit = h('button', { type: 'submit', id: 'rf-submit', 'class': 'primary big', 'data-testid': 'rf-submit' }, t('report.submit'));
+    var queued = outbox();
+
+    var form = h('form', { id: 'report-form', 'class': 'report-form card', novalidate: true, 'data-testid': 'report-form' }, [
+      h('h1', null, t('report.title')),
+      h('p', { 'class': 'muted' }, t('report.intro')),
+      queued.length ? h('p', { 'class': 'notice', 'data-testid': 'outbox-notice' }, [t('report.queuedCount', { n: queued.length }), ' ',
+        h('button', { type: 'button', 'class': 'secondary', onclick: function () { flushOutbox().then(function () { render(); }); } }, t('report.sendQueued'))]) : null,
+      field('category', 'report.category', cat, { required: true }),
+      h('fieldset', null, [
+        h('legend', null, t('report.where')),
+        field('place_name', 'report.town', town, { aliases: 'town_id', hint: t('report.townHint') }),
+        towns,
+        h('div', { 'class': 'row2' }, [
+          field('latitude', 'report.lat', lat),
+          field('longitude', 'report.lon', lon)
+        ]),
+        h('p', { 'class': 'hint' }, t('report.mapHint')),
+        miniMap
+      ]),
+      h('fieldset', null, [
+        h('legend', null, t('report.when')),
+        h('div', { 'class': 'row2' }, [
+          field('occurred_at', 'report.date', date, { required: true }),
+          field('time', 'report.time', time, { optional: true })
+        ])
+      ]),
+      field('people_affected', 'report.people', people, { optional: true }),
+      field('description', 'report.description', desc, { required: true, hint: t('report.descriptionHint') }),
+      h('fieldset', null, [
+        h('legend', null, t('report.grading')),
+        h('p', { 'class': 'hint' }, t('report.gradingHint')),
+        field('reliability', 'report.reliability', rel, { required: true }),
+        field('credibility', 'report.credibility', cred, { required: true })
+      ]),
+      h('fieldset', { 'class': 'restricted', 'data-testid': 'rf-restricted', 'data-field': 'restricted' }, [
+        h('legend', null, [restrictedBadge(), ' ', t('report.restricted')]),
+        h('p', { 'class': 'hint' }, t('report.restrictedHint')),
+        field('victims', 'report.victims', victims, { optional: true, aliases: 'restricted.victims' }),
+        field('witnesses', 'report.witnesses', witnesses, { optional: true, aliases: 'restricted.witnesses' }),
+        field('contacts', 'report.contacts', contacts, { optional: true, aliases: 'restricted.contacts' })
+      ]),
+      field('attachment', 'report.attachment', attach, { optional: true }),
+      formErr,
+      submit
+    ]);
+    main.appendChild(form);
+
+    // Location: town list, map click and typed coordinates all stay in step.
+    var map = VigilMap.createMap(miniMap);
+    var pin = null;
+    var townId = null;
+    var byLabel = {};
+    function placeLabel(p) { return p.name + (p.country_code ? ' (' + p.country_code + ')' : ''); }
+    function setPin(la, lo, pan) {
+      if (!isFinite(la) || !isFinite(lo)) return;
+      if (!pin) pin = L.marker([la, lo], { keyboard: false, icon: L.divIcon({ className: 'pin-marker', iconSize: [18, 18] }) }).addTo(map);
+      else pin.setLatLng([la, lo]);
+      if (pan) map.setView([la, lo], Math.max(map.getZoom(), 7));
+    }
+    VigilMap.outline(map, { fit: true });
+    function chooseTown(p) {
+      town.value = placeLabel(p);
+      townId = p.id;
+      lat.value = Number(p.latitude).toFixed(4);
+      lon.value = Number(p.longitude).toFixed(4);
+      setPin(Number(p.latitude), Number(p.longitude), true);
+    }
+    loadPlaces().then(function (places) {
+      var dots = L.layerGroup();
+      places.forEach(function (p) {
+        var label = placeLabel(p);
+        byLabel[label.toLowerCase()] = p;
+        if (!byLabel[String(p.name).toLowerCase()]) byLabel[String(p.name).toLowerCase()] = p;
+        towns.appendChild(h('option', { value: label }));
+        if (isFinite(p.latitude) && isFinite(p.longitude)) {
+          L.circleMarker([p.latitude, p.longitude], { radius: 3, color: '#52606d', weight: 1, fillColor: '#fff', fillOpacity: 1 })
+            .bindTooltip(p.name, { direction: 'top' })
+            .on('click', function (ev) { L.DomEvent.stopPropagation(ev); chooseTown(p); })
+            .addTo(dots);
+        }
+      });
+      if (map.getContainer().isConnected) dots.addTo(map);
+    });
+    town.addEventListener('change', function () {
+      var p = byLabel[town.value.trim().toLowerCase()];
+      townId = null;
+      if (p) chooseTown(p);
+    });
+    map.on('click', function (ev) {
+      lat.value = ev.latlng.lat.toFixed(4);
+      lon.value = ev.latlng.lng.toFixed(4);
+      townId = null;
+      setPin(ev.latlng.lat, ev.latlng.lng, false);
+    });
+    function coordsTyped() {
+      var la = parseFloat(lat.value), lo = parseFloat(lon.value);
+      if (isFinite(la) && isFinite(lo)) { townId = null; setPin(la, lo, true); }
+    }
+    lat.addEventListener('change', coordsTyped);
+    lon.addEventListener('change', coordsTyped);
+
+    function payload() {
+      var body = {
+        category: cat.value,
+        occurred_at: date.value,
+        description: desc.value.trim(),
+        reliability: rel.value,
+        credibility: cred.value ? parseInt(cred.value, 10) : null,
+        language: I.lang(),
+        channel: 'web'
+      };
+      if (time.value && date.value) {
+        var d = new Date(date.value + 'T' + time.value);
+        var off = -d.getTimezoneOffset();
+        var sign = off >= 0 ? '+' : '-';
+        var a = Math.abs(off);
+        body.occurred_at = date.value + 'T' + time.value + ':00' + sign + pad2(Math.floor(a / 60)) + ':' + pad2(a % 60);
+      }
+      if (town.value.trim()) body.place_name = town.value.trim().replace(/ \([A-Z]{2}\)$/, '');
+      if (townId !== null && townId !== undefined) body.town_id = townId;
+      if (lat.value !== '') body.latitude = parseFloat(lat.value);
+      if (lon.value !== '') body.longitude = parseFloat(lon.value);
+      if (people.value !== '') body.people_affected = parseInt(people.value, 10);
+      var r = {};
+      if (victims.value.trim()) r.victims = victims.value.trim();
+      if (witnesses.value.trim()) r.witnesses = witnesses.value.trim();
+      if (contacts.value.trim()) r.contacts = contacts.value.trim();
+      if (Object.keys(r).length) body.restricted = r;
+      return body;
+    }
+
+    // Checks the browser can make before sending; the server checks again.
+    function localCheck(body) {
+      if (!body.category) return ['category', t('common.required')];
+      if (!date.value) return ['occurred_at', t('common.required')];
+      if (lat.value !== '' && !(body.latitude >= -90 && body.latitude <= 90)) return ['latitude', '−90 … 90'];
+      if (lon.value !== '' && !(body.longitude >= -180 && body.longitude <= 180)) return ['longitude', '−180 … 180'];
+      if ((lat.value === '') !== (lon.value === '')) return [lat.value === '' ? 'latitude' : 'longitude', t('common.required')];
+      if (people.value !== '' && !(body.people_affected >= 0)) return ['people_affected', '≥ 0'];
+      if (!body.description) return ['description', t('common.required')];
+      if (!body.reliability) return ['reliability', t('common.required')];
+      if (!body.credibility) return ['credibility', t('common.required')];
+      return null;
+    }
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      clearErrors(form);
+      formErr.hidden = true;
+      var body = payload();
+      var bad = localCheck(body);
+      if (bad) { showFieldError(form, bad[0], bad[1]); return; }
+      submit.disabled = true;
+      submit.textContent = t('report.sending');
+      var req;
+      if (attach.files && attach.files.length) {
+        var fd = new FormData();
+        Object.keys(body).forEach(function (k) {
+          if (k === 'restricted') {
+            Object.keys(body.restricted).forEach(function (rk) { fd.append('restricted.' + rk, body.restricted[rk]); });
+          } else {
+            fd.append(k, String(body[k]));
+          }
+        });
+        fd.append('attachment', attach.files[0]);
+        req = api('POST', '/api/reports', fd);
+      } else {
+        req = api('POST', '/api/reports', body);
+      }
+      req.then(function (res) {
+        map.remove();
+        clear(main);
+        main.appendChild(h('div', { 'class': 'card done', 'data-testid': 'report-sent', 'data-report-id': String(res && res.id) }, [
+          h('h1', null, '✓'),
+          h('p', { 'class': 'big' }, t('report.sent', { id: res && res.id, status: t('status.' + ((res && res.status) || 'new')) })),
+          h('p', null, h('a', { href: '#/report', 'class': 'button-link', onclick: function (e) { e.preventDefault(); render(); } }, t('report.another'))),
+          S.role === 'reporter' ? h('p', null, h('a', { href: '#/my-reports' }, t('nav.myReports'))) : null
+        ]));
+      }).catch(function (e) {
+        submit.disabled = false;
+        submit.textContent = t('report.submit');
+        if (!(e instanceof ApiError)) {
+          // Network failure. Keep the report on the device only if it holds nothing
+          // restricted and no file; otherwise leave it in the form to retry.
+          if (!body.restricted && !(attach.files && attach.files.length)) {
+            var list = outbox();
+            list.push(body);
+            setOutbox(list);
+            formErr.textContent = t('report.queued');
+            formErr.hidden = false;
+            form.reset();
+            return;
+          }
+          formErr.textContent = t('login.offline');
+          formErr.hidden = false;
+          return;
+        }
+        if (e.status === 422 && showFieldError(form, e.field, e.message)) {
+          formErr.textContent = t('report.fix');
+          formErr.hidden = false;
+          return;
+        }
+        formErr.textContent = t('common.error', { msg: e.message });
+        formErr.hidden = false;
+      });
+    });
+
+    return { destroy: function () { try { map.remove(); } catch (e) { /* already removed */ } } };
+  }
+
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+
+  // ---------------------------------------------------------------------------------
+  // Triage queue
+
+  function gradingOf(r) {
+    var rel = r.reliability || (r.grading && r.grading.reliability) || '';
+    var cred = r.credibility || (r.grading && r.grading.credibility) || '';
+    return String(rel) + String(cred);
+  }
+
+  function reportSummary(r) {
+    var where = [r.place_name || r.place, (r.latitude != null && r.longitude != null) ? '(' + Number(r.latitude).toFixed(3) + ', ' + Number(r.longitude).toFixed(3) + ')' : null]
+      .filter(Boolean).join(' ');
+    return h('dl', { 'class': 'kv' }, [
+      h('dt', null, t('triage.occurred')), h('dd', null, dateTime(r.occurred_at)),
+      h('dt', null, t('report.where')), h('dd', null, where || t('common.unknown')),
+      r.people_affected != null ? [h('dt', null, t('triage.people')), h('dd', null, fmt(r.people_affected))] : null,
+      h('dt', null, t('triage.grading')), h('dd', null, h('span', { 'class': 'grade', title: t('rel.' + r.reliability) + ' · ' + t('cred.' + r.credibility) }, gradingOf(r))),
+      r.channel ? [h('dt', null, t('field.channel')), h('dd', null, r.channel + (r.language ? ' · ' + r.language : ''))] : null,
+      r.reporter || r.reporter_pseudonym ? [h('dt', null, t('field.reporter')), h('dd', null, r.reporter || r.reporter_pseudonym)] : null
+    ]);
+  }
+
+  function restrictedBlock(r) {
+    var rd = r.restricted;
+    if (!rd || typeof rd !== 'object') {
+      return r.has_restricted ? h('p', { 'class': 'restricted-note' }, [restrictedBadge(), ' ', t('triage.restrictedPresent')]) : null;
+    }
+    var rows = ['victims', 'witnesses', 'contacts'].filter(function (k) { return rd[k]; });
+    if (!rows.length) return null;
+    return h('div', { 'class': 'restricted-box', 'data-testid': 'restricted-detail' }, [
+      h('p', null, restrictedBadge()),
+      h('dl', { 'class': 'kv' }, rows.map(function (k) {
+        return [h('dt', null, t('report.' + k)), h('dd', null, String(rd[k]))];
+      }))
+    ]);
+  }
+
+  function viewTriage(main) {
+    var list = h('div', { 'class': 'triage-list', 'data-testid': 'triage-list' }, h('p', null, t('common.loading')));
+    var count = h('p', { 'class': 'muted', 'data-testid': 'triage-count' });
+    main.appendChild(h('div', { 'class': 'triage-page' }, [
+      h('h1', null, [t('triage.title'), S.synthetic ? [' ', syntheticBadge()] : null]),
+      count,
+      list
+    ]));
+    api('GET', '/api/reports' + qs({ status: 'new' })).then(function (res) {
+      var reports = Array.isArray(res) ? res : (res && (res.reports || res.items)) || [];
+      clear(list);
+      count.textContent = t('triage.count', { n: reports.length });
+      if (!reports.length) {
+        list.appendChild(h('p', { 'class': 'notice', 'data-testid': 'triage-empty' }, t('triage.empty')));
+        return;
+      }
+      reports.forEach(function (r) { list.appendChild(triageCard(r)); });
+    }).catch(function (e) {
+      clear(list);
+      list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    });
+  }
+
+  function triageCard(r) {
+    var panel = h('div', { 'class': 'action-panel' });
+    var dups = r.suggested_duplicates || [];
+    var card = h('article', { 'class': 'card report-card', 'data-testid': 'triage-item', 'data-report-id': String(r.id) }, [
+      h('header', null, [
+        h('h2', null, ['#' + r.id + ' · ', catLabel(r.category)]),
+        h('span', { 'class': 'muted' }, t('triage.received') + ' ' + dateTime(r.received_at || r.created_at))
+      ]),
+      reportSummary(r),
+      h('p', { 'class': 'desc' }, r.description || ''),
+      restrictedBlock(r),
+      h('div', { 'class': 'dups' }, [
+        h('strong', null, t('triage.duplicates') + ': '),
+        dups.length ? h('ul', null, dups.map(function (d) {
+          var label = d.incident_id != null ? 'incident #' + d.incident_id : 'report #' + d.report_id;
+          return h('li', { 'data-testid': 'duplicate' }, [
+            d.incident_id != null ? h('a', { href: '#/incident/' + d.incident_id }, label) : label,
+            ' — ', t('triage.score', { s: typeof d.score === 'number' ? d.score.toFixed(2) : d.score }),
+            d.reason ? ' — ' + d.reason : '',
+            d.incident_id != null ? [' ', h('button', {
+              type: 'button', 'class': 'secondary small', onclick: function () { doMerge(r, d.incident_id, card); }
+            }, t('triage.merge'))] : null
+          ]);
+        })) : h('span', { 'class': 'muted' }, t('triage.noDuplicates'))
+      ]),
+      h('div', { 'class': 'actions' }, [
+        h('button', { type: 'button', 'class': 'primary', 'data-testid': 'triage-verify', onclick: function () { openVerify(r, panel, card); } }, t('triage.verify')),
+        h('button', { type: 'button', 'class': 'secondary', 'data-testid': 'triage-merge', onclick: function () { openMerge(r, panel, card); } }, t('triage.merge')),
+        h('button', { type: 'button', 'class': 'danger', 'data-testid': 'triage-discard', onclick: function () { openDiscard(r, panel, card); } }, t('triage.discard'))
+      ]),
+      panel
+    ]);
+    return card;
+  }
+
+  function finishCard(card, children) {
+    clear(card);
+    card.classList.add('done');
+    append(card, children);
+  }
+
+  function verifiedLinks(id) {
+    return [
+      h('a', { href: '#/incident/' + id, 'class': 'button-link', 'data-testid': 'open-incident' }, t('triage.openIncident', { id: id })), ' ',
+      h('a', { href: '#/map?incident=' + id, 'class': 'button-link secondary', 'data-testid': 'show-on-map' }, t('triage.showOnMap'))
+    ];
+  }
+
+  function openVerify(r, panel, card) {
+    clear(panel);
+    var d0 = dateOnly(r.occurred_at);
+    var tov = h('select', { id: 'v-tov-' + r.id, name: 'type_of_violence', required: true, 'data-testid': 'v-type' }, [
+      h('option', { value: '' }, t('report.categoryChoose')),
+      [1, 2, 3].map(function (n) { return h('option', { value: String(n) }, n + ' — ' + t('type.' + n)); })
+    ]);
+    if (r.category === 'attack_on_civilians' || r.category === 'crsv' || r.category === 'abduction' || r.category === 'child_violation') tov.value = '3';
+    var evt = h('input', { id: 'v-evt-' + r.id, name: 'event_type', required: true, value: catLabel(r.category), 'data-testid': 'v-event-type' });
+    var catIn = h('select', { id: 'v-cat-' + r.id, name: 'category', 'data-testid': 'v-category' },
+      CATEGORIES.map(function (c) { return h('option', { value: c }, t('cat.' + c)); }));
+    catIn.value = r.category || 'other';
+    var sideA = h('input', { id: 'v-sa-' + r.id, name: 'side_a', required: true, 'data-testid': 'v-side-a' });
+    var sideB = h('input', { id: 'v-sb-' + r.id, name: 'side_b', required: true, value: tov.value === '3' ? 'Civilians' : '', 'data-testid': 'v-side-b' });
+    var best = h('input', { id: 'v-best-' + r.id, name: 'best', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-best' });
+    var low = h('input', { id: 'v-low-' + r.id, name: 'low', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-low' });
+    var high = h('input', { id: 'v-high-' + r.id, name: 'high', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-high' });
+    var place = h('input', { id: 'v-place-' + r.id, name: 'place', value: r.place_name || r.place || '', 'data-testid': 'v-place' });
+    var vlat = h('input', { id: 'v-lat-' + r.id, name: 'latitude', type: 'number', step: 'any', value: r.latitude != null ? r.latitude : '', 'data-testid': 'v-lat' });
+    var vlon = h('input', { id: 'v-lon-' + r.id, name: 'longitude', type: 'number', step: 'any', value: r.longitude != null ? r.longitude : '', 'data-testid': 'v-lon' });
+    var ds = h('input', { id: 'v-ds-' + r.id, name: 'date_start', type: 'date', value: d0, 'data-testid': 'v-date-start' });
+    var de = h('input', { id: 'v-de-' + r.id, name: 'date_end', type: 'date', value: d0, 'data-testid': 'v-date-end' });
+    var dp = h('select', { id: 'v-dp-' + r.id, name: 'date_prec' }, [1, 2, 3, 4, 5].map(function (n) { return h('option', { value: String(n) }, String(n)); }));
+    var wp = h('select', { id: 'v-wp-' + r.id, name: 'where_prec' }, [1, 2, 3, 4, 5, 6, 7].map(function (n) { return h('option', { value: String(n) }, String(n)); }));
+    wp.value = r.town_id != null ? '1' : (r.latitude != null ? '2' : '4');
+    var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true });
+    best.addEventListener('change', function () {
+      var b = parseInt(best.value, 10) || 0;
+      if ((parseInt(low.value, 10) || 0) > b) low.value = b;
+      if ((parseInt(high.value, 10) || 0) < b) high.value = b;
+    });
+    tov.addEventListener('change', function () { if (tov.value === '3' && !sideB.value) sideB.value = 'Civilians'; });
+    var form = h('form', { 'class': 'verify-form', novalidate: true, 'data-testid': 'verify-form' }, [
+      h('h3', null, t('verify.title')),
+      h('div', { 'class': 'grid' }, [
+        field('type_of_violence', 'verify.typeOfViolence', tov, { required: true }),
+        field('event_type', 'verify.eventType', evt, { required: true }),
+        field('category', 'verify.category', catIn),
+        field('side_a', 'verify.sideA', sideA, { required: true }),
+        field('side_b', 'verify.sideB', sideB, { required: true }),
+        h('div', { 'class': 'row3' }, [field('best', 'verify.best', best, { required: true }), field('low', 'verify.low', low), field('high', 'verify.high', high)]),
+        field('place', 'verify.place', place),
+        h('div', { 'class': 'row2' }, [field('latitude', 'report.lat', vlat), field('longitude', 'report.lon', vlon)]),
+        h('div', { 'class': 'row2' }, [field('date_start', 'verify.dateStart', ds), field('date_end', 'verify.dateEnd', de)]),
+        h('div', { 'class': 'row2' }, [field('date_prec', 'verify.datePrec', dp), field('where_prec', 'verify.wherePrec', wp)])
+      ]),
+      err,
+      h('div', { 'class': 'actions' }, [
+        h('button', { type: 'submit', 'class': 'primary', 'data-testid': 'v-submit' }, t('verify.submit')),
+        h('button', { type: 'button', 'class': 'secondary', onclick: function () { clear(panel); } }, t('common.cancel'))
+      ])
+    ]);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      clearErrors(form);
+      err.hidden = true;
+      var body = {
+        type_of_violence: parseInt(tov.value, 10),
+        event_type: evt.value.trim(),
+        category: catIn.value,
+        side_a: sideA.value.trim(),
+        side_b: sideB.value.trim(),
+        best: parseInt(best.value, 10),
+        low: parseInt(low.value, 10),
+        high: parseInt(high.value, 10),
+        date_prec: parseInt(dp.value, 10),
+        where_prec: parseInt(wp.value, 10)
+      };
+      if (place.value.trim()) body.place = place.value.trim();
+      if (vlat.value !== '') body.latitude = parseFloat(vlat.value);
+      if (vlon.value !== '') body.longitude = parseFloat(vlon.value);
+      if (ds.value) body.date_start = ds.value;
+      if (de.value) body.date_end = de.value;
+      var missing = !tov.value ? 'type_of_violence' : !body.event_type ? 'event_type' : !body.side_a ? 'side_a' : !body.side_b ? 'side_b' :
+        isNaN(body.best) ? 'best' : null;
+      if (missing) { showFieldError(form, missing, t('common.required')); return; }
+      if (!(body.low <= body.best && body.best <= body.high)) { showFieldError(form, 'best', 'low ≤ best ≤ high'); return; }
+      api('POST', '/api/reports/' + encodeURIComponent(r.id) + '/verify', body).then(function (res) {
+        var id = res && (res.incident_id != null ? res.incident_id : res.id);
+        finishCard(card, [
+          h('p', { 'class': 'success', 'data-testid': 'verified', 'data-incident-id': String(id) }, '✓ #' + r.id + ' — ' + t('triage.verified', { id: id })),
+          h('p', null, verifiedLinks(id))
+        ]);
+      }).catch(function (e) {
+        if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
+        err.textContent = t('common.error', { msg: e.message });
+        err.hidden = false;
+      });
+    });
+    panel.appendChild(form);
+    tov.focus();
+  }
+
+  function doMerge(r, incidentId, card, errEl) {
+    return api('POST', '/api/reports/' + encodeURIComponent(r.id) + '/merge', { incident_id: Number(incidentId) }).then(function () {
+      finishCard(card, [
+        h('p', { 'class': 'success', 'data-testid': 'merged' }, '✓ #' + r.id + ' — ' + t('triage.merged', { id: incidentId })),
+        h('p', null, verifiedLinks(incidentId))
+      ]);
+    }).catch(function (e) {
+      if (errEl) { errEl.textContent = t('common.error', { msg: e.message }); errEl.hidden = false; }
+      else window.alert(t('common.error', { msg: e.message }));
+    });
+  }
+
+  function openMerge(r, panel, card) {
+    clear(panel);
+    var dups = (r.suggested_duplicates || []).filter(function (d) { return d.incident_id != null; });
+    var input = h('input', { id: 'm-id-' + r.id, type: 'number', min: '1', required: true, value: dups.length ? dups[0].incident_id : '', 'data-testid': 'm-incident-id' });
+    var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true });
+    var form = h('form', { 'class': 'inline-form', novalidate: true }, [
+      field('incident_id', 'triage.mergeInto', input, { required: true }),
+      err,
+      h('div', { 'class': 'actions' }, [
+        h('button', { type: 'submit', 'class': 'primary' }, t('triage.merge')),
+        h('button', { type: 'button', 'class': 'secondary', onclick: function () { clear(panel); } }, t('common.cancel'))
+      ])
+    ]);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      if (!input.value) { showFieldError(form, 'incident_id', t('common.required')); return; }
+      doMerge(r, input.value, card, err);
+    });
+    panel.appendChild(form);
+    input.focus();
+  }
+
+  function openDiscard(r, panel, card) {
+    clear(panel);
+    var reason = h('input', { id: 'd-reason-' + r.id, required: true, 'data-testid': 'd-reason' });
+    var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true });
+    var form = h('form', { 'class': 'inline-form', novalidate: true }, [
+      field('reason', 'triage.discardReason', reason, { required: true }),
+      err,
+      h('div', { 'class': 'actions' }, [
+        h('button', { type: 'submit', 'class': 'danger' }, t('triage.discard')),
+        h('button', { type: 'button', 'class': 'secondary', onclick: function () { clear(panel); } }, t('common.cancel'))
+      ])
+    ]);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      if (!reason.value.trim()) { showFieldError(form, 'reason', t('common.required')); return; }
+      api('POST', '/api/reports/' + encodeURIComponent(r.id) + '/discard', { reason: reason.value.trim() }).then(function () {
+        finishCard(card, h('p', { 'class': 'muted', 'data-testid': 'discarded' }, '#' + r.id + ' — ' + t('triage.discarded')));
+      }).catch(function (e) {
+        if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
+        err.textContent = t('common.error', { msg: e.message });
+        err.hidden = false;
+      });
+    });
+    panel.appendChild(form);
+    reason.focus();
+  }
+
+  // ---------------------------------------------------------------------------------
+  // My reports (reporters see their own; the server decides what the list holds)
+
+  function viewMyReports(main) {
+    var list = h('div', { 'class': 'my-reports', 'data-testid': 'my-reports' }, h('p', null, t('common.loading')));
+    main.appendChild(h('div', null, [h('h1', null, t('myreports.title')), list]));
+    api('GET', '/api/reports').then(function (res) {
+      var reports = Array.isArray(res) ? res : (res && (res.reports || res.items)) || [];
+      clear(list);
+      if (!reports.length) { list.appendChild(h('p', { 'class': 'notice' }, t('myreports.empty'))); return; }
+      list.appendChild(h('ul', { 'class': 'plain' }, reports.map(function (r) {
+        return h('li', { 'class': 'card report-card', 'data-report-id': String(r.id) }, [
+          h('h2', null, ['#' + r.id + ' · ', catLabel(r.category), ' ',
+            h('span', { 'class': 'status status-' + r.status }, t('status.' + r.status))]),
+          reportSummary(r),
+          h('p', { 'class': 'desc' }, r.description || '')
+        ]);
+      })));
+    }).catch(function (e) {
+      clear(list);
+      list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    });
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Incident page
+
+  var INCIDENT_FIELDS = ['source', 'source_id', 'date_start', 'date_end', 'date_prec', 'type_of_violence', 'event_type',
+    'sub_event_type', 'category', 'side_a', 'side_b', 'best', 'low', 'high', 'place', 'admin1', 'admin2', 'gid',
+    'latitude', 'longitude', 'where_prec', 'verification_status', 'status', 'sensitivity'];
+
+  function valueText(k, v) {
+    if (v === null || v === undefined || v === '') return null;
+    if (k === 'type_of_violence') return typeLabel(v);
+    if (k === 'category' || k === 'event_type') return catLabel(v);
+    if (typeof v === 'object') return JSON.stringify(v);
+    if (typeof v === 'number') return fmt(v);
+    return String(v);
+  }
+
+  function viewIncident(main, route) {
+    var id = route.params[0];
+    var box = h('div', { 'class': 'incident-page', 'data-testid': 'incident-page', 'data-incident-id': id }, h('p', null, t('common.loading')));
+    main.appendChild(box);
+    var map = null;
+    api('GET', '/api/incidents/' + encodeURIComponent(id)).then(function (res) {
+      var inc = (res && res.incident) || res || {};
+      if (inc.type === 'Feature' && inc.properties) {
+        inc = Object.assign({}, inc.properties, inc.geometry && inc.geometry.coordinates ? { longitude: inc.geometry.coordinates[0], latitude: inc.geometry.coordinates[1] } : {});
+      }
+      var reports = (res && res.reports) || [];
+      var history = (res && res.history) || [];
+      var synthetic = inc.synthetic === true;
+      clear(box);
+      var rows = INCIDENT_FIELDS.map(function (k) {
+        var v = valueText(k, inc[k]);
+        if (v === null) return null;
+        return [h('dt', null, t('field.' + k)), h('dd', { 'data-field': k }, v)];
+      });
+      var mini = h('div', { 'class': 'mini-map', id: 'incident-map' });
+      append(box, [
+        h('p', null, h('a', { href: '#/map' }, '← ' + t('nav.map'))),
+        h('h1', null, [t('incident.title', { id: inc.id != null ? inc.id : id }), ' ',
+          synthetic ? syntheticBadge() : null]),
+        synthetic ? h('p', { 'class': 'notice synthetic-notice' }, t('common.syntheticLong')) : null,
+        h('div', { 'class': 'incident-grid' }, [
+          h('section', { 'class': 'card' }, [
+            h('h2', null, t('incident.details')),
+            h('dl', { 'class': 'kv' }, rows),
+            inc.description ? h('p', { 'class': 'desc' }, inc.description) : null
+          ]),
+          h('section', { 'class': 'card' }, [
+            mini,
+            h('p', null, h('a', { href: '#/map?incident=' + encodeURIComponent(inc.id != null ? inc.id : id), 'data-testid': 'incident-show-on-map' }, t('incident.showOnMap')))
+          ])
+        ]),
+        h('section', { 'class': 'card' }, [
+          h('h2', null, t('incident.reports') + ' (' + reports.length + ')'),
+          reports.length ? h('ul', { 'class': 'plain' }, reports.map(function (r) {
+            return h('li', { 'class': 'report-item', 'data-testid': 'incident-report', 'data-report-id': String(r.id) }, [
+              h('h3', null, ['#' + r.id + ' · ', catLabel(r.category), r.status ? [' ', h('span', { 'class': 'status status-' + r.status }, t('status.' + r.status))] : null,
+                ' ', h('span', { 'class': 'muted' }, t('triage.received') + ' ' + dateTime(r.received_at || r.created_at))]),
+              reportSummary(r),
+              h('p', { 'class': 'desc' }, r.description || ''),
+              restrictedBlock(r)
+            ]);
+          })) : h('p', { 'class': 'muted' }, t('incident.noReports'))
+        ]),
+        h('section', { 'class': 'card' }, [
+          h('h2', null, t('incident.history')),
+          history.length ? h('ol', { 'class': 'history', 'data-testid': 'incident-history' }, history.map(function (e) {
+            var when = e.at || e.time || e.created_at || e.timestamp;
+            var who = e.user || e.actor || e.by || e.username;
+            var what = e.action || e.event || e.kind || '';
+            var detail = e.detail || e.details || e.note || e.summary;
+            return h('li', null, [
+              h('span', { 'class': 'when' }, dateTime(when)), ' ',
+              who ? h('strong', null, who) : null, ' ',
+              what,
+              detail ? [' — ', typeof detail === 'object' ? JSON.stringify(detail) : String(detail)] : null
+            ]);
+          })) : h('p', { 'class': 'muted' }, t('incident.noHistory'))
+        ])
+      ]);
+      var la = Number(inc.latitude), lo = Number(inc.longitude);
+      map = VigilMap.createMap(mini);
+      if (isFinite(la) && isFinite(lo) && inc.latitude != null) {
+        L.marker([la, lo], { icon: L.divIcon({ className: 'inc-marker type-' + (inc.type_of_violence || 'x') + (synthetic ? ' synthetic' : ''), iconSize: [14, 14] }) }).addTo(map);
+        map.setView([la, lo], 8);
+      }
+      VigilMap.outline(map, { fit: !(isFinite(la) && isFinite(lo) && inc.latitude != null) });
+    }).catch(function (e) {
+      clear(box);
+      box.appendChild(h('p', { 'class': 'form-error' }, e.status === 404 ? t('common.notFound') : e.status === 403 ? t('common.forbidden') : t('common.error', { msg: e.message })));
+    });
+    return { destroy: function () { if (map) { map.remove(); map = null; } } };
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Boot
+
+  function boot() {
+    $('#lang-toggle').addEventListener('click', function () {
+      I.setLang(I.lang() === 'fr' ? 'en' : 'fr');
+      render();
+    });
+    $('#logout').addEventListener('click', function () {
+      api('POST', '/api/logout', {}, { allow401: true }).catch(function () { /* gone anyway */ }).then(function () {
+        S.user = null; S.role = null; S.csrf = null;
+        S.areas = { 1: null, 2: null };
+        go('login');
+      });
+    });
+    window.addEventListener('hashchange', render);
+    window.addEventListener('online', function () { flushOutbox(); });
+
+    var pDemo = api('GET', '/api/demo-info', undefined, { allow401: true })
+      .then(function (info) { setDemo(info); return info; })
+      .catch(function () { return null; });
+    var pMe = api('GET', '/api/me', undefined, { allow401: true })
+      .then(function (me) {
+        S.user = me.user; S.role = me.role; S.csrf = me.csrf_token;
+        if (me.demo !== undefined || me.synthetic_data !== undefined) setDemo(me);
+      })
+      .catch(function () { S.user = null; });
+    Promise.all([pDemo, pMe]).then(function (res) {
+      return VigilMap.detectBasemap(Object.assign({}, S.demo || {}, res[0] || {}));
+    }).then(function () {
+      render();
+      if (S.user) flushOutbox();
+    });
+  }
+
+  window.Vigil = { state: S, t: t, render: render };
+  boot();
+})();
