@@ -21,7 +21,7 @@
   ];
 
   var CATEGORIES = ['armed_clash', 'attack_on_civilians', 'ied', 'attack_on_peacekeepers', 'abduction',
-    'crsv', 'child_violation', 'threat', 'displacement', 'looting', 'other'];
+    'crsv', 'grave_violation_children', 'threat', 'displacement', 'looting_destruction', 'other'];
   var RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'];
   var CREDIBILITY = [1, 2, 3, 4, 5, 6];
 
@@ -362,6 +362,21 @@
     });
   }
 
+  // Area code → name, from the area lists the map page loads (codes shown as-is until then).
+  var areaNames = null;
+  function areaName(code) {
+    if (!code) return '';
+    if (!areaNames && S.areas[1] && S.areas[2]) {
+      areaNames = {};
+      [1, 2].forEach(function (l) {
+        ((S.areas[l] && S.areas[l].features) || []).forEach(function (f) {
+          if (f.properties && f.properties.code) areaNames[f.properties.code] = f.properties.name || f.properties.code;
+        });
+      });
+    }
+    return (areaNames && areaNames[code]) || String(code);
+  }
+
   function areaOptions(fc) {
     return ((fc && fc.features) || []).map(function (f) { return f.properties || {}; })
       .filter(function (p) { return p.code; })
@@ -628,7 +643,7 @@
     var p = f.properties || {};
     var fat = fmt(p.best != null ? p.best : '') +
       (p.low != null && p.high != null ? ' (' + fmt(p.low) + '–' + fmt(p.high) + ')' : '');
-    var area = [p.admin1_name || p.admin1, p.admin2_name || p.admin2].filter(Boolean).join(' / ');
+    var area = [p.admin1_name || areaName(p.admin1), p.admin2_name || areaName(p.admin2)].filter(Boolean).join(' / ');
     return h('div', { 'class': 'popup', 'data-testid': 'incident-popup', 'data-incident-id': String(p.id) }, [
       p.synthetic ? h('p', { 'class': 'popup-synthetic' }, [syntheticBadge(), ' ', t('common.syntheticLong')]) : null,
       h('h3', null, [p.place || p.where_description || t('common.unknown'), ' ', h('span', { 'class': 'muted' }, '#' + p.id)]),
@@ -854,7 +869,7 @@
     });
     function coordsTyped() {
       var la = parseFloat(lat.value), lo = parseFloat(lon.value);
-      if (isFinite(la) && isFinite(lo)) { townId = null; setPin(la, lo, true); }
+      if (isFinite(la) && isFinite(lo) && Math.abs(la) <= 90 && Math.abs(lo) <= 180) { townId = null; setPin(la, lo, true); }
     }
     lat.addEventListener('change', coordsTyped);
     lon.addEventListener('change', coordsTyped);
@@ -1085,7 +1100,7 @@
       h('option', { value: '' }, t('report.categoryChoose')),
       [1, 2, 3].map(function (n) { return h('option', { value: String(n) }, n + ' — ' + t('type.' + n)); })
     ]);
-    if (r.category === 'attack_on_civilians' || r.category === 'crsv' || r.category === 'abduction' || r.category === 'child_violation') tov.value = '3';
+    if (r.category === 'attack_on_civilians' || r.category === 'crsv' || r.category === 'abduction' || r.category === 'grave_violation_children') tov.value = '3';
     var evt = h('input', { id: 'v-evt-' + r.id, name: 'event_type', required: true, value: catLabel(r.category), 'data-testid': 'v-event-type' });
     var catIn = h('select', { id: 'v-cat-' + r.id, name: 'category', 'data-testid': 'v-category' },
       CATEGORIES.map(function (c) { return h('option', { value: c }, t('cat.' + c)); }));
@@ -1266,6 +1281,7 @@
   function valueText(k, v) {
     if (v === null || v === undefined || v === '') return null;
     if (k === 'type_of_violence') return typeLabel(v);
+    if (k === 'admin1' || k === 'admin2') return areaName(v) + (areaName(v) !== String(v) ? ' (' + v + ')' : '');
     if (k === 'category' || k === 'event_type') return catLabel(v);
     if (typeof v === 'object') return JSON.stringify(v);
     if (typeof v === 'number') return fmt(v);
@@ -1277,7 +1293,10 @@
     var box = h('div', { 'class': 'incident-page', 'data-testid': 'incident-page', 'data-incident-id': id }, h('p', null, t('common.loading')));
     main.appendChild(box);
     var map = null;
-    api('GET', '/api/incidents/' + encodeURIComponent(id)).then(function (res) {
+    // Area names for the admin codes; the page renders without them if they fail.
+    var pAreas = Promise.all([loadAreas(1), loadAreas(2)]).catch(function () { return null; });
+    Promise.all([api('GET', '/api/incidents/' + encodeURIComponent(id)), pAreas]).then(function (both) {
+      var res = both[0];
       var inc = (res && res.incident) || res || {};
       if (inc.type === 'Feature' && inc.properties) {
         inc = Object.assign({}, inc.properties, inc.geometry && inc.geometry.coordinates ? { longitude: inc.geometry.coordinates[0], latitude: inc.geometry.coordinates[1] } : {});
@@ -1340,7 +1359,7 @@
       map = VigilMap.createMap(mini);
       if (isFinite(la) && isFinite(lo) && inc.latitude != null) {
         L.marker([la, lo], { icon: L.divIcon({ className: 'inc-marker type-' + (inc.type_of_violence || 'x') + (synthetic ? ' synthetic' : ''), iconSize: [14, 14] }) }).addTo(map);
-        map.setView([la, lo], 8);
+        map.setView([la, lo], 7);
       }
       VigilMap.outline(map, { fit: !(isFinite(la) && isFinite(lo) && inc.latitude != null) });
     }).catch(function (e) {
@@ -1362,6 +1381,7 @@
       api('POST', '/api/logout', {}, { allow401: true }).catch(function () { /* gone anyway */ }).then(function () {
         S.user = null; S.role = null; S.csrf = null;
         S.areas = { 1: null, 2: null };
+        areaNames = null;
         go('login');
       });
     });

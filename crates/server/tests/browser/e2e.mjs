@@ -194,6 +194,21 @@ async function main() {
     const before = await monthCount(page, MONTH);
     log(`timeline shows ${before.incidents} incidents in ${MONTH} before verification`);
 
+    if (SHOTS) {
+      // A second report, in French, so that the queue screenshot shows more than one.
+      await page.evaluate(async () => {
+        const me = await (await fetch('/api/me')).json();
+        await fetch('/api/reports', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+          body: JSON.stringify({
+            category: 'threat', occurred_at: '2022-06-14', place_name: 'Mopti', latitude: 14.4843, longitude: -4.1827,
+            people_affected: 40, description: 'Démonstration : des hommes armés ont menacé les habitants au marché et exigé le départ des familles avant vendredi.',
+            reliability: 'C', credibility: 3, language: 'fr', channel: 'web'
+          })
+        });
+      });
+    }
     await page.click('[data-testid="nav-triage"]');
     const card = page.locator(`[data-testid="triage-item"][data-report-id="${reportId}"]`);
     await card.waitFor();
@@ -264,9 +279,19 @@ async function main() {
 
     if (SHOTS) {
       await page.click('.timeline-table summary');
+      // The whole map, with the popup of one (synthetic) incident open.
       await page.setViewportSize({ width: 1280, height: 1080 });
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.goto(`${BASE}/#/map`);
+      await page.reload();
+      await waitMapLoaded(page);
+      const single = page.locator('[data-testid="incident-marker"].synthetic');
+      if (await single.count()) {
+        await single.first().click();
+        await page.locator('[data-testid="incident-popup"]').waitFor();
+      }
+      await page.mouse.move(5, 1000);
       await page.waitForTimeout(500);
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: path.join(SHOTS, 'map.png') });
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(`${BASE}/#/incident/${incidentId}`);
