@@ -537,7 +537,9 @@
     function drawTimeline() {
       VigilChart.render(tl, lastStats || [], {
         t: t, fmt: fmt,
-        selected: filters.from && filters.to && filters.from.slice(0, 7) === filters.to.slice(0, 7) ? filters.from.slice(0, 7) : null,
+        // The timeline shows every month for the type and area filters; the chosen period
+        // is highlighted, so that it doubles as a period picker.
+        range: filters.from || filters.to ? [filters.from.slice(0, 7), filters.to.slice(0, 7)] : null,
         onMonthClick: function (m) {
           var y = parseInt(m.slice(0, 4), 10), mo = parseInt(m.slice(5, 7), 10);
           var last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
@@ -557,7 +559,7 @@
       summary.classList.add('loading');
       var f = apiFilters();
       var pInc = api('GET', '/api/incidents' + qs(f));
-      var pStats = api('GET', '/api/stats/monthly' + qs(f));
+      var pStats = api('GET', '/api/stats/monthly' + qs({ type: f.type, admin1: f.admin1, admin2: f.admin2 }));
       var pAreas = api('GET', '/api/areas' + qs(Object.assign({ level: mapPrefs.level }, f)));
       return Promise.all([pInc, pStats, pAreas]).then(function (res) {
         if (my !== seq) return;

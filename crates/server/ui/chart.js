@@ -138,8 +138,9 @@
     var gb = el('g', { 'class': 'bars' });
     data.forEach(function (d, i) {
       var h = (d.incidents / si.max) * ih;
+      var inRange = opts.range && (!opts.range[0] || d.month >= opts.range[0]) && (!opts.range[1] || d.month <= opts.range[1]);
       var grp = el('g', {
-        'class': 'month' + (opts.selected === d.month ? ' selected' : ''),
+        'class': 'month' + (opts.range ? (inRange ? ' in-range' : ' out-of-range') : ''),
         'data-month': d.month,
         'data-incidents': d.incidents,
         'data-fatalities': d.fatalities,
