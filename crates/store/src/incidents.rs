@@ -479,8 +479,9 @@ impl Store {
         let (wh, params) = filter_sql(filter);
         let k = key.sql();
         let sql = format!(
-            "SELECT COALESCE({k}, '') AS k, COUNT(*), COALESCE(SUM(best), 0), COALESCE(SUM(low), 0), \
-             COALESCE(SUM(high), 0), SUM(deaths_civilians) FROM incidents{wh} GROUP BY {k} ORDER BY {k}"
+            "SELECT COALESCE({k}, '') AS k, COUNT(*), CAST(COALESCE(SUM(best), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(low), 0) AS BIGINT), CAST(COALESCE(SUM(high), 0) AS BIGINT), \
+             CAST(SUM(deaths_civilians) AS BIGINT) FROM incidents{wh} GROUP BY {k} ORDER BY {k}"
         );
         let rows = on_pool!(self, pool => {
             let q = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
@@ -491,10 +492,10 @@ impl Store {
                     Ok(StatRow {
                         key: r.try_get(0)?,
                         incidents: r.try_get(1)?,
-                        best: get_sum(r, 2)?,
-                        low: get_sum(r, 3)?,
-                        high: get_sum(r, 4)?,
-                        civilian_deaths: get_opt_sum(r, 5)?,
+                        best: r.try_get(2)?,
+                        low: r.try_get(3)?,
+                        high: r.try_get(4)?,
+                        civilian_deaths: r.try_get(5)?,
                     })
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()?
@@ -537,32 +538,6 @@ impl Store {
         Ok(on_pool!(self, pool => {
             bind_params!(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.as_str())), &params).fetch_one(pool).await?
         }))
-    }
-}
-
-/// SUM() is BIGINT on SQLite and NUMERIC on PostgreSQL; cast in SQL would differ per
-/// backend, so decode either.
-fn get_sum<R: Row>(r: &R, i: usize) -> Result<i64, sqlx::Error>
-where
-    usize: sqlx::ColumnIndex<R>,
-    i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
-    String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
-{
-    Ok(get_opt_sum(r, i)?.unwrap_or(0))
-}
-
-fn get_opt_sum<R: Row>(r: &R, i: usize) -> Result<Option<i64>, sqlx::Error>
-where
-    usize: sqlx::ColumnIndex<R>,
-    i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
-    String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
-{
-    match r.try_get::<Option<i64>, _>(i) {
-        Ok(v) => Ok(v),
-        Err(_) => {
-            let s: Option<String> = r.try_get(i)?;
-            Ok(s.and_then(|s| s.parse().ok()))
-        }
     }
 }
 

@@ -9,9 +9,12 @@
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
 //! re-assignment), [`placement`] (grid and admin codes for a point).
 
+pub mod accounts;
+pub mod audit;
 pub mod boundaries;
 pub mod incidents;
 pub mod placement;
+pub mod reports;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
