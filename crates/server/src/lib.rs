@@ -1,1 +1,143 @@
-//! placeholder
+//! Vigil's HTTP server: the JSON API (documented at `/api/openapi.json`), the web UI
+//! and Leaflet embedded in the binary, and an optional local basemap.
+//!
+//! [`app`] builds the whole router from an [`AppState`]; `vigil serve` and `vigil
+//! demo` bind it to a socket, tests drive it in-process. Nothing here fetches
+//! anything from the network, and the Content-Security-Policy forbids the browser to.
+//!
+//! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`reports_api`]
+//! (intake and triage), [`incidents_api`] (incidents, totals, areas, places, audit),
+//! [`assets`] (UI, Leaflet, tiles), [`config`] (vigil.toml), [`demo`] (bundled
+//! demo data and users), [`openapi`], [`error`].
+
+// the hand-written OpenAPI document is one large `json!`
+#![recursion_limit = "512"]
+
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod incidents_api;
+pub mod openapi;
+pub mod reports_api;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::sync::Arc;
+use vigil_store::Store;
+
+pub use config::ServerConfig;
+
+/// Errors starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("config {path}: {message}")]
+    Config { path: String, message: String },
+    #[error("basemap {path}: {message}")]
+    Basemap { path: String, message: String },
+    #[error(transparent)]
+    Store(#[from] vigil_store::StoreError),
+    #[error(transparent)]
+    Report(#[from] vigil_store::reports::ReportError),
+    #[error("demo data: {0}")]
+    Demo(String),
+}
+
+/// What every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<ServerConfig>,
+    pub limiter: Arc<auth::LoginLimiter>,
+    pub tiles: Option<Arc<assets::TileSource>>,
+}
+
+impl AppState {
+    /// State for a store and config; opens the basemap if one is configured.
+    pub async fn new(store: Store, config: ServerConfig) -> Result<AppState, ServerError> {
+        let tiles = assets::TileSource::open(&config.basemap).await?.map(Arc::new);
+        Ok(AppState { store, config: Arc::new(config), limiter: Arc::new(auth::LoginLimiter::default()), tiles })
+    }
+}
+
+/// Browser hardening on every response: no remote origins for anything, no
+/// framing, no MIME sniffing, no referrers; API answers are not cached.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+                   connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                   frame-ancestors 'none'";
+
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// GET /api/demo-info (public): whether this is the demo and its data synthetic, and
+/// the basemap, so the login page can show the SYNTHETIC banner.
+async fn demo_info(State(st): State<AppState>) -> impl IntoResponse {
+    let basemap = st.tiles.as_ref().map(|t| {
+        serde_json::json!({"url": "/tiles/{z}/{x}/{y}.png", "max_zoom": t.max_zoom(), "attribution": st.config.basemap.attribution})
+    });
+    Json(serde_json::json!({
+        "demo": st.config.demo,
+        "synthetic_data": st.config.demo,
+        "notice": if st.config.demo {
+            "Demo: every incident shown is SYNTHETIC (generated, not real reporting)."
+        } else { "" },
+        "basemap": basemap,
+    }))
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError::not_found("no such API endpoint (see /api/openapi.json)")
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/login", post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/demo-info", get(demo_info))
+        .route("/openapi.json", get(openapi::handler))
+        .route("/categories", get(reports_api::categories))
+        .route(
+            "/reports",
+            get(reports_api::list)
+                .post(reports_api::create)
+                .layer(DefaultBodyLimit::max(reports_api::MAX_REPORT_BYTES)),
+        )
+        .route("/reports/{id}", get(reports_api::get_one))
+        .route("/reports/{id}/raw", get(reports_api::raw))
+        .route("/reports/{id}/verify", post(reports_api::verify))
+        .route("/reports/{id}/merge", post(reports_api::merge))
+        .route("/reports/{id}/discard", post(reports_api::discard))
+        .route("/incidents", get(incidents_api::list))
+        .route("/incidents/{id}", get(incidents_api::get_one))
+        .route("/stats/monthly", get(incidents_api::monthly))
+        .route("/areas", get(incidents_api::areas))
+        .route("/places", get(incidents_api::places))
+        .route("/audit", get(incidents_api::audit))
+        .route("/audit/verify", get(incidents_api::audit_verify))
+        .fallback(api_not_found);
+    Router::new()
+        .nest("/api", api)
+        .route("/tiles/{z}/{x}/{y}", get(assets::tile))
+        .route("/vendor/leaflet/{*path}", get(assets::leaflet))
+        .route("/", get(assets::index))
+        .fallback(assets::ui_file)
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}

@@ -1,0 +1,77 @@
+//! Server settings: `vigil.toml`, overridden by the environment and flags (the CLI
+//! applies those). Every setting has a default that works on a field laptop.
+//!
+//! ```toml
+//! [server]
+//! addr = "127.0.0.1:8080"
+//! db = "sqlite://vigil.db"
+//! secure_cookies = false   # true behind HTTPS
+//!
+//! [basemap]                # optional, local only
+//! tiles_dir = "/srv/tiles" # {z}/{x}/{y}.png
+//! # mbtiles = "/srv/mali.mbtiles"
+//! attribution = "© OpenStreetMap contributors"
+//! max_zoom = 12
+//! ```
+
+use crate::ServerError;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasemapConfig {
+    /// A folder of `{z}/{x}/{y}.png` tiles.
+    pub tiles_dir: Option<PathBuf>,
+    /// An MBTiles file (SQLite, TMS row order).
+    pub mbtiles: Option<PathBuf>,
+    pub attribution: Option<String>,
+    pub max_zoom: Option<u8>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSection {
+    pub addr: Option<String>,
+    pub db: Option<String>,
+    pub secure_cookies: Option<bool>,
+}
+
+/// The file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub server: ServerSection,
+    #[serde(default)]
+    pub basemap: BasemapConfig,
+}
+
+impl ConfigFile {
+    /// Read a config file; relative basemap paths are taken from the file's folder.
+    pub fn load(path: &Path) -> Result<ConfigFile, ServerError> {
+        let err = |message: String| ServerError::Config { path: path.display().to_string(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let mut c: ConfigFile = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for p in [&mut c.basemap.tiles_dir, &mut c.basemap.mbtiles].into_iter().flatten() {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        if c.basemap.tiles_dir.is_some() && c.basemap.mbtiles.is_some() {
+            return Err(err("[basemap] takes tiles_dir or mbtiles, not both".into()));
+        }
+        Ok(c)
+    }
+}
+
+/// What the running server needs.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// Serving the bundled synthetic demo data: the UI labels everything SYNTHETIC.
+    pub demo: bool,
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    pub basemap: BasemapConfig,
+}

@@ -1,0 +1,71 @@
+//! The bundled demo: Mali boundaries (OCHA COD-AB, levels 0–2), GeoNames towns and
+//! the SYNTHETIC Mali events, compiled into the binary so `vigil demo` works from any
+//! folder with no network; and one demo user per role.
+//!
+//! The events are synthetic (see `data/synthetic/README.md`): every row says so in
+//! `source_article`, the API flags each as `synthetic`, and the UI labels them.
+
+use crate::ServerError;
+use std::io::Cursor;
+use vigil_store::accounts::Role;
+use vigil_store::{ImportOptions, Store};
+
+const ADM0: &str = include_str!("../../../data/boundaries/mli_adm0_ocha_cod_dissolved.geojson");
+const ADM1: &str = include_str!("../../../data/boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson");
+const ADM2: &str = include_str!("../../../data/boundaries/mli_adm2_cercles_ocha_cod.geojson");
+/// GeoNames cities1000 extract for Mali, Burkina Faso and Niger (CC BY 4.0).
+pub const PLACES_CSV: &str = include_str!("../../../data/places/geonames_cities1000_MLI_BFA_NER.csv");
+const SYNTHETIC_CSV: &str = include_str!("../../../data/synthetic/ged_mali_synthetic_2012_2022.csv");
+
+/// One login per role: (user, role, password). Demo only: printed at start-up.
+pub const DEMO_USERS: [(&str, Role, &str); 6] = [
+    ("reporter", Role::Reporter, "reporter-demo"),
+    ("analyst", Role::Analyst, "analyst-demo"),
+    ("responder", Role::Responder, "responder-demo"),
+    ("hr_officer", Role::HrOfficer, "hr_officer-demo"),
+    ("planner", Role::Planner, "planner-demo"),
+    ("admin", Role::Admin, "admin-demo"),
+];
+
+/// What [`seed`] loaded.
+#[derive(Debug, Clone, Default)]
+pub struct DemoSummary {
+    pub areas: [usize; 3],
+    pub places: u64,
+    pub incidents: u64,
+    pub users: usize,
+}
+
+/// Load the towns if the store has none (every server needs them for the form).
+pub async fn ensure_places(store: &Store) -> Result<u64, ServerError> {
+    if store.places().await?.is_empty() {
+        Ok(store.load_places(PLACES_CSV).await?)
+    } else {
+        Ok(0)
+    }
+}
+
+/// Load boundaries, towns and the synthetic events into an empty store, and create
+/// the demo users (skipping any that exist).
+pub async fn seed(store: &Store, with_users: bool) -> Result<DemoSummary, ServerError> {
+    let mut s = DemoSummary::default();
+    for (level, text) in [(0u8, ADM0), (1, ADM1), (2, ADM2)] {
+        let areas = vigil_geo::admin::parse_boundaries(text, level, &format!("adm{level}_pcode"), &format!("adm{level}_name"))
+            .map_err(|e| ServerError::Demo(format!("boundaries level {level}: {e}")))?;
+        s.areas[level as usize] = store.import_boundaries(level, &areas).await?.areas;
+    }
+    s.places = ensure_places(store).await?;
+    let reader = vigil_ingest::IncidentReader::from_reader(Cursor::new(SYNTHETIC_CSV.as_bytes()), "ged_mali_synthetic_2012_2022.csv")
+        .map_err(|e| ServerError::Demo(e.to_string()))?;
+    let r = store.import_incidents(reader, ImportOptions::default(), &|_| {}).await?;
+    s.incidents = r.added + r.updated + r.unchanged;
+    if with_users {
+        for (name, role, password) in DEMO_USERS {
+            if !store.user_exists(name).await? {
+                store.add_user("demo", name, role, password).await?;
+                s.users += 1;
+            }
+        }
+    }
+    Ok(s)
+}

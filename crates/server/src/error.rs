@@ -1,0 +1,216 @@
+//! The one error type every handler returns, and the field-by-field reading of
+//! request bodies that lets an error name the field that is wrong.
+//!
+//! Errors go out as JSON `{"error": message, "field": name-or-null}`: a client (or the
+//! form) can put the message next to the field.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{Map, Value};
+use vigil_store::reports::ReportError;
+use vigil_store::StoreError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub field: Option<String>,
+    /// Seconds, for 429.
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError { status, message: message.into(), field: None, retry_after: None }
+    }
+    /// 422 naming the field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = format!("{field}: {}", message.into());
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, message, field: Some(field), retry_after: None }
+    }
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!("internal error: {e}");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error (the server log has the detail)")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (self.status, Json(serde_json::json!({"error": self.message, "field": self.field}))).into_response();
+        if let Some(s) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        r
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<ReportError> for ApiError {
+    fn from(e: ReportError) -> Self {
+        match e {
+            ReportError::Invalid { field, message } => ApiError::field(field, message),
+            ReportError::NotFound(what) => ApiError::not_found(format!("{what} not found")),
+            e @ ReportError::AlreadyActioned { .. } => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            ReportError::Store(e) => ApiError::internal(e),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A request body or query as named fields, read one by one so that every error
+/// names its field. Values may be JSON values or strings (forms and query strings
+/// send everything as text); empty strings count as absent.
+pub struct Fields {
+    map: Map<String, Value>,
+    /// prefix for field names in errors (`restricted.`)
+    prefix: String,
+}
+
+impl Fields {
+    pub fn new(map: Map<String, Value>) -> Self {
+        Fields { map, prefix: String::new() }
+    }
+
+    /// Parse a JSON body that must be an object.
+    pub fn from_json(body: &[u8]) -> ApiResult<Self> {
+        if body.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ApiError::field("body", "is empty; send a JSON object"));
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => Ok(Fields::new(map)),
+            Ok(_) => Err(ApiError::field("body", "must be a JSON object")),
+            Err(e) => Err(ApiError::field("body", format!("is not valid JSON ({e})"))),
+        }
+    }
+
+    fn name(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    /// Refuse fields the endpoint does not know (a typo would otherwise lose data).
+    pub fn only(&self, known: &[&str]) -> ApiResult<()> {
+        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(k) => Err(ApiError::field(self.name(k), format!("unknown field; expected one of {}", known.join(", ")))),
+            None => Ok(()),
+        }
+    }
+
+    fn raw(&self, key: &str) -> Option<&Value> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    pub fn str_opt(&self, key: &str, max_chars: usize) -> ApiResult<Option<String>> {
+        match self.raw(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => {
+                if s.chars().count() > max_chars {
+                    Err(ApiError::field(self.name(key), format!("is longer than {max_chars} characters")))
+                } else {
+                    Ok(Some(s.trim().to_string()))
+                }
+            }
+            Some(_) => Err(ApiError::field(self.name(key), "must be a string")),
+        }
+    }
+
+    /// A string taken as given, untrimmed (passwords).
+    pub fn verbatim(&self, key: &str, max_chars: usize) -> ApiResult<Option<String>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) if s.chars().count() > max_chars => {
+                Err(ApiError::field(self.name(key), format!("is longer than {max_chars} characters")))
+            }
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(ApiError::field(self.name(key), "must be a string")),
+        }
+    }
+
+    pub fn str_req(&self, key: &str, max_chars: usize) -> ApiResult<String> {
+        self.str_opt(key, max_chars)?.ok_or_else(|| ApiError::field(self.name(key), "is required"))
+    }
+
+    pub fn i64_opt(&self, key: &str, min: i64, max: i64) -> ApiResult<Option<i64>> {
+        let v = match self.raw(key) {
+            None => return Ok(None),
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            Some(_) => None,
+        };
+        match v {
+            Some(v) if (min..=max).contains(&v) => Ok(Some(v)),
+            Some(_) => Err(ApiError::field(self.name(key), format!("must be from {min} to {max}"))),
+            None => Err(ApiError::field(self.name(key), "must be a whole number")),
+        }
+    }
+
+    pub fn i64_req(&self, key: &str, min: i64, max: i64) -> ApiResult<i64> {
+        self.i64_opt(key, min, max)?.ok_or_else(|| ApiError::field(self.name(key), "is required"))
+    }
+
+    pub fn f64_opt(&self, key: &str, min: f64, max: f64) -> ApiResult<Option<f64>> {
+        let v = match self.raw(key) {
+            None => return Ok(None),
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            Some(_) => None,
+        };
+        match v {
+            Some(v) if v.is_finite() && v >= min && v <= max => Ok(Some(v)),
+            Some(_) => Err(ApiError::field(self.name(key), format!("must be from {min} to {max}"))),
+            None => Err(ApiError::field(self.name(key), "must be a number")),
+        }
+    }
+
+    pub fn date_opt(&self, key: &str) -> ApiResult<Option<chrono::NaiveDate>> {
+        match self.str_opt(key, 40)? {
+            None => Ok(None),
+            Some(s) => chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| ApiError::field(self.name(key), "must be a date YYYY-MM-DD")),
+        }
+    }
+
+    /// A nested object (e.g. `restricted`), or `None`.
+    pub fn object_opt(&self, key: &str) -> ApiResult<Option<Fields>> {
+        match self.raw(key) {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(Fields { map: m.clone(), prefix: format!("{}{key}.", self.prefix) })),
+            Some(_) => Err(ApiError::field(self.name(key), "must be an object")),
+        }
+    }
+
+    /// Latitude and longitude: both or neither.
+    pub fn point_opt(&self) -> ApiResult<(Option<f64>, Option<f64>)> {
+        let lat = self.f64_opt("latitude", -90.0, 90.0)?;
+        let lon = self.f64_opt("longitude", -180.0, 180.0)?;
+        match (lat, lon) {
+            (Some(_), None) => Err(ApiError::field(self.name("longitude"), "is required when latitude is given")),
+            (None, Some(_)) => Err(ApiError::field(self.name("latitude"), "is required when longitude is given")),
+            p => Ok(p),
+        }
+    }
+}

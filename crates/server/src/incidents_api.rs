@@ -1,0 +1,170 @@
+//! Reading incidents: GeoJSON points, one incident with its reports and history,
+//! monthly totals, admin areas shaded by totals, towns, and the audit log.
+//!
+//! Restricted detail appears only in the single-incident view and only for roles
+//! that see it; lists, GeoJSON and totals never carry it.
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, Fields};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::Value;
+use std::collections::HashMap;
+use vigil_model::{IncidentFilter, ViolenceType};
+use vigil_store::accounts::Role;
+use vigil_store::reports::IncidentRecord;
+use vigil_store::StatKey;
+
+/// Who may read incidents, maps and totals (everyone but reporters).
+pub const READ: &[Role] = &[Role::Analyst, Role::Responder, Role::HrOfficer, Role::Planner, Role::Admin];
+
+const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country"];
+
+fn query_fields(q: HashMap<String, String>) -> Fields {
+    Fields::new(q.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+}
+
+/// Read the shared filters from a query string.
+fn filter(f: &Fields) -> ApiResult<IncidentFilter> {
+    let from = f.date_opt("from")?;
+    let to = f.date_opt("to")?;
+    if let (Some(a), Some(b)) = (from, to) {
+        if b < a {
+            return Err(ApiError::field("to", "is before from"));
+        }
+    }
+    Ok(IncidentFilter {
+        from,
+        to,
+        country: f.str_opt("country", 100)?,
+        admin1: f.str_opt("admin1", 20)?,
+        admin2: f.str_opt("admin2", 20)?,
+        gid: f.i64_opt("gid", 1, 259_200)?,
+        type_of_violence: f.i64_opt("type", 1, 3)?.and_then(ViolenceType::from_code),
+    })
+}
+
+/// GeoJSON Feature for an incident, with Vigil's additions in the properties.
+fn feature(r: &IncidentRecord) -> Value {
+    let mut f = vigil_ingest::write::geojson_feature(&r.located);
+    let p = &mut f["properties"];
+    p["id"] = r.id.into();
+    p["synthetic"] = r.synthetic.into();
+    p["category"] = r.category.clone().into();
+    p["sensitivity"] = r.sensitivity.clone().into();
+    p["verification"] = r.verification.clone().into();
+    f
+}
+
+/// GET /api/incidents
+pub async fn list(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+    auth.require(READ, "read incidents")?;
+    let f = query_fields(q);
+    f.only(FILTER_FIELDS)?;
+    let filter = filter(&f)?;
+    let records = st.store.incident_records(&filter, None).await?;
+    let features: Vec<Value> = records.iter().map(feature).collect();
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(serde_json::json!({"type": "FeatureCollection", "features": features}))))
+}
+
+/// GET /api/incidents/{id}: the incident (flat), its reports and its history.
+pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+    auth.require(READ, "read incidents")?;
+    let r = st.store.incident(id).await?.ok_or_else(|| ApiError::not_found(format!("incident {id} not found")))?;
+    let f = feature(&r);
+    let mut incident = f["properties"].clone();
+    incident["latitude"] = r.located.incident.latitude.into();
+    incident["longitude"] = r.located.incident.longitude.into();
+    if auth.sees_restricted() {
+        incident["restricted"] = serde_json::to_value(st.store.incident_restricted(id).await?).expect("serialises");
+    }
+    let reports = st.store.reports_for_incident(id, auth.sees_restricted()).await?;
+    let mut entities = vec![format!("incident/{id}")];
+    entities.extend(reports.iter().map(|r| format!("report/{}", r.id)));
+    let history = st.store.audit_for(&entities).await?;
+    let reports: Vec<Value> = reports
+        .iter()
+        .map(|rep| {
+            let mut v = serde_json::to_value(rep).expect("serialises");
+            if !auth.sees_restricted() {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("restricted");
+                }
+            }
+            v
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "incident": incident,
+        "geometry": f["geometry"],
+        "reports": reports,
+        "history": history,
+    })))
+}
+
+/// GET /api/stats/monthly
+pub async fn monthly(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+    auth.require(READ, "read incident totals")?;
+    let f = query_fields(q);
+    f.only(FILTER_FIELDS)?;
+    let rows = st.store.stats(StatKey::Month, &filter(&f)?).await?;
+    let out: Vec<Value> = rows
+        .iter()
+        .map(|r| serde_json::json!({"month": r.key, "incidents": r.incidents, "fatalities": r.best}))
+        .collect();
+    Ok(Json(out))
+}
+
+/// GET /api/areas?level=1|2: admin areas with incident and fatality totals for the
+/// filters (areas with none get zeros).
+pub async fn areas(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+    auth.require(READ, "read admin areas")?;
+    let f = query_fields(q);
+    let mut known = FILTER_FIELDS.to_vec();
+    known.push("level");
+    f.only(&known)?;
+    let level = f.i64_opt("level", 1, 2)?.unwrap_or(2) as u8;
+    let key = if level == 1 { StatKey::Admin1 } else { StatKey::Admin2 };
+    let totals: HashMap<String, (i64, i64)> =
+        st.store.stats(key, &filter(&f)?).await?.into_iter().map(|r| (r.key, (r.incidents, r.best))).collect();
+    let areas = st.store.areas(level).await?;
+    let features: Vec<Value> = areas
+        .iter()
+        .map(|a| {
+            let (n, d) = totals.get(&a.code).copied().unwrap_or((0, 0));
+            serde_json::json!({
+                "type": "Feature",
+                "id": a.code,
+                "geometry": a.geometry_geojson(),
+                "properties": {"code": a.code, "name": a.name, "level": level, "incidents": n, "fatalities": d},
+            })
+        })
+        .collect();
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(serde_json::json!({"type": "FeatureCollection", "features": features}))))
+}
+
+/// GET /api/places: towns for the report form (every logged-in role).
+pub async fn places(State(st): State<AppState>, _auth: Auth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(st.store.places().await?))
+}
+
+/// GET /api/audit?limit=: the audit log, admins only.
+pub async fn audit(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+    auth.require(&[Role::Admin], "read the audit log")?;
+    let f = query_fields(q);
+    f.only(&["limit"])?;
+    let limit = f.i64_opt("limit", 1, 100_000)?.or(Some(1000));
+    Ok(Json(st.store.audit_entries(limit).await?))
+}
+
+/// GET /api/audit/verify: recompute the chain (admins only).
+pub async fn audit_verify(State(st): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+    auth.require(&[Role::Admin], "verify the audit log")?;
+    let v = st.store.verify_audit().await?;
+    let problems: Vec<Value> =
+        v.problems.iter().map(|p| serde_json::json!({"problem": p, "message": p.to_string()})).collect();
+    Ok(Json(serde_json::json!({"ok": v.ok(), "entries": v.entries, "problems": problems})))
+}

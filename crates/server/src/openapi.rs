@@ -1,0 +1,243 @@
+//! The OpenAPI 3 description of the JSON API, written by hand next to the handlers it
+//! describes (a test checks every routed path is in it). Served at
+//! `/api/openapi.json` without login.
+
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::{json, Value};
+use vigil_store::reports::CATEGORIES;
+
+fn err_responses(codes: &[&str]) -> Value {
+    let mut m = serde_json::Map::new();
+    for c in codes {
+        let what = match *c {
+            "401" => "not logged in, or the session/token expired",
+            "403" => "the caller's role may not do this, or the X-CSRF-Token header is missing/wrong on a cookie-authenticated write",
+            "404" => "not found",
+            "409" => "the report was already verified, merged or discarded",
+            "415" => "unsupported content type",
+            "422" => "invalid input; `field` names the field",
+            "429" => "too many failed logins; see Retry-After",
+            _ => "error",
+        };
+        m.insert(c.to_string(), json!({"description": what, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}));
+    }
+    Value::Object(m)
+}
+
+fn with(ok_code: &str, ok: Value, errors: &[&str]) -> Value {
+    let mut r = err_responses(errors);
+    r[ok_code] = ok;
+    r
+}
+
+fn json_ok(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn roles(list: &str) -> String {
+    format!("Roles: {list}.")
+}
+
+fn filter_params() -> Value {
+    json!([
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "first start date included"},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "last start date included"},
+        {"name": "type", "in": "query", "schema": {"type": "integer", "enum": [1, 2, 3]}, "description": "UCDP type of violence"},
+        {"name": "admin1", "in": "query", "schema": {"type": "string"}, "description": "admin-1 code, e.g. ML07"},
+        {"name": "admin2", "in": "query", "schema": {"type": "string"}, "description": "admin-2 code, e.g. ML0701"},
+        {"name": "gid", "in": "query", "schema": {"type": "integer"}, "description": "PRIO-GRID cell"},
+        {"name": "country", "in": "query", "schema": {"type": "string"}}
+    ])
+}
+
+fn id_param(what: &str) -> Value {
+    json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}, "description": what}])
+}
+
+fn body(schema: &str) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let categories: Vec<&str> = CATEGORIES.iter().map(|(c, _, _)| *c).collect();
+    let read_inc = roles("analyst, responder, hr_officer, planner, admin");
+    let mut area_params = filter_params();
+    area_params
+        .as_array_mut()
+        .expect("array")
+        .push(json!({"name": "level", "in": "query", "schema": {"type": "integer", "enum": [1, 2], "default": 2}}));
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Vigil API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Field reports, triage, incidents and totals for protection-of-civilians early warning. \
+                Authenticate with POST /api/login: browsers get an HttpOnly SameSite=Strict cookie `vigil_session` and must send \
+                `X-CSRF-Token` on writes; API clients send `Authorization: Bearer <token>` and need no CSRF header. \
+                Roles are checked on every endpoint. Restricted detail (victims, witnesses, contacts, raw bodies) is returned \
+                only to hr_officer and admin. Errors are JSON {error, field}. In the demo all incidents are SYNTHETIC \
+                (`synthetic: true`)."
+        },
+        "components": {
+            "securitySchemes": {
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "vigil_session"},
+                "bearer": {"type": "http", "scheme": "bearer"}
+            },
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {
+                    "error": {"type": "string", "description": "what is wrong, and where"},
+                    "field": {"type": "string", "nullable": true, "description": "the offending field, when there is one"}}},
+                "Login": {"type": "object", "required": ["username", "password"], "properties": {
+                    "username": {"type": "string"}, "password": {"type": "string"}}},
+                "LoginResult": {"type": "object", "properties": {
+                    "user": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"},
+                    "csrf_token": {"type": "string"}, "token": {"type": "string", "description": "bearer token for API use"},
+                    "demo": {"type": "boolean"}, "synthetic_data": {"type": "boolean"}}},
+                "Role": {"type": "string", "enum": ["reporter", "analyst", "responder", "hr_officer", "planner", "admin"]},
+                "Restricted": {"type": "object", "description": "hr_officer and admin only", "properties": {
+                    "victims": {"type": "string"}, "witnesses": {"type": "string"}, "contacts": {"type": "string"}}},
+                "NewReport": {"type": "object", "required": ["category", "occurred_at", "description", "reliability", "credibility"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "category": {"type": "string", "enum": categories},
+                        "occurred_at": {"type": "string", "description": "YYYY-MM-DD or RFC 3339"},
+                        "place_name": {"type": "string"},
+                        "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+                        "longitude": {"type": "number", "minimum": -180, "maximum": 180},
+                        "town_id": {"type": "integer", "description": "GeoNames id from /api/places; fills the point and name"},
+                        "people_affected": {"type": "integer", "minimum": 0},
+                        "description": {"type": "string"},
+                        "reliability": {"type": "string", "enum": ["A", "B", "C", "D", "E", "F"], "description": "Admiralty source reliability"},
+                        "credibility": {"type": "integer", "minimum": 1, "maximum": 6, "description": "Admiralty information credibility"},
+                        "language": {"type": "string", "enum": ["fr", "en"]},
+                        "channel": {"type": "string", "enum": ["web", "api", "call_centre", "sms", "odk"]},
+                        "restricted": {"$ref": "#/components/schemas/Restricted"}
+                    }},
+                "NewReportForm": {"type": "object", "description": "multipart/form-data: the NewReport fields as text, restricted ones as `victims`, `witnesses`, `contacts` (or `restricted.victims`…), plus files in `attachment`",
+                    "properties": {"attachment": {"type": "string", "format": "binary"}}},
+                "Suggestion": {"type": "object", "properties": {
+                    "incident_id": {"type": "integer"}, "report_id": {"type": "integer"},
+                    "score": {"type": "number"}, "reason": {"type": "string"}}},
+                "Report": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "received_at": {"type": "string"}, "reporter": {"type": "string"},
+                    "reporter_id": {"type": "integer"}, "channel": {"type": "string"}, "category": {"type": "string"},
+                    "occurred_at": {"type": "string"}, "occurred_date": {"type": "string", "format": "date"},
+                    "place_name": {"type": "string", "nullable": true}, "latitude": {"type": "number", "nullable": true},
+                    "longitude": {"type": "number", "nullable": true}, "town_id": {"type": "integer", "nullable": true},
+                    "people_affected": {"type": "integer", "nullable": true}, "description": {"type": "string"},
+                    "reliability": {"type": "string"}, "credibility": {"type": "integer"}, "language": {"type": "string", "nullable": true},
+                    "status": {"type": "string", "enum": ["new", "verified", "merged", "discarded"]},
+                    "incident_id": {"type": "integer", "nullable": true}, "discard_reason": {"type": "string", "nullable": true},
+                    "actioned_by": {"type": "string", "nullable": true}, "actioned_at": {"type": "string", "nullable": true},
+                    "attachments": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "filename": {"type": "string"}, "content_type": {"type": "string"},
+                        "sha256": {"type": "string"}, "size": {"type": "integer"}}}},
+                    "restricted": {"$ref": "#/components/schemas/Restricted"},
+                    "suggested_duplicates": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}},
+                "Coding": {"type": "object", "required": ["type_of_violence", "event_type", "side_a", "side_b", "best"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "type_of_violence": {"type": "integer", "enum": [1, 2, 3]},
+                        "event_type": {"type": "string"}, "category": {"type": "string", "enum": categories},
+                        "side_a": {"type": "string"}, "side_b": {"type": "string"},
+                        "best": {"type": "integer", "minimum": 0}, "low": {"type": "integer", "minimum": 0, "description": "default best"},
+                        "high": {"type": "integer", "minimum": 0, "description": "default best"},
+                        "date_prec": {"type": "integer", "minimum": 1, "maximum": 5}, "where_prec": {"type": "integer", "minimum": 1, "maximum": 7},
+                        "latitude": {"type": "number"}, "longitude": {"type": "number"}, "place": {"type": "string"},
+                        "date_start": {"type": "string", "format": "date"}, "date_end": {"type": "string", "format": "date"},
+                        "country": {"type": "string"}, "sensitivity": {"type": "string", "enum": ["public", "restricted", "confidential"]}
+                    }},
+                "FeatureCollection": {"type": "object", "description": "RFC 7946 FeatureCollection", "properties": {
+                    "type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array", "items": {"type": "object"}}}},
+                "AuditEntry": {"type": "object", "properties": {
+                    "seq": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string"},
+                    "entity": {"type": "string"}, "before": {}, "after": {}, "prev_hash": {"type": "string"}, "hash": {"type": "string"}}}
+            }
+        },
+        "security": [{"cookie": []}, {"bearer": []}],
+        "paths": {
+            "/api/login": {"post": {"summary": "Log in", "security": [], "requestBody": body("Login"),
+                "description": "Sets the vigil_session cookie. Five failures per user name and address in five minutes lock that pair out for the rest of the window.",
+                "responses": with("200", json_ok("logged in", json!({"$ref": "#/components/schemas/LoginResult"})), &["401", "422", "429"])}},
+            "/api/logout": {"post": {"summary": "Log out (ends this login's cookie session and token)",
+                "responses": with("200", json_ok("logged out", json!({"type": "object"})), &["401", "403"])}},
+            "/api/me": {"get": {"summary": "Who am I", "responses": with("200", json_ok("the caller", json!({"type": "object", "properties": {
+                "user": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "csrf_token": {"type": "string"},
+                "sees_restricted": {"type": "boolean"}, "demo": {"type": "boolean"}, "synthetic_data": {"type": "boolean"}}})), &["401"])}},
+            "/api/demo-info": {"get": {"summary": "Whether this server runs the demo on SYNTHETIC data, and its basemap", "security": [],
+                "responses": {"200": json_ok("info", json!({"type": "object", "properties": {"demo": {"type": "boolean"}, "synthetic_data": {"type": "boolean"},
+                    "notice": {"type": "string"}, "basemap": {"type": "object", "nullable": true}}}))}}},
+            "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3"}}}},
+            "/api/categories": {"get": {"summary": "Report categories with English and French labels", "description": roles("any logged-in user"),
+                "responses": with("200", json_ok("categories", json!({"type": "array", "items": {"type": "object"}})), &["401"])}},
+            "/api/reports": {
+                "post": {"summary": "Submit a report", "description": format!("{} Stored exactly as received; 201 means committed.", roles("reporter, analyst, hr_officer, admin")),
+                    "requestBody": {"required": true, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}},
+                        "multipart/form-data": {"schema": {"$ref": "#/components/schemas/NewReportForm"}}}},
+                    "responses": with("201", json_ok("stored", json!({"$ref": "#/components/schemas/Report"})), &["401", "403", "415", "422"])},
+                "get": {"summary": "List reports, newest first, with suggested duplicates",
+                    "description": roles("reporter (own reports only, no suggestions), analyst, hr_officer, admin"),
+                    "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["new", "verified", "merged", "discarded"]}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 500}}],
+                    "responses": with("200", json_ok("reports", json!({"type": "array", "items": {"$ref": "#/components/schemas/Report"}})), &["401", "403", "422"])}
+            },
+            "/api/reports/{id}": {"get": {"summary": "One report", "description": roles("reporter (own only), analyst, hr_officer, admin"),
+                "parameters": id_param("report id"),
+                "responses": with("200", json_ok("the report", json!({"$ref": "#/components/schemas/Report"})), &["401", "403", "404"])}},
+            "/api/reports/{id}/raw": {"get": {"summary": "The report body exactly as received", "description": roles("hr_officer, admin"),
+                "parameters": id_param("report id"), "responses": with("200", json!({"description": "the bytes, with their content type"}), &["401", "403", "404"])}},
+            "/api/reports/{id}/verify": {"post": {"summary": "Verify a new report into a new incident", "description": roles("analyst, hr_officer, admin"),
+                "parameters": id_param("report id"), "requestBody": body("Coding"),
+                "responses": with("201", json_ok("incident created", json!({"type": "object", "properties": {"incident_id": {"type": "integer"}, "report_id": {"type": "integer"}, "status": {"type": "string"}}})), &["401", "403", "404", "409", "422"])}},
+            "/api/reports/{id}/merge": {"post": {"summary": "Merge a new report into an existing incident", "description": roles("analyst, hr_officer, admin"),
+                "parameters": id_param("report id"),
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["incident_id"], "properties": {"incident_id": {"type": "integer"}}}}}},
+                "responses": with("200", json_ok("merged", json!({"type": "object"})), &["401", "403", "404", "409", "422"])}},
+            "/api/reports/{id}/discard": {"post": {"summary": "Discard a new report with a reason (it is kept)", "description": roles("analyst, hr_officer, admin"),
+                "parameters": id_param("report id"),
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
+                "responses": with("200", json_ok("discarded", json!({"type": "object"})), &["401", "403", "404", "409", "422"])}},
+            "/api/incidents": {"get": {"summary": "Incidents as GeoJSON points",
+                "description": format!("{read_inc} Properties: GED fields plus id (store id), source, synthetic, category, sensitivity, verification. Never restricted detail."),
+                "parameters": filter_params(),
+                "responses": with("200", json!({"description": "FeatureCollection", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}), &["401", "403", "422"])}},
+            "/api/incidents/{id}": {"get": {"summary": "One incident with its reports and history",
+                "description": format!("{read_inc} `incident.restricted` and reports' `restricted` only for hr_officer and admin."),
+                "parameters": id_param("incident store id"),
+                "responses": with("200", json_ok("incident", json!({"type": "object", "properties": {
+                    "incident": {"type": "object"}, "geometry": {"type": "object", "nullable": true},
+                    "reports": {"type": "array", "items": {"$ref": "#/components/schemas/Report"}},
+                    "history": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}}})), &["401", "403", "404"])}},
+            "/api/stats/monthly": {"get": {"summary": "Incidents and fatalities (best) per month", "description": read_inc.clone(), "parameters": filter_params(),
+                "responses": with("200", json_ok("months", json!({"type": "array", "items": {"type": "object", "properties": {
+                    "month": {"type": "string", "example": "2019-03"}, "incidents": {"type": "integer"}, "fatalities": {"type": "integer"}}}})), &["401", "403", "422"])}},
+            "/api/areas": {"get": {"summary": "Admin areas with incident and fatality totals for the filters", "description": read_inc.clone(),
+                "parameters": area_params,
+                "responses": with("200", json!({"description": "FeatureCollection with properties code, name, level, incidents, fatalities",
+                    "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}), &["401", "403", "422"])}},
+            "/api/places": {"get": {"summary": "Towns (GeoNames) for the report form", "description": roles("any logged-in user"),
+                "responses": with("200", json_ok("towns", json!({"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"}, "country_code": {"type": "string"}, "admin1_code": {"type": "string"},
+                    "population": {"type": "integer"}, "latitude": {"type": "number"}, "longitude": {"type": "number"}}}})), &["401"])}},
+            "/api/audit": {"get": {"summary": "The audit log (newest `limit` entries, in order)", "description": roles("admin"),
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "default": 1000}}],
+                "responses": with("200", json_ok("entries", json!({"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}})), &["401", "403"])}},
+            "/api/audit/verify": {"get": {"summary": "Recompute the audit hash chain", "description": roles("admin"),
+                "responses": with("200", json_ok("result", json!({"type": "object", "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"}, "problems": {"type": "array", "items": {"type": "object"}}}})), &["401", "403"])}},
+            "/tiles/{z}/{x}/{y}.png": {"get": {"summary": "Local basemap tile (when configured)", "description": roles("any logged-in user"),
+                "parameters": [
+                    {"name": "z", "in": "path", "required": true, "schema": {"type": "integer"}},
+                    {"name": "x", "in": "path", "required": true, "schema": {"type": "integer"}},
+                    {"name": "y", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": with("200", json!({"description": "PNG", "content": {"image/png": {}}}), &["401", "404"])}}
+        }
+    })
+}
+
+/// GET /api/openapi.json
+pub async fn handler() -> impl IntoResponse {
+    Json(document())
+}
