@@ -9,14 +9,16 @@
   var t = I.t;
   var fmt = I.fmt;
 
-  var ROLES_ALL = ['reporter', 'analyst', 'responder', 'hr_officer', 'planner', 'admin'];
+  // Which roles see which page. The server enforces the same split (reports_api.rs:
+  // SUBMIT, TRIAGE; incidents_api.rs: READ); this only keeps the menus honest.
+  var ROLES_SUBMIT = ['reporter', 'analyst', 'hr_officer', 'admin'];
   var ROLES_MAP = ['analyst', 'responder', 'hr_officer', 'planner', 'admin'];
-  var ROLES_TRIAGE = ['analyst', 'admin'];
+  var ROLES_TRIAGE = ['analyst', 'hr_officer', 'admin'];
 
   var NAV = [
     { route: 'map', key: 'nav.map', roles: ROLES_MAP },
     { route: 'triage', key: 'nav.triage', roles: ROLES_TRIAGE },
-    { route: 'report', key: 'nav.report', roles: ROLES_ALL },
+    { route: 'report', key: 'nav.report', roles: ROLES_SUBMIT },
     { route: 'my-reports', key: 'nav.myReports', roles: ['reporter'] }
   ];
 
@@ -259,8 +261,8 @@
     login: { view: viewLogin, roles: null },
     map: { view: viewMap, roles: ROLES_MAP },
     triage: { view: viewTriage, roles: ROLES_TRIAGE },
-    report: { view: viewReport, roles: ROLES_ALL },
-    'my-reports': { view: viewMyReports, roles: ROLES_ALL },
+    report: { view: viewReport, roles: ROLES_SUBMIT },
+    'my-reports': { view: viewMyReports, roles: ['reporter'] },
     incident: { view: viewIncident, roles: ROLES_MAP }
   };
 
@@ -752,6 +754,14 @@
       h('option', { value: '' }, t('report.categoryChoose')),
       CATEGORIES.map(function (c) { return h('option', { value: c }, t('cat.' + c)); })
     ]);
+    // The server's list is authoritative: add any category it knows that this UI does not.
+    api('GET', '/api/categories').then(function (list) {
+      (Array.isArray(list) ? list : []).forEach(function (c) {
+        if (!c || !c.code || CATEGORIES.indexOf(c.code) >= 0) return;
+        var label = I.lang() === 'fr' ? (c.fr || c.en || c.code) : (c.en || c.code);
+        cat.insertBefore(h('option', { value: c.code }, label), cat.lastChild);
+      });
+    }).catch(function () { /* built-in list */ });
     var town = h('input', { id: 'rf-town', name: 'place_name', list: 'rf-towns', autocomplete: 'off', 'data-testid': 'rf-town' });
     var towns = h('datalist', { id: 'rf-towns' });
     var lat = h('input', { id: 'rf-lat', name: 'latitude', type: 'number', step: 'any', min: '-90', max: '90', inputmode: 'decimal', 'data-testid': 'rf-lat' });
@@ -1277,8 +1287,9 @@
   // Incident page
 
   var INCIDENT_FIELDS = ['source', 'source_id', 'date_start', 'date_end', 'date_prec', 'type_of_violence', 'event_type',
-    'sub_event_type', 'category', 'side_a', 'side_b', 'best', 'low', 'high', 'place', 'admin1', 'admin2', 'gid',
-    'latitude', 'longitude', 'where_prec', 'verification_status', 'status', 'sensitivity'];
+    'sub_event_type', 'category', 'conflict_name', 'dyad_name', 'side_a', 'side_b', 'best', 'low', 'high',
+    'deaths_civilians', 'place', 'admin1', 'admin2', 'gid', 'latitude', 'longitude', 'where_prec', 'verification',
+    'verification_status', 'status', 'sensitivity'];
 
   function valueText(k, v) {
     if (v === null || v === undefined || v === '') return null;
@@ -1322,7 +1333,8 @@
           h('section', { 'class': 'card' }, [
             h('h2', null, t('incident.details')),
             h('dl', { 'class': 'kv' }, rows),
-            inc.description ? h('p', { 'class': 'desc' }, inc.description) : null
+            inc.description ? h('p', { 'class': 'desc' }, inc.description) : null,
+            inc.restricted ? restrictedBlock({ restricted: inc.restricted }) : null
           ]),
           h('section', { 'class': 'card' }, [
             mini,
@@ -1345,14 +1357,17 @@
           h('h2', null, t('incident.history')),
           history.length ? h('ol', { 'class': 'history', 'data-testid': 'incident-history' }, history.map(function (e) {
             var when = e.at || e.time || e.created_at || e.timestamp;
-            var who = e.user || e.actor || e.by || e.username;
+            var who = e.actor || e.user || e.by || e.username;
             var what = e.action || e.event || e.kind || '';
-            var detail = e.detail || e.details || e.note || e.summary;
-            return h('li', null, [
+            var change = e.after || e.detail || e.details;
+            return h('li', { 'data-seq': e.seq != null ? String(e.seq) : null }, [
               h('span', { 'class': 'when' }, dateTime(when)), ' ',
               who ? h('strong', null, who) : null, ' ',
-              what,
-              detail ? [' — ', typeof detail === 'object' ? JSON.stringify(detail) : String(detail)] : null
+              h('code', null, what), e.entity ? [' ', h('span', { 'class': 'muted' }, e.entity)] : null,
+              change && typeof change === 'object' ? h('details', null, [
+                h('summary', null, t('incident.change')),
+                h('pre', null, JSON.stringify(change, null, 2))
+              ]) : (change ? ' — ' + String(change) : null)
             ]);
           })) : h('p', { 'class': 'muted' }, t('incident.noHistory'))
         ])

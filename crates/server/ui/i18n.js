@@ -195,6 +195,7 @@
     'incident.noHistory': 'No recorded changes.',
     'incident.showOnMap': 'Show on map',
     'incident.restricted': 'RESTRICTED',
+    'incident.change': 'what changed',
 
     'myreports.title': 'My reports',
     'myreports.empty': 'You have not sent any report yet.',
@@ -232,7 +233,11 @@
     'field.channel': 'Channel',
     'field.language': 'Language',
     'field.reporter': 'Reporter',
-    'field.people_affected': 'People affected'
+    'field.people_affected': 'People affected',
+    'field.verification': 'Verification',
+    'field.conflict_name': 'Conflict',
+    'field.dyad_name': 'Dyad',
+    'field.deaths_civilians': 'Civilian deaths'
   };
 
   var fr = {
@@ -424,6 +429,7 @@
     'incident.noHistory': 'Aucune modification enregistrée.',
     'incident.showOnMap': 'Voir sur la carte',
     'incident.restricted': 'RESTREINT',
+    'incident.change': 'modification',
 
     'myreports.title': 'Mes signalements',
     'myreports.empty': 'Vous n’avez encore envoyé aucun signalement.',
@@ -461,7 +467,11 @@
     'field.channel': 'Canal',
     'field.language': 'Langue',
     'field.reporter': 'Rapporteur',
-    'field.people_affected': 'Personnes touchées'
+    'field.people_affected': 'Personnes touchées',
+    'field.verification': 'Vérification',
+    'field.conflict_name': 'Conflit',
+    'field.dyad_name': 'Dyade',
+    'field.deaths_civilians': 'Civils tués'
   };
 
   var STORAGE_KEY = 'vigil.lang';

@@ -17,6 +17,8 @@
   // {tiles: true}. Without that, probe one tile over Mali: a 200 image means tiles exist.
   function detectBasemap(info) {
     var b = info && (info.basemap || info.tiles);
+    // The server said (basemap: null → none): no need to probe.
+    if (info && Object.prototype.hasOwnProperty.call(info, 'basemap') && !info.basemap) return Promise.resolve(null);
     if (b && typeof b === 'object' && b.url) {
       basemap = { url: b.url, maxZoom: b.max_zoom || b.maxzoom || 12, minZoom: b.min_zoom || b.minzoom || 0, attribution: b.attribution || '' };
       return Promise.resolve(basemap);

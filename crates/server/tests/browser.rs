@@ -1,0 +1,110 @@
+//! Real-browser test of the web UI: Debian's chromium, headless, driven by
+//! `tests/browser/e2e.mjs` (Node + playwright-core) against the whole app served
+//! in-process on 127.0.0.1 with the bundled demo data and demo users.
+//!
+//! A reporter on a 360 px screen submits a report through the form; an analyst finds
+//! it in the triage queue, verifies it into an incident, finds the incident's marker
+//! and popup on the map, and sees the month's count in the timeline go up by one.
+//!
+//! Needs `npm ci` at the repository root (playwright-core, and Leaflet, which the
+//! server embeds) and `/usr/bin/chromium` (`apt-get install chromium`). When either is
+//! missing the test fails with CI=true and is skipped with a note otherwise.
+//!
+//! `VIGIL_SCREENSHOTS=1` also writes docs/screenshots/*.png (a path instead of `1`
+//! writes them there).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use vigil_server::demo::DEMO_USERS;
+use vigil_server::{app, AppState, ServerConfig};
+use vigil_store::accounts::Role;
+use vigil_store::Store;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
+
+/// What is missing to run a real browser here, if anything.
+fn missing_prerequisite(root: &Path, chromium: &str) -> Option<String> {
+    if !Path::new(chromium).exists() {
+        return Some(format!("no browser at {chromium}: `apt-get install -y chromium` (or set CHROMIUM)"));
+    }
+    match std::process::Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => {}
+        _ => return Some("no `node` on PATH: install Node.js".into()),
+    }
+    if !root.join("node_modules/playwright-core/package.json").exists() {
+        return Some("node_modules/playwright-core is missing: run `npm ci` at the repository root".into());
+    }
+    if !root.join("node_modules/leaflet/dist/leaflet.js").exists() {
+        return Some("node_modules/leaflet is missing: run `npm ci` at the repository root, then rebuild".into());
+    }
+    None
+}
+
+fn login_of(role: Role) -> String {
+    let (user, _, password) = DEMO_USERS.iter().find(|(_, r, _)| *r == role).expect("a demo user for the role");
+    format!("{user}:{password}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reporter_to_analyst_to_map_and_timeline() {
+    let root = repo_root();
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if let Some(why) = missing_prerequisite(&root, &chromium) {
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("browser test cannot run in CI: {why}");
+        }
+        eprintln!("SKIPPED browser test (not in CI): {why}");
+        return;
+    }
+
+    // The whole app on a fresh SQLite file with the demo data and users.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite://{}", dir.path().join("vigil.db").display());
+    let store = Store::connect(&db).await.expect("open store");
+    vigil_server::demo::seed(&store, true).await.expect("seed demo data");
+    let config = ServerConfig { demo: true, ..ServerConfig::default() };
+    let state = AppState::new(store, config).await.expect("app state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app(state)).await.expect("serve");
+    });
+
+    let mut cmd = tokio::process::Command::new("node");
+    cmd.arg(root.join("crates/server/tests/browser/e2e.mjs"))
+        .current_dir(&root)
+        .env("VIGIL_BASE_URL", format!("http://{addr}"))
+        .env("VIGIL_REPORTER", login_of(Role::Reporter))
+        .env("VIGIL_ANALYST", login_of(Role::Analyst))
+        .env("VIGIL_EXPECT_SYNTHETIC", "1")
+        .env("CHROMIUM", &chromium)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    match std::env::var("VIGIL_SCREENSHOTS").ok().filter(|v| !v.is_empty() && v != "0") {
+        Some(v) => {
+            let shots = if v == "1" { root.join("docs/screenshots") } else { PathBuf::from(v) };
+            std::fs::create_dir_all(&shots).expect("screenshot folder");
+            cmd.env("VIGIL_SCREENSHOTS", shots);
+        }
+        None => {
+            cmd.env_remove("VIGIL_SCREENSHOTS");
+        }
+    }
+    let out = tokio::time::timeout(Duration::from_secs(240), cmd.output())
+        .await
+        .expect("the browser test finished within 4 minutes")
+        .expect("run node");
+    server.abort();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(out.status.success(), "browser test failed ({}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.contains("[browser e2e] PASS"), "the browser script did not report PASS:\n{stdout}");
+}
