@@ -151,18 +151,40 @@ struct Pending {
     h: f64,
 }
 
-fn build_hist(idx: &[u32], bins: &[u8], cols: usize, grad: &[f64], hess: &[f64]) -> Vec<Cell> {
+/// Histogram of a node's rows. `bins` is feature-major (`bins[f * n + r]`) so each
+/// feature's pass touches one 64-bin histogram that stays in L1, and reads its column
+/// in ascending row order (node rows are kept sorted by the stable partition).
+/// `mfb[f]` is feature f's most frequent bin (zero, for most count features): its
+/// cell is filled by subtraction from the node totals instead of row by row, which
+/// skips most of the work on sparse features.
+#[allow(clippy::too_many_arguments)]
+fn build_hist(idx: &[u32], bins: &[u8], n: usize, cols: usize, mfb: &[u8], grad: &[f64], hess: &[f64]) -> Vec<Cell> {
     let mut hist = vec![Cell::default(); cols * MAXB];
-    for &r in idx {
-        let r = r as usize;
-        let (g, h) = (grad[r], hess[r]);
-        let row = &bins[r * cols..(r + 1) * cols];
-        for (f, &b) in row.iter().enumerate() {
-            let c = &mut hist[f * MAXB + b as usize];
-            c.g += g;
-            c.h += h;
-            c.n += 1;
+    // gather the node's gradients once, so each feature pass streams them
+    let gh: Vec<(f64, f64)> = idx.iter().map(|&r| (grad[r as usize], hess[r as usize])).collect();
+    let (gt, ht) = gh.iter().fold((0.0, 0.0), |a, &(g, h)| (a.0 + g, a.1 + h));
+    for f in 0..cols {
+        let col = &bins[f * n..(f + 1) * n];
+        let h = &mut hist[f * MAXB..(f + 1) * MAXB];
+        let skip = mfb[f];
+        for (&r, &(g, hs)) in idx.iter().zip(&gh) {
+            let b = col[r as usize];
+            if b != skip {
+                let c = &mut h[b as usize];
+                c.g += g;
+                c.h += hs;
+                c.n += 1;
+            }
         }
+        let (mut g, mut hh, mut cnt) = (gt, ht, idx.len() as u32);
+        for (b, c) in h.iter().enumerate() {
+            if b != skip as usize {
+                g -= c.g;
+                hh -= c.h;
+                cnt -= c.n;
+            }
+        }
+        h[skip as usize] = Cell { g, h: hh, n: cnt };
     }
     hist
 }
@@ -174,8 +196,26 @@ impl Gbm {
         assert_eq!(x.rows, w.len());
         let max_bins = p.max_bins.clamp(2, MAXB);
         let mapper = BinMapper::fit(x, max_bins);
-        let bins = mapper.transform(x);
         let (n, cols) = (x.rows, x.cols);
+        let bins = {
+            let rm = mapper.transform(x);
+            let mut cm = vec![0u8; n * cols];
+            for r in 0..n {
+                for f in 0..cols {
+                    cm[f * n + r] = rm[r * cols + f];
+                }
+            }
+            cm
+        };
+        let mfb: Vec<u8> = (0..cols)
+            .map(|f| {
+                let mut counts = [0usize; MAXB];
+                for &b in &bins[f * n..(f + 1) * n] {
+                    counts[b as usize] += 1;
+                }
+                (0..MAXB).max_by_key(|&b| (counts[b], std::cmp::Reverse(b))).unwrap_or(0) as u8
+            })
+            .collect();
         let wsum: f64 = w.iter().sum();
         let mean = if wsum > 0.0 { y.iter().zip(w).map(|(a, b)| a * b).sum::<f64>() / wsum } else { 0.0 };
         let base = match loss {
@@ -209,7 +249,7 @@ impl Gbm {
                 *v = i as u32;
             }
             let mut nodes: Vec<Node> = vec![Node::Leaf(0.0)];
-            let root_hist = build_hist(&idx, &bins, cols, &grad, &hess);
+            let root_hist = build_hist(&idx, &bins, n, cols, &mfb, &grad, &hess);
             let (g0, h0) = (grad.iter().sum(), hess.iter().sum());
             let mut stack = vec![Pending { node: 0, start: 0, end: n, depth: 0, hist: root_hist, g: g0, h: h0 }];
             let mut leaves: Vec<(usize, usize, f64)> = Vec::new();
@@ -251,7 +291,7 @@ impl Gbm {
                 let mut write = nd.start;
                 for k in nd.start..nd.end {
                     let r = idx[k];
-                    if bins[r as usize * cols + f] <= b as u8 {
+                    if bins[f * n + r as usize] <= b as u8 {
                         idx[write] = r;
                         write += 1;
                     } else {
@@ -267,7 +307,7 @@ impl Gbm {
                 // histogram of the smaller child by scan, the larger by subtraction
                 let left_small = mid - nd.start <= nd.end - mid;
                 let small = if left_small { &idx[nd.start..mid] } else { &idx[mid..nd.end] };
-                let small_hist = build_hist(small, &bins, cols, &grad, &hess);
+                let small_hist = build_hist(small, &bins, n, cols, &mfb, &grad, &hess);
                 let mut big_hist = nd.hist;
                 for (bgc, s) in big_hist.iter_mut().zip(&small_hist) {
                     bgc.g -= s.g;
