@@ -3,6 +3,7 @@
 
 mod forecast_cmd;
 mod incidents_cmd;
+mod serve_cmd;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -36,6 +37,17 @@ enum Command {
     Forecast(forecast_cmd::ForecastArgs),
     /// Rolling-origin backtest of the learned model against the VIEWS benchmarks.
     Backtest(forecast_cmd::BacktestArgs),
+    /// Serve the web UI and the JSON API.
+    Serve(serve_cmd::ServeArgs),
+    /// Serve a throwaway demo: bundled Mali boundaries, towns and SYNTHETIC incidents,
+    /// one login per role, on loopback, with no network needed.
+    Demo(serve_cmd::DemoArgs),
+    /// User accounts.
+    #[command(subcommand)]
+    User(serve_cmd::UserCommand),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(serve_cmd::AuditCommand),
 }
 
 fn main() {
@@ -62,5 +74,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Stats(a) => incidents_cmd::stats(a, &store().await?).await,
         Command::Forecast(a) => forecast_cmd::forecast(a, &store().await?).await,
         Command::Backtest(a) => forecast_cmd::backtest(a, &store().await?).await,
+        Command::Serve(a) => serve_cmd::serve(a, &cli.db).await,
+        Command::Demo(a) => serve_cmd::demo(a).await,
+        Command::User(c) => serve_cmd::user(c, &store().await?).await,
+        Command::Audit(c) => serve_cmd::audit(c, &store().await?).await,
     }
 }
