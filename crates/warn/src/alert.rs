@@ -1,0 +1,339 @@
+//! Alerts: what firings become, their lifecycle, and de-duplication.
+//!
+//! Lifecycle: `draft → issued → acknowledged → responding → closed`, and any open
+//! status → `cancelled`. Every step records who and when ([`StatusChange`]) so the
+//! server can copy it into the hash-chained audit log and the response-time figures
+//! can be computed from it. Steps cannot be skipped: a response that was never
+//! acknowledged is exactly what the mission needs to see, so the data must not be
+//! able to hide it.
+//!
+//! De-duplication: one situation must not raise a storm. A firing for the same rule
+//! and the same area ([`Area::same_situation`]) within the rule's
+//! `dedup_window_hours` of the open alert's last update is folded into that alert —
+//! triggers added, `updated_at` bumped, expiry extended — and, if the alert was
+//! already public, a CAP `Update` message is recorded.
+//!
+//! The types are plain data (serde) and the operations are methods on [`Alert`], so
+//! the server can keep alerts in its own tables and call the same logic;
+//! [`AlertBook`] is the in-memory collection used by the backtest and tests.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::area::Area;
+use crate::cap::{Category, Certainty, MsgType, Severity, Urgency};
+use crate::engine::{Firing, Trigger};
+use crate::rules::{FireStatus, Rule};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertStatus {
+    Draft,
+    Issued,
+    Acknowledged,
+    Responding,
+    Closed,
+    Cancelled,
+}
+
+impl AlertStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertStatus::Draft => "draft",
+            AlertStatus::Issued => "issued",
+            AlertStatus::Acknowledged => "acknowledged",
+            AlertStatus::Responding => "responding",
+            AlertStatus::Closed => "closed",
+            AlertStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AlertStatus> {
+        [
+            AlertStatus::Draft,
+            AlertStatus::Issued,
+            AlertStatus::Acknowledged,
+            AlertStatus::Responding,
+            AlertStatus::Closed,
+            AlertStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+
+    /// Neither closed nor cancelled.
+    pub fn is_open(self) -> bool {
+        !matches!(self, AlertStatus::Closed | AlertStatus::Cancelled)
+    }
+
+    /// Issued and still open: the alert has been published as CAP.
+    pub fn is_public(self) -> bool {
+        matches!(self, AlertStatus::Issued | AlertStatus::Acknowledged | AlertStatus::Responding)
+    }
+
+    /// Whether `self → to` is a step of the lifecycle.
+    pub fn can_become(self, to: AlertStatus) -> bool {
+        use AlertStatus::*;
+        matches!(
+            (self, to),
+            (Draft, Issued) | (Issued, Acknowledged) | (Acknowledged, Responding) | (Responding, Closed)
+        ) || (self.is_open() && to == Cancelled)
+    }
+}
+
+impl std::fmt::Display for AlertStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One lifecycle step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// `None` for the creation of the alert.
+    pub from: Option<AlertStatus>,
+    pub to: AlertStatus,
+    /// A user name, or `rule:<id>` when a rule created the alert.
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+/// A CAP message published for an alert. Each has its own identifier; updates and
+/// cancels reference all earlier ones (CAP 1.2 §3.2.1 `references`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapMessage {
+    pub identifier: String,
+    pub sent: DateTime<Utc>,
+    pub msg_type: MsgType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("alert {id}: cannot go from {from} to {to} (allowed: draft → issued → acknowledged → responding → closed, or any open status → cancelled)")]
+    NotAllowed { id: u64, from: AlertStatus, to: AlertStatus },
+    #[error("alert {id}: a step at {at} would be earlier than the last one at {last}")]
+    Backdated { id: u64, at: DateTime<Utc>, last: DateTime<Utc> },
+    #[error("alert {id}: an actor is required")]
+    NoActor { id: u64 },
+    #[error("no alert {0}")]
+    NotFound(u64),
+}
+
+/// An alert: a rule's firing (or several, de-duplicated) with its area, threat, CAP
+/// grading and lifecycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    pub id: u64,
+    pub rule_id: String,
+    pub rule_name: String,
+    pub status: AlertStatus,
+    pub area: Area,
+    pub area_desc: String,
+    pub headline: String,
+    pub threat: String,
+    pub category: Category,
+    pub urgency: Urgency,
+    pub severity: Severity,
+    pub certainty: Certainty,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// What fired it, in order of arrival, without repeats.
+    pub triggers: Vec<Trigger>,
+    /// How many firings were folded into this alert (1 for a new alert).
+    pub firings: u32,
+    pub history: Vec<StatusChange>,
+    pub messages: Vec<CapMessage>,
+}
+
+impl Alert {
+    /// A new alert from a firing, in the status the rule asks for.
+    pub fn from_firing(id: u64, firing: &Firing, rule: &Rule) -> Alert {
+        let status = match rule.status_on_fire {
+            FireStatus::Draft => AlertStatus::Draft,
+            FireStatus::Issued => AlertStatus::Issued,
+        };
+        let mut a = Alert {
+            id,
+            rule_id: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            status,
+            area: firing.area.clone(),
+            area_desc: firing.area_desc.clone(),
+            headline: firing.headline.clone(),
+            threat: firing.threat.clone(),
+            category: rule.category,
+            urgency: rule.urgency,
+            severity: rule.severity,
+            certainty: rule.certainty,
+            created_at: firing.at,
+            updated_at: firing.at,
+            expires_at: firing.at + Duration::hours(rule.expires_hours),
+            triggers: Vec::new(),
+            firings: 1,
+            history: vec![StatusChange {
+                from: None,
+                to: status,
+                actor: format!("rule:{}", rule.id),
+                at: firing.at,
+                note: None,
+            }],
+            messages: Vec::new(),
+        };
+        a.add_triggers(&firing.triggers);
+        if status == AlertStatus::Issued {
+            a.publish(MsgType::Alert, firing.at);
+        }
+        a
+    }
+
+    fn add_triggers(&mut self, t: &[Trigger]) {
+        for x in t {
+            if !self.triggers.contains(x) {
+                self.triggers.push(x.clone());
+            }
+        }
+    }
+
+    fn publish(&mut self, msg_type: MsgType, sent: DateTime<Utc>) {
+        let identifier = match (msg_type, self.messages.len()) {
+            (MsgType::Alert, _) => format!("vigil-alert-{}", self.id),
+            (MsgType::Update, n) => format!("vigil-alert-{}-u{n}", self.id),
+            (MsgType::Cancel, _) => format!("vigil-alert-{}-cancel", self.id),
+        };
+        self.messages.push(CapMessage { identifier, sent, msg_type });
+    }
+
+    /// Whether a firing is a repeat of this alert's situation (see the module docs).
+    pub fn absorbs(&self, firing: &Firing, rule: &Rule) -> bool {
+        self.status.is_open()
+            && self.rule_id == firing.rule_id
+            && self.area.same_situation(&firing.area)
+            && (firing.at - self.updated_at).abs() <= Duration::hours(rule.dedup_window_hours)
+    }
+
+    /// Fold a repeat firing into this alert.
+    pub fn absorb(&mut self, firing: &Firing, rule: &Rule) {
+        self.add_triggers(&firing.triggers);
+        self.area.absorb(&firing.area);
+        self.firings += 1;
+        self.headline = firing.headline.clone();
+        self.threat = firing.threat.clone();
+        if firing.at > self.updated_at {
+            self.updated_at = firing.at;
+        }
+        self.expires_at = self.expires_at.max(firing.at + Duration::hours(rule.expires_hours));
+        if self.status.is_public() {
+            self.publish(MsgType::Update, firing.at.max(self.last_sent().unwrap_or(firing.at)));
+        }
+    }
+
+    fn last_sent(&self) -> Option<DateTime<Utc>> {
+        self.messages.last().map(|m| m.sent)
+    }
+
+    /// Move the alert one lifecycle step, recording who and when.
+    pub fn transition(
+        &mut self,
+        to: AlertStatus,
+        actor: &str,
+        at: DateTime<Utc>,
+        note: Option<String>,
+    ) -> Result<&StatusChange, TransitionError> {
+        if actor.trim().is_empty() {
+            return Err(TransitionError::NoActor { id: self.id });
+        }
+        if !self.status.can_become(to) {
+            return Err(TransitionError::NotAllowed { id: self.id, from: self.status, to });
+        }
+        if let Some(last) = self.history.last().map(|h| h.at) {
+            if at < last {
+                return Err(TransitionError::Backdated { id: self.id, at, last });
+            }
+        }
+        match to {
+            AlertStatus::Issued => self.publish(MsgType::Alert, at),
+            AlertStatus::Cancelled if !self.messages.is_empty() => self.publish(MsgType::Cancel, at),
+            _ => {}
+        }
+        self.history.push(StatusChange { from: Some(self.status), to, actor: actor.to_owned(), at, note });
+        self.status = to;
+        self.updated_at = self.updated_at.max(at);
+        Ok(self.history.last().expect("just pushed"))
+    }
+
+    /// Public and not yet expired: what the CAP Atom feed lists.
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        self.status.is_public() && self.expires_at > now
+    }
+}
+
+/// What [`AlertBook::apply`] did with a firing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Created(u64),
+    Updated(u64),
+}
+
+impl Applied {
+    pub fn id(self) -> u64 {
+        match self {
+            Applied::Created(i) | Applied::Updated(i) => i,
+        }
+    }
+}
+
+/// An in-memory set of alerts with de-duplication.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AlertBook {
+    alerts: Vec<Alert>,
+    next_id: u64,
+}
+
+impl AlertBook {
+    pub fn new() -> AlertBook {
+        AlertBook { alerts: Vec::new(), next_id: 1 }
+    }
+
+    /// Turn a firing into a new alert or fold it into the open alert for the same
+    /// situation (the most recently updated one, if several qualify).
+    pub fn apply(&mut self, firing: &Firing, rule: &Rule) -> Applied {
+        debug_assert_eq!(firing.rule_id, rule.id);
+        if let Some(a) =
+            self.alerts.iter_mut().filter(|a| a.absorbs(firing, rule)).max_by_key(|a| (a.updated_at, a.id))
+        {
+            a.absorb(firing, rule);
+            return Applied::Updated(a.id);
+        }
+        let id = self.next_id.max(1);
+        self.next_id = id + 1;
+        self.alerts.push(Alert::from_firing(id, firing, rule));
+        Applied::Created(id)
+    }
+
+    pub fn get(&self, id: u64) -> Option<&Alert> {
+        self.alerts.iter().find(|a| a.id == id)
+    }
+
+    pub fn alerts(&self) -> &[Alert] {
+        &self.alerts
+    }
+
+    pub fn transition(
+        &mut self,
+        id: u64,
+        to: AlertStatus,
+        actor: &str,
+        at: DateTime<Utc>,
+        note: Option<String>,
+    ) -> Result<StatusChange, TransitionError> {
+        let a = self.alerts.iter_mut().find(|a| a.id == id).ok_or(TransitionError::NotFound(id))?;
+        a.transition(to, actor, at, note).cloned()
+    }
+
+    /// Alerts for the CAP feed at `now`.
+    pub fn active(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Alert> {
+        self.alerts.iter().filter(move |a| a.is_active(now))
+    }
+}
