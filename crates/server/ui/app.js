@@ -638,7 +638,7 @@
       destroy: function () {
         window.removeEventListener('resize', onResize);
         clusters.destroy();
-        map.remove();
+        VigilMap.removeMap(map);
       }
     };
   }
@@ -833,7 +833,7 @@
     main.appendChild(form);
 
     // Location: town list, map click and typed coordinates all stay in step.
-    var map = VigilMap.createMap(miniMap);
+    var map = VigilMap.createMap(miniMap, { zoomAnimation: false });
     var pin = null;
     var townId = null;
     var byLabel = {};
@@ -955,7 +955,7 @@
         req = api('POST', '/api/reports', body);
       }
       req.then(function (res) {
-        map.remove();
+        VigilMap.removeMap(map);
         clear(main);
         main.appendChild(h('div', { 'class': 'card done', 'data-testid': 'report-sent', 'data-report-id': String(res && res.id) }, [
           h('h1', null, '✓'),
@@ -992,7 +992,7 @@
       });
     });
 
-    return { destroy: function () { try { map.remove(); } catch (e) { /* already removed */ } } };
+    return { destroy: function () { VigilMap.removeMap(map); } };
   }
 
   function pad2(n) { return (n < 10 ? '0' : '') + n; }
@@ -1373,7 +1373,7 @@
         ])
       ]);
       var la = Number(inc.latitude), lo = Number(inc.longitude);
-      map = VigilMap.createMap(mini);
+      map = VigilMap.createMap(mini, { zoomAnimation: false });
       if (isFinite(la) && isFinite(lo) && inc.latitude != null) {
         L.marker([la, lo], { icon: L.divIcon({ className: 'inc-marker type-' + (inc.type_of_violence || 'x') + (synthetic ? ' synthetic' : ''), iconSize: [14, 14] }) }).addTo(map);
         map.setView([la, lo], 7);
@@ -1383,7 +1383,7 @@
       clear(box);
       box.appendChild(h('p', { 'class': 'form-error' }, e.status === 404 ? t('common.notFound') : e.status === 403 ? t('common.forbidden') : t('common.error', { msg: e.message })));
     });
-    return { destroy: function () { if (map) { map.remove(); map = null; } } };
+    return { destroy: function () { if (map) { VigilMap.removeMap(map); map = null; } } };
   }
 
   // ---------------------------------------------------------------------------------

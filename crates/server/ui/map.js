@@ -39,6 +39,7 @@
     opts = opts || {};
     var map = L.map(container, {
       zoomControl: true,
+      zoomAnimation: opts.zoomAnimation !== false,
       zoomSnap: 0.25,
       zoomDelta: 0.5,
       attributionControl: !!basemap,
@@ -349,7 +350,23 @@
     this.group.clearLayers();
   };
 
+  // Remove a map whose page is going away. Leaflet 1.9 keeps a zoom-animation timer
+  // that fails if the map is removed mid-animation, so wait for the zoom to end.
+  function removeMap(map) {
+    if (!map || map._vigilRemoved) return;
+    map._vigilRemoved = true;
+    var done = function () { try { map.remove(); } catch (e) { /* already gone */ } };
+    try { map.stop(); } catch (e) { /* nothing running */ }
+    if (map._animatingZoom) {
+      map.once('zoomend', done);
+      setTimeout(done, 1000);
+    } else {
+      done();
+    }
+  }
+
   window.VigilMap = {
+    removeMap: removeMap,
     detectBasemap: detectBasemap,
     hasBasemap: function () { return !!basemap; },
     createMap: createMap,

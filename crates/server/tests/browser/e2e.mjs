@@ -67,7 +67,7 @@ async function newPage(browser, viewport) {
   const ctx = await browser.newContext({ viewport, locale: 'en-GB', deviceScaleFactor: 1 });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15000);
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('pageerror', (e) => pageErrors.push(`${e} at ${page.url()}\n${e.stack || ''}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push('console: ' + m.text()); });
   // Nothing may be fetched from anywhere but the Vigil server.
   page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) offsiteRequests.push(r.url()); });
