@@ -1297,7 +1297,7 @@
     if (k === 'admin1' || k === 'admin2') return areaName(v) + (areaName(v) !== String(v) ? ' (' + v + ')' : '');
     if (k === 'category' || k === 'event_type') return catLabel(v);
     if (typeof v === 'object') return JSON.stringify(v);
-    if (typeof v === 'number') return fmt(v);
+    if (typeof v === 'number') return k === 'gid' || k === 'latitude' || k === 'longitude' ? String(v) : fmt(v);
     return String(v);
   }
 
