@@ -28,31 +28,42 @@ pub const GED_COLUMNS: [&str; 49] = [
     "gwnoa", "gwnob",
 ];
 
-/// A stable 64-bit fingerprint of an incident's fields (FNV-1a), stored beside each
-/// row so a re-import can tell unchanged rows from updated ones without reading
-/// them back. Stable across builds and platforms, unlike `std`'s hasher.
+/// A stable 64-bit fingerprint of an incident's fields, stored beside each row so a
+/// re-import can tell unchanged rows from updated ones without reading them back.
+/// Word-at-a-time multiply-rotate (FxHash's mixing), written here so it is stable
+/// across builds and platforms, unlike `std`'s hasher. Change detection, not security.
 pub fn fingerprint(i: &vigil_model::Incident) -> i64 {
     struct Fnv(u64);
     impl Fnv {
+        #[inline]
+        fn word(&mut self, w: u64) {
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
         fn bytes(&mut self, b: &[u8]) {
-            for &x in b {
-                self.0 ^= x as u64;
-                self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+            let mut chunks = b.chunks_exact(8);
+            for c in &mut chunks {
+                self.word(u64::from_le_bytes(c.try_into().expect("8 bytes")));
             }
-            // field separator, so ("ab","c") and ("a","bc") differ
-            self.0 ^= 0xff;
-            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+            let mut last = [0u8; 8];
+            let rest = chunks.remainder();
+            last[..rest.len()].copy_from_slice(rest);
+            self.word(u64::from_le_bytes(last));
+            // the length separates fields, so ("ab","c") and ("a","bc") differ
+            self.word(b.len() as u64 | 1 << 63);
         }
         fn opt_str(&mut self, s: &Option<String>) {
             match s {
                 Some(s) => self.bytes(s.as_bytes()),
-                None => self.bytes(&[0xfe]),
+                None => self.word(0xfe),
             }
         }
         fn opt_i(&mut self, v: Option<i64>) {
             match v {
-                Some(v) => self.bytes(&v.to_le_bytes()),
-                None => self.bytes(&[0xfe]),
+                Some(v) => {
+                    self.word(1);
+                    self.word(v as u64)
+                }
+                None => self.word(0xfe),
             }
         }
         fn opt_f(&mut self, v: Option<f64>) {

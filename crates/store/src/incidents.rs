@@ -329,30 +329,29 @@ fn copy_line(buf: &mut String, p: &Prepared, layout: i64) {
 impl Store {
     /// Import every row of a GED or ACLED file in one transaction. `progress` is
     /// called with the bytes read so far after each batch.
-    pub async fn import_incidents<R: Read>(
+    ///
+    /// Reading, validating and placing rows runs on its own thread while this task
+    /// writes the previous batch, so parsing and the database overlap.
+    pub async fn import_incidents<R: Read + Send + 'static>(
         &self,
-        mut reader: IncidentReader<R>,
-        mut opts: ImportOptions,
+        reader: IncidentReader<R>,
+        opts: ImportOptions,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportReport> {
         let placer = self.placer().await?;
-        let mut report = ImportReport::new(reader.format());
-        let extra_names: Vec<String> = {
-            // the extra columns are the header minus the modelled ones, the same for every row
-            let header = reader.header().to_vec();
-            header.into_iter().filter(|h| !is_core_column(reader.format(), h)).collect()
-        };
-        if let Some(w) = opts.rejects.as_mut() {
-            let mut head = vec!["line".to_string(), "column".into(), "reason".into()];
-            head.extend(reader.header().iter().cloned());
-            w.write_record(&head)?;
-        }
+        let format = reader.format();
+        let extra_names: Vec<String> =
+            reader.header().iter().filter(|h| !is_core_column(format, h)).cloned().collect();
         let layout_json = serde_json::to_string(&extra_names).expect("strings serialise");
         let insert_full = insert_sql(SQLITE_ROWS_PER_INSERT);
         let update = update_sql();
         let copy_stmt = format!("COPY incidents ({}) FROM STDIN", COLUMNS.join(", "));
         let postgres = self.is_postgres();
 
+        let (sender, mut batches) = tokio::sync::mpsc::channel::<Produced>(2);
+        let producer = std::thread::spawn(move || produce(reader, placer, opts, sender));
+
+        let mut report = ImportReport::new(format);
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
@@ -363,86 +362,73 @@ impl Store {
                 .bind(&layout_json)
                 .fetch_one(&mut *tx)
                 .await?;
-            let mut carry: Option<Incident> = None;
-            let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+            // Into an empty table, build the secondary indexes once at the end rather
+            // than maintaining them row by row (same transaction: all or nothing).
+            let empty: bool = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM incidents LIMIT 1) t")
+                .fetch_one(&mut *tx)
+                .await?
+                == 0;
+            if empty {
+                for (name, _) in SECONDARY_INDEXES {
+                    sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *tx).await?;
+                }
+            }
             loop {
-                batch.clear();
-                let mut ids: HashMap<String, usize> = HashMap::with_capacity(BATCH);
-                let mut eof = false;
-                while batch.len() < BATCH {
-                    let inc = match carry.take() {
-                        Some(i) => i,
-                        None => match reader.next() {
-                            None => {
-                                eof = true;
-                                break;
-                            }
-                            Some(Ok(i)) => i,
-                            Some(Err(e @ (ReadError::Row(_) | ReadError::Csv { .. }))) => {
-                                match opts.rejects.as_mut() {
-                                    None => return Err(StoreError::Read(e)),
-                                    Some(w) => {
-                                        write_reject(w, &e, reader.raw_record())?;
-                                        report.rejected += 1;
-                                        continue;
-                                    }
-                                }
-                            }
-                            Some(Err(e)) => return Err(StoreError::Read(e)),
-                        },
-                    };
-                    if ids.contains_key(&inc.source_id) {
-                        // the same id twice in one batch: write what we have first, so
-                        // the second occurrence is matched against the first
-                        carry = Some(inc);
+                let batch = match batches.recv().await {
+                    Some(Produced::Batch { rows, bytes }) => {
+                        progress(bytes);
+                        rows
+                    }
+                    Some(Produced::Failed(e)) => return Err(e),
+                    Some(Produced::Done(counts)) => {
+                        report.absorb(counts);
                         break;
                     }
-                    ids.insert(inc.source_id.clone(), batch.len());
-                    batch.push(prepare(inc, &placer, &mut report));
-                }
-                if !batch.is_empty() {
-                    let source = batch[0].incident.source.as_str();
-                    // what is stored already, for this batch's ids
-                    let sql = format!(
-                        "SELECT source_id, row_hash FROM incidents WHERE source = {} AND source_id IN ({})",
-                        if postgres { "$1" } else { "?" },
-                        placeholder_list(batch.len(), 2, postgres)
-                    );
+                    None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
+                };
+                let source = batch[0].incident.source.as_str();
+                // what is stored already, for this batch's ids
+                let sql = format!(
+                    "SELECT source_id, row_hash FROM incidents WHERE source = {} AND source_id IN ({})",
+                    if postgres { "$1" } else { "?" },
+                    placeholder_list(batch.len(), 2, postgres)
+                );
+                let existing: HashMap<String, i64> = if empty && report.added == 0 && report.updated == 0 && report.unchanged == 0 {
+                    HashMap::new()
+                } else {
                     let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(source);
                     for p in &batch {
                         q = q.bind(p.incident.source_id.as_str());
                     }
-                    let existing: HashMap<String, i64> = q
-                        .fetch_all(&mut *tx)
+                    q.fetch_all(&mut *tx)
                         .await?
                         .iter()
                         .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
-                        .collect::<Result<_, sqlx::Error>>()?;
-                    let mut fresh: Vec<&Prepared> = Vec::with_capacity(batch.len());
-                    for p in &batch {
-                        match existing.get(&p.incident.source_id) {
-                            None => fresh.push(p),
-                            Some(h) if *h == p.hash => report.unchanged += 1,
-                            Some(_) => {
-                                report.updated += 1;
-                                let q = sqlx::query(AssertSqlSafe(update.as_str()));
-                                bind_incident!(q, p, layout).execute(&mut *tx).await?;
-                            }
+                        .collect::<Result<_, sqlx::Error>>()?
+                };
+                let mut fresh: Vec<&Prepared> = Vec::with_capacity(batch.len());
+                for p in &batch {
+                    match existing.get(&p.incident.source_id) {
+                        None => fresh.push(p),
+                        Some(h) if *h == p.hash => report.unchanged += 1,
+                        Some(_) => {
+                            report.updated += 1;
+                            let q = sqlx::query(AssertSqlSafe(update.as_str()));
+                            bind_incident!(q, p, layout).execute(&mut *tx).await?;
                         }
                     }
-                    report.added += fresh.len() as u64;
-                    write_new(&mut tx, &fresh, layout, &insert_full, &copy_stmt).await?;
                 }
-                progress(reader.bytes_read());
-                if eof && carry.is_none() {
-                    break;
-                }
+                report.added += fresh.len() as u64;
+                write_new(&mut tx, &fresh, layout, &insert_full, &copy_stmt).await?;
             }
-            if let Some(w) = opts.rejects.as_mut() {
-                w.flush().map_err(|source| StoreError::Write { what: "rejects file".into(), source })?;
+            if empty {
+                for (_, ddl) in SECONDARY_INDEXES {
+                    sqlx::query(*ddl).execute(&mut *tx).await?;
+                }
             }
             tx.commit().await?;
         });
+        producer.join().map_err(|_| StoreError::Corrupt("the import's reader thread panicked".into()))?;
         Ok(report)
     }
 
@@ -543,6 +529,105 @@ impl Store {
 
 fn parse_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("stored date `{s}`")))
+}
+
+/// Indexes on `incidents` besides its key, as in the migrations: dropped and
+/// rebuilt around a bulk load into an empty table.
+const SECONDARY_INDEXES: &[(&str, &str)] = &[
+    ("incidents_date", "CREATE INDEX IF NOT EXISTS incidents_date ON incidents (date_start)"),
+    ("incidents_gid", "CREATE INDEX IF NOT EXISTS incidents_gid ON incidents (gid)"),
+    ("incidents_admin2", "CREATE INDEX IF NOT EXISTS incidents_admin2 ON incidents (admin2)"),
+];
+
+/// What the reader thread hands to the writer.
+enum Produced {
+    Batch { rows: Vec<Prepared>, bytes: u64 },
+    Failed(StoreError),
+    Done(ImportReport),
+}
+
+impl ImportReport {
+    /// Add the reader thread's counts (rejects, flags, geography) to the writer's.
+    fn absorb(&mut self, r: ImportReport) {
+        self.rejected += r.rejected;
+        self.flagged_bounds += r.flagged_bounds;
+        self.without_point += r.without_point;
+        self.outside_admin1 += r.outside_admin1;
+        self.outside_admin2 += r.outside_admin2;
+        self.gid_mismatches += r.gid_mismatches;
+        self.outside_examples.extend(r.outside_examples);
+    }
+}
+
+/// The reader thread: rows → validated, placed, fingerprinted batches. A bad row is
+/// sent as `Failed` (the writer then drops its transaction) unless rejects are
+/// being collected. Stops early if the writer has gone away.
+fn produce<R: Read>(
+    mut reader: IncidentReader<R>,
+    placer: Placer,
+    mut opts: ImportOptions,
+    out: tokio::sync::mpsc::Sender<Produced>,
+) {
+    let mut counts = ImportReport::new(reader.format());
+    let fail = |e: StoreError| {
+        let _ = out.blocking_send(Produced::Failed(e));
+    };
+    if let Some(w) = opts.rejects.as_mut() {
+        let mut head = vec!["line".to_string(), "column".into(), "reason".into()];
+        head.extend(reader.header().iter().cloned());
+        if let Err(e) = w.write_record(&head) {
+            return fail(e.into());
+        }
+    }
+    let mut carry: Option<Incident> = None;
+    loop {
+        let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(BATCH);
+        let mut eof = false;
+        while batch.len() < BATCH {
+            let inc = match carry.take() {
+                Some(i) => i,
+                None => match reader.next() {
+                    None => {
+                        eof = true;
+                        break;
+                    }
+                    Some(Ok(i)) => i,
+                    Some(Err(e @ (ReadError::Row(_) | ReadError::Csv { .. }))) => match opts.rejects.as_mut() {
+                        None => return fail(StoreError::Read(e)),
+                        Some(w) => {
+                            if let Err(e) = write_reject(w, &e, reader.raw_record()) {
+                                return fail(e);
+                            }
+                            counts.rejected += 1;
+                            continue;
+                        }
+                    },
+                    Some(Err(e)) => return fail(StoreError::Read(e)),
+                },
+            };
+            if ids.contains(&inc.source_id) {
+                // the same id twice in one batch: write what we have first, so the
+                // second occurrence is matched against the first
+                carry = Some(inc);
+                break;
+            }
+            ids.insert(inc.source_id.clone());
+            batch.push(prepare(inc, &placer, &mut counts));
+        }
+        if !batch.is_empty() && out.blocking_send(Produced::Batch { rows: batch, bytes: reader.bytes_read() }).is_err() {
+            return; // the writer failed and has its own error
+        }
+        if eof && carry.is_none() {
+            break;
+        }
+    }
+    if let Some(w) = opts.rejects.as_mut() {
+        if let Err(source) = w.flush() {
+            return fail(StoreError::Write { what: "rejects file".into(), source });
+        }
+    }
+    let _ = out.blocking_send(Produced::Done(counts));
 }
 
 fn is_core_column(format: Format, h: &str) -> bool {
