@@ -44,7 +44,18 @@ else
     echo "  postgres://vigil:vigil@127.0.0.1:5432/vigil_test"
 fi
 
-for tool in hxlvalidate xmllint chromium chromedriver; do
+# The UI embeds Leaflet from node_modules at build time, and the browser test needs
+# playwright-core: install them once if they are missing.
+if [[ -f package-lock.json && ! -d node_modules ]]; then
+    if command -v npm >/dev/null 2>&1; then
+        echo "node_modules is missing: npm ci"
+        npm ci --no-audit --no-fund --loglevel=error
+    else
+        echo "node_modules is missing and npm is not installed: the UI builds without Leaflet and the browser test is skipped"
+    fi
+fi
+
+for tool in hxlvalidate xmllint chromium chromedriver node; do
     if command -v "$tool" >/dev/null 2>&1; then
         printf '%-13s %s\n' "$tool:" "$(command -v "$tool")"
     else
