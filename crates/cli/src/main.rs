@@ -3,6 +3,7 @@
 
 mod forecast_cmd;
 mod incidents_cmd;
+mod rules_cmd;
 mod serve_cmd;
 
 use anyhow::{Context, Result};
@@ -37,6 +38,9 @@ enum Command {
     Forecast(forecast_cmd::ForecastArgs),
     /// Rolling-origin backtest of the learned model against the VIEWS benchmarks.
     Backtest(forecast_cmd::BacktestArgs),
+    /// Alert rules: check a rule file, backtest rules on the incident history.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
     /// Serve the web UI and the JSON API.
     Serve(serve_cmd::ServeArgs),
     /// Serve a throwaway demo: bundled Mali boundaries, towns and SYNTHETIC incidents,
@@ -74,6 +78,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Stats(a) => incidents_cmd::stats(a, &store().await?).await,
         Command::Forecast(a) => forecast_cmd::forecast(a, &store().await?).await,
         Command::Backtest(a) => forecast_cmd::backtest(a, &store().await?).await,
+        Command::Rules(rules_cmd::RulesCommand::Backtest(a)) => rules_cmd::backtest(a, &store().await?).await,
+        Command::Rules(c) => rules_cmd::offline(c),
         Command::Serve(a) => serve_cmd::serve(a, &cli.db).await,
         Command::Demo(a) => serve_cmd::demo(a).await,
         Command::User(c) => serve_cmd::user(c, &store().await?).await,

@@ -68,7 +68,10 @@ impl AlertStatus {
 
     /// Issued and still open: the alert has been published as CAP.
     pub fn is_public(self) -> bool {
-        matches!(self, AlertStatus::Issued | AlertStatus::Acknowledged | AlertStatus::Responding)
+        matches!(
+            self,
+            AlertStatus::Issued | AlertStatus::Acknowledged | AlertStatus::Responding
+        )
     }
 
     /// Whether `self → to` is a step of the lifecycle.
@@ -76,7 +79,10 @@ impl AlertStatus {
         use AlertStatus::*;
         matches!(
             (self, to),
-            (Draft, Issued) | (Issued, Acknowledged) | (Acknowledged, Responding) | (Responding, Closed)
+            (Draft, Issued)
+                | (Issued, Acknowledged)
+                | (Acknowledged, Responding)
+                | (Responding, Closed)
         ) || (self.is_open() && to == Cancelled)
     }
 }
@@ -111,9 +117,17 @@ pub struct CapMessage {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("alert {id}: cannot go from {from} to {to} (allowed: draft → issued → acknowledged → responding → closed, or any open status → cancelled)")]
-    NotAllowed { id: u64, from: AlertStatus, to: AlertStatus },
+    NotAllowed {
+        id: u64,
+        from: AlertStatus,
+        to: AlertStatus,
+    },
     #[error("alert {id}: a step at {at} would be earlier than the last one at {last}")]
-    Backdated { id: u64, at: DateTime<Utc>, last: DateTime<Utc> },
+    Backdated {
+        id: u64,
+        at: DateTime<Utc>,
+        last: DateTime<Utc>,
+    },
     #[error("alert {id}: an actor is required")]
     NoActor { id: u64 },
     #[error("no alert {0}")]
@@ -202,7 +216,11 @@ impl Alert {
             (MsgType::Update, n) => format!("vigil-alert-{}-u{n}", self.id),
             (MsgType::Cancel, _) => format!("vigil-alert-{}-cancel", self.id),
         };
-        self.messages.push(CapMessage { identifier, sent, msg_type });
+        self.messages.push(CapMessage {
+            identifier,
+            sent,
+            msg_type,
+        });
     }
 
     /// Whether a firing is a repeat of this alert's situation (see the module docs).
@@ -223,9 +241,14 @@ impl Alert {
         if firing.at > self.updated_at {
             self.updated_at = firing.at;
         }
-        self.expires_at = self.expires_at.max(firing.at + Duration::hours(rule.expires_hours));
+        self.expires_at = self
+            .expires_at
+            .max(firing.at + Duration::hours(rule.expires_hours));
         if self.status.is_public() {
-            self.publish(MsgType::Update, firing.at.max(self.last_sent().unwrap_or(firing.at)));
+            self.publish(
+                MsgType::Update,
+                firing.at.max(self.last_sent().unwrap_or(firing.at)),
+            );
         }
     }
 
@@ -245,19 +268,35 @@ impl Alert {
             return Err(TransitionError::NoActor { id: self.id });
         }
         if !self.status.can_become(to) {
-            return Err(TransitionError::NotAllowed { id: self.id, from: self.status, to });
+            return Err(TransitionError::NotAllowed {
+                id: self.id,
+                from: self.status,
+                to,
+            });
         }
         if let Some(last) = self.history.last().map(|h| h.at) {
             if at < last {
-                return Err(TransitionError::Backdated { id: self.id, at, last });
+                return Err(TransitionError::Backdated {
+                    id: self.id,
+                    at,
+                    last,
+                });
             }
         }
         match to {
             AlertStatus::Issued => self.publish(MsgType::Alert, at),
-            AlertStatus::Cancelled if !self.messages.is_empty() => self.publish(MsgType::Cancel, at),
+            AlertStatus::Cancelled if !self.messages.is_empty() => {
+                self.publish(MsgType::Cancel, at)
+            }
             _ => {}
         }
-        self.history.push(StatusChange { from: Some(self.status), to, actor: actor.to_owned(), at, note });
+        self.history.push(StatusChange {
+            from: Some(self.status),
+            to,
+            actor: actor.to_owned(),
+            at,
+            note,
+        });
         self.status = to;
         self.updated_at = self.updated_at.max(at);
         Ok(self.history.last().expect("just pushed"))
@@ -293,15 +332,21 @@ pub struct AlertBook {
 
 impl AlertBook {
     pub fn new() -> AlertBook {
-        AlertBook { alerts: Vec::new(), next_id: 1 }
+        AlertBook {
+            alerts: Vec::new(),
+            next_id: 1,
+        }
     }
 
     /// Turn a firing into a new alert or fold it into the open alert for the same
     /// situation (the most recently updated one, if several qualify).
     pub fn apply(&mut self, firing: &Firing, rule: &Rule) -> Applied {
         debug_assert_eq!(firing.rule_id, rule.id);
-        if let Some(a) =
-            self.alerts.iter_mut().filter(|a| a.absorbs(firing, rule)).max_by_key(|a| (a.updated_at, a.id))
+        if let Some(a) = self
+            .alerts
+            .iter_mut()
+            .filter(|a| a.absorbs(firing, rule))
+            .max_by_key(|a| (a.updated_at, a.id))
         {
             a.absorb(firing, rule);
             return Applied::Updated(a.id);
@@ -328,7 +373,11 @@ impl AlertBook {
         at: DateTime<Utc>,
         note: Option<String>,
     ) -> Result<StatusChange, TransitionError> {
-        let a = self.alerts.iter_mut().find(|a| a.id == id).ok_or(TransitionError::NotFound(id))?;
+        let a = self
+            .alerts
+            .iter_mut()
+            .find(|a| a.id == id)
+            .ok_or(TransitionError::NotFound(id))?;
         a.transition(to, actor, at, note).cloned()
     }
 

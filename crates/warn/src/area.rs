@@ -67,12 +67,26 @@ impl Area {
     /// identical polygons.
     pub fn same_situation(&self, other: &Area) -> bool {
         match (self, other) {
-            (Area::Circle { center: a, radius_km: ra }, Area::Circle { center: b, radius_km: rb }) => {
-                a.distance_km(*b) <= ra.max(*rb)
-            }
-            (Area::Admin { level: la, codes: a }, Area::Admin { level: lb, codes: b }) => {
-                la == lb && a.iter().any(|c| b.contains(c))
-            }
+            (
+                Area::Circle {
+                    center: a,
+                    radius_km: ra,
+                },
+                Area::Circle {
+                    center: b,
+                    radius_km: rb,
+                },
+            ) => a.distance_km(*b) <= ra.max(*rb),
+            (
+                Area::Admin {
+                    level: la,
+                    codes: a,
+                },
+                Area::Admin {
+                    level: lb,
+                    codes: b,
+                },
+            ) => la == lb && a.iter().any(|c| b.contains(c)),
             (Area::Cells { gids: a }, Area::Cells { gids: b }) => a.iter().any(|g| b.contains(g)),
             (Area::Polygon { points: a }, Area::Polygon { points: b }) => a == b,
             (Area::Unlocated, Area::Unlocated) => true,
@@ -83,7 +97,9 @@ impl Area {
     /// Whether a located thing falls in the area.
     pub fn contains(&self, w: &Whereabouts) -> bool {
         match self {
-            Area::Circle { center, radius_km } => w.point.is_some_and(|p| center.distance_km(p) <= *radius_km),
+            Area::Circle { center, radius_km } => {
+                w.point.is_some_and(|p| center.distance_km(p) <= *radius_km)
+            }
             Area::Polygon { points } => w.point.is_some_and(|p| point_in_ring(p, points)),
             Area::Admin { level, codes } => {
                 let code = if *level == 1 { &w.admin1 } else { &w.admin2 };
@@ -98,7 +114,16 @@ impl Area {
     /// (more admin codes or cells); circles and polygons keep the first shape.
     pub fn absorb(&mut self, other: &Area) {
         match (self, other) {
-            (Area::Admin { level: la, codes: a }, Area::Admin { level: lb, codes: b }) if la == lb => {
+            (
+                Area::Admin {
+                    level: la,
+                    codes: a,
+                },
+                Area::Admin {
+                    level: lb,
+                    codes: b,
+                },
+            ) if la == lb => {
                 for c in b {
                     if !a.contains(c) {
                         a.push(c.clone());
@@ -123,7 +148,13 @@ impl Area {
         let (lon_c, lat_c) = vigil_geo::gid_center(gid);
         let h = vigil_geo::grid::CELL_DEG / 2.0;
         let (s, n, w, e) = (lat_c - h, lat_c + h, lon_c - h, lon_c + h);
-        vec![LatLon::new(s, w), LatLon::new(s, e), LatLon::new(n, e), LatLon::new(n, w), LatLon::new(s, w)]
+        vec![
+            LatLon::new(s, w),
+            LatLon::new(s, e),
+            LatLon::new(n, e),
+            LatLon::new(n, w),
+            LatLon::new(s, w),
+        ]
     }
 }
 
@@ -156,9 +187,17 @@ mod tests {
     #[test]
     fn polygon_contains() {
         let sq = Area::Polygon {
-            points: vec![LatLon::new(15.0, -1.0), LatLon::new(15.0, 0.0), LatLon::new(16.0, 0.0), LatLon::new(16.0, -1.0)],
+            points: vec![
+                LatLon::new(15.0, -1.0),
+                LatLon::new(15.0, 0.0),
+                LatLon::new(16.0, 0.0),
+                LatLon::new(16.0, -1.0),
+            ],
         };
-        let at = |lat, lon| Whereabouts { point: Some(LatLon::new(lat, lon)), ..Default::default() };
+        let at = |lat, lon| Whereabouts {
+            point: Some(LatLon::new(lat, lon)),
+            ..Default::default()
+        };
         assert!(sq.contains(&at(15.5, -0.5)));
         assert!(!sq.contains(&at(16.5, -0.5)));
     }

@@ -223,31 +223,56 @@ struct CapAlert {
 }
 
 fn check_config(cfg: &CapConfig) -> Result<(), CapError> {
-    if cfg.sender.is_empty() || cfg.sender.contains(|c: char| c.is_whitespace() || ",<&".contains(c)) {
+    if cfg.sender.is_empty()
+        || cfg
+            .sender
+            .contains(|c: char| c.is_whitespace() || ",<&".contains(c))
+    {
         return Err(CapError::BadSender(cfg.sender.clone()));
     }
-    if cfg.scope == Scope::Restricted && cfg.restriction.as_deref().is_none_or(|r| r.trim().is_empty()) {
+    if cfg.scope == Scope::Restricted
+        && cfg
+            .restriction
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+    {
         return Err(CapError::MissingRestriction);
     }
     Ok(())
 }
 
 fn area_xml(alert: &Alert) -> Result<CapArea, CapError> {
-    let mut a = CapArea { area_desc: alert.area_desc.clone(), polygon: vec![], circle: vec![], geocode: vec![] };
+    let mut a = CapArea {
+        area_desc: alert.area_desc.clone(),
+        polygon: vec![],
+        circle: vec![],
+        geocode: vec![],
+    };
     match &alert.area {
         Area::Circle { center, radius_km } => a.circle.push(circle_text(*center, *radius_km)),
-        Area::Polygon { points } => a.polygon.push(
-            polygon_text(points).ok_or(CapError::BadPolygon { id: alert.id, n: points.len() })?,
-        ),
+        Area::Polygon { points } => {
+            a.polygon
+                .push(polygon_text(points).ok_or(CapError::BadPolygon {
+                    id: alert.id,
+                    n: points.len(),
+                })?)
+        }
         Area::Admin { level, codes } => {
             for c in codes {
-                a.geocode.push(ValuePair { value_name: format!("ADM{level}_PCODE"), value: c.clone() });
+                a.geocode.push(ValuePair {
+                    value_name: format!("ADM{level}_PCODE"),
+                    value: c.clone(),
+                });
             }
         }
         Area::Cells { gids } => {
             for g in gids {
-                a.polygon.push(polygon_text(&Area::cell_ring(*g)).expect("a cell ring has 4 corners"));
-                a.geocode.push(ValuePair { value_name: "PRIO-GRID".into(), value: g.to_string() });
+                a.polygon
+                    .push(polygon_text(&Area::cell_ring(*g)).expect("a cell ring has 4 corners"));
+                a.geocode.push(ValuePair {
+                    value_name: "PRIO-GRID".into(),
+                    value: g.to_string(),
+                });
             }
         }
         Area::Unlocated => {}
@@ -279,7 +304,10 @@ pub fn message_xml(alert: &Alert, index: usize, cfg: &CapConfig) -> Result<Strin
     if alert.messages.is_empty() {
         return Err(CapError::NotPublished(alert.id));
     }
-    let msg = alert.messages.get(index).ok_or(CapError::NoSuchMessage { id: alert.id, index })?;
+    let msg = alert.messages.get(index).ok_or(CapError::NoSuchMessage {
+        id: alert.id,
+        index,
+    })?;
     let references = (index > 0).then(|| {
         alert.messages[..index]
             .iter()
@@ -300,17 +328,29 @@ pub fn message_xml(alert: &Alert, index: usize, cfg: &CapConfig) -> Result<Strin
         _ => None,
     };
     let mut parameter = vec![
-        ValuePair { value_name: "vigil:rule".into(), value: alert.rule_id.clone() },
-        ValuePair { value_name: "vigil:firings".into(), value: alert.firings.to_string() },
+        ValuePair {
+            value_name: "vigil:rule".into(),
+            value: alert.rule_id.clone(),
+        },
+        ValuePair {
+            value_name: "vigil:firings".into(),
+            value: alert.firings.to_string(),
+        },
     ];
     let ev = evidence(&alert.triggers);
     if !ev.is_empty() {
-        parameter.push(ValuePair { value_name: "vigil:evidence".into(), value: ev.clone() });
+        parameter.push(ValuePair {
+            value_name: "vigil:evidence".into(),
+            value: ev.clone(),
+        });
     }
     let description = if ev.is_empty() {
         alert.threat.clone()
     } else {
-        format!("{}\n\nEvidence held in Vigil: {ev}. Rule: {} ({}).", alert.threat, alert.rule_name, alert.rule_id)
+        format!(
+            "{}\n\nEvidence held in Vigil: {ev}. Rule: {} ({}).",
+            alert.threat, alert.rule_name, alert.rule_id
+        )
     };
     let doc = CapAlert {
         xmlns: CAP_NAMESPACE,
@@ -320,7 +360,11 @@ pub fn message_xml(alert: &Alert, index: usize, cfg: &CapConfig) -> Result<Strin
         status: cfg.status.as_str(),
         msg_type: msg.msg_type.as_str(),
         scope: cfg.scope.as_str(),
-        restriction: if cfg.scope == Scope::Restricted { cfg.restriction.clone() } else { None },
+        restriction: if cfg.scope == Scope::Restricted {
+            cfg.restriction.clone()
+        } else {
+            None
+        },
         note,
         references,
         info: vec![CapInfo {
@@ -411,17 +455,33 @@ pub fn atom_feed<'a>(
     let feed = AtomFeed {
         xmlns: ATOM_NAMESPACE,
         id: format!("{}/cap/alerts.atom", cfg.base_url),
-        title: format!("{} — active alerts", cfg.sender_name.as_deref().unwrap_or(&cfg.sender)),
+        title: format!(
+            "{} — active alerts",
+            cfg.sender_name.as_deref().unwrap_or(&cfg.sender)
+        ),
         updated: cap_time(updated),
-        link: AtomLink { rel: "self", kind: "application/atom+xml", href: format!("{}/cap/alerts.atom", cfg.base_url) },
-        author: AtomPerson { name: cfg.sender_name.clone().unwrap_or_else(|| cfg.sender.clone()) },
+        link: AtomLink {
+            rel: "self",
+            kind: "application/atom+xml",
+            href: format!("{}/cap/alerts.atom", cfg.base_url),
+        },
+        author: AtomPerson {
+            name: cfg
+                .sender_name
+                .clone()
+                .unwrap_or_else(|| cfg.sender.clone()),
+        },
         entry: active
             .iter()
             .map(|a| AtomEntry {
                 id: format!("{}/alerts/{}", cfg.base_url, a.id),
                 title: a.headline.clone(),
                 updated: cap_time(a.updated_at),
-                link: AtomLink { rel: "alternate", kind: "application/cap+xml", href: cap_url(cfg, a.id) },
+                link: AtomLink {
+                    rel: "alternate",
+                    kind: "application/cap+xml",
+                    href: cap_url(cfg, a.id),
+                },
                 summary: format!(
                     "{} / {} / {} — {} — expires {}",
                     a.urgency,

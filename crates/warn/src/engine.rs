@@ -93,7 +93,9 @@ impl std::fmt::Display for Trigger {
         match self {
             Trigger::Incident { id } => write!(f, "incident {id}"),
             Trigger::Report { id } => write!(f, "report {id}"),
-            Trigger::Forecast { gid, month } => write!(f, "forecast gid {gid} {}", month.format("%Y-%m")),
+            Trigger::Forecast { gid, month } => {
+                write!(f, "forecast gid {gid} {}", month.format("%Y-%m"))
+            }
         }
     }
 }
@@ -127,7 +129,11 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(rules: RuleSet) -> Engine {
-        Engine { rules, history: Vec::new(), names: HashMap::new() }
+        Engine {
+            rules,
+            history: Vec::new(),
+            names: HashMap::new(),
+        }
     }
 
     /// Admin area names by P-code, for readable area descriptions.
@@ -159,7 +165,9 @@ impl Engine {
     }
 
     fn prune(&mut self) {
-        let Some(newest) = self.history.last().map(|x| x.date) else { return };
+        let Some(newest) = self.history.last().map(|x| x.date) else {
+            return;
+        };
         let keep = self.rules.lookback_days().max(1) + 1;
         let cut = newest - Duration::days(keep);
         let n = self.history.partition_point(|x| x.date < cut);
@@ -208,7 +216,14 @@ impl Engine {
         let words = text::words(&report.text);
         let mut out = Vec::new();
         for rule in self.rules.rules.iter().filter(|r| r.enabled) {
-            let RuleKind::Report { reliability, credibility, keywords_fr, keywords_en, radius_km } = &rule.kind else {
+            let RuleKind::Report {
+                reliability,
+                credibility,
+                keywords_fr,
+                keywords_en,
+                radius_km,
+            } = &rule.kind
+            else {
                 continue;
             };
             let graded = report.reliability.is_some_and(|r| reliability.contains(&r))
@@ -228,8 +243,14 @@ impl Engine {
             let (area, area_desc) = self.report_area(&report.place, *radius_km);
             let grade = format!(
                 "{}{}",
-                report.reliability.map(|r| format!("{r:?}")).unwrap_or_default(),
-                report.credibility.map(|c| c.to_string()).unwrap_or_default()
+                report
+                    .reliability
+                    .map(|r| format!("{r:?}"))
+                    .unwrap_or_default(),
+                report
+                    .credibility
+                    .map(|c| c.to_string())
+                    .unwrap_or_default()
             );
             out.push(Firing {
                 rule_id: rule.id.clone(),
@@ -237,7 +258,9 @@ impl Engine {
                 as_of: report.received_at.date_naive(),
                 area,
                 area_desc: area_desc.clone(),
-                triggers: vec![Trigger::Report { id: report.id.clone() }],
+                triggers: vec![Trigger::Report {
+                    id: report.id.clone(),
+                }],
                 headline: format!("{}: report graded {grade} — {area_desc}", rule.name),
                 threat: format!(
                     "A report graded {grade} (received {}) mentions: {}. Area: {area_desc}.",
@@ -251,7 +274,12 @@ impl Engine {
 
     /// Scheduled round as of a day: spikes in every admin area with recent incidents,
     /// and forecast thresholds over the given forecast rows.
-    pub fn on_schedule(&self, as_of: NaiveDate, at: DateTime<Utc>, forecasts: &[ForecastRow]) -> Vec<Firing> {
+    pub fn on_schedule(
+        &self,
+        as_of: NaiveDate,
+        at: DateTime<Utc>,
+        forecasts: &[ForecastRow],
+    ) -> Vec<Firing> {
         let mut out = Vec::new();
         for rule in self.rules.rules.iter().filter(|r| r.enabled) {
             match &rule.kind {
@@ -268,7 +296,10 @@ impl Engine {
                         }
                     }
                 }
-                RuleKind::ForecastThreshold { min_p_any, horizon_months } => {
+                RuleKind::ForecastThreshold {
+                    min_p_any,
+                    horizon_months,
+                } => {
                     let first = month_index(as_of) + 1;
                     let last = month_index(as_of) + *horizon_months as i64;
                     for row in forecasts {
@@ -277,7 +308,8 @@ impl Engine {
                             continue;
                         }
                         let (lon, lat) = vigil_geo::gid_center(row.gid);
-                        let area_desc = format!("PRIO-GRID cell {} (centre {lat:.2}, {lon:.2})", row.gid);
+                        let area_desc =
+                            format!("PRIO-GRID cell {} (centre {lat:.2}, {lon:.2})", row.gid);
                         let month = row.month.format("%Y-%m");
                         out.push(Firing {
                             rule_id: rule.id.clone(),
@@ -300,16 +332,29 @@ impl Engine {
         out
     }
 
-    fn count_threshold(&self, rule: &Rule, inc: &IncidentInput, at: DateTime<Utc>) -> Option<Firing> {
-        let RuleKind::CountThreshold { types, event_types, min_fatalities, min_count, radius_km, window_days } =
-            &rule.kind
+    fn count_threshold(
+        &self,
+        rule: &Rule,
+        inc: &IncidentInput,
+        at: DateTime<Utc>,
+    ) -> Option<Firing> {
+        let RuleKind::CountThreshold {
+            types,
+            event_types,
+            min_fatalities,
+            min_count,
+            radius_km,
+            window_days,
+        } = &rule.kind
         else {
             return None;
         };
         let matches = |i: &IncidentInput| {
             type_ok(types, i.type_of_violence)
                 && (event_types.is_empty()
-                    || i.event_type.as_ref().is_some_and(|e| event_types.iter().any(|t| t.eq_ignore_ascii_case(e))))
+                    || i.event_type
+                        .as_ref()
+                        .is_some_and(|e| event_types.iter().any(|t| t.eq_ignore_ascii_case(e))))
                 && i.fatalities >= *min_fatalities
         };
         if !matches(inc) {
@@ -320,13 +365,21 @@ impl Engine {
         let near: Vec<&IncidentInput> = self
             .window(from, inc.date)
             .iter()
-            .filter(|i| matches(i) && i.place.point.is_some_and(|p| center.distance_km(p) <= *radius_km))
+            .filter(|i| {
+                matches(i)
+                    && i.place
+                        .point
+                        .is_some_and(|p| center.distance_km(p) <= *radius_km)
+            })
             .collect();
         if near.len() < *min_count {
             return None;
         }
         let deaths: i64 = near.iter().map(|i| i.fatalities).sum();
-        let place = inc.place_name.clone().unwrap_or_else(|| format!("{:.3}, {:.3}", center.lat, center.lon));
+        let place = inc
+            .place_name
+            .clone()
+            .unwrap_or_else(|| format!("{:.3}, {:.3}", center.lat, center.lon));
         let area_desc = format!("{radius_km} km around {place}");
         let what = describe_filter(types, event_types);
         Some(Firing {
@@ -347,26 +400,52 @@ impl Engine {
 
     /// Spike test for one admin area as of a day: the last 7 days (as_of inclusive)
     /// against the weekly average of the `baseline_weeks` weeks before them.
-    fn spike(&self, rule: &Rule, code: &str, as_of: NaiveDate, at: DateTime<Utc>) -> Option<Firing> {
-        let RuleKind::Spike { level, types, factor, min_fatalities, baseline_weeks } = &rule.kind else {
+    fn spike(
+        &self,
+        rule: &Rule,
+        code: &str,
+        as_of: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Option<Firing> {
+        let RuleKind::Spike {
+            level,
+            types,
+            factor,
+            min_fatalities,
+            baseline_weeks,
+        } = &rule.kind
+        else {
             return None;
         };
-        let in_area =
-            |i: &&IncidentInput| type_ok(types, i.type_of_violence) && admin_code(&i.place, *level) == Some(code);
+        let in_area = |i: &&IncidentInput| {
+            type_ok(types, i.type_of_violence) && admin_code(&i.place, *level) == Some(code)
+        };
         let week_start = as_of - Duration::days(6);
-        let week: Vec<&IncidentInput> = self.window(week_start, as_of).iter().filter(in_area).collect();
+        let week: Vec<&IncidentInput> = self
+            .window(week_start, as_of)
+            .iter()
+            .filter(in_area)
+            .collect();
         let week_deaths: i64 = week.iter().map(|i| i.fatalities).sum();
         if week_deaths < *min_fatalities {
             return None;
         }
         let base_from = week_start - Duration::days(7 * baseline_weeks);
-        let base_deaths: i64 =
-            self.window(base_from, week_start - Duration::days(1)).iter().filter(in_area).map(|i| i.fatalities).sum();
+        let base_deaths: i64 = self
+            .window(base_from, week_start - Duration::days(1))
+            .iter()
+            .filter(in_area)
+            .map(|i| i.fatalities)
+            .sum();
         let avg = base_deaths as f64 / *baseline_weeks as f64;
         if (week_deaths as f64) < factor * avg {
             return None;
         }
-        let name = self.names.get(code).map(|n| format!("{n} ({code})")).unwrap_or_else(|| code.to_owned());
+        let name = self
+            .names
+            .get(code)
+            .map(|n| format!("{n} ({code})"))
+            .unwrap_or_else(|| code.to_owned());
         let area_desc = format!("admin{} area {name}", level.number());
         Some(Firing {
             rule_id: rule.id.clone(),
@@ -384,12 +463,28 @@ impl Engine {
 
     fn report_area(&self, w: &Whereabouts, radius_km: f64) -> (Area, String) {
         if let Some(p) = w.point {
-            return (Area::Circle { center: p, radius_km }, format!("{radius_km} km around {:.3}, {:.3}", p.lat, p.lon));
+            return (
+                Area::Circle {
+                    center: p,
+                    radius_km,
+                },
+                format!("{radius_km} km around {:.3}, {:.3}", p.lat, p.lon),
+            );
         }
         for (level, code) in [(2u8, &w.admin2), (1u8, &w.admin1)] {
             if let Some(c) = code {
-                let name = self.names.get(c).map(|n| format!("{n} ({c})")).unwrap_or_else(|| c.clone());
-                return (Area::Admin { level, codes: vec![c.clone()] }, format!("admin{level} area {name}"));
+                let name = self
+                    .names
+                    .get(c)
+                    .map(|n| format!("{n} ({c})"))
+                    .unwrap_or_else(|| c.clone());
+                return (
+                    Area::Admin {
+                        level,
+                        codes: vec![c.clone()],
+                    },
+                    format!("admin{level} area {name}"),
+                );
             }
         }
         if let Some(g) = w.gid {

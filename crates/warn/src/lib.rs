@@ -13,16 +13,20 @@
 //!   lifecycle with who and when.
 //! * [`cap`]: OASIS CAP 1.2 documents and an Atom feed of active alerts, plus
 //!   [`cap::check`] for what the XSD cannot verify.
+//! * [`backtest`]: replay history through the engine and score each rule.
 //! * [`text`]: case- and accent-insensitive keyword matching (French and English).
 
 pub mod alert;
 pub mod area;
+pub mod backtest;
 pub mod cap;
 pub mod engine;
 pub mod rules;
 pub mod text;
 
-pub use alert::{Alert, AlertBook, AlertStatus, Applied, CapMessage, StatusChange, TransitionError};
+pub use alert::{
+    Alert, AlertBook, AlertStatus, Applied, CapMessage, StatusChange, TransitionError,
+};
 pub use area::{Area, LatLon, Whereabouts};
 pub use engine::{Engine, Firing, ForecastRow, IncidentInput, ReportInput, Trigger};
 pub use rules::{Rule, RuleError, RuleKind, RuleSet, RulesFile};

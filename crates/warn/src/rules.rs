@@ -51,19 +51,30 @@ use crate::text::Keyword;
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
     #[error("reading rule file {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("rule file is not valid TOML: {0}")]
     Syntax(String),
     #[error("rule file: {0}")]
     File(String),
     #[error("rule `{rule}`: field `{field}`: {message}")]
-    Field { rule: String, field: String, message: String },
+    Field {
+        rule: String,
+        field: String,
+        message: String,
+    },
     #[error("rule `{rule}`: {message}")]
     Rule { rule: String, message: String },
 }
 
 fn field_err(rule: &str, field: &str, message: impl Into<String>) -> RuleError {
-    RuleError::Field { rule: rule.into(), field: field.into(), message: message.into() }
+    RuleError::Field {
+        rule: rule.into(),
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// Alert status given to a new alert when its rule fires.
@@ -129,7 +140,13 @@ pub enum RuleKind {
     },
     /// "fatalities in an admin area in the last 7 days ≥ `factor` × its weekly average
     /// over the `baseline_weeks` before, and ≥ `min_fatalities`".
-    Spike { level: AdminLevel, types: Vec<ViolenceType>, factor: f64, min_fatalities: i64, baseline_weeks: i64 },
+    Spike {
+        level: AdminLevel,
+        types: Vec<ViolenceType>,
+        factor: f64,
+        min_fatalities: i64,
+        baseline_weeks: i64,
+    },
     /// "P(any fatality) in a PRIO-GRID cell ≥ `min_p_any` within `horizon_months`".
     ForecastThreshold { min_p_any: f64, horizon_months: u32 },
     /// "a report graded (reliability ∈ set, credibility ∈ set) whose text matches a keyword".
@@ -199,7 +216,9 @@ pub const DEFAULT_RULES_TOML: &str = include_str!("../rules/default.toml");
 
 impl RuleSet {
     pub fn parse(text: &str) -> Result<RuleSet, RuleError> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| RuleError::Syntax(e.to_string()))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| RuleError::Syntax(e.to_string()))?;
         for key in table.keys() {
             if key != "rule" {
                 return Err(RuleError::File(format!(
@@ -210,17 +229,24 @@ impl RuleSet {
         let Some(list) = table.get("rule") else {
             return Ok(RuleSet::default());
         };
-        let list = list
-            .as_array()
-            .ok_or_else(|| RuleError::File("`rule` must be an array of tables: write [[rule]]".into()))?;
+        let list = list.as_array().ok_or_else(|| {
+            RuleError::File("`rule` must be an array of tables: write [[rule]]".into())
+        })?;
         let mut rules = Vec::with_capacity(list.len());
         let mut seen = HashSet::new();
         for (i, v) in list.iter().enumerate() {
             let label = format!("#{}", i + 1);
-            let t = v.as_table().ok_or_else(|| RuleError::Rule { rule: label.clone(), message: "not a table".into() })?;
+            let t = v.as_table().ok_or_else(|| RuleError::Rule {
+                rule: label.clone(),
+                message: "not a table".into(),
+            })?;
             let rule = parse_rule(t, &label)?;
             if !seen.insert(rule.id.clone()) {
-                return Err(field_err(&rule.id, "id", format!("duplicate id (rule {label})")));
+                return Err(field_err(
+                    &rule.id,
+                    "id",
+                    format!("duplicate id (rule {label})"),
+                ));
             }
             rules.push(rule);
         }
@@ -228,8 +254,10 @@ impl RuleSet {
     }
 
     pub fn load(path: &Path) -> Result<RuleSet, RuleError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| RuleError::Io { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         RuleSet::parse(&text)
     }
 
@@ -244,7 +272,12 @@ impl RuleSet {
 
     /// The longest incident history any enabled rule needs, in days.
     pub fn lookback_days(&self) -> i64 {
-        self.rules.iter().filter(|r| r.enabled).map(Rule::lookback_days).max().unwrap_or(0)
+        self.rules
+            .iter()
+            .filter(|r| r.enabled)
+            .map(Rule::lookback_days)
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -265,7 +298,11 @@ impl RulesFile {
         let path = path.into();
         let modified = mtime(&path);
         let rules = RuleSet::load(&path)?;
-        Ok(RulesFile { path, modified, rules })
+        Ok(RulesFile {
+            path,
+            modified,
+            rules,
+        })
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -290,6 +327,36 @@ impl RulesFile {
 
 fn mtime(p: &Path) -> Option<SystemTime> {
     std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// Fields of each kind, besides the common ones.
+fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "count_threshold" => &[
+            "type_of_violence",
+            "event_types",
+            "min_fatalities",
+            "min_count",
+            "radius_km",
+            "window_days",
+        ],
+        "spike" => &[
+            "admin_level",
+            "type_of_violence",
+            "factor",
+            "min_fatalities",
+            "baseline_weeks",
+        ],
+        "forecast_threshold" => &["min_p_any", "level", "horizon_months"],
+        "report" => &[
+            "reliability",
+            "credibility",
+            "keywords_fr",
+            "keywords_en",
+            "radius_km",
+        ],
+        _ => return None,
+    })
 }
 
 const COMMON: &[&str] = &[
@@ -317,11 +384,16 @@ impl<'a> Fields<'a> {
     fn opt<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<T>, RuleError> {
         match self.t.get(name) {
             None => Ok(None),
-            Some(v) => v.clone().try_into::<T>().map(Some).map_err(|e| field_err(&self.rule, name, clean(e))),
+            Some(v) => v
+                .clone()
+                .try_into::<T>()
+                .map(Some)
+                .map_err(|e| field_err(&self.rule, name, clean(e))),
         }
     }
     fn req<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, RuleError> {
-        self.opt(name)?.ok_or_else(|| field_err(&self.rule, name, "missing (required for this kind)"))
+        self.opt(name)?
+            .ok_or_else(|| field_err(&self.rule, name, "missing (required for this kind)"))
     }
     fn err(&self, name: &str, msg: impl Into<String>) -> RuleError {
         field_err(&self.rule, name, msg)
@@ -352,7 +424,10 @@ impl<'a> Fields<'a> {
             .into_iter()
             .map(|c| {
                 ViolenceType::from_code(c).ok_or_else(|| {
-                    self.err("type_of_violence", format!("{c} is not a UCDP type of violence (1, 2 or 3)"))
+                    self.err(
+                        "type_of_violence",
+                        format!("{c} is not a UCDP type of violence (1, 2 or 3)"),
+                    )
                 })
             })
             .collect()
@@ -368,20 +443,45 @@ fn clean(e: toml::de::Error) -> String {
 fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
     let id = match t.get("id") {
         None => return Err(field_err(label, "id", "missing")),
-        Some(v) => v.as_str().ok_or_else(|| field_err(label, "id", "must be a string"))?.to_owned(),
+        Some(v) => v
+            .as_str()
+            .ok_or_else(|| field_err(label, "id", "must be a string"))?
+            .to_owned(),
     };
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
         return Err(field_err(
             label,
             "id",
             format!("`{id}`: use letters, digits, `-`, `_` or `.` (it goes into CAP identifiers)"),
         ));
     }
-    let mut f = Fields { t, rule: id.clone() };
+    let mut f = Fields {
+        t,
+        rule: id.clone(),
+    };
     let name: String = f.opt("name")?.unwrap_or_else(|| id.clone());
     let description: Option<String> = f.opt("description")?;
     let enabled: bool = f.opt("enabled")?.unwrap_or(true);
     let kind_name: String = f.req("kind")?;
+    // Unknown keys first: a misspelt field ("radius" for "radius_km") is better reported
+    // as itself than as the required field it failed to provide.
+    if let Some(own) = kind_fields(&kind_name) {
+        for key in t.keys() {
+            if !COMMON.contains(&key.as_str()) && !own.contains(&key.as_str()) {
+                return Err(f.err(
+                    key,
+                    format!(
+                        "not a field of a {kind_name} rule (its own fields: {})",
+                        own.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     let status_on_fire: FireStatus = f.opt("status_on_fire")?.unwrap_or(FireStatus::Draft);
     let category: Category = f.opt("category")?.unwrap_or(Category::Security);
     let urgency: Urgency = f.req("urgency")?;
@@ -390,7 +490,7 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
     let dedup_window_hours = f.positive_i64("dedup_window_hours", Some(168))?;
     let expires_hours = f.positive_i64("expires_hours", Some(72))?;
 
-    let (kind, own): (RuleKind, &[&str]) = match kind_name.as_str() {
+    let kind = match kind_name.as_str() {
         "count_threshold" => {
             let types = f.types()?;
             let event_types: Vec<String> = f.opt("event_types")?.unwrap_or_default();
@@ -401,10 +501,7 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
             let min_count = f.positive_i64("min_count", None)? as usize;
             let radius_km = f.positive_f64("radius_km", None)?;
             let window_days = f.positive_i64("window_days", None)?;
-            (
-                RuleKind::CountThreshold { types, event_types, min_fatalities, min_count, radius_km, window_days },
-                &["type_of_violence", "event_types", "min_fatalities", "min_count", "radius_km", "window_days"],
-            )
+            RuleKind::CountThreshold { types, event_types, min_fatalities, min_count, radius_km, window_days }
         }
         "spike" => {
             let level = match f.req::<i64>("admin_level")? {
@@ -416,10 +513,7 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
             let factor = f.positive_f64("factor", None)?;
             let min_fatalities = f.positive_i64("min_fatalities", None)?;
             let baseline_weeks = f.positive_i64("baseline_weeks", Some(12))?;
-            (
-                RuleKind::Spike { level, types, factor, min_fatalities, baseline_weeks },
-                &["admin_level", "type_of_violence", "factor", "min_fatalities", "baseline_weeks"],
-            )
+            RuleKind::Spike { level, types, factor, min_fatalities, baseline_weeks }
         }
         "forecast_threshold" => {
             let min_p_any: f64 = f.req("min_p_any")?;
@@ -434,10 +528,7 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
             if horizon_months > 12 {
                 return Err(f.err("horizon_months", "forecasts reach at most 12 months"));
             }
-            (
-                RuleKind::ForecastThreshold { min_p_any, horizon_months: horizon_months as u32 },
-                &["min_p_any", "level", "horizon_months"],
-            )
+            RuleKind::ForecastThreshold { min_p_any, horizon_months: horizon_months as u32 }
         }
         "report" => {
             let rel: Vec<String> = f.req("reliability")?;
@@ -465,10 +556,7 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
                 return Err(f.err("keywords_fr", "no keywords in keywords_fr or keywords_en"));
             }
             let radius_km = f.positive_f64("radius_km", Some(10.0))?;
-            (
-                RuleKind::Report { reliability, credibility, keywords_fr, keywords_en, radius_km },
-                &["reliability", "credibility", "keywords_fr", "keywords_en", "radius_km"],
-            )
+            RuleKind::Report { reliability, credibility, keywords_fr, keywords_en, radius_km }
         }
         other => {
             return Err(f.err(
@@ -477,14 +565,6 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
             ))
         }
     };
-    for key in t.keys() {
-        if !COMMON.contains(&key.as_str()) && !own.contains(&key.as_str()) {
-            return Err(f.err(
-                key,
-                format!("not a field of a {kind_name} rule (its fields: {})", own.join(", ")),
-            ));
-        }
-    }
     Ok(Rule {
         id,
         name,

@@ -74,7 +74,11 @@ impl Keyword {
         if words.is_empty() {
             return None;
         }
-        Some(Keyword { original: trimmed.to_owned(), words, prefix })
+        Some(Keyword {
+            original: trimmed.to_owned(),
+            words,
+            prefix,
+        })
     }
 
     /// Whether the keyword occurs in already-folded text words.
@@ -106,7 +110,10 @@ mod tests {
 
     #[test]
     fn folds_case_accents_and_ligatures() {
-        assert_eq!(words("Civils TUÉS à Ménaka — l'œuvre"), ["civils", "tues", "a", "menaka", "l", "oeuvre"]);
+        assert_eq!(
+            words("Civils TUÉS à Ménaka — l'œuvre"),
+            ["civils", "tues", "a", "menaka", "l", "oeuvre"]
+        );
     }
 
     #[test]

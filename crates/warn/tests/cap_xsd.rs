@@ -17,7 +17,10 @@ use vigil_warn::{Alert, AlertBook, AlertStatus, Area, Firing, LatLon, RuleSet, T
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schema/CAP-v1.2.xsd");
 
 fn xmllint_available() -> bool {
-    let ok = Command::new("xmllint").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("xmllint not found but CI=true: install libxml2-utils (apt-get install -y libxml2-utils) so CAP documents are validated against the XSD");
@@ -38,7 +41,12 @@ fn validate(xml: &str) {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn xmllint");
-        child.stdin.take().unwrap().write_all(xml.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(xml.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
@@ -47,7 +55,10 @@ fn validate(xml: &str) {
         );
     }
     let problems = check::check(xml);
-    assert!(problems.is_empty(), "CAP profile problems: {problems:#?}\n--- document ---\n{xml}");
+    assert!(
+        problems.is_empty(),
+        "CAP profile problems: {problems:#?}\n--- document ---\n{xml}"
+    );
 }
 
 fn t(h: i64) -> DateTime<Utc> {
@@ -101,52 +112,102 @@ fn xml_of(book: &AlertBook, id: u64) -> String {
 
 #[test]
 fn circle_alert_validates() {
-    let (book, id) = alert_with(Area::Circle { center: LatLon::new(15.9182, 2.4022), radius_km: 25.0 }, "25 km around Ménaka");
+    let (book, id) = alert_with(
+        Area::Circle {
+            center: LatLon::new(15.9182, 2.4022),
+            radius_km: 25.0,
+        },
+        "25 km around Ménaka",
+    );
     let xml = xml_of(&book, id);
     validate(&xml);
     assert!(xml.contains("<circle>15.9182,2.4022 25</circle>"), "{xml}");
-    assert!(xml.contains("<sent>2022-03-10T16:00:00+00:00</sent>"), "{xml}");
+    assert!(
+        xml.contains("<sent>2022-03-10T16:00:00+00:00</sent>"),
+        "{xml}"
+    );
     assert!(xml.contains("<status>Exercise</status>") && xml.contains("<msgType>Alert</msgType>"));
-    assert!(xml.contains("&amp; &lt;escalation&gt;"), "text is escaped: {xml}");
-    assert!(!xml.contains("<references>"), "an original alert references nothing");
+    assert!(
+        xml.contains("&amp; &lt;escalation&gt;"),
+        "text is escaped: {xml}"
+    );
+    assert!(
+        !xml.contains("<references>"),
+        "an original alert references nothing"
+    );
 }
 
 #[test]
 fn polygon_alert_validates_and_is_closed() {
     // drawn open, 4 corners
-    let ring = vec![LatLon::new(15.5, 2.0), LatLon::new(15.5, 2.8), LatLon::new(16.2, 2.8), LatLon::new(16.2, 2.0)];
-    let (book, id) = alert_with(Area::Polygon { points: ring.clone() }, "Ménaka town and approaches");
+    let ring = vec![
+        LatLon::new(15.5, 2.0),
+        LatLon::new(15.5, 2.8),
+        LatLon::new(16.2, 2.8),
+        LatLon::new(16.2, 2.0),
+    ];
+    let (book, id) = alert_with(
+        Area::Polygon {
+            points: ring.clone(),
+        },
+        "Ménaka town and approaches",
+    );
     let xml = xml_of(&book, id);
     validate(&xml);
-    assert!(xml.contains("<polygon>15.5,2 15.5,2.8 16.2,2.8 16.2,2 15.5,2</polygon>"), "{xml}");
+    assert!(
+        xml.contains("<polygon>15.5,2 15.5,2.8 16.2,2.8 16.2,2 15.5,2</polygon>"),
+        "{xml}"
+    );
     // drawn already closed: not closed twice
     let mut closed = ring.clone();
     closed.push(ring[0]);
     let (book, id) = alert_with(Area::Polygon { points: closed }, "x");
     assert!(xml_of(&book, id).contains("<polygon>15.5,2 15.5,2.8 16.2,2.8 16.2,2 15.5,2</polygon>"));
     // a degenerate polygon is refused rather than written
-    let (book, id) = alert_with(Area::Polygon { points: ring[..2].to_vec() }, "x");
-    assert!(matches!(cap::alert_xml(book.get(id).unwrap(), &cfg()), Err(cap::CapError::BadPolygon { .. })));
+    let (book, id) = alert_with(
+        Area::Polygon {
+            points: ring[..2].to_vec(),
+        },
+        "x",
+    );
+    assert!(matches!(
+        cap::alert_xml(book.get(id).unwrap(), &cfg()),
+        Err(cap::CapError::BadPolygon { .. })
+    ));
 }
 
 #[test]
 fn admin_area_alert_validates_with_pcode_geocodes() {
     let (book, id) = alert_with(
-        Area::Admin { level: 2, codes: vec!["ML0801".into(), "ML0802".into()] },
+        Area::Admin {
+            level: 2,
+            codes: vec!["ML0801".into(), "ML0802".into()],
+        },
         "Ménaka and Andéramboukane cercles",
     );
     let xml = xml_of(&book, id);
     validate(&xml);
-    assert!(xml.contains("<valueName>ADM2_PCODE</valueName>") && xml.contains("<value>ML0802</value>"), "{xml}");
+    assert!(
+        xml.contains("<valueName>ADM2_PCODE</valueName>") && xml.contains("<value>ML0802</value>"),
+        "{xml}"
+    );
 }
 
 #[test]
 fn grid_cell_alert_validates_with_geocode_and_outline() {
     let g = vigil_geo::gid(2.4022, 15.9182).unwrap();
-    let (book, id) = alert_with(Area::Cells { gids: vec![g, g + 1] }, "PRIO-GRID cells around Ménaka");
+    let (book, id) = alert_with(
+        Area::Cells {
+            gids: vec![g, g + 1],
+        },
+        "PRIO-GRID cells around Ménaka",
+    );
     let xml = xml_of(&book, id);
     validate(&xml);
-    assert!(xml.contains("<valueName>PRIO-GRID</valueName>") && xml.contains(&format!("<value>{g}</value>")));
+    assert!(
+        xml.contains("<valueName>PRIO-GRID</valueName>")
+            && xml.contains(&format!("<value>{g}</value>"))
+    );
     assert_eq!(xml.matches("<polygon>").count(), 2, "one outline per cell");
 }
 
@@ -161,7 +222,10 @@ fn restricted_scope_needs_and_carries_a_restriction() {
     let (book, id) = alert_with(Area::Cells { gids: vec![150000] }, "cell");
     let mut c = cfg();
     c.scope = Scope::Restricted;
-    assert!(matches!(cap::alert_xml(book.get(id).unwrap(), &c), Err(cap::CapError::MissingRestriction)));
+    assert!(matches!(
+        cap::alert_xml(book.get(id).unwrap(), &c),
+        Err(cap::CapError::MissingRestriction)
+    ));
     c.restriction = Some("UN mission staff and partners".into());
     c.status = CapStatus::Actual;
     let xml = cap::alert_xml(book.get(id).unwrap(), &c).unwrap();
@@ -173,7 +237,10 @@ fn restricted_scope_needs_and_carries_a_restriction() {
 fn update_and_cancel_reference_the_original() {
     let set = rule_set();
     let rule = &set.rules[0];
-    let area = Area::Circle { center: LatLon::new(15.9182, 2.4022), radius_km: 25.0 };
+    let area = Area::Circle {
+        center: LatLon::new(15.9182, 2.4022),
+        radius_km: 25.0,
+    };
     let (mut book, id) = alert_with(area.clone(), "25 km around Ménaka");
     let original = cap::alert_xml(book.get(id).unwrap(), &cfg()).unwrap();
     let orig = check::header(&original).unwrap();
@@ -183,7 +250,10 @@ fn update_and_cancel_reference_the_original() {
         rule_id: "civ".into(),
         at: t(6),
         as_of: t(6).date_naive(),
-        area: Area::Circle { center: LatLon::new(15.95, 2.41), radius_km: 25.0 },
+        area: Area::Circle {
+            center: LatLon::new(15.95, 2.41),
+            radius_km: 25.0,
+        },
         area_desc: "25 km around Ménaka".into(),
         triggers: vec![Trigger::Incident { id: "ged:2".into() }],
         headline: "Civilians at risk — 4 incidents".into(),
@@ -194,17 +264,36 @@ fn update_and_cancel_reference_the_original() {
     validate(&update);
     let up = check::header(&update).unwrap();
     assert_eq!(up.msg_type, "Update");
-    assert_ne!(up.identifier, orig.identifier, "each message has its own identifier");
+    assert_ne!(
+        up.identifier, orig.identifier,
+        "each message has its own identifier"
+    );
     assert_eq!(up.sent, "2022-03-10T22:00:00+00:00");
     assert_eq!(up.references.len(), 1);
     assert_eq!(
-        (up.references[0].sender.as_str(), up.references[0].identifier.as_str(), up.references[0].sent.as_str()),
-        (orig.sender.as_str(), orig.identifier.as_str(), orig.sent.as_str())
+        (
+            up.references[0].sender.as_str(),
+            up.references[0].identifier.as_str(),
+            up.references[0].sent.as_str()
+        ),
+        (
+            orig.sender.as_str(),
+            orig.identifier.as_str(),
+            orig.sent.as_str()
+        )
     );
 
     // acknowledged, then cancelled by an analyst: a Cancel referencing both earlier messages
-    book.transition(id, AlertStatus::Acknowledged, "duty officer", t(7), None).unwrap();
-    book.transition(id, AlertStatus::Cancelled, "analyst", t(8), Some("Duplicate of a call-centre alert".into())).unwrap();
+    book.transition(id, AlertStatus::Acknowledged, "duty officer", t(7), None)
+        .unwrap();
+    book.transition(
+        id,
+        AlertStatus::Cancelled,
+        "analyst",
+        t(8),
+        Some("Duplicate of a call-centre alert".into()),
+    )
+    .unwrap();
     let a: &Alert = book.get(id).unwrap();
     assert!(!a.is_active(t(9)));
     let cancel = cap::alert_xml(a, &cfg()).unwrap();
@@ -236,37 +325,71 @@ fn drafts_have_no_cap_document() {
         threat: "t".into(),
     };
     let id = book.apply(&f, &set.rules[0]).id();
-    assert!(matches!(cap::alert_xml(book.get(id).unwrap(), &cfg()), Err(cap::CapError::NotPublished(_))));
+    assert!(matches!(
+        cap::alert_xml(book.get(id).unwrap(), &cfg()),
+        Err(cap::CapError::NotPublished(_))
+    ));
     // cancelling a never-issued draft publishes nothing either
-    book.transition(id, AlertStatus::Cancelled, "analyst", t(1), None).unwrap();
+    book.transition(id, AlertStatus::Cancelled, "analyst", t(1), None)
+        .unwrap();
     assert!(book.get(id).unwrap().messages.is_empty());
 }
 
 #[test]
 fn checker_catches_what_the_xsd_cannot() {
-    let (book, id) = alert_with(Area::Circle { center: LatLon::new(15.9, 2.4), radius_km: 25.0 }, "x");
+    let (book, id) = alert_with(
+        Area::Circle {
+            center: LatLon::new(15.9, 2.4),
+            radius_km: 25.0,
+        },
+        "x",
+    );
     let good = xml_of(&book, id);
     assert!(check::check(&good).is_empty());
     let bad = |from: &str, to: &str| {
         assert!(good.contains(from), "fixture lacks {from}");
         check::check(&good.replacen(from, to, 1))
     };
-    let p = bad("<circle>15.9,2.4 25</circle>", "<polygon>15,2 16,2 16,3</polygon>");
+    let p = bad(
+        "<circle>15.9,2.4 25</circle>",
+        "<polygon>15,2 16,2 16,3</polygon>",
+    );
     assert!(p.iter().any(|m| m.contains("at least 4")), "{p:?}");
     assert!(p.iter().any(|m| m.contains("not closed")), "{p:?}");
-    let p = bad("<circle>15.9,2.4 25</circle>", "<polygon>15,2 16,2 16,3 15,2.5</polygon>");
+    let p = bad(
+        "<circle>15.9,2.4 25</circle>",
+        "<polygon>15,2 16,2 16,3 15,2.5</polygon>",
+    );
     assert!(p.iter().any(|m| m.contains("not closed")), "{p:?}");
-    let p = bad("<circle>15.9,2.4 25</circle>", "<circle>2.4 15.9 25</circle>");
+    let p = bad(
+        "<circle>15.9,2.4 25</circle>",
+        "<circle>2.4 15.9 25</circle>",
+    );
     assert!(p.iter().any(|m| m.contains("circle")), "{p:?}");
-    let p = bad("<circle>15.9,2.4 25</circle>", "<circle>95.9,2.4 25</circle>");
+    let p = bad(
+        "<circle>15.9,2.4 25</circle>",
+        "<circle>95.9,2.4 25</circle>",
+    );
     assert!(p.iter().any(|m| m.contains("circle")), "{p:?}");
-    let p = bad("<sent>2022-03-10T16:00:00+00:00</sent>", "<sent>2022-03-10T16:00:00Z</sent>");
+    let p = bad(
+        "<sent>2022-03-10T16:00:00+00:00</sent>",
+        "<sent>2022-03-10T16:00:00Z</sent>",
+    );
     assert!(p.iter().any(|m| m.contains("alert/sent")), "{p:?}");
     let p = bad("<msgType>Alert</msgType>", "<msgType>Update</msgType>");
     assert!(p.iter().any(|m| m.contains("without references")), "{p:?}");
-    let p = bad("<msgType>Alert</msgType>", "<msgType>Cancel</msgType><references>vigil-alert-1</references>");
-    assert!(p.iter().any(|m| m.contains("not sender,identifier,sent")), "{p:?}");
-    let p = bad("<sender>vigil@demo.invalid</sender>", "<sender>vigil demo</sender>");
+    let p = bad(
+        "<msgType>Alert</msgType>",
+        "<msgType>Cancel</msgType><references>vigil-alert-1</references>",
+    );
+    assert!(
+        p.iter().any(|m| m.contains("not sender,identifier,sent")),
+        "{p:?}"
+    );
+    let p = bad(
+        "<sender>vigil@demo.invalid</sender>",
+        "<sender>vigil demo</sender>",
+    );
     assert!(p.iter().any(|m| m.contains("alert/sender")), "{p:?}");
 }
 
@@ -279,7 +402,10 @@ fn atom_feed_lists_active_alerts_with_links_to_cap() {
         rule_id: "civ".into(),
         at: t(i),
         as_of: t(i).date_naive(),
-        area: Area::Circle { center: LatLon::new(lat, 2.4), radius_km: 25.0 },
+        area: Area::Circle {
+            center: LatLon::new(lat, 2.4),
+            radius_km: 25.0,
+        },
         area_desc: format!("area {i} & co"),
         triggers: vec![],
         headline: format!("headline {i}"),
@@ -288,13 +414,26 @@ fn atom_feed_lists_active_alerts_with_links_to_cap() {
     let a = book.apply(&mk(0, 15.0), rule).id();
     let b = book.apply(&mk(1, 17.0), rule).id();
     let c = book.apply(&mk(2, 19.0), rule).id();
-    book.transition(c, AlertStatus::Cancelled, "analyst", t(3), None).unwrap();
+    book.transition(c, AlertStatus::Cancelled, "analyst", t(3), None)
+        .unwrap();
     let feed = cap::atom_feed(book.alerts(), &cfg(), t(4)).unwrap();
-    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"), "{feed}");
-    assert!(feed.contains(&format!("href=\"https://vigil.example.org/cap/{a}.xml\"")), "{feed}");
+    assert!(
+        feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains(&format!("href=\"https://vigil.example.org/cap/{a}.xml\"")),
+        "{feed}"
+    );
     assert!(feed.contains(&format!("href=\"https://vigil.example.org/cap/{b}.xml\"")));
-    assert!(!feed.contains(&format!("/cap/{c}.xml")), "cancelled alerts are not active");
-    assert!(feed.find("headline 1").unwrap() < feed.find("headline 0").unwrap(), "newest first");
+    assert!(
+        !feed.contains(&format!("/cap/{c}.xml")),
+        "cancelled alerts are not active"
+    );
+    assert!(
+        feed.find("headline 1").unwrap() < feed.find("headline 0").unwrap(),
+        "newest first"
+    );
     assert!(feed.contains("area 0 &amp; co"));
     assert!(feed.contains("type=\"application/cap+xml\""));
     // expired alerts drop out
@@ -309,6 +448,9 @@ fn atom_feed_lists_active_alerts_with_links_to_cap() {
 #[ignore = "prints a sample document"]
 fn print_sample() {
     let g = vigil_geo::gid(2.4022, 15.9182).unwrap();
-    let (book, id) = alert_with(Area::Cells { gids: vec![g] }, "PRIO-GRID cell around Ménaka");
+    let (book, id) = alert_with(
+        Area::Cells { gids: vec![g] },
+        "PRIO-GRID cell around Ménaka",
+    );
     println!("{}", xml_of(&book, id));
 }

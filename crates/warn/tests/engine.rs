@@ -6,8 +6,8 @@ use vigil_model::ViolenceType;
 use vigil_warn::alert::TransitionError;
 use vigil_warn::rules::Reliability;
 use vigil_warn::{
-    AlertBook, AlertStatus, Applied, Area, Engine, ForecastRow, IncidentInput, LatLon, ReportInput, RuleSet,
-    Trigger, Whereabouts,
+    AlertBook, AlertStatus, Applied, Area, Engine, ForecastRow, IncidentInput, LatLon, ReportInput,
+    RuleSet, Trigger, Whereabouts,
 };
 
 const HEAD: &str = "status_on_fire = \"issued\"\nurgency = \"Immediate\"\nseverity = \"Severe\"\ncertainty = \"Likely\"\n";
@@ -26,12 +26,25 @@ fn at(d: &str) -> DateTime<Utc> {
 }
 
 /// Ménaka town, and points offset from it by km (north / east, roughly).
-const MENAKA: LatLon = LatLon { lat: 15.9182, lon: 2.4022 };
+const MENAKA: LatLon = LatLon {
+    lat: 15.9182,
+    lon: 2.4022,
+};
 fn near(km_north: f64, km_east: f64) -> LatLon {
-    LatLon { lat: MENAKA.lat + km_north / 111.2, lon: MENAKA.lon + km_east / (111.2 * MENAKA.lat.to_radians().cos()) }
+    LatLon {
+        lat: MENAKA.lat + km_north / 111.2,
+        lon: MENAKA.lon + km_east / (111.2 * MENAKA.lat.to_radians().cos()),
+    }
 }
 
-fn inc(id: &str, date: &str, p: LatLon, t: ViolenceType, deaths: i64, admin2: &str) -> IncidentInput {
+fn inc(
+    id: &str,
+    date: &str,
+    p: LatLon,
+    t: ViolenceType,
+    deaths: i64,
+    admin2: &str,
+) -> IncidentInput {
     IncidentInput {
         id: id.into(),
         date: day(date),
@@ -55,9 +68,22 @@ const COUNT: &str =
 fn count_threshold_fires_on_three_within_radius_and_window() {
     let mut e = Engine::new(rules("civ", COUNT));
     let os = ViolenceType::OneSided;
-    assert!(e.on_incident(inc("1", "2022-03-01", near(0.0, 0.0), os, 2, "ML0801"), at("2022-03-01")).is_empty());
-    assert!(e.on_incident(inc("2", "2022-03-03", near(10.0, 5.0), os, 1, "ML0801"), at("2022-03-03")).is_empty());
-    let f = e.on_incident(inc("3", "2022-03-07", near(-12.0, 8.0), os, 4, "ML0801"), at("2022-03-07"));
+    assert!(e
+        .on_incident(
+            inc("1", "2022-03-01", near(0.0, 0.0), os, 2, "ML0801"),
+            at("2022-03-01")
+        )
+        .is_empty());
+    assert!(e
+        .on_incident(
+            inc("2", "2022-03-03", near(10.0, 5.0), os, 1, "ML0801"),
+            at("2022-03-03")
+        )
+        .is_empty());
+    let f = e.on_incident(
+        inc("3", "2022-03-07", near(-12.0, 8.0), os, 4, "ML0801"),
+        at("2022-03-07"),
+    );
     assert_eq!(f.len(), 1, "{f:?}");
     let f = &f[0];
     assert_eq!(f.rule_id, "civ");
@@ -70,7 +96,11 @@ fn count_threshold_fires_on_three_within_radius_and_window() {
         }
         ref a => panic!("{a:?}"),
     }
-    assert!(f.threat.contains("3 incidents") && f.threat.contains("7 reported fatalities"), "{}", f.threat);
+    assert!(
+        f.threat.contains("3 incidents") && f.threat.contains("7 reported fatalities"),
+        "{}",
+        f.threat
+    );
 }
 
 #[test]
@@ -78,49 +108,129 @@ fn count_threshold_stays_quiet_outside_radius_window_or_type() {
     let os = ViolenceType::OneSided;
     // too far: third one 40 km away
     let mut e = Engine::new(rules("civ", COUNT));
-    e.on_incident(inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"), at("2022-03-01"));
-    e.on_incident(inc("2", "2022-03-02", near(5.0, 0.0), os, 1, "X"), at("2022-03-02"));
-    assert!(e.on_incident(inc("3", "2022-03-03", near(40.0, 0.0), os, 1, "X"), at("2022-03-03")).is_empty());
+    e.on_incident(
+        inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"),
+        at("2022-03-01"),
+    );
+    e.on_incident(
+        inc("2", "2022-03-02", near(5.0, 0.0), os, 1, "X"),
+        at("2022-03-02"),
+    );
+    assert!(e
+        .on_incident(
+            inc("3", "2022-03-03", near(40.0, 0.0), os, 1, "X"),
+            at("2022-03-03")
+        )
+        .is_empty());
     // too late: 7-day window is the incident's day and the 6 before it
     let mut e = Engine::new(rules("civ", COUNT));
-    e.on_incident(inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"), at("2022-03-01"));
-    e.on_incident(inc("2", "2022-03-05", near(1.0, 0.0), os, 1, "X"), at("2022-03-05"));
-    assert!(e.on_incident(inc("3", "2022-03-08", near(2.0, 0.0), os, 1, "X"), at("2022-03-08")).is_empty());
+    e.on_incident(
+        inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"),
+        at("2022-03-01"),
+    );
+    e.on_incident(
+        inc("2", "2022-03-05", near(1.0, 0.0), os, 1, "X"),
+        at("2022-03-05"),
+    );
+    assert!(e
+        .on_incident(
+            inc("3", "2022-03-08", near(2.0, 0.0), os, 1, "X"),
+            at("2022-03-08")
+        )
+        .is_empty());
     // wrong type: state-based fighting does not count towards attacks on civilians
     let mut e = Engine::new(rules("civ", COUNT));
-    e.on_incident(inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"), at("2022-03-01"));
-    e.on_incident(inc("2", "2022-03-01", near(1.0, 0.0), ViolenceType::StateBased, 9, "X"), at("2022-03-01"));
-    assert!(e.on_incident(inc("3", "2022-03-02", near(2.0, 0.0), os, 1, "X"), at("2022-03-02")).is_empty());
+    e.on_incident(
+        inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"),
+        at("2022-03-01"),
+    );
+    e.on_incident(
+        inc(
+            "2",
+            "2022-03-01",
+            near(1.0, 0.0),
+            ViolenceType::StateBased,
+            9,
+            "X",
+        ),
+        at("2022-03-01"),
+    );
+    assert!(e
+        .on_incident(
+            inc("3", "2022-03-02", near(2.0, 0.0), os, 1, "X"),
+            at("2022-03-02")
+        )
+        .is_empty());
     // the same incident delivered twice counts once
     let mut e = Engine::new(rules("civ", COUNT));
-    e.on_incident(inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"), at("2022-03-01"));
-    e.on_incident(inc("2", "2022-03-01", near(1.0, 0.0), os, 1, "X"), at("2022-03-01"));
-    assert!(e.on_incident(inc("2", "2022-03-01", near(1.0, 0.0), os, 1, "X"), at("2022-03-01")).is_empty());
+    e.on_incident(
+        inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"),
+        at("2022-03-01"),
+    );
+    e.on_incident(
+        inc("2", "2022-03-01", near(1.0, 0.0), os, 1, "X"),
+        at("2022-03-01"),
+    );
+    assert!(e
+        .on_incident(
+            inc("2", "2022-03-01", near(1.0, 0.0), os, 1, "X"),
+            at("2022-03-01")
+        )
+        .is_empty());
 }
 
 #[test]
 fn count_threshold_event_type_filter() {
     let body = "kind = \"count_threshold\"\nevent_types = [\"IED\"]\nmin_count = 2\nradius_km = 10\nwindow_days = 30";
     let mut e = Engine::new(rules("ied", body));
-    let mut a = inc("1", "2022-01-01", near(0.0, 0.0), ViolenceType::StateBased, 0, "X");
+    let mut a = inc(
+        "1",
+        "2022-01-01",
+        near(0.0, 0.0),
+        ViolenceType::StateBased,
+        0,
+        "X",
+    );
     a.event_type = Some("ied".into());
-    let mut b = inc("2", "2022-01-10", near(3.0, 0.0), ViolenceType::StateBased, 0, "X");
+    let mut b = inc(
+        "2",
+        "2022-01-10",
+        near(3.0, 0.0),
+        ViolenceType::StateBased,
+        0,
+        "X",
+    );
     b.event_type = Some("Armed clash".into());
-    let mut c = inc("3", "2022-01-20", near(0.0, 3.0), ViolenceType::StateBased, 0, "X");
+    let mut c = inc(
+        "3",
+        "2022-01-20",
+        near(0.0, 3.0),
+        ViolenceType::StateBased,
+        0,
+        "X",
+    );
     c.event_type = Some("IED".into());
     assert!(e.on_incident(a, at("2022-01-01")).is_empty());
     assert!(e.on_incident(b, at("2022-01-10")).is_empty());
     assert_eq!(e.on_incident(c, at("2022-01-20")).len(), 1);
 }
 
-const SPIKE: &str = "kind = \"spike\"\nadmin_level = 2\nfactor = 3.0\nmin_fatalities = 5\nbaseline_weeks = 12";
+const SPIKE: &str =
+    "kind = \"spike\"\nadmin_level = 2\nfactor = 3.0\nmin_fatalities = 5\nbaseline_weeks = 12";
 
 /// 12 weeks of 1 fatality a week in ML0801, ending the day before `2022-03-26`'s week.
 fn baseline(e: &mut Engine) {
     let start = day("2022-03-20") - Duration::days(7 * 12);
     for w in 0..12 {
         let d = start + Duration::days(7 * w);
-        e.observe(inc(&format!("b{w}"), &d.to_string(), near(0.0, 0.0), ViolenceType::StateBased, 1, "ML0801"));
+        e.observe(inc(
+            &format!("b{w}"),
+            &d.to_string(),
+            near(0.0, 0.0),
+            ViolenceType::StateBased,
+            1,
+            "ML0801",
+        ));
     }
 }
 
@@ -129,16 +239,58 @@ fn spike_fires_at_three_times_the_baseline_and_at_least_the_minimum() {
     let mut e = Engine::new(rules("spike", SPIKE));
     baseline(&mut e);
     // week 2022-03-20..26: 2 then 3 fatalities → 5 ≥ max(3 × 1, 5)
-    assert!(e.on_incident(inc("s1", "2022-03-21", near(0.0, 0.0), ViolenceType::NonState, 2, "ML0801"), at("2022-03-21")).is_empty());
-    let f = e.on_incident(inc("s2", "2022-03-24", near(1.0, 0.0), ViolenceType::StateBased, 3, "ML0801"), at("2022-03-24"));
+    assert!(e
+        .on_incident(
+            inc(
+                "s1",
+                "2022-03-21",
+                near(0.0, 0.0),
+                ViolenceType::NonState,
+                2,
+                "ML0801"
+            ),
+            at("2022-03-21")
+        )
+        .is_empty());
+    let f = e.on_incident(
+        inc(
+            "s2",
+            "2022-03-24",
+            near(1.0, 0.0),
+            ViolenceType::StateBased,
+            3,
+            "ML0801",
+        ),
+        at("2022-03-24"),
+    );
     assert_eq!(f.len(), 1, "{f:?}");
-    assert_eq!(f[0].area, Area::Admin { level: 2, codes: vec!["ML0801".into()] });
-    assert_eq!(f[0].triggers.len(), 2, "the week's incidents are the evidence");
-    assert!(f[0].threat.contains("weekly average of 1.0"), "{}", f[0].threat);
+    assert_eq!(
+        f[0].area,
+        Area::Admin {
+            level: 2,
+            codes: vec!["ML0801".into()]
+        }
+    );
+    assert_eq!(
+        f[0].triggers.len(),
+        2,
+        "the week's incidents are the evidence"
+    );
+    assert!(
+        f[0].threat.contains("weekly average of 1.0"),
+        "{}",
+        f[0].threat
+    );
     // the scheduled round sees the same spike for the area
-    assert_eq!(e.on_schedule(day("2022-03-24"), at("2022-03-24"), &[]).len(), 1);
+    assert_eq!(
+        e.on_schedule(day("2022-03-24"), at("2022-03-24"), &[])
+            .len(),
+        1
+    );
     // a week later the spike has passed
-    assert!(e.on_schedule(day("2022-04-05"), at("2022-04-05"), &[]).is_empty());
+    assert!(e
+        .on_schedule(day("2022-04-05"), at("2022-04-05"), &[])
+        .is_empty());
 }
 
 #[test]
@@ -146,40 +298,120 @@ fn spike_stays_quiet_below_factor_or_minimum() {
     // 4 fatalities: ≥ 3 × 1 but < 5
     let mut e = Engine::new(rules("spike", SPIKE));
     baseline(&mut e);
-    assert!(e.on_incident(inc("s", "2022-03-22", near(0.0, 0.0), ViolenceType::StateBased, 4, "ML0801"), at("2022-03-22")).is_empty());
+    assert!(e
+        .on_incident(
+            inc(
+                "s",
+                "2022-03-22",
+                near(0.0, 0.0),
+                ViolenceType::StateBased,
+                4,
+                "ML0801"
+            ),
+            at("2022-03-22")
+        )
+        .is_empty());
     // 6 fatalities in another area with a heavy baseline of 2 a week: 6 < 3 × 2... equal is enough, so use 5
     let mut e = Engine::new(rules("spike", SPIKE));
     let start = day("2022-03-20") - Duration::days(7 * 12);
     for w in 0..12 {
         let d = start + Duration::days(7 * w);
-        e.observe(inc(&format!("h{w}"), &d.to_string(), near(0.0, 0.0), ViolenceType::StateBased, 2, "ML0802"));
+        e.observe(inc(
+            &format!("h{w}"),
+            &d.to_string(),
+            near(0.0, 0.0),
+            ViolenceType::StateBased,
+            2,
+            "ML0802",
+        ));
     }
-    assert!(e.on_incident(inc("s", "2022-03-22", near(0.0, 0.0), ViolenceType::StateBased, 5, "ML0802"), at("2022-03-22")).is_empty());
-    let f = e.on_incident(inc("t", "2022-03-23", near(0.0, 0.0), ViolenceType::StateBased, 1, "ML0802"), at("2022-03-23"));
+    assert!(e
+        .on_incident(
+            inc(
+                "s",
+                "2022-03-22",
+                near(0.0, 0.0),
+                ViolenceType::StateBased,
+                5,
+                "ML0802"
+            ),
+            at("2022-03-22")
+        )
+        .is_empty());
+    let f = e.on_incident(
+        inc(
+            "t",
+            "2022-03-23",
+            near(0.0, 0.0),
+            ViolenceType::StateBased,
+            1,
+            "ML0802",
+        ),
+        at("2022-03-23"),
+    );
     assert_eq!(f.len(), 1, "6 = 3 × 2 fires (≥)");
     // no admin2 code: nothing to compare
     let mut e = Engine::new(rules("spike", SPIKE));
-    let mut x = inc("x", "2022-03-22", near(0.0, 0.0), ViolenceType::StateBased, 50, "ML0801");
+    let mut x = inc(
+        "x",
+        "2022-03-22",
+        near(0.0, 0.0),
+        ViolenceType::StateBased,
+        50,
+        "ML0801",
+    );
     x.place.admin2 = None;
     assert!(e.on_incident(x, at("2022-03-22")).is_empty());
 }
 
 #[test]
 fn forecast_threshold_fires_for_next_month_cells_at_or_above_threshold() {
-    let e = Engine::new(rules("fc", "kind = \"forecast_threshold\"\nmin_p_any = 0.5"));
+    let e = Engine::new(rules(
+        "fc",
+        "kind = \"forecast_threshold\"\nmin_p_any = 0.5",
+    ));
     let rows = [
-        ForecastRow { gid: 150000, month: day("2022-04-01"), p_any: 0.5 },
-        ForecastRow { gid: 150001, month: day("2022-04-01"), p_any: 0.49 },
-        ForecastRow { gid: 150002, month: day("2022-05-01"), p_any: 0.9 }, // two months ahead
-        ForecastRow { gid: 150003, month: day("2022-03-01"), p_any: 0.9 }, // this month
+        ForecastRow {
+            gid: 150000,
+            month: day("2022-04-01"),
+            p_any: 0.5,
+        },
+        ForecastRow {
+            gid: 150001,
+            month: day("2022-04-01"),
+            p_any: 0.49,
+        },
+        ForecastRow {
+            gid: 150002,
+            month: day("2022-05-01"),
+            p_any: 0.9,
+        }, // two months ahead
+        ForecastRow {
+            gid: 150003,
+            month: day("2022-03-01"),
+            p_any: 0.9,
+        }, // this month
     ];
     let f = e.on_schedule(day("2022-03-15"), at("2022-03-15"), &rows);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].area, Area::Cells { gids: vec![150000] });
-    assert_eq!(f[0].triggers, vec![Trigger::Forecast { gid: 150000, month: day("2022-04-01") }]);
+    assert_eq!(
+        f[0].triggers,
+        vec![Trigger::Forecast {
+            gid: 150000,
+            month: day("2022-04-01")
+        }]
+    );
     // with a 2-month horizon the May row counts too
-    let e = Engine::new(rules("fc", "kind = \"forecast_threshold\"\nmin_p_any = 0.5\nhorizon_months = 2"));
-    assert_eq!(e.on_schedule(day("2022-03-15"), at("2022-03-15"), &rows).len(), 2);
+    let e = Engine::new(rules(
+        "fc",
+        "kind = \"forecast_threshold\"\nmin_p_any = 0.5\nhorizon_months = 2",
+    ));
+    assert_eq!(
+        e.on_schedule(day("2022-03-15"), at("2022-03-15"), &rows)
+            .len(),
+        2
+    );
 }
 
 fn report(id: &str, text: &str, rel: Reliability, cred: u8, place: Whereabouts) -> ReportInput {
@@ -198,31 +430,118 @@ const REPORT: &str = "kind = \"report\"\nreliability = [\"A\", \"B\"]\ncredibili
 #[test]
 fn report_rule_matches_graded_reports_in_french_and_english() {
     let e = Engine::new(rules("rep", REPORT));
-    let located = Whereabouts { point: Some(MENAKA), ..Default::default() };
+    let located = Whereabouts {
+        point: Some(MENAKA),
+        ..Default::default()
+    };
     // French, capitals, no accents
-    let f = e.on_report(&report("r1", "DES HOMMES ARMES ont TUES 3 civils", Reliability::B, 2, located.clone()), at("2022-03-10"));
+    let f = e.on_report(
+        &report(
+            "r1",
+            "DES HOMMES ARMES ont TUES 3 civils",
+            Reliability::B,
+            2,
+            located.clone(),
+        ),
+        at("2022-03-10"),
+    );
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].area, Area::Circle { center: MENAKA, radius_km: 15.0 });
+    assert_eq!(
+        f[0].area,
+        Area::Circle {
+            center: MENAKA,
+            radius_km: 15.0
+        }
+    );
     assert_eq!(f[0].triggers, vec![Trigger::Report { id: "r1".into() }]);
-    assert!(f[0].threat.contains("graded B2") && f[0].threat.contains("tués"), "{}", f[0].threat);
-    assert!(!f[0].threat.contains("civils"), "report text is not quoted into alerts");
+    assert!(
+        f[0].threat.contains("graded B2") && f[0].threat.contains("tués"),
+        "{}",
+        f[0].threat
+    );
+    assert!(
+        !f[0].threat.contains("civils"),
+        "report text is not quoted into alerts"
+    );
     // accented prefix keyword
-    assert_eq!(e.on_report(&report("r2", "Enlèvement d'un chef de village", Reliability::A, 1, located.clone()), at("2022-03-10")).len(), 1);
+    assert_eq!(
+        e.on_report(
+            &report(
+                "r2",
+                "Enlèvement d'un chef de village",
+                Reliability::A,
+                1,
+                located.clone()
+            ),
+            at("2022-03-10")
+        )
+        .len(),
+        1
+    );
     // English
-    assert_eq!(e.on_report(&report("r3", "Two teachers were abducted near the school", Reliability::A, 2, located.clone()), at("2022-03-10")).len(), 1);
+    assert_eq!(
+        e.on_report(
+            &report(
+                "r3",
+                "Two teachers were abducted near the school",
+                Reliability::A,
+                2,
+                located.clone()
+            ),
+            at("2022-03-10")
+        )
+        .len(),
+        1
+    );
     // unlocated report with an admin code gets the admin area
-    let admin = Whereabouts { admin2: Some("ML0801".into()), ..Default::default() };
-    let f = e.on_report(&report("r4", "people killed", Reliability::A, 1, admin), at("2022-03-10"));
-    assert_eq!(f[0].area, Area::Admin { level: 2, codes: vec!["ML0801".into()] });
+    let admin = Whereabouts {
+        admin2: Some("ML0801".into()),
+        ..Default::default()
+    };
+    let f = e.on_report(
+        &report("r4", "people killed", Reliability::A, 1, admin),
+        at("2022-03-10"),
+    );
+    assert_eq!(
+        f[0].area,
+        Area::Admin {
+            level: 2,
+            codes: vec!["ML0801".into()]
+        }
+    );
 }
 
 #[test]
 fn report_rule_stays_quiet_on_grade_or_text_mismatch() {
     let e = Engine::new(rules("rep", REPORT));
-    let w = Whereabouts { point: Some(MENAKA), ..Default::default() };
-    assert!(e.on_report(&report("g", "3 civils tués", Reliability::C, 1, w.clone()), at("2022-03-10")).is_empty());
-    assert!(e.on_report(&report("g", "3 civils tués", Reliability::A, 3, w.clone()), at("2022-03-10")).is_empty());
-    assert!(e.on_report(&report("t", "marché calme, la statue restaurée", Reliability::A, 1, w.clone()), at("2022-03-10")).is_empty());
+    let w = Whereabouts {
+        point: Some(MENAKA),
+        ..Default::default()
+    };
+    assert!(e
+        .on_report(
+            &report("g", "3 civils tués", Reliability::C, 1, w.clone()),
+            at("2022-03-10")
+        )
+        .is_empty());
+    assert!(e
+        .on_report(
+            &report("g", "3 civils tués", Reliability::A, 3, w.clone()),
+            at("2022-03-10")
+        )
+        .is_empty());
+    assert!(e
+        .on_report(
+            &report(
+                "t",
+                "marché calme, la statue restaurée",
+                Reliability::A,
+                1,
+                w.clone()
+            ),
+            at("2022-03-10")
+        )
+        .is_empty());
     let mut ungraded = report("u", "3 civils tués", Reliability::A, 1, w);
     ungraded.reliability = None;
     assert!(e.on_report(&ungraded, at("2022-03-10")).is_empty());
@@ -230,8 +549,17 @@ fn report_rule_stays_quiet_on_grade_or_text_mismatch() {
 
 #[test]
 fn disabled_rules_do_not_fire() {
-    let mut e = Engine::new(rules("civ", &format!("{COUNT}\nenabled = false\nmin_fatalities = 0").replace("min_count = 3", "min_count = 1")));
-    assert!(e.on_incident(inc("1", "2022-03-01", MENAKA, ViolenceType::OneSided, 1, "X"), at("2022-03-01")).is_empty());
+    let mut e = Engine::new(rules(
+        "civ",
+        &format!("{COUNT}\nenabled = false\nmin_fatalities = 0")
+            .replace("min_count = 3", "min_count = 1"),
+    ));
+    assert!(e
+        .on_incident(
+            inc("1", "2022-03-01", MENAKA, ViolenceType::OneSided, 1, "X"),
+            at("2022-03-01")
+        )
+        .is_empty());
 }
 
 #[test]
@@ -242,18 +570,37 @@ fn dedup_folds_repeats_for_the_same_area_within_the_window() {
     let mut book = AlertBook::new();
     let os = ViolenceType::OneSided;
     let mut apply = |e: &mut Engine, i: IncidentInput, t: &str| -> Vec<Applied> {
-        e.on_incident(i, at(t)).iter().map(|f| book.apply(f, &rule)).collect()
+        e.on_incident(i, at(t))
+            .iter()
+            .map(|f| book.apply(f, &rule))
+            .collect()
     };
-    let first = apply(&mut e, inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"), "2022-03-01");
+    let first = apply(
+        &mut e,
+        inc("1", "2022-03-01", near(0.0, 0.0), os, 1, "X"),
+        "2022-03-01",
+    );
     assert_eq!(first, vec![Applied::Created(1)]);
     // 10 km away two days later: same situation → update
-    let second = apply(&mut e, inc("2", "2022-03-03", near(10.0, 0.0), os, 1, "X"), "2022-03-03");
+    let second = apply(
+        &mut e,
+        inc("2", "2022-03-03", near(10.0, 0.0), os, 1, "X"),
+        "2022-03-03",
+    );
     assert_eq!(second, vec![Applied::Updated(1)]);
     // 100 km away: another area → new alert
-    let far = apply(&mut e, inc("3", "2022-03-04", near(100.0, 0.0), os, 1, "X"), "2022-03-04");
+    let far = apply(
+        &mut e,
+        inc("3", "2022-03-04", near(100.0, 0.0), os, 1, "X"),
+        "2022-03-04",
+    );
     assert_eq!(far, vec![Applied::Created(2)]);
     // same place, 8 days after the last update of alert 1 (window 168 h) → new alert
-    let late = apply(&mut e, inc("4", "2022-03-11", near(0.0, 0.0), os, 1, "X"), "2022-03-11");
+    let late = apply(
+        &mut e,
+        inc("4", "2022-03-11", near(0.0, 0.0), os, 1, "X"),
+        "2022-03-11",
+    );
     assert_eq!(late, vec![Applied::Created(3)]);
 
     let a1 = book.get(1).unwrap();
@@ -262,7 +609,11 @@ fn dedup_folds_repeats_for_the_same_area_within_the_window() {
     assert_eq!(a1.created_at, at("2022-03-01"));
     assert!(a1.triggers.contains(&Trigger::Incident { id: "1".into() }));
     assert!(a1.triggers.contains(&Trigger::Incident { id: "2".into() }));
-    assert_eq!(a1.expires_at, at("2022-03-03") + Duration::hours(72), "expiry extended");
+    assert_eq!(
+        a1.expires_at,
+        at("2022-03-03") + Duration::hours(72),
+        "expiry extended"
+    );
     // issued alert that was updated: Alert then Update message
     let kinds: Vec<_> = a1.messages.iter().map(|m| m.msg_type.as_str()).collect();
     assert_eq!(kinds, ["Alert", "Update"]);
@@ -274,32 +625,59 @@ fn dedup_folds_repeats_for_the_same_area_within_the_window() {
         rule_id: "civ".into(),
         at: at("2022-03-01"),
         as_of: day("2022-03-01"),
-        area: Area::Circle { center: MENAKA, radius_km: 25.0 },
+        area: Area::Circle {
+            center: MENAKA,
+            radius_km: 25.0,
+        },
         area_desc: "x".into(),
         triggers: vec![],
         headline: "h".into(),
         threat: "t".into(),
     };
     assert_eq!(b2.apply(&f, &rule), Applied::Created(1));
-    b2.transition(1, AlertStatus::Cancelled, "analyst", at("2022-03-01"), None).unwrap();
+    b2.transition(1, AlertStatus::Cancelled, "analyst", at("2022-03-01"), None)
+        .unwrap();
     assert_eq!(b2.apply(&f, &rule), Applied::Created(2));
 }
 
 #[test]
 fn dedup_for_admin_areas_and_cells_is_by_code() {
-    let fc = rules("fc", "kind = \"forecast_threshold\"\nmin_p_any = 0.5\ndedup_window_hours = 744");
+    let fc = rules(
+        "fc",
+        "kind = \"forecast_threshold\"\nmin_p_any = 0.5\ndedup_window_hours = 744",
+    );
     let rule = fc.rules[0].clone();
     let e = Engine::new(fc);
     let mut book = AlertBook::new();
-    let rows = |m: &str| vec![ForecastRow { gid: 150000, month: day(m), p_any: 0.8 }, ForecastRow { gid: 150001, month: day(m), p_any: 0.8 }];
+    let rows = |m: &str| {
+        vec![
+            ForecastRow {
+                gid: 150000,
+                month: day(m),
+                p_any: 0.8,
+            },
+            ForecastRow {
+                gid: 150001,
+                month: day(m),
+                p_any: 0.8,
+            },
+        ]
+    };
     for f in e.on_schedule(day("2022-03-01"), at("2022-03-01"), &rows("2022-04-01")) {
         book.apply(&f, &rule);
     }
     for f in e.on_schedule(day("2022-03-15"), at("2022-03-15"), &rows("2022-04-01")) {
         assert!(matches!(book.apply(&f, &rule), Applied::Updated(_)));
     }
-    assert_eq!(book.alerts().len(), 2, "one alert per cell, updated not duplicated");
-    assert!(book.alerts().iter().all(|a| a.triggers.len() == 1), "the same forecast row is not added twice");
+    assert_eq!(
+        book.alerts().len(),
+        2,
+        "one alert per cell, updated not duplicated"
+    );
+    assert!(
+        book.alerts().iter().all(|a| a.triggers.len() == 1),
+        "the same forecast row is not added twice"
+    );
 }
 
 #[test]
@@ -309,7 +687,10 @@ fn lifecycle_allows_only_its_steps_and_records_who_and_when() {
     let mut rule = set.rules[0].clone();
     rule.status_on_fire = vigil_warn::rules::FireStatus::Draft;
     let mut e = Engine::new(set);
-    let f = e.on_incident(inc("1", "2022-03-01", MENAKA, ViolenceType::OneSided, 1, "X"), at("2022-03-01"));
+    let f = e.on_incident(
+        inc("1", "2022-03-01", MENAKA, ViolenceType::OneSided, 1, "X"),
+        at("2022-03-01"),
+    );
     let mut book = AlertBook::new();
     let id = book.apply(&f[0], &rule).id();
     let a = book.get(id).unwrap();
@@ -320,33 +701,93 @@ fn lifecycle_allows_only_its_steps_and_records_who_and_when() {
 
     let t = |h: i64| at("2022-03-01") + Duration::hours(h);
     // skipping a step is refused, with a typed error
-    let err = book.transition(id, AlertStatus::Acknowledged, "duty officer", t(1), None).unwrap_err();
-    assert_eq!(err, TransitionError::NotAllowed { id, from: AlertStatus::Draft, to: AlertStatus::Acknowledged });
-    assert!(matches!(book.transition(id, AlertStatus::Issued, " ", t(1), None), Err(TransitionError::NoActor { .. })));
-    assert!(matches!(book.transition(99, AlertStatus::Issued, "a", t(1), None), Err(TransitionError::NotFound(99))));
+    let err = book
+        .transition(id, AlertStatus::Acknowledged, "duty officer", t(1), None)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TransitionError::NotAllowed {
+            id,
+            from: AlertStatus::Draft,
+            to: AlertStatus::Acknowledged
+        }
+    );
+    assert!(matches!(
+        book.transition(id, AlertStatus::Issued, " ", t(1), None),
+        Err(TransitionError::NoActor { .. })
+    ));
+    assert!(matches!(
+        book.transition(99, AlertStatus::Issued, "a", t(1), None),
+        Err(TransitionError::NotFound(99))
+    ));
 
-    book.transition(id, AlertStatus::Issued, "analyst.koné", t(1), None).unwrap();
+    book.transition(id, AlertStatus::Issued, "analyst.koné", t(1), None)
+        .unwrap();
     assert!(matches!(
         book.transition(id, AlertStatus::Acknowledged, "duty officer", t(0), None),
         Err(TransitionError::Backdated { .. })
     ));
-    book.transition(id, AlertStatus::Acknowledged, "duty officer", t(2), None).unwrap();
-    book.transition(id, AlertStatus::Responding, "qrf.gao", t(3), Some("patrol dispatched".into())).unwrap();
+    book.transition(id, AlertStatus::Acknowledged, "duty officer", t(2), None)
+        .unwrap();
+    book.transition(
+        id,
+        AlertStatus::Responding,
+        "qrf.gao",
+        t(3),
+        Some("patrol dispatched".into()),
+    )
+    .unwrap();
     assert!(book.get(id).unwrap().is_active(t(4)));
-    book.transition(id, AlertStatus::Closed, "qrf.gao", t(9), None).unwrap();
-    let err = book.transition(id, AlertStatus::Cancelled, "analyst", t(10), None).unwrap_err();
-    assert!(matches!(err, TransitionError::NotAllowed { from: AlertStatus::Closed, .. }), "closed is final");
+    book.transition(id, AlertStatus::Closed, "qrf.gao", t(9), None)
+        .unwrap();
+    let err = book
+        .transition(id, AlertStatus::Cancelled, "analyst", t(10), None)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            TransitionError::NotAllowed {
+                from: AlertStatus::Closed,
+                ..
+            }
+        ),
+        "closed is final"
+    );
 
     let a = book.get(id).unwrap();
-    let steps: Vec<_> = a.history.iter().map(|h| (h.from, h.to, h.actor.as_str(), h.at)).collect();
+    let steps: Vec<_> = a
+        .history
+        .iter()
+        .map(|h| (h.from, h.to, h.actor.as_str(), h.at))
+        .collect();
     assert_eq!(
         steps,
         vec![
             (None, AlertStatus::Draft, "rule:civ", at("2022-03-01")),
-            (Some(AlertStatus::Draft), AlertStatus::Issued, "analyst.koné", t(1)),
-            (Some(AlertStatus::Issued), AlertStatus::Acknowledged, "duty officer", t(2)),
-            (Some(AlertStatus::Acknowledged), AlertStatus::Responding, "qrf.gao", t(3)),
-            (Some(AlertStatus::Responding), AlertStatus::Closed, "qrf.gao", t(9)),
+            (
+                Some(AlertStatus::Draft),
+                AlertStatus::Issued,
+                "analyst.koné",
+                t(1)
+            ),
+            (
+                Some(AlertStatus::Issued),
+                AlertStatus::Acknowledged,
+                "duty officer",
+                t(2)
+            ),
+            (
+                Some(AlertStatus::Acknowledged),
+                AlertStatus::Responding,
+                "qrf.gao",
+                t(3)
+            ),
+            (
+                Some(AlertStatus::Responding),
+                AlertStatus::Closed,
+                "qrf.gao",
+                t(9)
+            ),
         ]
     );
     assert_eq!(a.history[3].note.as_deref(), Some("patrol dispatched"));
@@ -363,5 +804,9 @@ fn lifecycle_allows_only_its_steps_and_records_who_and_when() {
             assert!(!s.can_become(to), "{s} → {to}");
         }
     }
-    assert!(!Issued.can_become(Closed) && !Draft.can_become(Responding) && !Acknowledged.can_become(Issued));
+    assert!(
+        !Issued.can_become(Closed)
+            && !Draft.can_become(Responding)
+            && !Acknowledged.can_become(Issued)
+    );
 }

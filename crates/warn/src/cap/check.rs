@@ -48,7 +48,10 @@ fn leaves(xml: &str) -> Result<Parsed, String> {
     let mut ns = None;
     let mut text = String::new();
     loop {
-        match r.read_event().map_err(|e| format!("not well-formed XML: {e}"))? {
+        match r
+            .read_event()
+            .map_err(|e| format!("not well-formed XML: {e}"))?
+        {
             Event::Start(e) => {
                 let name = e.local_name().as_ref().to_owned();
                 if stack.is_empty() {
@@ -122,7 +125,13 @@ fn bad_token(s: &str) -> bool {
 /// Parse the header of a CAP document.
 pub fn header(xml: &str) -> Result<Header, String> {
     let (_, _, leaves) = leaves(xml)?;
-    let get = |p: &str| leaves.iter().find(|(k, _)| k == p).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let get = |p: &str| {
+        leaves
+            .iter()
+            .find(|(k, _)| k == p)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
     let references = get("alert/references")
         .split_whitespace()
         .filter_map(|t| {
@@ -151,31 +160,55 @@ pub fn check(xml: &str) -> Vec<String> {
     };
     let mut problems = Vec::new();
     if root != "alert" || ns.as_deref() != Some(super::CAP_NAMESPACE) {
-        problems.push(format!("root is <{root}> in namespace {ns:?}, expected CAP 1.2 <alert>"));
+        problems.push(format!(
+            "root is <{root}> in namespace {ns:?}, expected CAP 1.2 <alert>"
+        ));
     }
-    let all = |p: &'static str| leaves.iter().filter(move |(k, _)| k == p).map(|(_, v)| v.trim());
+    let all = |p: &'static str| {
+        leaves
+            .iter()
+            .filter(move |(k, _)| k == p)
+            .map(|(_, v)| v.trim())
+    };
     let one = |p: &'static str| all(p).next();
 
-    for p in ["alert/sent", "alert/info/effective", "alert/info/onset", "alert/info/expires"] {
+    for p in [
+        "alert/sent",
+        "alert/info/effective",
+        "alert/info/onset",
+        "alert/info/expires",
+    ] {
         for v in all(p) {
             if !is_cap_time(v) {
-                problems.push(format!("{p} `{v}`: not YYYY-MM-DDThh:mm:ss±hh:mm (CAP forbids `Z`)"));
+                problems.push(format!(
+                    "{p} `{v}`: not YYYY-MM-DDThh:mm:ss±hh:mm (CAP forbids `Z`)"
+                ));
             }
         }
     }
     for p in ["alert/identifier", "alert/sender"] {
         match one(p) {
             Some(v) if !bad_token(v) => {}
-            v => problems.push(format!("{p} `{}`: empty or contains a space, comma, `<` or `&`", v.unwrap_or(""))),
+            v => problems.push(format!(
+                "{p} `{}`: empty or contains a space, comma, `<` or `&`",
+                v.unwrap_or("")
+            )),
         }
     }
     for v in all("alert/info/area/polygon") {
         let pts: Vec<&str> = v.split_whitespace().collect();
         if pts.len() < 4 {
-            problems.push(format!("polygon with {} points (at least 4 needed): `{v}`", pts.len()));
+            problems.push(format!(
+                "polygon with {} points (at least 4 needed): `{v}`",
+                pts.len()
+            ));
         }
-        if pts.first() != pts.last() || pts.first().and_then(|p| parse_pair(p)) != pts.last().and_then(|p| parse_pair(p)) {
-            problems.push(format!("polygon not closed (first point must equal last): `{v}`"));
+        if pts.first() != pts.last()
+            || pts.first().and_then(|p| parse_pair(p)) != pts.last().and_then(|p| parse_pair(p))
+        {
+            problems.push(format!(
+                "polygon not closed (first point must equal last): `{v}`"
+            ));
         }
         for p in &pts {
             if parse_pair(p).is_none() {
@@ -187,7 +220,9 @@ pub fn check(xml: &str) -> Vec<String> {
         let parts: Vec<&str> = v.split_whitespace().collect();
         let ok = parts.len() == 2
             && parse_pair(parts[0]).is_some()
-            && parts[1].parse::<f64>().is_ok_and(|r| r.is_finite() && r >= 0.0);
+            && parts[1]
+                .parse::<f64>()
+                .is_ok_and(|r| r.is_finite() && r >= 0.0);
         if !ok {
             problems.push(format!("circle `{v}` is not `lat,lon radius`"));
         }
@@ -200,20 +235,28 @@ pub fn check(xml: &str) -> Vec<String> {
     let msg_type = one("alert/msgType").unwrap_or("");
     let refs = one("alert/references");
     if matches!(msg_type, "Update" | "Cancel") && refs.is_none_or(str::is_empty) {
-        problems.push(format!("msgType {msg_type} without references to the message(s) it updates"));
+        problems.push(format!(
+            "msgType {msg_type} without references to the message(s) it updates"
+        ));
     }
     if let Some(refs) = refs {
         let me = one("alert/identifier").unwrap_or("");
         for t in refs.split_whitespace() {
             let parts: Vec<&str> = t.split(',').collect();
-            if parts.len() != 3 || bad_token(parts[0]) || bad_token(parts[1]) || !is_cap_time(parts[2]) {
+            if parts.len() != 3
+                || bad_token(parts[0])
+                || bad_token(parts[1])
+                || !is_cap_time(parts[2])
+            {
                 problems.push(format!("reference `{t}` is not sender,identifier,sent"));
             } else if parts[1] == me {
                 problems.push(format!("reference `{t}` points at the message itself"));
             }
         }
     }
-    if one("alert/scope") == Some("Restricted") && one("alert/restriction").is_none_or(str::is_empty) {
+    if one("alert/scope") == Some("Restricted")
+        && one("alert/restriction").is_none_or(str::is_empty)
+    {
         problems.push("scope Restricted without a restriction".into());
     }
     problems
