@@ -98,8 +98,7 @@ fn mali(data: &str, panel_out: &str) {
         let t_feat = t.elapsed().as_secs_f64();
         let o = panel.index(last).unwrap();
         let t = Instant::now();
-        let mut p1 = LearnedParams::default();
-        p1.threads = 1;
+        let p1 = LearnedParams { threads: 1, ..Default::default() };
         let m = LearnedModel::fit(&f, &y, 0, o, &[1, 3, 6, 12], &p1, 1);
         let t_fit = t.elapsed().as_secs_f64();
         let t = Instant::now();

@@ -60,7 +60,7 @@ impl Rng {
     /// A Poisson draw. Inversion for small means; Hörmann's PTRS transformed
     /// rejection for large ones (exact, and O(1) whatever the mean).
     pub fn poisson(&mut self, lambda: f64) -> u64 {
-        if !(lambda > 0.0) {
+        if lambda.is_nan() || lambda <= 0.0 {
             return 0;
         }
         if lambda < 10.0 {
