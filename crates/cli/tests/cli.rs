@@ -158,7 +158,10 @@ fn hxl_export_is_accepted_by_libhxl() {
     // the validator does catch a broken file: an impossible date
     let text = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    lines[2] = lines[2].replacen(",2021-", ",2021-13-", 1);
+    let mut fields: Vec<&str> = lines[2].splitn(4, ',').collect();
+    assert!(fields[2].starts_with("2021-"), "date_start is the third column: {}", lines[2]);
+    fields[2] = "2021-13-45";
+    lines[2] = fields.join(",");
     std::fs::write(dir.path().join("broken.csv"), lines.join("\n")).unwrap();
     assert!(!run("broken.csv").status.success());
 }
