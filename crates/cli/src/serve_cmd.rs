@@ -100,7 +100,8 @@ pub async fn serve(a: ServeArgs, db_flag: &str) -> Result<()> {
         Some(p) => ConfigFile::load(p)?,
         None => ConfigFile::default(),
     };
-    let db = if db_given() { db_flag.to_string() } else { file.server.db.clone().unwrap_or_else(|| db_flag.to_string()) };
+    let db =
+        if db_given() { db_flag.to_string() } else { file.server.db.clone().unwrap_or_else(|| db_flag.to_string()) };
     let addr = a.addr.or(file.server.addr.clone()).unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let store = Store::connect(&db).await.with_context(|| format!("opening database {db}"))?;
     vigil_server::demo::ensure_places(&store).await?;
@@ -123,7 +124,8 @@ pub async fn serve(a: ServeArgs, db_flag: &str) -> Result<()> {
 }
 
 pub async fn demo(a: DemoArgs) -> Result<()> {
-    let addr: SocketAddr = a.addr.parse().with_context(|| format!("--addr {}: expected HOST:PORT with an IP", a.addr))?;
+    let addr: SocketAddr =
+        a.addr.parse().with_context(|| format!("--addr {}: expected HOST:PORT with an IP", a.addr))?;
     if !addr.ip().is_loopback() {
         bail!("the demo's passwords are printed for anyone to read, so it serves on loopback only (127.0.0.1 or ::1), not {}", addr.ip());
     }

@@ -18,7 +18,9 @@ fn vigil(dir: &Path, args: &[&str]) -> Output {
         .expect("run vigil")
 }
 
-/// Start a server process and wait for the line announcing its address.
+/// Start a server process and wait for the line announcing its address. The caller
+/// kills and waits for the child.
+#[allow(clippy::zombie_processes)]
 fn spawn(dir: &Path, args: &[&str], marker: &str) -> (Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(args)
@@ -36,6 +38,7 @@ fn spawn(dir: &Path, args: &[&str], marker: &str) -> (Child, String, Vec<String>
         let mut line = String::new();
         if out.read_line(&mut line).unwrap() == 0 || start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("vigil {args:?} stopped before announcing its address: {lines:?}");
         }
         let line = line.trim_end().to_string();
@@ -53,7 +56,8 @@ fn spawn(dir: &Path, args: &[&str], marker: &str) -> (Child, String, Vec<String>
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -74,7 +78,10 @@ fn json_body(resp: &str) -> serde_json::Value {
 fn report_survives_kill_9_and_audit_tamper_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("v.db").display());
-    let o = vigil(dir.path(), &["--db", &db, "user", "add", "amadou", "--role", "reporter", "--password", "field-reporter-1"]);
+    let o = vigil(
+        dir.path(),
+        &["--db", &db, "user", "add", "amadou", "--role", "reporter", "--password", "field-reporter-1"],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (mut child, addr, _) = spawn(dir.path(), &["--db", &db, "serve", "--addr", "127.0.0.1:0"], " on ");
     let (s, resp) = http(
@@ -133,7 +140,8 @@ fn demo_serves_the_ui_from_an_empty_folder() {
     let (mut child, addr, lines) = spawn(dir.path(), &["demo", "--addr", "127.0.0.1:0"], "Open ");
     let text = lines.join("\n");
     assert!(text.contains("SYNTHETIC"), "{text}");
-    for (user, password) in [("reporter", "reporter-demo"), ("hr_officer", "hr_officer-demo"), ("admin", "admin-demo")] {
+    for (user, password) in [("reporter", "reporter-demo"), ("hr_officer", "hr_officer-demo"), ("admin", "admin-demo")]
+    {
         assert!(lines.iter().any(|l| l.contains(user) && l.contains(password)), "{text}");
     }
     let (s, resp) = http(&addr, "GET", "/", &[], "");
@@ -142,10 +150,17 @@ fn demo_serves_the_ui_from_an_empty_folder() {
     let (s, resp) = http(&addr, "GET", "/api/demo-info", &[], "");
     assert_eq!(s, 200);
     assert_eq!(json_body(&resp)["synthetic_data"], true);
-    let (s, resp) = http(&addr, "POST", "/api/login", &[("Content-Type", "application/json")], r#"{"username":"analyst","password":"analyst-demo"}"#);
+    let (s, resp) = http(
+        &addr,
+        "POST",
+        "/api/login",
+        &[("Content-Type", "application/json")],
+        r#"{"username":"analyst","password":"analyst-demo"}"#,
+    );
     assert_eq!(s, 200, "{resp}");
     let token = json_body(&resp)["token"].as_str().unwrap().to_string();
-    let (s, resp) = http(&addr, "GET", "/api/stats/monthly?from=2022-01-01", &[("Authorization", &format!("Bearer {token}"))], "");
+    let (s, resp) =
+        http(&addr, "GET", "/api/stats/monthly?from=2022-01-01", &[("Authorization", &format!("Bearer {token}"))], "");
     assert_eq!(s, 200);
     assert_eq!(json_body(&resp).as_array().unwrap().len(), 12, "{resp}");
     child.kill().unwrap();

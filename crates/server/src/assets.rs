@@ -49,7 +49,8 @@ fn file_response(path: &str, data: std::borrow::Cow<'static, [u8]>) -> Response 
 pub async fn index() -> Response {
     match Ui::get("index.html") {
         Some(f) => file_response("index.html", f.data),
-        None => (StatusCode::NOT_FOUND, "the web UI is missing from this build (crates/server/ui/index.html)").into_response(),
+        None => (StatusCode::NOT_FOUND, "the web UI is missing from this build (crates/server/ui/index.html)")
+            .into_response(),
     }
 }
 
@@ -69,11 +70,10 @@ pub async fn ui_file(uri: Uri) -> Response {
 pub async fn leaflet(Path(path): Path<String>) -> Response {
     match Leaflet::get(&path) {
         Some(f) => file_response(&path, f.data),
-        None if Leaflet::iter().next().is_none() => (
-            StatusCode::NOT_FOUND,
-            "Leaflet was not embedded: run `npm ci` at the repository root, then rebuild",
-        )
-            .into_response(),
+        None if Leaflet::iter().next().is_none() => {
+            (StatusCode::NOT_FOUND, "Leaflet was not embedded: run `npm ci` at the repository root, then rebuild")
+                .into_response()
+        }
         None => (StatusCode::NOT_FOUND, format!("not found: /vendor/leaflet/{path}")).into_response(),
     }
 }
@@ -91,7 +91,10 @@ impl TileSource {
         let max_zoom = c.max_zoom.unwrap_or(12);
         if let Some(dir) = &c.tiles_dir {
             if !dir.is_dir() {
-                return Err(ServerError::Basemap { path: dir.display().to_string(), message: "is not a folder".into() });
+                return Err(ServerError::Basemap {
+                    path: dir.display().to_string(),
+                    message: "is not a folder".into(),
+                });
             }
             return Ok(Some(TileSource::Dir { root: dir.clone(), max_zoom }));
         }
@@ -106,7 +109,10 @@ impl TileSource {
                 .connect_with(opts)
                 .await
                 .map_err(|e| err(e.to_string()))?;
-            sqlx::query("SELECT 1 FROM tiles LIMIT 1").fetch_optional(&pool).await.map_err(|e| err(format!("not an MBTiles file: {e}")))?;
+            sqlx::query("SELECT 1 FROM tiles LIMIT 1")
+                .fetch_optional(&pool)
+                .await
+                .map_err(|e| err(format!("not an MBTiles file: {e}")))?;
             return Ok(Some(TileSource::Mbtiles { pool, max_zoom }));
         }
         Ok(None)
@@ -120,28 +126,40 @@ impl TileSource {
 }
 
 /// GET /tiles/{z}/{x}/{y}.png (logged-in users).
-pub async fn tile(State(st): State<AppState>, _auth: Auth, Path((z, x, y)): Path<(u32, u32, String)>) -> ApiResult<Response> {
-    let Some(src) = st.tiles.as_ref() else { return Err(ApiError::not_found("no basemap configured")) };
+pub async fn tile(
+    State(st): State<AppState>,
+    _auth: Auth,
+    Path((z, x, y)): Path<(u32, u32, String)>,
+) -> ApiResult<Response> {
+    let Some(src) = st.tiles.as_ref() else {
+        return Err(ApiError::not_found("no basemap configured"));
+    };
     let y: u32 = y.strip_suffix(".png").unwrap_or(&y).parse().map_err(|_| ApiError::not_found("bad tile row"))?;
     if z > 22 || x >= (1u32 << z) || y >= (1u32 << z) {
         return Err(ApiError::not_found("no such tile"));
     }
     let bytes: Option<Vec<u8>> = match &**src {
-        TileSource::Dir { root, .. } => tokio::fs::read(root.join(z.to_string()).join(x.to_string()).join(format!("{y}.png"))).await.ok(),
+        TileSource::Dir { root, .. } => {
+            tokio::fs::read(root.join(z.to_string()).join(x.to_string()).join(format!("{y}.png"))).await.ok()
+        }
         TileSource::Mbtiles { pool, .. } => {
             // MBTiles rows count from the south (TMS)
             let tms_y = (1i64 << z) - 1 - y as i64;
-            sqlx::query_scalar("SELECT tile_data FROM tiles WHERE zoom_level = $1 AND tile_column = $2 AND tile_row = $3")
-                .bind(z as i64)
-                .bind(x as i64)
-                .bind(tms_y)
-                .fetch_optional(pool)
-                .await
-                .map_err(ApiError::internal)?
+            sqlx::query_scalar(
+                "SELECT tile_data FROM tiles WHERE zoom_level = $1 AND tile_column = $2 AND tile_row = $3",
+            )
+            .bind(z as i64)
+            .bind(x as i64)
+            .bind(tms_y)
+            .fetch_optional(pool)
+            .await
+            .map_err(ApiError::internal)?
         }
     };
     match bytes {
-        Some(b) => Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "max-age=86400")], b).into_response()),
+        Some(b) => {
+            Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "max-age=86400")], b).into_response())
+        }
         None => Err(ApiError::not_found("no such tile")),
     }
 }

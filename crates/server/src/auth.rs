@@ -143,15 +143,16 @@ impl LoginLimiter {
 }
 
 fn client_addr(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into())
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into())
 }
 
 /// POST /api/login
-pub async fn login(State(st): State<AppState>, parts: Parts, jar: CookieJar, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn login(
+    State(st): State<AppState>,
+    parts: Parts,
+    jar: CookieJar,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     let f = Fields::from_json(&body)?;
     f.only(&["username", "password"])?;
     let username = f.str_req("username", 100)?;

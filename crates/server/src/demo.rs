@@ -50,13 +50,17 @@ pub async fn ensure_places(store: &Store) -> Result<u64, ServerError> {
 pub async fn seed(store: &Store, with_users: bool) -> Result<DemoSummary, ServerError> {
     let mut s = DemoSummary::default();
     for (level, text) in [(0u8, ADM0), (1, ADM1), (2, ADM2)] {
-        let areas = vigil_geo::admin::parse_boundaries(text, level, &format!("adm{level}_pcode"), &format!("adm{level}_name"))
-            .map_err(|e| ServerError::Demo(format!("boundaries level {level}: {e}")))?;
+        let areas =
+            vigil_geo::admin::parse_boundaries(text, level, &format!("adm{level}_pcode"), &format!("adm{level}_name"))
+                .map_err(|e| ServerError::Demo(format!("boundaries level {level}: {e}")))?;
         s.areas[level as usize] = store.import_boundaries(level, &areas).await?.areas;
     }
     s.places = ensure_places(store).await?;
-    let reader = vigil_ingest::IncidentReader::from_reader(Cursor::new(SYNTHETIC_CSV.as_bytes()), "ged_mali_synthetic_2012_2022.csv")
-        .map_err(|e| ServerError::Demo(e.to_string()))?;
+    let reader = vigil_ingest::IncidentReader::from_reader(
+        Cursor::new(SYNTHETIC_CSV.as_bytes()),
+        "ged_mali_synthetic_2012_2022.csv",
+    )
+    .map_err(|e| ServerError::Demo(e.to_string()))?;
     let r = store.import_incidents(reader, ImportOptions::default(), &|_| {}).await?;
     s.incidents = r.added + r.updated + r.unchanged;
     if with_users {

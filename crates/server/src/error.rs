@@ -47,7 +47,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut r = (self.status, Json(serde_json::json!({"error": self.message, "field": self.field}))).into_response();
+        let mut r =
+            (self.status, Json(serde_json::json!({"error": self.message, "field": self.field}))).into_response();
         if let Some(s) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
                 r.headers_mut().insert(header::RETRY_AFTER, v);
@@ -109,7 +110,9 @@ impl Fields {
     /// Refuse fields the endpoint does not know (a typo would otherwise lose data).
     pub fn only(&self, known: &[&str]) -> ApiResult<()> {
         match self.map.keys().find(|k| !known.contains(&k.as_str())) {
-            Some(k) => Err(ApiError::field(self.name(k), format!("unknown field; expected one of {}", known.join(", ")))),
+            Some(k) => {
+                Err(ApiError::field(self.name(k), format!("unknown field; expected one of {}", known.join(", "))))
+            }
             None => Ok(()),
         }
     }

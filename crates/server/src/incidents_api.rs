@@ -60,14 +60,21 @@ fn feature(r: &IncidentRecord) -> Value {
 }
 
 /// GET /api/incidents
-pub async fn list(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     auth.require(READ, "read incidents")?;
     let f = query_fields(q);
     f.only(FILTER_FIELDS)?;
     let filter = filter(&f)?;
     let records = st.store.incident_records(&filter, None).await?;
     let features: Vec<Value> = records.iter().map(feature).collect();
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(serde_json::json!({"type": "FeatureCollection", "features": features}))))
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        Json(serde_json::json!({"type": "FeatureCollection", "features": features})),
+    ))
 }
 
 /// GET /api/incidents/{id}: the incident (flat), its reports and its history.
@@ -106,7 +113,11 @@ pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>
 }
 
 /// GET /api/stats/monthly
-pub async fn monthly(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+pub async fn monthly(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     auth.require(READ, "read incident totals")?;
     let f = query_fields(q);
     f.only(FILTER_FIELDS)?;
@@ -120,7 +131,11 @@ pub async fn monthly(State(st): State<AppState>, auth: Auth, Query(q): Query<Has
 
 /// GET /api/areas?level=1|2: admin areas with incident and fatality totals for the
 /// filters (areas with none get zeros).
-pub async fn areas(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+pub async fn areas(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     auth.require(READ, "read admin areas")?;
     let f = query_fields(q);
     let mut known = FILTER_FIELDS.to_vec();
@@ -143,7 +158,10 @@ pub async fn areas(State(st): State<AppState>, auth: Auth, Query(q): Query<HashM
             })
         })
         .collect();
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(serde_json::json!({"type": "FeatureCollection", "features": features}))))
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        Json(serde_json::json!({"type": "FeatureCollection", "features": features})),
+    ))
 }
 
 /// GET /api/places: towns for the report form (every logged-in role).
@@ -152,7 +170,11 @@ pub async fn places(State(st): State<AppState>, _auth: Auth) -> ApiResult<impl I
 }
 
 /// GET /api/audit?limit=: the audit log, admins only.
-pub async fn audit(State(st): State<AppState>, auth: Auth, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+pub async fn audit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     auth.require(&[Role::Admin], "read the audit log")?;
     let f = query_fields(q);
     f.only(&["limit"])?;

@@ -17,7 +17,9 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use vigil_model::ViolenceType;
 use vigil_store::accounts::{Role, TokenKind};
-use vigil_store::reports::{Coding, NewAttachment, NewReport, Report, ReportQuery, RestrictedDetail, CATEGORIES, STATUSES};
+use vigil_store::reports::{
+    Coding, NewAttachment, NewReport, Report, ReportQuery, RestrictedDetail, CATEGORIES, STATUSES,
+};
 
 /// Who may submit reports.
 pub const SUBMIT: &[Role] = &[Role::Reporter, Role::Analyst, Role::HrOfficer, Role::Admin];
@@ -27,8 +29,19 @@ pub const READ: &[Role] = &[Role::Reporter, Role::Analyst, Role::HrOfficer, Role
 pub const TRIAGE: &[Role] = &[Role::Analyst, Role::HrOfficer, Role::Admin];
 
 const REPORT_FIELDS: &[&str] = &[
-    "category", "occurred_at", "place_name", "latitude", "longitude", "town_id", "people_affected", "description",
-    "reliability", "credibility", "language", "channel", "restricted",
+    "category",
+    "occurred_at",
+    "place_name",
+    "latitude",
+    "longitude",
+    "town_id",
+    "people_affected",
+    "description",
+    "reliability",
+    "credibility",
+    "language",
+    "channel",
+    "restricted",
 ];
 const RESTRICTED_FIELDS: &[&str] = &["victims", "witnesses", "contacts"];
 const CHANNELS: &[&str] = &["web", "api", "call_centre", "sms", "odk"];
@@ -76,7 +89,9 @@ fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
     }
     let credibility = f
         .i64_opt("credibility", 1, 6)
-        .map_err(|_| ApiError::field("credibility", "must be a whole number 1 to 6 (Admiralty information credibility)"))?
+        .map_err(|_| {
+            ApiError::field("credibility", "must be a whole number 1 to 6 (Admiralty information credibility)")
+        })?
         .ok_or_else(|| ApiError::field("credibility", "is required"))?;
     let language = f.str_opt("language", 2)?;
     if let Some(l) = &language {
@@ -86,7 +101,9 @@ fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
     }
     let channel = match f.str_opt("channel", 20)? {
         Some(c) if CHANNELS.contains(&c.as_str()) => c,
-        Some(c) => return Err(ApiError::field("channel", format!("unknown channel `{c}`; one of {}", CHANNELS.join(", ")))),
+        Some(c) => {
+            return Err(ApiError::field("channel", format!("unknown channel `{c}`; one of {}", CHANNELS.join(", "))))
+        }
         None if auth.via == TokenKind::Cookie => "web".into(),
         None => "api".into(),
     };
@@ -142,7 +159,8 @@ async fn read_multipart(headers: &HeaderMap, body: Bytes) -> ApiResult<(Fields, 
         if name == "attachment" {
             let filename = field.file_name().map(str::to_string);
             let content_type = field.content_type().map(str::to_string);
-            let bytes = field.bytes().await.map_err(|e| ApiError::field("attachment", format!("could not be read ({e})")))?;
+            let bytes =
+                field.bytes().await.map_err(|e| ApiError::field("attachment", format!("could not be read ({e})")))?;
             if !bytes.is_empty() || filename.as_deref().is_some_and(|f| !f.is_empty()) {
                 files.push(NewAttachment { filename, content_type, bytes: bytes.to_vec() });
             }
@@ -179,7 +197,12 @@ fn report_json(r: &Report, auth: &Auth) -> Value {
 }
 
 /// POST /api/reports
-pub async fn create(State(st): State<AppState>, auth: Auth, headers: HeaderMap, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     auth.require(SUBMIT, "submit reports")?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -250,7 +273,11 @@ async fn visible_report(st: &AppState, auth: &Auth, id: i64) -> ApiResult<Report
 pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
     let r = visible_report(&st, &auth, id).await?;
     let mut v = report_json(&r, &auth);
-    let dups = if auth.role() != Role::Reporter && r.status == "new" { st.store.suggest_duplicates(&r).await? } else { vec![] };
+    let dups = if auth.role() != Role::Reporter && r.status == "new" {
+        st.store.suggest_duplicates(&r).await?
+    } else {
+        vec![]
+    };
     v["suggested_duplicates"] = serde_json::to_value(dups).expect("suggestions serialise");
     Ok(Json(v))
 }
@@ -259,18 +286,45 @@ pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>
 /// detail, so human-rights officers and admins only).
 pub async fn raw(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
     auth.require(&[Role::HrOfficer, Role::Admin], "read a report's raw body")?;
-    let (ct, body) = st.store.report_raw(id).await?.ok_or_else(|| ApiError::not_found(format!("report {id} not found")))?;
+    let (ct, body) =
+        st.store.report_raw(id).await?.ok_or_else(|| ApiError::not_found(format!("report {id} not found")))?;
     let ct = if ct.is_empty() { "application/octet-stream".to_string() } else { ct };
-    Ok(([(header::CONTENT_TYPE, ct), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"report-{id}.raw\""))], body))
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"report-{id}.raw\"")),
+        ],
+        body,
+    ))
 }
 
 /// POST /api/reports/{id}/verify
-pub async fn verify(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn verify(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     auth.require(TRIAGE, "verify reports")?;
     let f = Fields::from_json(&body)?;
     f.only(&[
-        "type_of_violence", "event_type", "category", "side_a", "side_b", "best", "low", "high", "date_prec",
-        "where_prec", "latitude", "longitude", "place", "date_start", "date_end", "country", "sensitivity",
+        "type_of_violence",
+        "event_type",
+        "category",
+        "side_a",
+        "side_b",
+        "best",
+        "low",
+        "high",
+        "date_prec",
+        "where_prec",
+        "latitude",
+        "longitude",
+        "place",
+        "date_start",
+        "date_end",
+        "country",
+        "sensitivity",
     ])?;
     let tov = f.i64_req("type_of_violence", 1, 3)?;
     let event_type = f.str_req("event_type", 100)?;
@@ -326,7 +380,12 @@ pub async fn verify(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>,
 }
 
 /// POST /api/reports/{id}/merge
-pub async fn merge(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn merge(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     auth.require(TRIAGE, "merge reports")?;
     let f = Fields::from_json(&body)?;
     f.only(&["incident_id"])?;
@@ -336,7 +395,12 @@ pub async fn merge(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, 
 }
 
 /// POST /api/reports/{id}/discard
-pub async fn discard(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn discard(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     auth.require(TRIAGE, "discard reports")?;
     let f = Fields::from_json(&body)?;
     f.only(&["reason"])?;

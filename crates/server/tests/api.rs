@@ -65,7 +65,11 @@ both_backends!(role_matrix, |db| {
         // no basemap configured: logged-in users get 404, anonymous 401
         case(Method::GET, "/tiles/5/15/14.png", None, ALL, StatusCode::NOT_FOUND),
     ];
-    for (action, body) in [("verify", good_coding()), ("merge", json!({"incident_id": incident})), ("discard", json!({"reason": "rumour"}))] {
+    for (action, body) in [
+        ("verify", good_coding()),
+        ("merge", json!({"incident_id": incident})),
+        ("discard", json!({"reason": "rumour"})),
+    ] {
         let ok = if action == "verify" { StatusCode::CREATED } else { StatusCode::OK };
         let mut c = case(Method::POST, &format!("/api/reports/{{id}}/{action}"), Some(body), leak(triage), ok);
         c.fresh_report = true;
@@ -79,7 +83,11 @@ both_backends!(role_matrix, |db| {
     let mut checked = 0;
     for c in &cases {
         for role in Role::ALL {
-            let path = if c.fresh_report { c.path.replace("{id}", &t.report(Admin, json!({})).await.to_string()) } else { c.path.clone() };
+            let path = if c.fresh_report {
+                c.path.replace("{id}", &t.report(Admin, json!({})).await.to_string())
+            } else {
+                c.path.clone()
+            };
             let (s, v) = t.as_role(role, c.method.clone(), &path, c.body.clone()).await;
             let want = if c.allowed.contains(&role) { c.ok } else { StatusCode::FORBIDDEN };
             assert_eq!(s, want, "{role} {} {path}: {v}", c.method);
@@ -126,7 +134,14 @@ both_backends!(restricted_detail_only_for_hr_and_admin, |db| {
     let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{id}/verify"), Some(good_coding())).await;
     assert_eq!(s, StatusCode::CREATED);
     let incident = v["incident_id"].as_i64().unwrap();
-    let (s, _) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{merged_id}/merge"), Some(json!({"incident_id": incident}))).await;
+    let (s, _) = t
+        .as_role(
+            Analyst,
+            Method::POST,
+            &format!("/api/reports/{merged_id}/merge"),
+            Some(json!({"incident_id": incident})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
 
     let secrets = [VICTIMS, WITNESS, CONTACT, "Fatoumata Keita"];
@@ -159,20 +174,31 @@ both_backends!(restricted_detail_only_for_hr_and_admin, |db| {
     let (_, v) = t.as_role(HrOfficer, Method::GET, &format!("/api/incidents/{incident}"), None).await;
     let r = &v["incident"]["restricted"];
     assert_eq!(r["witnesses"], WITNESS);
-    assert!(r["victims"].as_str().unwrap().contains(VICTIMS) && r["victims"].as_str().unwrap().contains("Fatoumata Keita"));
+    assert!(
+        r["victims"].as_str().unwrap().contains(VICTIMS) && r["victims"].as_str().unwrap().contains("Fatoumata Keita")
+    );
     assert!(v["reports"].as_array().unwrap().iter().all(|r| r.get("restricted").is_some()));
     let (_, v) = t.as_role(Analyst, Method::GET, &format!("/api/incidents/{incident}"), None).await;
     assert!(v["incident"].get("restricted").is_none());
     assert_eq!(v["reports"].as_array().unwrap().len(), 2);
     assert!(v["history"].as_array().unwrap().len() >= 4, "{v}");
     // the raw body carries them too, and is hr/admin only
-    let req = Request::get(format!("/api/reports/{id}/raw")).header(header::AUTHORIZATION, format!("Bearer {}", t.token(Admin))).body(Body::empty()).unwrap();
+    let req = Request::get(format!("/api/reports/{id}/raw"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", t.token(Admin)))
+        .body(Body::empty())
+        .unwrap();
     let (s, raw, _) = t.send(req).await;
     assert_eq!(s, StatusCode::OK);
     assert!(raw.to_string().contains("Moussa Coulibaly"));
     // the `vigil incidents` export path (GED CSV, HXL, GeoJSON) never carries it
     let mut rows = vec![];
-    db.store.for_each_incident(&Default::default(), |l| { rows.push(l); Ok(()) }).await.unwrap();
+    db.store
+        .for_each_incident(&Default::default(), |l| {
+            rows.push(l);
+            Ok(())
+        })
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     let mut ged = vigil_ingest::GedWriter::new(Vec::new()).unwrap();
     let mut hxl = vigil_ingest::HxlWriter::new(Vec::new()).unwrap();
@@ -264,8 +290,14 @@ both_backends!(multipart_report_with_attachment, |db| {
     let boundary = "XyZvigil";
     let mut body = String::new();
     for (k, v) in [
-        ("category", "abduction"), ("occurred_at", "2024-03-01T08:30:00Z"), ("description", "Deux enseignants enlevés"),
-        ("reliability", "c"), ("credibility", "3"), ("latitude", "16.27"), ("longitude", "-0.04"), ("victims", "Two teachers, names known"),
+        ("category", "abduction"),
+        ("occurred_at", "2024-03-01T08:30:00Z"),
+        ("description", "Deux enseignants enlevés"),
+        ("reliability", "c"),
+        ("credibility", "3"),
+        ("latitude", "16.27"),
+        ("longitude", "-0.04"),
+        ("victims", "Two teachers, names known"),
     ] {
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
     }
@@ -293,14 +325,23 @@ both_backends!(multipart_report_with_attachment, |db| {
 // cookie is HttpOnly and SameSite=Strict.
 both_backends!(csrf_required_for_cookie_writes, |db| {
     let t = TestApp::new(&db.store, false).await;
-    let (s, v, h) = t.call(Method::POST, "/api/login", None, Some(json!({"username": "reporter", "password": common::password(Reporter)}))).await;
+    let (s, v, h) = t
+        .call(
+            Method::POST,
+            "/api/login",
+            None,
+            Some(json!({"username": "reporter", "password": common::password(Reporter)})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let set = h[header::SET_COOKIE].to_str().unwrap().to_string();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"), "{set}");
     let cookie = set.split(';').next().unwrap().to_string();
     let csrf = v["csrf_token"].as_str().unwrap().to_string();
     let post = |csrf: Option<&str>| {
-        let mut b = Request::post("/api/reports").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/json");
+        let mut b = Request::post("/api/reports")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json");
         if let Some(c) = csrf {
             b = b.header("X-CSRF-Token", c);
         }
@@ -323,7 +364,13 @@ both_backends!(csrf_required_for_cookie_writes, |db| {
     let (s, _, _) = t.call(Method::GET, "/api/me", Some(cookie_value), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // logout (a write: needs the token) ends the session
-    let out = |c: &str| Request::post("/api/logout").header(header::COOKIE, &cookie).header("X-CSRF-Token", c).body(Body::empty()).unwrap();
+    let out = |c: &str| {
+        Request::post("/api/logout")
+            .header(header::COOKIE, &cookie)
+            .header("X-CSRF-Token", c)
+            .body(Body::empty())
+            .unwrap()
+    };
     assert_eq!(t.send(out("nope")).await.0, StatusCode::FORBIDDEN);
     assert_eq!(t.send(out(&csrf)).await.0, StatusCode::OK);
     let (s, _, _) = t.send(Request::get("/api/me").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
@@ -358,16 +405,33 @@ both_backends!(triage_flow, |db| {
     let t = TestApp::new(&db.store, false).await;
     let first = t.report(Reporter, json!({})).await;
     // same market, next day, 3 km away
-    let second = t.report(Reporter, json!({"occurred_at": "2024-03-03", "latitude": 14.55, "longitude": -4.09,
-        "description": "Attaque armée au marché de Sévaré hier, des blessés"})).await;
-    let far = t.report(Reporter, json!({"latitude": 16.27, "longitude": -0.04, "description": "Tirs entendus à Gao", "place_name": "Gao"})).await;
+    let second = t
+        .report(
+            Reporter,
+            json!({"occurred_at": "2024-03-03", "latitude": 14.55, "longitude": -4.09,
+        "description": "Attaque armée au marché de Sévaré hier, des blessés"}),
+        )
+        .await;
+    let far = t
+        .report(
+            Reporter,
+            json!({"latitude": 16.27, "longitude": -0.04, "description": "Tirs entendus à Gao", "place_name": "Gao"}),
+        )
+        .await;
 
     let (_, queue) = t.as_role(Analyst, Method::GET, "/api/reports?status=new", None).await;
     let queue = queue.as_array().unwrap();
-    assert_eq!(queue.iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![far, second, first], "newest first");
+    assert_eq!(
+        queue.iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+        vec![far, second, first],
+        "newest first"
+    );
     let sugg = &queue[1]["suggested_duplicates"];
     assert_eq!(sugg[0]["report_id"], first, "{sugg}");
-    assert!(sugg[0]["reason"].as_str().unwrap().contains("march") || sugg[0]["reason"].as_str().unwrap().contains("km"), "{sugg}");
+    assert!(
+        sugg[0]["reason"].as_str().unwrap().contains("march") || sugg[0]["reason"].as_str().unwrap().contains("km"),
+        "{sugg}"
+    );
     assert!(queue[0]["suggested_duplicates"].as_array().unwrap().is_empty(), "Gao is not near Sévaré");
 
     let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{first}/verify"), Some(good_coding())).await;
@@ -375,7 +439,8 @@ both_backends!(triage_flow, |db| {
     let inc = v["incident_id"].as_i64().unwrap();
     let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{first}/verify"), Some(good_coding())).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
-    let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{first}/discard"), Some(json!({"reason": "x"}))).await;
+    let (s, v) =
+        t.as_role(Analyst, Method::POST, &format!("/api/reports/{first}/discard"), Some(json!({"reason": "x"}))).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
 
     let (_, one) = t.as_role(Analyst, Method::GET, &format!("/api/reports/{second}"), None).await;
@@ -390,7 +455,11 @@ both_backends!(triage_flow, |db| {
     assert_eq!((i["best"].as_i64(), i["low"].as_i64(), i["high"].as_i64()), (Some(2), Some(1), Some(4)));
 
     // bad coding names the field
-    for (field, change) in [("type_of_violence", json!({"type_of_violence": 4})), ("high", json!({"high": 1})), ("side_a", json!({"side_a": ""}))] {
+    for (field, change) in [
+        ("type_of_violence", json!({"type_of_violence": 4})),
+        ("high", json!({"high": 1})),
+        ("side_a", json!({"side_a": ""})),
+    ] {
         let mut c = good_coding();
         for (k, v) in change.as_object().unwrap() {
             c[k] = v.clone();
@@ -398,22 +467,45 @@ both_backends!(triage_flow, |db| {
         let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{second}/verify"), Some(c)).await;
         assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{v}");
     }
-    let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{second}/merge"), Some(json!({"incident_id": 999999}))).await;
+    let (s, v) = t
+        .as_role(Analyst, Method::POST, &format!("/api/reports/{second}/merge"), Some(json!({"incident_id": 999999})))
+        .await;
     assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("incident_id")), "{v}");
-    let (s, _) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{second}/merge"), Some(json!({"incident_id": inc}))).await;
+    let (s, _) = t
+        .as_role(Analyst, Method::POST, &format!("/api/reports/{second}/merge"), Some(json!({"incident_id": inc})))
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{far}/discard"), Some(json!({"reason": ""}))).await;
+    let (s, v) =
+        t.as_role(Analyst, Method::POST, &format!("/api/reports/{far}/discard"), Some(json!({"reason": ""}))).await;
     assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
-    let (s, _) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{far}/discard"), Some(json!({"reason": "single unconfirmed source"}))).await;
+    let (s, _) = t
+        .as_role(
+            Analyst,
+            Method::POST,
+            &format!("/api/reports/{far}/discard"),
+            Some(json!({"reason": "single unconfirmed source"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let (s, _) = t.as_role(Analyst, Method::POST, "/api/reports/424242/discard", Some(json!({"reason": "x"}))).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // nothing deleted: all three reports remain, with their outcome
     let (_, all) = t.as_role(Admin, Method::GET, "/api/reports", None).await;
-    let status: Vec<(i64, String, Value)> =
-        all.as_array().unwrap().iter().map(|r| (r["id"].as_i64().unwrap(), r["status"].as_str().unwrap().to_string(), r["incident_id"].clone())).collect();
-    assert_eq!(status, vec![(far, "discarded".into(), Value::Null), (second, "merged".into(), json!(inc)), (first, "verified".into(), json!(inc))]);
+    let status: Vec<(i64, String, Value)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_i64().unwrap(), r["status"].as_str().unwrap().to_string(), r["incident_id"].clone()))
+        .collect();
+    assert_eq!(
+        status,
+        vec![
+            (far, "discarded".into(), Value::Null),
+            (second, "merged".into(), json!(inc)),
+            (first, "verified".into(), json!(inc))
+        ]
+    );
     let (_, fc) = t.as_role(Planner, Method::GET, "/api/incidents?from=2024-01-01&admin1=ML05", None).await;
     assert_eq!(fc["features"].as_array().unwrap().len(), 1);
     assert_eq!(fc["features"][0]["properties"]["id"], inc);
@@ -423,7 +515,10 @@ both_backends!(triage_flow, |db| {
     assert_eq!(months, json!([{"month": "2024-03", "incidents": 1, "fatalities": 2}]));
     let (_, areas) = t.as_role(Planner, Method::GET, "/api/areas?level=1", None).await;
     let mopti = areas["features"].as_array().unwrap().iter().find(|f| f["properties"]["code"] == "ML05").unwrap();
-    assert_eq!((mopti["properties"]["incidents"].as_i64(), mopti["properties"]["fatalities"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(
+        (mopti["properties"]["incidents"].as_i64(), mopti["properties"]["fatalities"].as_i64()),
+        (Some(1), Some(2))
+    );
     assert!(db.store.verify_audit().await.unwrap().ok());
 });
 
@@ -486,7 +581,8 @@ both_backends!(demo_data_is_flagged_synthetic, |db| {
     assert!(f.iter().all(|f| f["properties"]["synthetic"] == true && f["properties"]["type_of_violence"] == 3));
     assert!(f.iter().all(|f| f["properties"]["id"].is_i64()));
     let (_, areas) = t.as_role(Analyst, Method::GET, "/api/areas?level=2&from=2019-01-01&to=2019-12-31", None).await;
-    let total: i64 = areas["features"].as_array().unwrap().iter().map(|f| f["properties"]["incidents"].as_i64().unwrap()).sum();
+    let total: i64 =
+        areas["features"].as_array().unwrap().iter().map(|f| f["properties"]["incidents"].as_i64().unwrap()).sum();
     let (_, all) = t.as_role(Analyst, Method::GET, "/api/incidents?from=2019-01-01&to=2019-12-31", None).await;
     assert!(total > 0 && total <= all["features"].as_array().unwrap().len() as i64);
 });
@@ -508,7 +604,8 @@ async fn openapi_lists_every_route() {
             if path.starts_with("vendor") || path.is_empty() {
                 continue;
             }
-            let full = if path.starts_with("tiles") { "/tiles/{z}/{x}/{y}.png".to_string() } else { format!("/api/{path}") };
+            let full =
+                if path.starts_with("tiles") { "/tiles/{z}/{x}/{y}.png".to_string() } else { format!("/api/{path}") };
             assert!(doc["paths"].get(&full).is_some(), "{full} is not in the OpenAPI document");
             n += 1;
         }
@@ -524,7 +621,11 @@ async fn ui_is_served_with_a_strict_csp() {
     let (s, body, h) = t.send(Request::get("/").body(Body::empty()).unwrap()).await;
     assert_eq!(s, StatusCode::OK);
     assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
-    assert!(body.as_str().unwrap().contains("<html") || body.as_str().unwrap().contains("<!doctype") || body.as_str().unwrap().contains("<!DOCTYPE"));
+    assert!(
+        body.as_str().unwrap().contains("<html")
+            || body.as_str().unwrap().contains("<!doctype")
+            || body.as_str().unwrap().contains("<!DOCTYPE")
+    );
     let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     assert!(csp.contains("default-src 'self'") && !csp.contains("http"), "{csp}");
     let (s, _, _) = t.send(Request::get("/nope.js").body(Body::empty()).unwrap()).await;
@@ -532,7 +633,8 @@ async fn ui_is_served_with_a_strict_csp() {
     let (s, v, _) = t.send(Request::get("/api/nope").body(Body::empty()).unwrap()).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(v["error"].is_string());
-    if std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/leaflet/dist/leaflet.js")).exists() {
+    if std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/leaflet/dist/leaflet.js")).exists()
+    {
         let (s, _, h) = t.send(Request::get("/vendor/leaflet/leaflet.js").body(Body::empty()).unwrap()).await;
         assert_eq!(s, StatusCode::OK);
         assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));

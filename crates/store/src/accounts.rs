@@ -31,7 +31,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Reporter, Role::Analyst, Role::Responder, Role::HrOfficer, Role::Planner, Role::Admin];
+    pub const ALL: [Role; 6] =
+        [Role::Reporter, Role::Analyst, Role::Responder, Role::HrOfficer, Role::Planner, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -250,7 +251,9 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        let Some((id, name, role, csrf_token)) = row else { return Ok(None) };
+        let Some((id, name, role, csrf_token)) = row else {
+            return Ok(None);
+        };
         let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("user {name} has role `{role}`")))?;
         Ok(Some(Session { user: User { id, name, role }, kind, csrf_token }))
     }
@@ -279,7 +282,8 @@ impl Store {
         });
         rows.into_iter()
             .map(|(id, name, role)| {
-                let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("user {name} has role `{role}`")))?;
+                let role =
+                    Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("user {name} has role `{role}`")))?;
                 Ok(User { id, name, role })
             })
             .collect()

@@ -270,7 +270,7 @@ fn verify_rows(rows: &[EntryRow], head: (i64, String)) -> AuditVerification {
         expected_prev = hash;
         prev_seq = *seq;
     }
-    if head.0 != prev_seq || (head.0 == prev_seq && head.1 != expected_prev && !rows.is_empty()) {
+    if head.0 != prev_seq || (head.1 != expected_prev && !rows.is_empty()) {
         problems.push(Tamper::Head { head_seq: head.0, last_seq: prev_seq });
     }
     AuditVerification { entries: rows.len() as u64, problems }
@@ -287,7 +287,17 @@ mod tests {
                 let at = format!("2024-01-0{seq}T00:00:00.000Z");
                 let after = Some(format!("{{\"n\":{seq}}}"));
                 let hash = entry_hash(&prev, &at, "ana", "create", "report/1", None, after.as_deref());
-                let row = (seq, at, "ana".into(), "create".into(), "report/1".into(), None, after, prev.clone(), hash.clone());
+                let row = (
+                    seq,
+                    at,
+                    "ana".into(),
+                    "create".into(),
+                    "report/1".into(),
+                    None,
+                    after,
+                    prev.clone(),
+                    hash.clone(),
+                );
                 prev = hash;
                 row
             })

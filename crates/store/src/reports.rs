@@ -244,11 +244,44 @@ pub struct Place {
 /// The incidents columns written for a coded incident: the import's 36 plus the
 /// three Vigil adds (0002 migration).
 const INCIDENT_COLUMNS: [&str; 39] = [
-    "source", "source_id", "date_start", "date_end", "date_prec", "type_of_violence", "event_type",
-    "sub_event_type", "conflict_name", "dyad_name", "side_a", "side_b", "country", "place",
-    "where_description", "adm_1", "adm_2", "latitude", "longitude", "where_prec", "deaths_a", "deaths_b",
-    "deaths_civilians", "deaths_unknown", "best", "low", "high", "number_of_sources", "source_gid",
-    "extra_layout", "extra", "bounds_flag", "row_hash", "gid", "admin1", "admin2", "category", "sensitivity",
+    "source",
+    "source_id",
+    "date_start",
+    "date_end",
+    "date_prec",
+    "type_of_violence",
+    "event_type",
+    "sub_event_type",
+    "conflict_name",
+    "dyad_name",
+    "side_a",
+    "side_b",
+    "country",
+    "place",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "where_prec",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "low",
+    "high",
+    "number_of_sources",
+    "source_gid",
+    "extra_layout",
+    "extra",
+    "bounds_flag",
+    "row_hash",
+    "gid",
+    "admin1",
+    "admin2",
+    "category",
+    "sensitivity",
     "verification",
 ];
 
@@ -529,7 +562,9 @@ impl Store {
                 None => None,
             }
         });
-        let Some(report) = report else { return Ok(None) };
+        let Some(report) = report else {
+            return Ok(None);
+        };
         let mut v = vec![report];
         self.fill_reports(&mut v, with_restricted).await?;
         Ok(v.pop())
@@ -553,7 +588,8 @@ impl Store {
     /// Attachments (always) and restricted detail (when asked) for loaded reports.
     async fn fill_reports(&self, reports: &mut [Report], with_restricted: bool) -> Result<()> {
         for r in reports.iter_mut() {
-            let files: Vec<(i64, Option<String>, Option<String>, String, i64)> = on_pool!(self, pool => {
+            type FileRow = (i64, Option<String>, Option<String>, String, i64);
+            let files: Vec<FileRow> = on_pool!(self, pool => {
                 sqlx::query_as("SELECT id, filename, content_type, sha256, size FROM attachments WHERE report_id = $1 ORDER BY id")
                     .bind(r.id)
                     .fetch_all(pool)
@@ -561,7 +597,13 @@ impl Store {
             });
             r.attachments = files
                 .into_iter()
-                .map(|(id, filename, content_type, sha256, size)| AttachmentInfo { id, filename, content_type, sha256, size })
+                .map(|(id, filename, content_type, sha256, size)| AttachmentInfo {
+                    id,
+                    filename,
+                    content_type,
+                    sha256,
+                    size,
+                })
                 .collect();
             if with_restricted {
                 r.restricted = Some(self.report_restricted(r.id).await?);
@@ -577,7 +619,9 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.map(|(victims, witnesses, contacts)| RestrictedDetail { victims, witnesses, contacts }).unwrap_or_default())
+        Ok(row
+            .map(|(victims, witnesses, contacts)| RestrictedDetail { victims, witnesses, contacts })
+            .unwrap_or_default())
     }
 
     /// The body of a report exactly as received, with its content type.
@@ -598,7 +642,9 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.map(|(victims, witnesses, contacts)| RestrictedDetail { victims, witnesses, contacts }).unwrap_or_default())
+        Ok(row
+            .map(|(victims, witnesses, contacts)| RestrictedDetail { victims, witnesses, contacts })
+            .unwrap_or_default())
     }
 
     /// Incidents and other reports that may describe the same event as `report`:
@@ -609,7 +655,12 @@ impl Store {
         let lo = (day - chrono::Duration::days(DUP_DAYS)).to_string();
         let hi = (day + chrono::Duration::days(DUP_DAYS)).to_string();
         let point = report.longitude.zip(report.latitude);
-        let mine = words(&format!("{} {} {}", report.description, report.place_name.as_deref().unwrap_or(""), report.category));
+        let mine = words(&format!(
+            "{} {} {}",
+            report.description,
+            report.place_name.as_deref().unwrap_or(""),
+            report.category
+        ));
         // bounding box around the point, a little larger than DUP_KM
         let (dlat, dlon) = match point {
             Some((_, lat)) => (0.3, 0.3 / lat.to_radians().cos().max(0.1)),
@@ -725,7 +776,8 @@ impl Store {
             extra: vec![],
         };
         let category = c.category.clone().unwrap_or(report.category.clone());
-        let sensitivity = c.sensitivity.clone().unwrap_or_else(|| if restricted.is_empty() { "public" } else { "restricted" }.into());
+        let sensitivity =
+            c.sensitivity.clone().unwrap_or_else(|| if restricted.is_empty() { "public" } else { "restricted" }.into());
         let (placement, _) = self.placer().await?.place(&incident);
         let begin = self.begin_write_sql();
         let now = crate::audit::now();
@@ -830,7 +882,10 @@ impl Store {
     pub async fn merge_report(&self, actor: &User, report_id: i64, incident_id: i64) -> Result<()> {
         self.new_report_for_triage(report_id).await?;
         if self.incident(incident_id).await?.is_none() {
-            return Err(ReportError::Invalid { field: "incident_id", message: format!("no incident with id {incident_id}") });
+            return Err(ReportError::Invalid {
+                field: "incident_id",
+                message: format!("no incident with id {incident_id}"),
+            });
         }
         let extra = self.report_restricted(report_id).await?;
         let old = self.incident_restricted(incident_id).await?;
@@ -1015,7 +1070,8 @@ impl Store {
         for rec in rd.records() {
             let rec = rec.map_err(StoreError::from)?;
             let get = |i: usize| rec.get(i).unwrap_or("").to_string();
-            let bad = |what: &str| ReportError::Invalid { field: "places", message: format!("bad {what} in `{:?}`", rec) };
+            let bad =
+                |what: &str| ReportError::Invalid { field: "places", message: format!("bad {what} in `{:?}`", rec) };
             rows.push(Place {
                 id: get(0).parse().map_err(|_| bad("geonameid"))?,
                 name: get(1),

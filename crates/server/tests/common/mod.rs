@@ -96,7 +96,14 @@ impl TestApp {
         let app = app(state.clone());
         let mut t = TestApp { app, state, tokens: vec![] };
         for role in Role::ALL {
-            let (s, v, _) = t.call(Method::POST, "/api/login", None, Some(serde_json::json!({"username": role.as_str(), "password": password(role)}))).await;
+            let (s, v, _) = t
+                .call(
+                    Method::POST,
+                    "/api/login",
+                    None,
+                    Some(serde_json::json!({"username": role.as_str(), "password": password(role)})),
+                )
+                .await;
             assert_eq!(s, StatusCode::OK, "login {role}: {v}");
             t.tokens.push((role, v["token"].as_str().unwrap().to_string()));
         }
@@ -108,7 +115,13 @@ impl TestApp {
     }
 
     /// A JSON request with an optional bearer token.
-    pub async fn call(&self, method: Method, path: &str, bearer: Option<&str>, body: Option<Value>) -> (StatusCode, Value, HeaderMap) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value, HeaderMap) {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(t) = bearer {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -130,7 +143,8 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024).await.unwrap();
-        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let v = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, v, headers)
     }
 
@@ -183,7 +197,11 @@ pub fn load_mali_boundaries_sync() -> Vec<(u8, Vec<vigil_geo::AdminArea>)> {
     .into_iter()
     .map(|(level, f)| {
         let text = std::fs::read_to_string(root.join(f)).unwrap();
-        (level, vigil_geo::admin::parse_boundaries(&text, level, &format!("adm{level}_pcode"), &format!("adm{level}_name")).unwrap())
+        (
+            level,
+            vigil_geo::admin::parse_boundaries(&text, level, &format!("adm{level}_pcode"), &format!("adm{level}_name"))
+                .unwrap(),
+        )
     })
     .collect()
 }
