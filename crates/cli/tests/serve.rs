@@ -163,8 +163,18 @@ fn demo_serves_the_ui_from_an_empty_folder() {
         http(&addr, "GET", "/api/stats/monthly?from=2022-01-01", &[("Authorization", &format!("Bearer {token}"))], "");
     assert_eq!(s, 200);
     assert_eq!(json_body(&resp).as_array().unwrap().len(), 12, "{resp}");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // SIGTERM: a graceful stop, which deletes the demo's temporary database
+    let db_line = lines.iter().find(|l| l.starts_with("Database: sqlite://")).expect("database line").clone();
+    let db_dir = Path::new(db_line.trim_start_matches("Database: sqlite://").split(' ').next().unwrap())
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    assert!(db_dir.is_dir());
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(!db_dir.exists(), "the demo's temporary folder is removed on exit");
     // nothing written to the working folder
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     // the demo refuses a non-loopback address: its passwords are public
