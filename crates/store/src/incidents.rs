@@ -17,7 +17,7 @@ use vigil_ingest::{fingerprint, Format, IncidentReader, Located, ReadError};
 use vigil_model::{Incident, IncidentFilter, Placement, Source, ViolenceType};
 
 /// Columns written for each incident, in bind order.
-const COLUMNS: [&str; 36] = [
+pub(crate) const COLUMNS: [&str; 36] = [
     "source", "source_id", "date_start", "date_end", "date_prec", "type_of_violence", "event_type",
     "sub_event_type", "conflict_name", "dyad_name", "side_a", "side_b", "country", "place",
     "where_description", "adm_1", "adm_2", "latitude", "longitude", "where_prec", "deaths_a", "deaths_b",
@@ -136,19 +136,27 @@ pub struct StatRow {
 }
 
 /// A value bound into a filter.
-enum Param {
+pub(crate) enum Param {
     Text(String),
     Int(i64),
 }
 
 /// `WHERE …` for a filter, with placeholders numbered from `$1`.
 fn filter_sql(f: &IncidentFilter) -> (String, Vec<Param>) {
+    filter_sql_with_id(f, None)
+}
+
+/// `WHERE …` for a filter and, if given, one incident id.
+pub(crate) fn filter_sql_with_id(f: &IncidentFilter, id: Option<i64>) -> (String, Vec<Param>) {
     let mut clauses = vec![];
     let mut params = vec![];
     let mut add = |clause: &str, p: Param| {
         params.push(p);
         clauses.push(clause.replace('?', &format!("${}", params.len())));
     };
+    if let Some(i) = id {
+        add("id = ?", Param::Int(i));
+    }
     if let Some(d) = f.from {
         add("date_start >= ?", Param::Text(d.to_string()));
     }
@@ -177,6 +185,7 @@ fn filter_sql(f: &IncidentFilter) -> (String, Vec<Param>) {
     }
 }
 
+/// Bind a filter's parameters in order.
 macro_rules! bind_params {
     ($q:expr, $params:expr) => {{
         let mut q = $q;
@@ -438,14 +447,7 @@ impl Store {
         filter: &IncidentFilter,
         mut f: impl FnMut(Located) -> Result<()>,
     ) -> Result<u64> {
-        let layouts: HashMap<i64, Vec<String>> = on_pool!(self, pool => {
-            sqlx::query_as::<_, (i64, String)>("SELECT id, columns FROM extra_layouts")
-                .fetch_all(pool)
-                .await?
-        })
-        .into_iter()
-        .map(|(id, cols)| Ok((id, serde_json::from_str(&cols).map_err(|e| StoreError::Corrupt(e.to_string()))?)))
-        .collect::<Result<_>>()?;
+        let layouts = self.extra_layouts().await?;
         let (wh, params) = filter_sql(filter);
         let sql = format!("SELECT {} FROM incidents{wh} ORDER BY date_start, id", COLUMNS.join(", "));
         let mut n = 0u64;
@@ -453,11 +455,23 @@ impl Store {
             let q = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
             let mut rows = q.fetch(pool);
             while let Some(row) = rows.try_next().await? {
-                f(located_from_row(&row, &layouts)?)?;
+                f(located_from_row(&row, 0, &layouts)?)?;
                 n += 1;
             }
         });
         Ok(n)
+    }
+
+    /// Column names of each layout of source-specific extras, by layout id.
+    pub(crate) async fn extra_layouts(&self) -> Result<HashMap<i64, Vec<String>>> {
+        on_pool!(self, pool => {
+            sqlx::query_as::<_, (i64, String)>("SELECT id, columns FROM extra_layouts")
+                .fetch_all(pool)
+                .await?
+        })
+        .into_iter()
+        .map(|(id, cols)| Ok((id, serde_json::from_str(&cols).map_err(|e| StoreError::Corrupt(e.to_string()))?)))
+        .collect()
     }
 
     /// Incident and fatality totals grouped by a key.
@@ -527,7 +541,7 @@ impl Store {
     }
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("stored date `{s}`")))
 }
 
@@ -742,16 +756,17 @@ async fn write_new<T: WriteNew>(tx: &mut T, rows: &[&Prepared], layout: i64, ins
     tx.write_new_rows(rows, layout, insert_full, copy).await
 }
 
-fn located_from_row<R: Row>(r: &R, layouts: &HashMap<i64, Vec<String>>) -> Result<Located>
+/// Decode an incident from a row holding [`COLUMNS`] from index `at` on.
+pub(crate) fn located_from_row<R: Row>(r: &R, at: usize, layouts: &HashMap<i64, Vec<String>>) -> Result<Located>
 where
     usize: sqlx::ColumnIndex<R>,
     i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
     f64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
     String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
 {
-    let s = |i: usize| -> Result<Option<String>> { Ok(r.try_get::<Option<String>, _>(i)?) };
-    let n = |i: usize| -> Result<Option<i64>> { Ok(r.try_get::<Option<i64>, _>(i)?) };
-    let f = |i: usize| -> Result<Option<f64>> { Ok(r.try_get::<Option<f64>, _>(i)?) };
+    let s = |i: usize| -> Result<Option<String>> { Ok(r.try_get::<Option<String>, _>(at + i)?) };
+    let n = |i: usize| -> Result<Option<i64>> { Ok(r.try_get::<Option<i64>, _>(at + i)?) };
+    let f = |i: usize| -> Result<Option<f64>> { Ok(r.try_get::<Option<f64>, _>(at + i)?) };
     let need = |v: Option<i64>, what: &str| v.ok_or_else(|| StoreError::Corrupt(format!("{what} is NULL")));
     let source_text = s(0)?.unwrap_or_default();
     let source = Source::parse(&source_text).ok_or_else(|| StoreError::Corrupt(format!("source `{source_text}`")))?;

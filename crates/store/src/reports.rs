@@ -14,13 +14,14 @@
 
 use crate::accounts::User;
 use crate::audit::{audit_append, sha256_hex};
+use crate::incidents::{filter_sql_with_id, located_from_row, parse_date, Param, COLUMNS};
 use crate::{on_pool, Store, StoreError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use vigil_ingest::Located;
-use vigil_model::{Incident, IncidentFilter, Placement, Source, ViolenceType};
+use vigil_model::{Incident, IncidentFilter, Source, ViolenceType};
 
 /// Mission report categories: code, English label, French label.
 pub const CATEGORIES: &[(&str, &str, &str)] = &[
@@ -323,60 +324,8 @@ macro_rules! report_from_row {
     }};
 }
 
-const INCIDENT_SELECT: &str = "SELECT id, source, source_id, date_start, date_end, date_prec, type_of_violence, \
-    event_type, sub_event_type, conflict_name, dyad_name, side_a, side_b, country, place, where_description, \
-    adm_1, adm_2, latitude, longitude, where_prec, deaths_a, deaths_b, deaths_civilians, deaths_unknown, best, \
-    low, high, number_of_sources, source_gid, extra_layout, extra, gid, admin1, admin2, category, sensitivity, \
-    verification FROM incidents";
-
-/// A value bound into a filter.
-enum Param {
-    Text(String),
-    Int(i64),
-}
-
-/// `WHERE …` for an incident filter plus an optional id, placeholders from `$1`.
-fn incident_where(f: &IncidentFilter, id: Option<i64>) -> (String, Vec<Param>) {
-    let mut clauses: Vec<String> = vec![];
-    let mut params = vec![];
-    let mut add = |clause: &str, p: Param| {
-        params.push(p);
-        clauses.push(clause.replace('?', &format!("${}", params.len())));
-    };
-    if let Some(i) = id {
-        add("id = ?", Param::Int(i));
-    }
-    if let Some(d) = f.from {
-        add("date_start >= ?", Param::Text(d.to_string()));
-    }
-    if let Some(d) = f.to {
-        add("date_start <= ?", Param::Text(d.to_string()));
-    }
-    if let Some(c) = &f.country {
-        add("lower(country) = lower(?)", Param::Text(c.clone()));
-    }
-    if let Some(c) = &f.admin1 {
-        add("admin1 = ?", Param::Text(c.clone()));
-    }
-    if let Some(c) = &f.admin2 {
-        add("admin2 = ?", Param::Text(c.clone()));
-    }
-    if let Some(g) = f.gid {
-        add("gid = ?", Param::Int(g));
-    }
-    if let Some(t) = f.type_of_violence {
-        add("type_of_violence = ?", Param::Int(t.code()));
-    }
-    if clauses.is_empty() {
-        (String::new(), params)
-    } else {
-        (format!(" WHERE {}", clauses.join(" AND ")), params)
-    }
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("stored date `{s}`")))
-}
+/// Columns after `id` and the incident columns in an incident record query.
+const RECORD_EXTRA_COLUMNS: &str = "category, sensitivity, verification";
 
 /// Words worth comparing between two texts: lower-case, four letters or more.
 fn words(text: &str) -> HashSet<String> {
@@ -979,14 +928,13 @@ impl Store {
     /// Incidents matching a filter (and an id, if given), in date then id order,
     /// with their store ids.
     pub async fn incident_records(&self, filter: &IncidentFilter, id: Option<i64>) -> Result<Vec<IncidentRecord>> {
-        let layouts: HashMap<i64, Vec<String>> = on_pool!(self, pool => {
-            sqlx::query_as::<_, (i64, String)>("SELECT id, columns FROM extra_layouts").fetch_all(pool).await?
-        })
-        .into_iter()
-        .map(|(id, cols)| Ok((id, serde_json::from_str(&cols).map_err(|e| StoreError::Corrupt(e.to_string()))?)))
-        .collect::<Result<_, StoreError>>()?;
-        let (wh, params) = incident_where(filter, id);
-        let sql = format!("{INCIDENT_SELECT}{wh} ORDER BY date_start, id");
+        let layouts = self.extra_layouts().await?;
+        let (wh, params) = filter_sql_with_id(filter, id);
+        let n = COLUMNS.len();
+        let sql = format!(
+            "SELECT id, {}, {RECORD_EXTRA_COLUMNS} FROM incidents{wh} ORDER BY date_start, id",
+            COLUMNS.join(", ")
+        );
         let out: Vec<IncidentRecord> = on_pool!(self, pool => {
             let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
             for p in &params {
@@ -998,62 +946,14 @@ impl Store {
             let rows = q.fetch_all(pool).await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in &rows {
-                let source: String = r.try_get(1)?;
-                let source = Source::parse(&source).ok_or_else(|| StoreError::Corrupt(format!("source `{source}`")))?;
-                let layout: Option<i64> = r.try_get(30)?;
-                let values: Vec<String> = match r.try_get::<Option<String>, _>(31)? {
-                    Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    None => vec![],
-                };
-                let extra: Vec<(String, String)> = match layout.and_then(|l| layouts.get(&l)) {
-                    Some(cols) => cols.iter().cloned().zip(values).collect(),
-                    None => vec![],
-                };
-                let ds: String = r.try_get(3)?;
-                let de: String = r.try_get(4)?;
-                let tv: Option<i64> = r.try_get(6)?;
-                let incident = Incident {
-                    source,
-                    source_id: r.try_get(2)?,
-                    date_start: parse_date(&ds)?,
-                    date_end: parse_date(&de)?,
-                    date_prec: r.try_get(5)?,
-                    type_of_violence: tv.and_then(ViolenceType::from_code),
-                    event_type: r.try_get(7)?,
-                    sub_event_type: r.try_get(8)?,
-                    conflict_name: r.try_get(9)?,
-                    dyad_name: r.try_get(10)?,
-                    side_a: r.try_get(11)?,
-                    side_b: r.try_get(12)?,
-                    country: r.try_get(13)?,
-                    place: r.try_get(14)?,
-                    where_description: r.try_get(15)?,
-                    adm_1: r.try_get(16)?,
-                    adm_2: r.try_get(17)?,
-                    latitude: r.try_get(18)?,
-                    longitude: r.try_get(19)?,
-                    where_prec: r.try_get(20)?,
-                    deaths_a: r.try_get(21)?,
-                    deaths_b: r.try_get(22)?,
-                    deaths_civilians: r.try_get(23)?,
-                    deaths_unknown: r.try_get(24)?,
-                    best: r.try_get(25)?,
-                    low: r.try_get(26)?,
-                    high: r.try_get(27)?,
-                    number_of_sources: r.try_get(28)?,
-                    source_gid: r.try_get(29)?,
-                    extra,
-                };
-                let synthetic = incident.extra("source_article").is_some_and(|s| s.contains("SYNTHETIC"));
+                let located = located_from_row(r, 1, &layouts)?;
+                let synthetic = located.incident.extra("source_article").is_some_and(|s| s.contains("SYNTHETIC"));
                 out.push(IncidentRecord {
                     id: r.try_get(0)?,
-                    located: Located {
-                        incident,
-                        placement: Placement { gid: r.try_get(32)?, admin1: r.try_get(33)?, admin2: r.try_get(34)? },
-                    },
-                    category: r.try_get(35)?,
-                    sensitivity: r.try_get(36)?,
-                    verification: r.try_get(37)?,
+                    located,
+                    category: r.try_get(n + 1)?,
+                    sensitivity: r.try_get(n + 2)?,
+                    verification: r.try_get(n + 3)?,
                     synthetic,
                 });
             }
