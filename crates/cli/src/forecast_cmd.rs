@@ -105,13 +105,12 @@ async fn setup(u: &UnitArgs, store: &Store) -> Result<Setup> {
     let countries = store.areas(0).await.context("reading country outlines")?;
     let outline = match &u.country {
         Some(c) => Some(
-            countries
-                .iter()
-                .find(|a| a.name.eq_ignore_ascii_case(c) || a.code.eq_ignore_ascii_case(c))
-                .with_context(|| {
+            countries.iter().find(|a| a.name.eq_ignore_ascii_case(c) || a.code.eq_ignore_ascii_case(c)).with_context(
+                || {
                     let known: Vec<&str> = countries.iter().map(|a| a.name.as_str()).collect();
                     format!("no country outline named `{c}` is loaded (loaded: {})", known.join(", "))
-                })?,
+                },
+            )?,
         ),
         None if countries.len() == 1 => Some(&countries[0]),
         None if countries.is_empty() => None,
@@ -128,7 +127,8 @@ async fn setup(u: &UnitArgs, store: &Store) -> Result<Setup> {
         Level::Pgm => match &u.cells {
             Some(path) => {
                 let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-                let gids = vigil_forecast::io::read_cells_csv(f).with_context(|| format!("reading {}", path.display()))?;
+                let gids =
+                    vigil_forecast::io::read_cells_csv(f).with_context(|| format!("reading {}", path.display()))?;
                 UnitSet::cells(&gids, &geo)?
             }
             None => {
@@ -143,9 +143,17 @@ async fn setup(u: &UnitArgs, store: &Store) -> Result<Setup> {
             UnitSet::areas(level, std::slice::from_ref(o), &geo)?
         }
         Level::Admin1 | Level::Admin2 => {
-            let areas = if level == Level::Admin1 { admin1 } else { store.areas(2).await.context("reading admin-2 boundaries")? };
+            let areas = if level == Level::Admin1 {
+                admin1
+            } else {
+                store.areas(2).await.context("reading admin-2 boundaries")?
+            };
             if areas.is_empty() {
-                bail!("no admin-{} boundaries are loaded (vigil boundaries import FILE --level {})", u.level.trim_start_matches("admin"), u.level.trim_start_matches("admin"));
+                bail!(
+                    "no admin-{} boundaries are loaded (vigil boundaries import FILE --level {})",
+                    u.level.trim_start_matches("admin"),
+                    u.level.trim_start_matches("admin")
+                );
             }
             UnitSet::areas(level, &areas, &geo)?
         }
@@ -213,7 +221,11 @@ pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
     opts.every = args.every.max(1);
     opts.horizons = parse_horizons(&args.horizons)?;
     opts.target = Target::parse(&args.unit.target)?;
-    opts.models = if args.model.eq_ignore_ascii_case("all") { ModelKind::ALL.to_vec() } else { vec![ModelKind::parse(&args.model)?] };
+    opts.models = if args.model.eq_ignore_ascii_case("all") {
+        ModelKind::ALL.to_vec()
+    } else {
+        vec![ModelKind::parse(&args.model)?]
+    };
     opts.samples = args.samples.max(1);
     opts.seed = args.unit.seed;
     let s = setup(&args.unit, store).await?;
@@ -225,7 +237,9 @@ pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
     if !std::io::stderr().is_terminal() {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
-    pb.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} origins, {elapsed} (eta {eta})").expect("template"));
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} origins, {elapsed} (eta {eta})").expect("template"),
+    );
     pb.set_message("backtest");
     let report = vigil_forecast::backtest(&ev, s.units, &opts, &mut |done, total| {
         pb.set_length(total as u64);

@@ -37,20 +37,27 @@ fn main() {
             args.get(2).and_then(|v| v.parse().ok()).unwrap_or(10_000),
             args.get(3).and_then(|v| v.parse().ok()).unwrap_or(400),
         ),
-        _ => eprintln!("usage: forecast_bench mali DATA_DIR PANEL_OUT.csv | africa [CELLS] [MONTHS]"),
+        _ => {
+            eprintln!("usage: forecast_bench mali DATA_DIR PANEL_OUT.csv | africa [CELLS] [MONTHS]")
+        }
     }
 }
 
 fn mali(data: &str, panel_out: &str) {
     let t0 = Instant::now();
     let read = |p: &str| std::fs::read_to_string(format!("{data}/{p}")).expect("data file");
-    let outline = parse_boundaries(&read("boundaries/mli_adm0_ocha_cod_dissolved.geojson"), 0, "adm0_pcode", "adm0_name")
-        .unwrap()
-        .remove(0)
-        .geometry;
-    let admin1 = parse_boundaries(&read("boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson"), 1, "adm1_pcode", "adm1_name").unwrap();
+    let outline =
+        parse_boundaries(&read("boundaries/mli_adm0_ocha_cod_dissolved.geojson"), 0, "adm0_pcode", "adm0_name")
+            .unwrap()
+            .remove(0)
+            .geometry;
+    let admin1 =
+        parse_boundaries(&read("boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson"), 1, "adm1_pcode", "adm1_name")
+            .unwrap();
     let geo = Geography { outline: Some(outline), admin1, capital: vigil_forecast::units::known_capital("Mali") };
-    let events = io::read_ged_csv(std::fs::File::open(format!("{data}/synthetic/ged_mali_synthetic_2012_2022.csv")).unwrap()).unwrap();
+    let events =
+        io::read_ged_csv(std::fs::File::open(format!("{data}/synthetic/ged_mali_synthetic_2012_2022.csv")).unwrap())
+            .unwrap();
     let units = UnitSet::cells_of_outline(&geo).unwrap();
     let last: Month = "2021-12".parse().unwrap();
     let end = last.plus(12);
@@ -130,7 +137,9 @@ fn mali(data: &str, panel_out: &str) {
         let c = report.scores(ModelKind::Conflictology, h, Subset::All).unwrap();
         println!("vigil mali: h={h:<2} CRPS {:.4} (conflictology {:.4})", l.crps, c.crps);
     }
-    let mean: f64 = [1, 3, 6, 12].iter().map(|&h| report.scores(ModelKind::Learned, h, Subset::All).unwrap().crps).sum::<f64>() / 4.0;
+    let mean: f64 =
+        [1, 3, 6, 12].iter().map(|&h| report.scores(ModelKind::Learned, h, Subset::All).unwrap().crps).sum::<f64>()
+            / 4.0;
     println!("vigil mali: mean CRPS over horizons {mean:.4}; wall {total:.2}s; peak RSS {:.0} MiB", peak_rss_mib());
 }
 
@@ -216,7 +225,8 @@ fn africa(cells: usize, months: usize) {
             lam *= season;
             if rng.uniform() < 1.0 - (-lam).exp() {
                 // heavy-tailed size: 1 + Poisson around a log-normal-ish level
-                let z = (-2.0 * rng.uniform().max(1e-12).ln()).sqrt() * (2.0 * std::f64::consts::PI * rng.uniform()).cos();
+                let z =
+                    (-2.0 * rng.uniform().max(1e-12).ln()).sqrt() * (2.0 * std::f64::consts::PI * rng.uniform()).cos();
                 let level = (0.8 + 1.1 * z).exp();
                 y[u * months + t] = 1.0 + rng.poisson(level) as f32;
             }

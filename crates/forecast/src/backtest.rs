@@ -225,9 +225,8 @@ pub fn backtest_panel(
             }
         }
         let origin = panel.start.plus(o as i32);
-        let active: Vec<bool> = (0..units)
-            .map(|u| ((o + 1).saturating_sub(12)..=o).any(|t| y[u * months + t] >= 1.0))
-            .collect();
+        let active: Vec<bool> =
+            (0..units).map(|u| ((o + 1).saturating_sub(12)..=o).any(|t| y[u * months + t] >= 1.0)).collect();
         for (mi, &kind) in opts.models.iter().enumerate() {
             let bench = kind.is_benchmark().then(|| benchmark(kind, &y, months, o));
             for (hi, &h) in hs.iter().enumerate() {
@@ -327,10 +326,7 @@ pub fn backtest_panel(
 
 impl BacktestReport {
     pub fn scores(&self, model: ModelKind, horizon: u32, subset: Subset) -> Option<&Scores> {
-        self.rows
-            .iter()
-            .find(|r| r.model == model && r.horizon == horizon && r.subset == subset)
-            .map(|r| &r.scores)
+        self.rows.iter().find(|r| r.model == model && r.horizon == horizon && r.subset == subset).map(|r| &r.scores)
     }
 
     /// The benchmark with the lowest CRPS at a horizon, and that CRPS.
@@ -414,7 +410,11 @@ impl BacktestReport {
                             .filter(|m| m.is_benchmark())
                             .filter_map(|&m| self.scores(m, h, subset).map(f))
                             .filter(|v| v.is_finite());
-                        if lower { vals.reduce(f64::min) } else { vals.reduce(f64::max) }
+                        if lower {
+                            vals.reduce(f64::min)
+                        } else {
+                            vals.reduce(f64::max)
+                        }
                     };
                     let ratio = |v: f64, b: Option<f64>| b.map(|b| v / b).unwrap_or(f64::NAN);
                     let _ = write!(

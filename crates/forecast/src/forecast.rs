@@ -70,7 +70,11 @@ pub(crate) fn draw_rng(seed: u64, model: ModelKind, unit_id: &str, origin: Month
 }
 
 /// Forecast from events: only events up to the end of `opts.origin` are used.
-pub fn forecast(events: &[ForecastEvent], units: UnitSet, opts: &ForecastOptions) -> Result<Vec<ForecastRow>, ForecastError> {
+pub fn forecast(
+    events: &[ForecastEvent],
+    units: UnitSet,
+    opts: &ForecastOptions,
+) -> Result<Vec<ForecastRow>, ForecastError> {
     let panel = Panel::from_events(events, units, opts.start, opts.origin);
     forecast_panel(&panel, opts)
 }
@@ -159,5 +163,9 @@ pub fn write_csv<W: Write>(rows: &[ForecastRow], level: Level, out: W) -> Result
 fn fmt_num(x: f64) -> String {
     let s = format!("{x:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }

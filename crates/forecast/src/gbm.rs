@@ -39,7 +39,15 @@ pub struct GbmParams {
 
 impl Default for GbmParams {
     fn default() -> Self {
-        GbmParams { trees: 120, learning_rate: 0.06, max_depth: 4, min_leaf_rows: 30, min_leaf_hess: 1.0, lambda: 1.0, max_bins: 64 }
+        GbmParams {
+            trees: 120,
+            learning_rate: 0.06,
+            max_depth: 4,
+            min_leaf_rows: 30,
+            min_leaf_hess: 1.0,
+            lambda: 1.0,
+            max_bins: 64,
+        }
     }
 }
 
@@ -316,7 +324,15 @@ impl Gbm {
                 }
                 let (lh, rh) = if left_small { (small_hist, big_hist) } else { (big_hist, small_hist) };
                 let d = nd.depth + 1;
-                stack.push(Pending { node: ri, start: mid, end: nd.end, depth: d, hist: rh, g: nd.g - gl, h: nd.h - hl });
+                stack.push(Pending {
+                    node: ri,
+                    start: mid,
+                    end: nd.end,
+                    depth: d,
+                    hist: rh,
+                    g: nd.g - gl,
+                    h: nd.h - hl,
+                });
                 stack.push(Pending { node: li, start: nd.start, end: mid, depth: d, hist: lh, g: gl, h: hl });
             }
             for (s, e, v) in leaves {

@@ -69,9 +69,8 @@ pub fn read_cells_csv<R: Read>(r: R) -> Result<Vec<i64>, ForecastError> {
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec?;
         let v = rec.get(c).unwrap_or("").trim();
-        let g: i64 = v
-            .parse()
-            .map_err(|_| ForecastError::NoUnits(format!("line {}: gid `{v}` is not an integer", i + 2)))?;
+        let g: i64 =
+            v.parse().map_err(|_| ForecastError::NoUnits(format!("line {}: gid `{v}` is not an integer", i + 2)))?;
         out.push(g);
     }
     Ok(out)

@@ -116,8 +116,24 @@ pub struct LearnedParams {
 impl Default for LearnedParams {
     fn default() -> Self {
         LearnedParams {
-            classifier: GbmParams { trees: 120, learning_rate: 0.06, max_depth: 4, min_leaf_rows: 40, min_leaf_hess: 0.5, lambda: 2.0, max_bins: 64 },
-            sizer: GbmParams { trees: 60, learning_rate: 0.06, max_depth: 3, min_leaf_rows: 25, min_leaf_hess: 25.0, lambda: 5.0, max_bins: 32 },
+            classifier: GbmParams {
+                trees: 120,
+                learning_rate: 0.06,
+                max_depth: 4,
+                min_leaf_rows: 40,
+                min_leaf_hess: 0.5,
+                lambda: 2.0,
+                max_bins: 64,
+            },
+            sizer: GbmParams {
+                trees: 60,
+                learning_rate: 0.06,
+                max_depth: 3,
+                min_leaf_rows: 25,
+                min_leaf_hess: 25.0,
+                lambda: 5.0,
+                max_bins: 32,
+            },
             cold_keep: 0.15,
             burn_in: 12,
             pool_size: 40,
@@ -193,9 +209,8 @@ impl LearnedModel {
         // Horizons are independent: fit them on a few threads, each result in its
         // own slot, so the outcome does not depend on scheduling.
         std::thread::scope(|s| {
-            let chunks: Vec<Vec<(usize, usize)>> = (0..threads)
-                .map(|k| horizons.iter().copied().enumerate().skip(k).step_by(threads).collect())
-                .collect();
+            let chunks: Vec<Vec<(usize, usize)>> =
+                (0..threads).map(|k| horizons.iter().copied().enumerate().skip(k).step_by(threads).collect()).collect();
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|chunk| {
@@ -214,7 +229,11 @@ impl LearnedModel {
                 }
             }
         });
-        LearnedModel { fitted_at: o, fits: fits.into_iter().map(|f| f.expect("fitted")).collect(), params: params.clone() }
+        LearnedModel {
+            fitted_at: o,
+            fits: fits.into_iter().map(|f| f.expect("fitted")).collect(),
+            params: params.clone(),
+        }
     }
 
     /// Distributions for every unit at origin index `o` (≥ the fit origin) for
@@ -239,14 +258,10 @@ impl LearnedModel {
                 // the k training fatal months whose predicted size is nearest to s
                 let pos = fit.pool_pred.partition_point(|&v| v < s);
                 let lo = pos.saturating_sub(k / 2).min(n_pool - k);
-                let own: Vec<f64> =
-                    row[..12].iter().filter(|&&v| v >= 1.0).map(|&v| v as f64).collect();
+                let own: Vec<f64> = row[..12].iter().filter(|&&v| v >= 1.0).map(|&v| v as f64).collect();
                 let share = self.params.own_share.clamp(0.0, 0.99);
                 if own.is_empty() || share == 0.0 {
-                    let sizes = cache
-                        .entry(lo)
-                        .or_insert_with(|| Atoms::new(fit.pool_y[lo..lo + k].to_vec()))
-                        .clone();
+                    let sizes = cache.entry(lo).or_insert_with(|| Atoms::new(fit.pool_y[lo..lo + k].to_vec())).clone();
                     return Dist::Hurdle { p, sizes };
                 }
                 // k analogues, and the own values repeated to hold `share` of the mass
@@ -323,9 +338,8 @@ fn fit_horizon(
     let ly: Vec<f64> = sizes.iter().map(|s: &f64| s.ln_1p()).collect();
     let sizer = (px.rows >= 2 * params.sizer.min_leaf_rows)
         .then(|| Gbm::fit(&px, &ly, &vec![1.0; px.rows], Loss::Squared, &params.sizer));
-    let mut pool: Vec<(f64, f64)> = (0..px.rows)
-        .map(|r| (sizer.as_ref().map(|m| m.predict(px.row(r))).unwrap_or(0.0), sizes[r]))
-        .collect();
+    let mut pool: Vec<(f64, f64)> =
+        (0..px.rows).map(|r| (sizer.as_ref().map(|m| m.predict(px.row(r))).unwrap_or(0.0), sizes[r])).collect();
     pool.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     HorizonFit {
         horizon: h,

@@ -42,10 +42,8 @@ impl Panel {
             })
             .collect();
         let unplaced = placed.iter().filter(|p| p.2 == usize::MAX).count();
-        let start = start
-            .or_else(|| placed.iter().filter(|p| p.2 != usize::MAX).map(|p| p.1).min())
-            .unwrap_or(end)
-            .min(end);
+        let start =
+            start.or_else(|| placed.iter().filter(|p| p.2 != usize::MAX).map(|p| p.1).min()).unwrap_or(end).min(end);
         let months = (end.since(start) + 1) as usize;
         let n = units.len() * months;
         let mut counts = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];

@@ -65,18 +65,44 @@ fn nice_max(v: f64) -> f64 {
 /// Axes with ticks; returns (x→px, y→px) closures' parameters.
 fn axes(s: &mut String, xs: &[(f64, String)], ymax: f64, xlabel: &str, ylabel: &str, xmin: f64, xmax: f64) {
     let (x0, x1, y0, y1) = (ML, W - MR, H - MB, MT);
-    let _ = writeln!(s, r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333"/><line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#333"/>"##);
+    let _ = writeln!(
+        s,
+        r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333"/><line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#333"/>"##
+    );
     for (v, label) in xs {
         let px = x0 + (v - xmin) / (xmax - xmin) * (x1 - x0);
-        let _ = writeln!(s, r##"<line x1="{px:.1}" y1="{y0}" x2="{px:.1}" y2="{:.1}" stroke="#333"/><text x="{px:.1}" y="{:.1}" text-anchor="middle">{}</text>"##, y0 + 5.0, y0 + 19.0, esc(label));
+        let _ = writeln!(
+            s,
+            r##"<line x1="{px:.1}" y1="{y0}" x2="{px:.1}" y2="{:.1}" stroke="#333"/><text x="{px:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+            y0 + 5.0,
+            y0 + 19.0,
+            esc(label)
+        );
     }
     for k in 0..=5 {
         let v = ymax * k as f64 / 5.0;
         let py = y0 - (v / ymax) * (y0 - y1);
-        let _ = writeln!(s, r##"<line x1="{x0}" y1="{py:.1}" x2="{x1}" y2="{py:.1}" stroke="#eee"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"##, x0 - 6.0, py + 4.0, trim(v));
+        let _ = writeln!(
+            s,
+            r##"<line x1="{x0}" y1="{py:.1}" x2="{x1}" y2="{py:.1}" stroke="#eee"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"##,
+            x0 - 6.0,
+            py + 4.0,
+            trim(v)
+        );
     }
-    let _ = writeln!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, (x0 + x1) / 2.0, H - 12.0, esc(xlabel));
-    let _ = writeln!(s, r#"<text transform="translate(18,{:.1}) rotate(-90)" text-anchor="middle">{}</text>"#, (y0 + y1) / 2.0, esc(ylabel));
+    let _ = writeln!(
+        s,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+        (x0 + x1) / 2.0,
+        H - 12.0,
+        esc(xlabel)
+    );
+    let _ = writeln!(
+        s,
+        r#"<text transform="translate(18,{:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
+        (y0 + y1) / 2.0,
+        esc(ylabel)
+    );
 }
 
 fn trim(v: f64) -> String {
@@ -88,7 +114,14 @@ fn legend(s: &mut String, items: &[(String, &str)]) {
     let x = W - MR + 20.0;
     for (i, (label, col)) in items.iter().enumerate() {
         let y = MT + 10.0 + 20.0 * i as f64;
-        let _ = writeln!(s, r#"<line x1="{x}" y1="{y}" x2="{:.1}" y2="{y}" stroke="{col}" stroke-width="3"/><text x="{:.1}" y="{:.1}">{}</text>"#, x + 22.0, x + 28.0, y + 4.0, esc(label));
+        let _ = writeln!(
+            s,
+            r#"<line x1="{x}" y1="{y}" x2="{:.1}" y2="{y}" stroke="{col}" stroke-width="3"/><text x="{:.1}" y="{:.1}">{}</text>"#,
+            x + 22.0,
+            x + 28.0,
+            y + 4.0,
+            esc(label)
+        );
     }
 }
 
@@ -97,7 +130,11 @@ pub fn crps_by_horizon_svg(r: &BacktestReport) -> String {
     let mut s = String::new();
     let o0 = r.origins.first().map(|m| m.to_string()).unwrap_or_default();
     let o1 = r.origins.last().map(|m| m.to_string()).unwrap_or_default();
-    header(&mut s, "CRPS by forecast horizon (lower is better)", &format!("target {}, {} units, origins {o0}..{o1}", r.target.as_str(), r.units));
+    header(
+        &mut s,
+        "CRPS by forecast horizon (lower is better)",
+        &format!("target {}, {} units, origins {o0}..{o1}", r.target.as_str(), r.units),
+    );
     let ymax = nice_max(r.rows.iter().filter(|x| x.subset == Subset::All).map(|x| x.scores.crps).fold(0.0, f64::max));
     let hmin = *r.horizons.first().unwrap_or(&1) as f64;
     let hmax = (*r.horizons.last().unwrap_or(&1) as f64).max(hmin + 1.0);
@@ -114,7 +151,12 @@ pub fn crps_by_horizon_svg(r: &BacktestReport) -> String {
             .collect();
         let path: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         let width = if m == ModelKind::Learned { 3.0 } else { 1.8 };
-        let _ = writeln!(s, r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="{width}"/>"#, path.join(" "), colour(m));
+        let _ = writeln!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="{width}"/>"#,
+            path.join(" "),
+            colour(m)
+        );
         for (x, y) in &pts {
             let _ = writeln!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{}"/>"#, colour(m));
         }
@@ -130,21 +172,45 @@ pub fn crps_by_horizon_svg(r: &BacktestReport) -> String {
 pub fn reliability_svg(r: &BacktestReport) -> String {
     let h = r.horizons[0];
     let mut s = String::new();
-    header(&mut s, &format!("Reliability of P(any fatality), horizon {h}"), "observed share of unit-months with a fatality, by forecast probability; on the diagonal = calibrated");
+    header(
+        &mut s,
+        &format!("Reliability of P(any fatality), horizon {h}"),
+        "observed share of unit-months with a fatality, by forecast probability; on the diagonal = calibrated",
+    );
     let xs: Vec<(f64, String)> = (0..=5).map(|k| (k as f64 / 5.0, trim(k as f64 / 5.0))).collect();
     axes(&mut s, &xs, 1.0, "forecast P(any)", "observed frequency", 0.0, 1.0);
     let px = |v: f64| ML + v * (W - MR - ML);
     let py = |v: f64| (H - MB) - v * (H - MB - MT);
-    let _ = writeln!(s, r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#999" stroke-dasharray="4 4"/>"##, px(0.0), py(0.0), px(1.0), py(1.0));
+    let _ = writeln!(
+        s,
+        r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#999" stroke-dasharray="4 4"/>"##,
+        px(0.0),
+        py(0.0),
+        px(1.0),
+        py(1.0)
+    );
     let mut items = Vec::new();
     for rel in r.reliability.iter().filter(|x| x.horizon == h && x.model != ModelKind::Zero) {
         let col = colour(rel.model);
         let pts: Vec<_> = rel.bins.iter().filter(|b| b.n > 0).collect();
         let path: Vec<String> = pts.iter().map(|b| format!("{:.1},{:.1}", px(b.mean_p), py(b.observed))).collect();
-        let _ = writeln!(s, r#"<polyline points="{}" fill="none" stroke="{col}" stroke-width="1.5" opacity="0.8"/>"#, path.join(" "));
+        let _ = writeln!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{col}" stroke-width="1.5" opacity="0.8"/>"#,
+            path.join(" ")
+        );
         for b in pts {
             let rad = 2.0 + (b.n as f64).log10().max(0.0) * 1.6;
-            let _ = writeln!(s, r#"<circle cx="{:.1}" cy="{:.1}" r="{rad:.1}" fill="{col}" opacity="0.75"><title>{}: P≈{:.3}, observed {:.3}, n={}</title></circle>"#, px(b.mean_p), py(b.observed), rel.model.as_str(), b.mean_p, b.observed, b.n);
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="{rad:.1}" fill="{col}" opacity="0.75"><title>{}: P≈{:.3}, observed {:.3}, n={}</title></circle>"#,
+                px(b.mean_p),
+                py(b.observed),
+                rel.model.as_str(),
+                b.mean_p,
+                b.observed,
+                b.n
+            );
         }
         items.push((rel.model.as_str().to_string(), col));
     }
@@ -155,7 +221,13 @@ pub fn reliability_svg(r: &BacktestReport) -> String {
 
 /// White → yellow → red → dark red for 0 → 1.
 fn heat(p: f64) -> String {
-    let stops = [(0.0, (255.0, 255.0, 255.0)), (0.05, (255.0, 237.0, 160.0)), (0.2, (254.0, 178.0, 76.0)), (0.5, (240.0, 59.0, 32.0)), (1.0, (128.0, 0.0, 38.0))];
+    let stops = [
+        (0.0, (255.0, 255.0, 255.0)),
+        (0.05, (255.0, 237.0, 160.0)),
+        (0.2, (254.0, 178.0, 76.0)),
+        (0.5, (240.0, 59.0, 32.0)),
+        (1.0, (128.0, 0.0, 38.0)),
+    ];
     let p = p.clamp(0.0, 1.0);
     for w in stops.windows(2) {
         let (a, ca) = w[0];
@@ -207,27 +279,60 @@ pub fn map_svg(r: &BacktestReport, outline: Option<&MultiPolygon<f64>>) -> Strin
     let py = |lat: f64| MT + 10.0 + (y1 - lat) * scale;
     for c in &r.map {
         let fill = heat(c.p_any);
-        let tip = format!("{}: P(any) {:.3}{}", c.unit, c.p_any, c.observed.map(|o| format!(", observed {o}")).unwrap_or_default());
+        let tip = format!(
+            "{}: P(any) {:.3}{}",
+            c.unit,
+            c.p_any,
+            c.observed.map(|o| format!(", observed {o}")).unwrap_or_default()
+        );
         if c.gid.is_some() {
-            let _ = writeln!(s, r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{fill}" stroke="#ddd" stroke-width="0.4"><title>{}</title></rect>"##, px(c.lon - half), py(c.lat + half), 2.0 * half * kx * scale, 2.0 * half * scale, esc(&tip));
+            let _ = writeln!(
+                s,
+                r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{fill}" stroke="#ddd" stroke-width="0.4"><title>{}</title></rect>"##,
+                px(c.lon - half),
+                py(c.lat + half),
+                2.0 * half * kx * scale,
+                2.0 * half * scale,
+                esc(&tip)
+            );
         } else {
-            let _ = writeln!(s, r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="{fill}" stroke="#888"><title>{}</title></circle>"##, px(c.lon), py(c.lat), esc(&tip));
+            let _ = writeln!(
+                s,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="{fill}" stroke="#888"><title>{}</title></circle>"##,
+                px(c.lon),
+                py(c.lat),
+                esc(&tip)
+            );
         }
     }
     for c in r.map.iter().filter(|c| c.observed.is_some_and(|o| o >= 1.0) && c.gid.is_some()) {
-        let _ = writeln!(s, r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="black" stroke-width="1.6"/>"##, px(c.lon - half), py(c.lat + half), 2.0 * half * kx * scale, 2.0 * half * scale);
+        let _ = writeln!(
+            s,
+            r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="black" stroke-width="1.6"/>"##,
+            px(c.lon - half),
+            py(c.lat + half),
+            2.0 * half * kx * scale,
+            2.0 * half * scale
+        );
     }
     if let Some(o) = outline {
         for poly in &o.0 {
-            let pts: Vec<String> = poly.exterior().coords().step_by(4).map(|c| format!("{:.1},{:.1}", px(c.x), py(c.y))).collect();
-            let _ = writeln!(s, r##"<polygon points="{}" fill="none" stroke="#333" stroke-width="1"/>"##, pts.join(" "));
+            let pts: Vec<String> =
+                poly.exterior().coords().step_by(4).map(|c| format!("{:.1},{:.1}", px(c.x), py(c.y))).collect();
+            let _ =
+                writeln!(s, r##"<polygon points="{}" fill="none" stroke="#333" stroke-width="1"/>"##, pts.join(" "));
         }
     }
     // colour bar
     let bx = W - MR + 60.0;
     for k in 0..50 {
         let p = 1.0 - k as f64 / 50.0;
-        let _ = writeln!(s, r#"<rect x="{bx}" y="{:.1}" width="18" height="5.2" fill="{}"/>"#, MT + 28.0 + 5.0 * k as f64, heat(p));
+        let _ = writeln!(
+            s,
+            r#"<rect x="{bx}" y="{:.1}" width="18" height="5.2" fill="{}"/>"#,
+            MT + 28.0 + 5.0 * k as f64,
+            heat(p)
+        );
     }
     for p in [0.0, 0.05, 0.2, 0.5, 1.0] {
         let y = MT + 28.0 + (1.0 - p) * 250.0;
@@ -239,7 +344,11 @@ pub fn map_svg(r: &BacktestReport, outline: Option<&MultiPolygon<f64>>) -> Strin
 }
 
 /// Write the three charts into `dir`; returns their paths.
-pub fn write_plots(r: &BacktestReport, dir: &Path, outline: Option<&MultiPolygon<f64>>) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_plots(
+    r: &BacktestReport,
+    dir: &Path,
+    outline: Option<&MultiPolygon<f64>>,
+) -> std::io::Result<Vec<PathBuf>> {
     let files = [
         ("crps_by_horizon.svg", crps_by_horizon_svg(r)),
         ("reliability_p_any.svg", reliability_svg(r)),

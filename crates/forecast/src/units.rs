@@ -107,7 +107,9 @@ pub fn known_capital(country: &str) -> Option<(f64, f64)> {
 /// Every PRIO-GRID cell whose 0.5° square intersects (touches included) the outline,
 /// in ascending gid order.
 pub fn cells_intersecting(outline: &MultiPolygon<f64>) -> Vec<i64> {
-    let Some(bb) = outline.bounding_rect() else { return Vec::new() };
+    let Some(bb) = outline.bounding_rect() else {
+        return Vec::new();
+    };
     let row0 = ((bb.min().y + 90.0) / CELL_DEG).floor() as i64 - 1;
     let row1 = ((bb.max().y + 90.0) / CELL_DEG).floor() as i64 + 1;
     let col0 = ((bb.min().x + 180.0) / CELL_DEG).floor() as i64 - 1;
@@ -152,8 +154,7 @@ fn dist_to_outline_km(p: (f64, f64), outline: &MultiPolygon<f64>) -> f64 {
 impl UnitSet {
     fn build(level: Level, units: Vec<Unit>) -> UnitSet {
         let by_id = units.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
-        let by_gid: HashMap<i64, usize> =
-            units.iter().enumerate().filter_map(|(i, u)| u.gid.map(|g| (g, i))).collect();
+        let by_gid: HashMap<i64, usize> = units.iter().enumerate().filter_map(|(i, u)| u.gid.map(|g| (g, i))).collect();
         let mut ring1 = vec![Vec::new(); units.len()];
         let mut ring2 = vec![Vec::new(); units.len()];
         if level == Level::Pgm {
@@ -267,7 +268,9 @@ impl UnitSet {
             Level::Country => match ev.country.as_deref() {
                 None if self.units.len() == 1 => Some(0),
                 None => None,
-                Some(c) => self.units.iter().position(|u| u.id.eq_ignore_ascii_case(c) || u.name.eq_ignore_ascii_case(c)),
+                Some(c) => {
+                    self.units.iter().position(|u| u.id.eq_ignore_ascii_case(c) || u.name.eq_ignore_ascii_case(c))
+                }
             },
         }
     }
