@@ -8,6 +8,9 @@
 #   SKIP_PEER=1 SKIP_POSTGIS=1 SKIP_VIGIL=1   leave a side out
 #   VIGIL_BENCH_POSTGRES=postgres://user:pass@host:port   use that server (a superuser)
 #                                  instead of starting a throwaway one (scripts/pg-start.sh)
+#   VIGIL_REV=<commit>             build Vigil from that commit (a clean clone in
+#                                  bench/out/src) instead of the working tree
+#   VIGIL_BIN=/path/to/vigil       use that binary, build nothing
 # Everything is written under bench/out/ (gitignored); the summary is printed at the end
 # and saved in bench/out/summary.txt.
 set -euo pipefail
@@ -19,8 +22,9 @@ ROWS=${ROWS:-1000000}
 BIG_ROWS=${BIG_ROWS:-10000000}
 CERCLES=$ROOT/data/boundaries/mli_adm2_cercles_ocha_cod.geojson
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-VIGIL=$TARGET_DIR/release/vigil
+VIGIL=${VIGIL_BIN:-$TARGET_DIR/release/vigil}
 mkdir -p "$OUT"
+rm -f "$OUT"/*.counts "$OUT"/*.time "$OUT/summary.txt" # no stale figures in the summary
 
 section() { printf '\n===== %s =====\n' "$*"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -47,6 +51,8 @@ warm() { cat "$1" >/dev/null; } # every side starts with the file in the page ca
 section "machine"
 echo "$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM; $(uname -sr)"
 grep -m1 'model name' /proc/cpuinfo || true
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every side)"
+echo "source: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null || echo ' + uncommitted changes in crates/')"
 [[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian: apt-get install time)"
 
 # ------------------------------------------------------------------------------------
@@ -71,8 +77,23 @@ fi
 # ------------------------------------------------------------------------------------
 vigil_ok=""
 if [[ -z ${SKIP_VIGIL:-} ]]; then
-    section "Vigil: cargo build --release -p vigil-cli"
-    if cargo build --release -p vigil-cli && [[ -x $VIGIL ]] && "$VIGIL" import --help >/dev/null 2>&1; then
+    build_ok=1
+    if [[ -n ${VIGIL_BIN:-} ]]; then
+        section "Vigil: using $VIGIL_BIN"
+    elif [[ -n ${VIGIL_REV:-} ]]; then
+        section "Vigil: cargo build --release -p vigil-cli at $VIGIL_REV (clean clone in bench/out/src)"
+        [[ -d $OUT/src/.git ]] || git clone -q --no-checkout "$ROOT" "$OUT/src"
+        git -C "$OUT/src" fetch -q "$ROOT" "$VIGIL_REV"
+        git -C "$OUT/src" checkout -q --force FETCH_HEAD
+        git -C "$OUT/src" log --oneline -1
+        [[ ! -f $OUT/src/package-lock.json || -d $OUT/src/node_modules ]] || (cd "$OUT/src" && npm ci --no-audit --no-fund --loglevel=error) || true
+        VIGIL=$OUT/src/target/release/vigil
+        (cd "$OUT/src" && CARGO_TARGET_DIR=$OUT/src/target cargo build --release --locked -p vigil-cli) || build_ok=""
+    else
+        section "Vigil: cargo build --release -p vigil-cli (working tree)"
+        cargo build --release -p vigil-cli || build_ok=""
+    fi
+    if [[ -n $build_ok && -x $VIGIL ]] && "$VIGIL" import --help >/dev/null 2>&1; then
         vigil_ok=1
         "$VIGIL" --version 2>/dev/null || true
     else
@@ -146,6 +167,7 @@ fi
 # ------------------------------------------------------------------------------------
 {
     section "summary"
+    echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "rows: $ROWS (small file $(du -m "$SMALL" | cut -f1) MB)${BIG:+, $BIG_ROWS (large file $(du -m "$BIG" | cut -f1) MB)}"
     printf '%-52s %10s %12s %10s\n' "side ($ROWS rows)" "wall s" "peak RSS MB" "vs Vigil"
     v=${R[vigil_small.wall]:-}
