@@ -112,6 +112,7 @@ pub async fn serve(a: ServeArgs, db_flag: &str) -> Result<()> {
         demo: false,
         secure_cookies: file.server.secure_cookies.unwrap_or(false),
         basemap: file.basemap.clone(),
+        alerting: file.alerting(),
     };
     let state = AppState::new(store, config).await?;
     let (listener, local) = bind(&addr).await?;

@@ -45,6 +45,13 @@ pub struct ConfigFile {
     pub server: ServerSection,
     #[serde(default)]
     pub basemap: BasemapConfig,
+    /// Alert rules, CAP and webhooks (see [`crate::alerts_api`]).
+    #[serde(default)]
+    pub rules: crate::alerts_api::RulesSection,
+    #[serde(default)]
+    pub cap: Option<vigil_warn::cap::CapConfig>,
+    #[serde(default)]
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl ConfigFile {
@@ -58,6 +65,9 @@ impl ConfigFile {
             if p.is_relative() {
                 *p = base.join(&*p);
             }
+        }
+        if let Some(p) = c.rules.file.as_mut().filter(|p| p.is_relative()) {
+            *p = base.join(&*p);
         }
         if c.basemap.tiles_dir.is_some() && c.basemap.mbtiles.is_some() {
             return Err(err("[basemap] takes tiles_dir or mbtiles, not both".into()));
@@ -74,4 +84,6 @@ pub struct ServerConfig {
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
     pub basemap: BasemapConfig,
+    /// Alert rules, CAP settings, webhook delivery.
+    pub alerting: crate::alerts_api::AlertingConfig,
 }

@@ -13,6 +13,7 @@
 // the hand-written OpenAPI document is one large `json!`
 #![recursion_limit = "512"]
 
+pub mod alerts_api;
 pub mod assets;
 pub mod auth;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod incidents_api;
 pub mod openapi;
 pub mod reports_api;
+pub mod webhooks;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderValue};
@@ -54,13 +56,15 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub limiter: Arc<auth::LoginLimiter>,
     pub tiles: Option<Arc<assets::TileSource>>,
+    pub alerting: Arc<alerts_api::Alerting>,
 }
 
 impl AppState {
     /// State for a store and config; opens the basemap if one is configured.
     pub async fn new(store: Store, config: ServerConfig) -> Result<AppState, ServerError> {
         let tiles = assets::TileSource::open(&config.basemap).await?.map(Arc::new);
-        Ok(AppState { store, config: Arc::new(config), limiter: Arc::new(auth::LoginLimiter::default()), tiles })
+        let alerting = Arc::new(alerts_api::Alerting::start(&store, &config.alerting)?);
+        Ok(AppState { store, config: Arc::new(config), limiter: Arc::new(auth::LoginLimiter::default()), tiles, alerting })
     }
 }
 
@@ -132,9 +136,11 @@ pub fn app(state: AppState) -> Router {
         .route("/places", get(incidents_api::places))
         .route("/audit", get(incidents_api::audit))
         .route("/audit/verify", get(incidents_api::audit_verify))
+        .merge(alerts_api::api_routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)
+        .merge(alerts_api::cap_routes())
         .route("/tiles/{z}/{x}/{y}", get(assets::tile))
         .route("/vendor/leaflet/{*path}", get(assets::leaflet))
         .route("/", get(assets::index))

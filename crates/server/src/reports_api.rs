@@ -221,6 +221,7 @@ pub async fn create(
     new.raw_body = body.to_vec();
     new.attachments = files;
     let report = st.store.submit_report(&auth.user, new).await?;
+    crate::alerts_api::on_report(&st, &report).await;
     let location = format!("/api/reports/{}", report.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(report_json(&report, &auth))))
 }
@@ -372,6 +373,7 @@ pub async fn verify(
         sensitivity,
     };
     let incident_id = st.store.verify_report(&auth.user, id, &coding).await?;
+    crate::alerts_api::on_incident(&st, incident_id).await;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/incidents/{incident_id}"))],

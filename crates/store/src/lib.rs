@@ -10,6 +10,7 @@
 //! re-assignment), [`placement`] (grid and admin codes for a point).
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod boundaries;
 pub mod incidents;
