@@ -843,3 +843,72 @@ pub async fn cap_file(State(st): State<AppState>, Path(file): Path<String>) -> A
     let xml = cap::alert_xml(&a, cfg).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")], xml))
 }
+
+/// The OpenAPI paths of this module and [`webhooks`], merged into `/api/openapi.json`.
+pub fn openapi_paths() -> Value {
+    let err = |codes: &[&str]| {
+        let mut m = serde_json::Map::new();
+        for c in codes {
+            m.insert(
+                c.to_string(),
+                json!({"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+            );
+        }
+        Value::Object(m)
+    };
+    let ok = |code: &str, description: &str, errors: &[&str]| {
+        let mut r = err(errors);
+        r[code] = json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
+        r
+    };
+    let id = |what: &str| json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}, "description": what}]);
+    let body = |props: Value, required: &[&str]| {
+        json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": required, "properties": props}}}})
+    };
+    let times = json!({
+        "responder": {"type": "string", "description": "unit or person"},
+        "action": {"type": "string", "enum": RESPONSE_ACTIONS},
+        "requested_at": {"type": "string", "format": "date-time", "description": "default: now"},
+        "dispatched_at": {"type": "string", "format": "date-time"},
+        "on_scene_at": {"type": "string", "format": "date-time"},
+        "completed_at": {"type": "string", "format": "date-time"},
+        "outcome": {"type": "string"}
+    });
+    json!({
+        "/api/alerts": {"get": {"summary": "Alerts, newest first (analyst, responder, hr_officer, planner, admin)",
+            "parameters": [
+                {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma-separated: draft, issued, acknowledged, responding, closed, cancelled"},
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+            "responses": ok("200", "alert summaries", &["401", "403", "422"])}},
+        "/api/alerts/{id}": {"get": {"summary": "One alert with its evidence, history, CAP messages and responses",
+            "parameters": id("alert id"), "responses": ok("200", "the alert", &["401", "403", "404"])}},
+        "/api/alerts/{id}/transition": {"post": {"summary": "Lifecycle step: analyst/admin issue, close, cancel; responder/admin acknowledge, responding. 409 when the step is not allowed",
+            "parameters": id("alert id"),
+            "requestBody": body(json!({"to": {"type": "string", "enum": ["issued", "acknowledged", "responding", "closed", "cancelled"]}, "note": {"type": "string"}}), &["to"]),
+            "responses": ok("200", "the alert after the step", &["401", "403", "404", "409", "422"])}},
+        "/api/alerts/{id}/responses": {"post": {"summary": "Record a response (responder, analyst, admin); times in order",
+            "parameters": id("alert id"), "requestBody": body(times.clone(), &["responder", "action"]),
+            "responses": ok("201", "the response", &["401", "403", "404", "409", "422"])}},
+        "/api/responses/{id}": {"patch": {"summary": "Update a response's times, outcome, responder or action",
+            "parameters": id("response id"), "requestBody": body(times, &[]),
+            "responses": ok("200", "the response", &["401", "403", "404", "422"])}},
+        "/api/responses/dashboard": {"get": {"summary": "Median minutes from issue to acknowledgement and to the first dispatch, overall, by admin area and month; alerts with no response after `hours`",
+            "parameters": [
+                {"name": "hours", "in": "query", "schema": {"type": "integer", "default": 24}},
+                {"name": "level", "in": "query", "schema": {"type": "integer", "enum": [1, 2], "default": 1}}],
+            "responses": ok("200", "the figures", &["401", "403", "422"])}},
+        "/api/rules": {"get": {"summary": "The alert rules in force", "responses": ok("200", "rules", &["401", "403"])}},
+        "/api/webhooks": {
+            "get": {"summary": "Webhook subscriptions and deliveries with attempts and last error (admin)", "responses": ok("200", "subscriptions and deliveries", &["401", "403"])},
+            "post": {"summary": "Subscribe a http:// URL to alert events as CAP XML or JSON (admin)",
+                "requestBody": body(json!({"url": {"type": "string"}, "format": {"type": "string", "enum": ["cap", "json"], "default": "cap"}}), &["url"]),
+                "responses": ok("201", "the subscription", &["401", "403", "422"])}},
+        "/api/webhooks/{id}": {"delete": {"summary": "Stop delivering to a subscription (admin)", "parameters": id("subscription id"),
+            "responses": {"204": {"description": "stopped"}, "404": {"description": "no such active subscription"}}}},
+        "/cap/{id}.xml": {"get": {"summary": "The alert's latest CAP 1.2 message (public; drafts 404)", "security": [],
+            "parameters": id("alert id"),
+            "responses": {"200": {"description": "CAP 1.2", "content": {"application/cap+xml": {}}}, "404": {"description": "no published alert"}}}},
+        "/cap/alerts.atom": {"get": {"summary": "Atom feed of issued, unexpired alerts (public)", "security": [],
+            "responses": {"200": {"description": "Atom", "content": {"application/atom+xml": {}}}}}}
+    })
+}

@@ -239,5 +239,9 @@ pub fn document() -> Value {
 
 /// GET /api/openapi.json
 pub async fn handler() -> impl IntoResponse {
-    Json(document())
+    let mut doc = document();
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), crate::alerts_api::openapi_paths()) {
+        paths.extend(more);
+    }
+    Json(doc)
 }

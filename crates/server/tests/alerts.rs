@@ -579,3 +579,23 @@ both_backends!(webhook_retry_survives_a_restart_and_delivers_once, |db| {
     let entries = store2.audit_entries(None).await.unwrap();
     assert_eq!(entries.iter().filter(|e| e.action == "deliver").count(), 1);
 });
+
+/// The OpenAPI document lists every alert, response, webhook and CAP route.
+#[tokio::test]
+async fn openapi_lists_the_alert_routes() {
+    let db = common::sqlite().await;
+    let t = TestApp::new(&db.store, false).await;
+    let (s, doc, _) = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut n = 0;
+    for line in include_str!("../src/alerts_api.rs").lines() {
+        let Some((_, rest)) = line.split_once(".route(\"/") else { continue };
+        let path = rest.split('"').next().unwrap();
+        let full = if path.starts_with("cap/") { vec!["/cap/{id}.xml".to_string(), "/cap/alerts.atom".into()] } else { vec![format!("/api/{path}")] };
+        for p in full {
+            assert!(doc["paths"].get(&p).is_some(), "{p} is not in the OpenAPI document");
+            n += 1;
+        }
+    }
+    assert!(n >= 11, "{n}");
+}
