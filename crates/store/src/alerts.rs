@@ -517,7 +517,8 @@ impl Store {
     /// Status changes of one alert (or of all alerts with `None`), in order, with
     /// the alert id.
     pub async fn alert_status_changes(&self, id: Option<i64>) -> Result<Vec<(i64, StatusChangeRow)>> {
-        let rows: Vec<(i64, Option<String>, String, String, String, Option<String>)> = on_pool!(self, pool => {
+        type ChangeTuple = (i64, Option<String>, String, String, String, Option<String>);
+        let rows: Vec<ChangeTuple> = on_pool!(self, pool => {
             let q = sqlx::query_as(
                 "SELECT alert_id, from_status, to_status, actor, at, note FROM alert_status_changes \
                  WHERE ($1 IS NULL OR alert_id = $1) ORDER BY alert_id, id",
