@@ -52,7 +52,7 @@ section "machine"
 echo "$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM; $(uname -sr)"
 grep -m1 'model name' /proc/cpuinfo || true
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every side)"
-echo "source: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null || echo ' + uncommitted changes in crates/')"
+echo "working tree: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null || echo ' + uncommitted changes in crates/')"
 [[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian: apt-get install time)"
 
 # ------------------------------------------------------------------------------------
