@@ -80,8 +80,6 @@ impl ImportReport {
 struct Prepared {
     incident: Incident,
     placement: Placement,
-    date_start: String,
-    date_end: String,
     extra: String,
     hash: i64,
 }
@@ -199,15 +197,17 @@ macro_rules! bind_params {
     }};
 }
 
-/// Bind the 36 [`COLUMNS`] of one prepared incident.
+/// Bind the 36 [`COLUMNS`] of one incident, in order: the incident, its placement,
+/// its extras layout id and values (JSON), and its fingerprint. Used by imports and by
+/// incidents coded from reports, so the column order lives in one place.
 macro_rules! bind_incident {
-    ($q:expr, $p:expr, $layout:expr) => {{
-        let p: &Prepared = $p;
-        let i = &p.incident;
+    ($q:expr, $incident:expr, $placement:expr, $layout:expr, $extra:expr, $hash:expr) => {{
+        let i: &vigil_model::Incident = $incident;
+        let pl: &vigil_model::Placement = $placement;
         $q.bind(i.source.as_str())
             .bind(i.source_id.as_str())
-            .bind(p.date_start.as_str())
-            .bind(p.date_end.as_str())
+            .bind(i.date_start.to_string())
+            .bind(i.date_end.to_string())
             .bind(i.date_prec)
             .bind(i.type_of_violence.map(|t| t.code()))
             .bind(i.event_type.as_deref())
@@ -234,14 +234,15 @@ macro_rules! bind_incident {
             .bind(i.number_of_sources)
             .bind(i.source_gid)
             .bind($layout)
-            .bind(p.extra.as_str())
+            .bind($extra)
             .bind(i.bounds_inconsistent() as i64)
-            .bind(p.hash)
-            .bind(p.placement.gid)
-            .bind(p.placement.admin1.as_deref())
-            .bind(p.placement.admin2.as_deref())
+            .bind($hash)
+            .bind(pl.gid)
+            .bind(pl.admin1.as_deref())
+            .bind(pl.admin2.as_deref())
     }};
 }
+pub(crate) use bind_incident;
 
 /// Multi-row INSERT for SQLite. Plain `?` placeholders: SQLite looks up a named
 /// parameter (`$N`) by a linear scan, which makes a 28,800-parameter statement
@@ -291,8 +292,8 @@ fn copy_line(buf: &mut String, p: &Prepared, layout: i64) {
     let fields: [Option<String>; 36] = [
         Some(i.source.as_str().into()),
         Some(i.source_id.clone()),
-        Some(p.date_start.clone()),
-        Some(p.date_end.clone()),
+        Some(i.date_start.to_string()),
+        Some(i.date_end.to_string()),
         n(i.date_prec),
         n(i.type_of_violence.map(|t| t.code())),
         i.event_type.clone(),
@@ -423,7 +424,7 @@ impl Store {
                         Some(_) => {
                             report.updated += 1;
                             let q = sqlx::query(AssertSqlSafe(update.as_str()));
-                            bind_incident!(q, p, layout).execute(&mut *tx).await?;
+                            bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash).execute(&mut *tx).await?;
                         }
                     }
                 }
@@ -686,8 +687,6 @@ fn prepare(incident: Incident, placer: &Placer, report: &mut ImportReport) -> Pr
     }
     let values: Vec<&str> = incident.extra.iter().map(|(_, v)| v.as_str()).collect();
     Prepared {
-        date_start: incident.date_start.to_string(),
-        date_end: incident.date_end.to_string(),
         extra: serde_json::to_string(&values).expect("strings serialise"),
         hash: fingerprint(&incident),
         placement,
@@ -728,7 +727,7 @@ impl WriteNew for sqlx::Transaction<'_, sqlx::Sqlite> {
             };
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for p in chunk {
-                q = bind_incident!(q, p, layout);
+                q = bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash);
             }
             q.execute(&mut **self).await?;
         }

@@ -14,7 +14,7 @@
 
 use crate::accounts::User;
 use crate::audit::{audit_append, sha256_hex};
-use crate::incidents::{filter_sql_with_id, located_from_row, parse_date, Param, COLUMNS};
+use crate::incidents::{bind_incident, filter_sql_with_id, located_from_row, parse_date, Param, COLUMNS};
 use crate::{on_pool, Store, StoreError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -241,50 +241,6 @@ pub struct Place {
     pub latitude: f64,
     pub longitude: f64,
 }
-
-/// The incidents columns written for a coded incident: the import's 36 plus the
-/// three Vigil adds (0002 migration).
-const INCIDENT_COLUMNS: [&str; 39] = [
-    "source",
-    "source_id",
-    "date_start",
-    "date_end",
-    "date_prec",
-    "type_of_violence",
-    "event_type",
-    "sub_event_type",
-    "conflict_name",
-    "dyad_name",
-    "side_a",
-    "side_b",
-    "country",
-    "place",
-    "where_description",
-    "adm_1",
-    "adm_2",
-    "latitude",
-    "longitude",
-    "where_prec",
-    "deaths_a",
-    "deaths_b",
-    "deaths_civilians",
-    "deaths_unknown",
-    "best",
-    "low",
-    "high",
-    "number_of_sources",
-    "source_gid",
-    "extra_layout",
-    "extra",
-    "bounds_flag",
-    "row_hash",
-    "gid",
-    "admin1",
-    "admin2",
-    "category",
-    "sensitivity",
-    "verification",
-];
 
 const REPORT_SELECT: &str = "SELECT r.id, r.received_at, u.name, r.reporter_id, r.channel, r.category, r.occurred_at, \
     r.occurred_date, r.place_name, r.latitude, r.longitude, r.town_id, r.people_affected, r.description, \
@@ -730,8 +686,8 @@ impl Store {
         let (placement, _) = self.placer().await?.place(&incident);
         let begin = self.begin_write_sql();
         let now = crate::audit::now();
-        let cols = INCIDENT_COLUMNS.join(", ");
-        let marks: Vec<String> = (1..=INCIDENT_COLUMNS.len()).map(|n| format!("${n}")).collect();
+        let cols = format!("{}, {RECORD_EXTRA_COLUMNS}", COLUMNS.join(", "));
+        let marks: Vec<String> = (1..=COLUMNS.len() + 3).map(|n| format!("${n}")).collect();
         let insert = format!("INSERT INTO incidents ({cols}) VALUES ({}) RETURNING id", marks.join(", "));
         let mut inc_json = serde_json::to_value(&incident).expect("incident serialises");
         inc_json["category"] = category.clone().into();
@@ -753,43 +709,8 @@ impl Store {
                 return Err(ReportError::AlreadyActioned { id: report_id, status });
             }
             let i = &incident;
-            let id: i64 = sqlx::query_scalar(AssertSqlSafe(insert.as_str()))
-                .bind(i.source.as_str())
-                .bind(i.source_id.as_str())
-                .bind(i.date_start.to_string())
-                .bind(i.date_end.to_string())
-                .bind(i.date_prec)
-                .bind(i.type_of_violence.map(|t| t.code()))
-                .bind(i.event_type.as_deref())
-                .bind(i.sub_event_type.as_deref())
-                .bind(i.conflict_name.as_deref())
-                .bind(i.dyad_name.as_deref())
-                .bind(i.side_a.as_deref())
-                .bind(i.side_b.as_deref())
-                .bind(i.country.as_deref())
-                .bind(i.place.as_deref())
-                .bind(i.where_description.as_deref())
-                .bind(i.adm_1.as_deref())
-                .bind(i.adm_2.as_deref())
-                .bind(i.latitude)
-                .bind(i.longitude)
-                .bind(i.where_prec)
-                .bind(i.deaths_a)
-                .bind(i.deaths_b)
-                .bind(i.deaths_civilians)
-                .bind(i.deaths_unknown)
-                .bind(i.best)
-                .bind(i.low)
-                .bind(i.high)
-                .bind(i.number_of_sources)
-                .bind(i.source_gid)
-                .bind(None::<i64>)
-                .bind("[]")
-                .bind(i.bounds_inconsistent() as i64)
-                .bind(vigil_ingest::fingerprint(i))
-                .bind(placement.gid)
-                .bind(placement.admin1.as_deref())
-                .bind(placement.admin2.as_deref())
+            let q = sqlx::query_scalar(AssertSqlSafe(insert.as_str()));
+            let id: i64 = bind_incident!(q, i, &placement, None::<i64>, "[]", vigil_ingest::fingerprint(i))
                 .bind(&category)
                 .bind(&sensitivity)
                 .bind("verified")
