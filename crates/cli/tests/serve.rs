@@ -164,6 +164,14 @@ fn demo_serves_the_ui_from_an_empty_folder() {
         http(&addr, "GET", "/api/stats/monthly?from=2022-01-01", &[("Authorization", &format!("Bearer {token}"))], "");
     assert_eq!(s, 200);
     assert_eq!(json_body(&resp).as_array().unwrap().len(), 12, "{resp}");
+    // the demo opens with live alerts, replayed from its last 90 days of data
+    assert!(lines.iter().any(|l| l.starts_with("Alerts: the last 90 days")), "{text}");
+    let (s, resp) = http(&addr, "GET", "/api/alerts", &[("Authorization", &format!("Bearer {token}"))], "");
+    assert_eq!(s, 200, "{resp}");
+    let alerts = json_body(&resp);
+    let open: Vec<&serde_json::Value> =
+        alerts.as_array().unwrap().iter().filter(|a| a["status"] == "draft" || a["status"] == "issued").collect();
+    assert!(open.len() >= 5, "the demo should open with live alerts: {resp}");
     // SIGTERM: a graceful stop, which deletes the demo's temporary database
     let db_line = lines.iter().find(|l| l.starts_with("Database: sqlite://")).expect("database line").clone();
     let db_dir = Path::new(db_line.trim_start_matches("Database: sqlite://").split(' ').next().unwrap())

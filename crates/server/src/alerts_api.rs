@@ -14,6 +14,7 @@
 //! ```toml
 //! [rules]
 //! file = "rules.toml"      # default: the rules built into vigil-warn; re-read when changed
+//! schedule_minutes = 60    # scheduled round of the spike and forecast rules
 //!
 //! [cap]                    # default: Exercise status, sender vigil@demo.invalid
 //! sender = "vigil@mission.example"
@@ -66,6 +67,8 @@ use vigil_warn::{
 #[serde(deny_unknown_fields)]
 pub struct RulesSection {
     pub file: Option<PathBuf>,
+    /// Minutes between scheduled rounds of the spike and forecast rules (default 60).
+    pub schedule_minutes: Option<u64>,
 }
 
 /// What the alerting part of the server is configured with.
@@ -73,6 +76,8 @@ pub struct RulesSection {
 pub struct AlertingConfig {
     /// A rule file (re-read when it changes); `None`: the built-in default rules.
     pub rules_file: Option<PathBuf>,
+    /// Period of the scheduled round ([`crate::schedule`]).
+    pub schedule_every: Option<std::time::Duration>,
     /// `None`: [`CapConfig::exercise`] at `http://127.0.0.1:8080`.
     pub cap: Option<CapConfig>,
     pub webhooks: WebhookSettings,
@@ -81,8 +86,21 @@ pub struct AlertingConfig {
 impl ConfigFile {
     /// The alerting settings of a config file.
     pub fn alerting(&self) -> AlertingConfig {
-        AlertingConfig { rules_file: self.rules.file.clone(), cap: self.cap.clone(), webhooks: self.webhooks.clone() }
+        AlertingConfig {
+            rules_file: self.rules.file.clone(),
+            schedule_every: self.rules.schedule_minutes.map(|m| std::time::Duration::from_secs(m.max(1) * 60)),
+            cap: self.cap.clone(), webhooks: self.webhooks.clone() }
     }
+}
+
+/// The server's notion of "now" for alerts.
+#[derive(Debug, Clone, Copy)]
+enum Clock {
+    System,
+    /// Tests, and the demo while it replays its data.
+    Fixed(DateTime<Utc>),
+    /// The system clock moved by an offset (the demo, after the replay).
+    Shifted(chrono::Duration),
 }
 
 enum Rules {
@@ -94,8 +112,8 @@ enum Rules {
 pub struct Alerting {
     rules: Mutex<Rules>,
     pub cap: CapConfig,
-    /// A fixed "now" for alert times (tests, replaying the demo data); `None`: the clock.
-    clock: Mutex<Option<DateTime<Utc>>>,
+    /// What "now" is for alert times.
+    clock: Mutex<Clock>,
     placer: tokio::sync::OnceCell<Arc<Placer>>,
     /// Wakes the webhook task when outbox rows were committed.
     pub wake: Arc<Notify>,
@@ -121,7 +139,7 @@ impl Alerting {
         Ok(Alerting {
             rules: Mutex::new(rules),
             cap,
-            clock: Mutex::new(None),
+            clock: Mutex::new(Clock::System),
             placer: tokio::sync::OnceCell::new(),
             wake,
             _worker: worker,
@@ -147,12 +165,22 @@ impl Alerting {
 
     /// Time used for firings, transitions and the dashboard.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.lock().expect("clock lock").unwrap_or_else(Utc::now)
+        match *self.clock.lock().expect("clock lock") {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+            Clock::Shifted(d) => Utc::now() + d,
+        }
     }
 
-    /// Fix "now" (or go back to the clock with `None`).
+    /// Fix "now" (or go back to the system clock with `None`).
     pub fn set_clock(&self, t: Option<DateTime<Utc>>) {
-        *self.clock.lock().expect("clock lock") = t;
+        *self.clock.lock().expect("clock lock") = t.map_or(Clock::System, Clock::Fixed);
+    }
+
+    /// Let "now" run from `start` on, at the system clock's pace: the demo lives just
+    /// after the end of its data, so alerts raised from that data are still current.
+    pub fn run_clock_from(&self, start: DateTime<Utc>) {
+        *self.clock.lock().expect("clock lock") = Clock::Shifted(start - Utc::now());
     }
 
     async fn placer(&self, store: &vigil_store::Store) -> ApiResult<Arc<Placer>> {

@@ -73,3 +73,37 @@ pub async fn seed(store: &Store, with_users: bool) -> Result<DemoSummary, Server
     }
     Ok(s)
 }
+
+/// Days of demo data [`replay_recent`] runs through the rules.
+pub const REPLAY_DAYS: i64 = 90;
+
+/// What [`replay_recent`] did.
+#[derive(Debug, Clone)]
+pub struct DemoReplay {
+    pub days: i64,
+    pub summary: crate::schedule::RoundSummary,
+    /// Where the demo's alert clock starts: the morning after the last day of data.
+    pub clock_start: chrono::DateTime<chrono::Utc>,
+    /// The forecast made at the end of the replay, for the scheduler to keep.
+    pub forecast: crate::schedule::ForecastCache,
+}
+
+/// Replay the last [`REPLAY_DAYS`] days of the (SYNTHETIC) demo data through the
+/// rules in force, then let the alert clock run from the morning after the data ends,
+/// so the demo opens the way an operations centre would find it: live alerts, some
+/// issued, some drafts waiting for an analyst.
+pub async fn replay_recent(st: &crate::AppState) -> Result<DemoReplay, ServerError> {
+    use chrono::{Duration, NaiveTime};
+    let events = st.store.forecast_events(&vigil_model::IncidentFilter::default()).await?;
+    let Some(last) = events.last().map(|e| e.date_start) else {
+        return Err(ServerError::Demo("no incidents to replay".into()));
+    };
+    let mut forecast = crate::schedule::ForecastCache::default();
+    let from = last - Duration::days(REPLAY_DAYS - 1);
+    let summary = crate::schedule::replay(st, from, last, &mut forecast)
+        .await
+        .map_err(|e| ServerError::Demo(format!("replaying {from}..{last}: {}", e.message)))?;
+    let clock_start = (last + Duration::days(1)).and_time(NaiveTime::from_hms_opt(7, 0, 0).expect("a valid time")).and_utc();
+    st.alerting.run_clock_from(clock_start);
+    Ok(DemoReplay { days: REPLAY_DAYS, summary, clock_start, forecast })
+}

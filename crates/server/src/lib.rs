@@ -7,6 +7,7 @@
 //!
 //! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`reports_api`]
 //! (intake and triage), [`incidents_api`] (incidents, totals, areas, places, audit),
+//! [`alerts_api`] (alerts, responses, CAP), [`schedule`] (timed rule rounds, demo replay),
 //! [`assets`] (UI, Leaflet, tiles), [`config`] (vigil.toml), [`demo`] (bundled
 //! demo data and users), [`openapi`], [`error`].
 
@@ -22,6 +23,7 @@ pub mod error;
 pub mod incidents_api;
 pub mod openapi;
 pub mod reports_api;
+pub mod schedule;
 pub mod webhooks;
 
 use axum::extract::{DefaultBodyLimit, State};

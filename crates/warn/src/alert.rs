@@ -202,12 +202,15 @@ impl Alert {
         a
     }
 
-    fn add_triggers(&mut self, t: &[Trigger]) {
+    /// Add the triggers not yet listed; how many were new.
+    fn add_triggers(&mut self, t: &[Trigger]) -> usize {
+        let before = self.triggers.len();
         for x in t {
             if !self.triggers.contains(x) {
                 self.triggers.push(x.clone());
             }
         }
+        self.triggers.len() - before
     }
 
     fn publish(&mut self, msg_type: MsgType, sent: DateTime<Utc>) {
@@ -232,9 +235,14 @@ impl Alert {
     }
 
     /// Fold a repeat firing into this alert.
+    /// A CAP Update goes out only when the firing brings news (a new trigger, a
+    /// wider area): a scheduled round that finds the same situation again keeps the
+    /// alert current without re-sending it to every subscriber every hour.
     pub fn absorb(&mut self, firing: &Firing, rule: &Rule) {
-        self.add_triggers(&firing.triggers);
+        let area_before = self.area.clone();
+        let news = self.add_triggers(&firing.triggers) > 0;
         self.area.absorb(&firing.area);
+        let news = news || self.area != area_before;
         self.firings += 1;
         self.headline = firing.headline.clone();
         self.threat = firing.threat.clone();
@@ -244,7 +252,7 @@ impl Alert {
         self.expires_at = self
             .expires_at
             .max(firing.at + Duration::hours(rule.expires_hours));
-        if self.status.is_public() {
+        if news && self.status.is_public() {
             self.publish(
                 MsgType::Update,
                 firing.at.max(self.last_sent().unwrap_or(firing.at)),

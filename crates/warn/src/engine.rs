@@ -302,28 +302,12 @@ impl Engine {
                 } => {
                     let first = month_index(as_of) + 1;
                     let last = month_index(as_of) + *horizon_months as i64;
-                    for row in forecasts {
-                        let m = month_index(row.month);
-                        if m < first || m > last || row.p_any < *min_p_any {
-                            continue;
-                        }
-                        let (lon, lat) = vigil_geo::gid_center(row.gid);
-                        let area_desc =
-                            format!("PRIO-GRID cell {} (centre {lat:.2}, {lon:.2})", row.gid);
-                        let month = row.month.format("%Y-%m");
-                        out.push(Firing {
-                            rule_id: rule.id.clone(),
-                            at,
-                            as_of,
-                            area: Area::Cells { gids: vec![row.gid] },
-                            area_desc: area_desc.clone(),
-                            triggers: vec![Trigger::Forecast { gid: row.gid, month: row.month }],
-                            headline: format!("{}: P(fatal violence) {:.0}% in {month} — {area_desc}", rule.name, row.p_any * 100.0),
-                            threat: format!(
-                                "The forecast puts the probability of at least one fatality from organised violence in {area_desc} in {month} at {:.2} (threshold {min_p_any:.2}).",
-                                row.p_any
-                            ),
-                        });
+                    let hot: Vec<&ForecastRow> = forecasts
+                        .iter()
+                        .filter(|r| (first..=last).contains(&month_index(r.month)) && r.p_any >= *min_p_any)
+                        .collect();
+                    for spot in hot_spots(&hot) {
+                        out.push(forecast_firing(rule, *min_p_any, &spot, as_of, at));
                     }
                 }
                 RuleKind::CountThreshold { .. } | RuleKind::Report { .. } => {}
@@ -491,6 +475,73 @@ impl Engine {
             return (Area::Cells { gids: vec![g] }, format!("PRIO-GRID cell {g}"));
         }
         (Area::Unlocated, "location not given in the report".into())
+    }
+}
+
+/// Cells over a forecast threshold, grouped per month into hot spots of touching
+/// cells (sides or corners): one situation, one alert, however many cells it spans.
+/// Each spot's rows are in gid order; spots come in month, then first-gid order.
+fn hot_spots<'a>(hot: &[&'a ForecastRow]) -> Vec<Vec<&'a ForecastRow>> {
+    let mut by_month: std::collections::BTreeMap<NaiveDate, HashMap<i64, &'a ForecastRow>> = Default::default();
+    for r in hot {
+        by_month.entry(r.month).or_default().insert(r.gid, r);
+    }
+    let mut spots = Vec::new();
+    for cells in by_month.values() {
+        let mut gids: Vec<i64> = cells.keys().copied().collect();
+        gids.sort_unstable();
+        let mut seen = std::collections::HashSet::new();
+        for g in gids {
+            if !seen.insert(g) {
+                continue;
+            }
+            let (mut spot, mut todo) = (vec![cells[&g]], vec![g]);
+            while let Some(c) = todo.pop() {
+                for n in vigil_geo::grid::neighbours(c, 1) {
+                    if cells.contains_key(&n) && seen.insert(n) {
+                        spot.push(cells[&n]);
+                        todo.push(n);
+                    }
+                }
+            }
+            spot.sort_by_key(|r| r.gid);
+            spots.push(spot);
+        }
+    }
+    spots
+}
+
+/// The firing of a forecast rule for one hot spot (rows of one month, gid order).
+fn forecast_firing(rule: &Rule, min_p_any: f64, spot: &[&ForecastRow], as_of: NaiveDate, at: DateTime<Utc>) -> Firing {
+    let top = spot.iter().max_by(|a, b| a.p_any.total_cmp(&b.p_any)).expect("a hot spot has a cell");
+    let (lon, lat) = vigil_geo::gid_center(top.gid);
+    let month = top.month.format("%Y-%m");
+    let area_desc = if spot.len() == 1 {
+        format!("PRIO-GRID cell {} (centre {lat:.2}, {lon:.2})", top.gid)
+    } else {
+        format!("{} touching PRIO-GRID cells around cell {} (centre {lat:.2}, {lon:.2})", spot.len(), top.gid)
+    };
+    let threat = if spot.len() == 1 {
+        format!(
+            "The forecast puts the probability of at least one fatality from organised violence in {area_desc} in {month} at {:.2} (threshold {min_p_any:.2}).",
+            top.p_any
+        )
+    } else {
+        let low = spot.iter().map(|r| r.p_any).fold(f64::INFINITY, f64::min);
+        format!(
+            "The forecast puts the probability of at least one fatality from organised violence in {month} at {low:.2} to {:.2} in each of {area_desc} (threshold {min_p_any:.2}).",
+            top.p_any
+        )
+    };
+    Firing {
+        rule_id: rule.id.clone(),
+        at,
+        as_of,
+        area: Area::Cells { gids: spot.iter().map(|r| r.gid).collect() },
+        area_desc: area_desc.clone(),
+        triggers: spot.iter().map(|r| Trigger::Forecast { gid: r.gid, month: r.month }).collect(),
+        headline: format!("{}: P(fatal violence) up to {:.0}% in {month} — {area_desc}", rule.name, top.p_any * 100.0),
+        threat,
     }
 }
 

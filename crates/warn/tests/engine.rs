@@ -649,35 +649,56 @@ fn dedup_for_admin_areas_and_cells_is_by_code() {
     let rule = fc.rules[0].clone();
     let e = Engine::new(fc);
     let mut book = AlertBook::new();
-    let rows = |m: &str| {
-        vec![
-            ForecastRow {
-                gid: 150000,
-                month: day(m),
-                p_any: 0.8,
-            },
-            ForecastRow {
-                gid: 150001,
-                month: day(m),
-                p_any: 0.8,
-            },
-        ]
+    let row = |gid: i64, m: &str| ForecastRow {
+        gid,
+        month: day(m),
+        p_any: 0.8,
     };
+    // 150000 and 150001 touch; 150010 is ten cells east of them
+    let rows = |m: &str| vec![row(150000, m), row(150001, m), row(150010, m)];
     for f in e.on_schedule(day("2022-03-01"), at("2022-03-01"), &rows("2022-04-01")) {
         book.apply(&f, &rule);
     }
     for f in e.on_schedule(day("2022-03-15"), at("2022-03-15"), &rows("2022-04-01")) {
         assert!(matches!(book.apply(&f, &rule), Applied::Updated(_)));
     }
+    let mut areas: Vec<&Area> = book.alerts().iter().map(|a| &a.area).collect();
+    areas.sort_by_key(|a| format!("{a:?}"));
     assert_eq!(
-        book.alerts().len(),
-        2,
-        "one alert per cell, updated not duplicated"
+        areas,
+        [&Area::Cells { gids: vec![150000, 150001] }, &Area::Cells { gids: vec![150010] }],
+        "one alert per hot spot of touching cells, updated not duplicated"
     );
-    assert!(
-        book.alerts().iter().all(|a| a.triggers.len() == 1),
-        "the same forecast row is not added twice"
-    );
+    let triggers: Vec<usize> = book.alerts().iter().map(|a| a.triggers.len()).collect();
+    assert_eq!(triggers.iter().sum::<usize>(), 3, "the same forecast row is not added twice: {triggers:?}");
+}
+
+#[test]
+fn forecast_hot_spots_join_cells_touching_at_a_corner_and_keep_months_apart() {
+    let e = Engine::new(rules(
+        "fc",
+        "kind = \"forecast_threshold\"\nmin_p_any = 0.5\nhorizon_months = 2",
+    ));
+    let row = |gid: i64, m: &str, p_any: f64| ForecastRow {
+        gid,
+        month: day(m),
+        p_any,
+    };
+    // 150000 and 150721 share a corner (one row up, one column east); 150722 is
+    // below the threshold; May's 150000 is another month, so another firing
+    let rows = [
+        row(150000, "2022-04-01", 0.6),
+        row(150721, "2022-04-01", 0.9),
+        row(150722, "2022-04-01", 0.4),
+        row(150000, "2022-05-01", 0.7),
+    ];
+    let f = e.on_schedule(day("2022-03-15"), at("2022-03-15"), &rows);
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(f[0].area, Area::Cells { gids: vec![150000, 150721] });
+    assert!(f[0].headline.contains("up to 90% in 2022-04"), "{}", f[0].headline);
+    assert!(f[0].threat.contains("0.60 to 0.90"), "{}", f[0].threat);
+    assert_eq!(f[1].area, Area::Cells { gids: vec![150000] });
+    assert!(f[1].headline.contains("2022-05"), "{}", f[1].headline);
 }
 
 #[test]
@@ -809,4 +830,35 @@ fn lifecycle_allows_only_its_steps_and_records_who_and_when() {
             && !Draft.can_become(Responding)
             && !Acknowledged.can_become(Issued)
     );
+}
+
+#[test]
+fn an_issued_alert_is_updated_on_air_only_when_a_firing_brings_news() {
+    let set = rules("civ", COUNT);
+    let rule = set.rules[0].clone();
+    let mut e = Engine::new(set);
+    let os = ViolenceType::OneSided;
+    let mut book = AlertBook::new();
+    let mut fire = |e: &mut Engine, id: &str, d: &str| {
+        e.on_incident(inc(id, d, near(0.0, 0.0), os, 2, "ML0801"), at(d))
+    };
+    fire(&mut e, "1", "2022-03-01");
+    fire(&mut e, "2", "2022-03-02");
+    let f = fire(&mut e, "3", "2022-03-03");
+    let id = book.apply(&f[0], &rule).id();
+    let a = book.get(id).unwrap();
+    assert_eq!(a.status, AlertStatus::Issued, "this rule issues at once");
+    assert_eq!(a.messages.len(), 1, "issuing publishes the CAP Alert");
+
+    // the same situation found again (a scheduled round, say): kept, not re-sent
+    assert_eq!(book.apply(&f[0], &rule), Applied::Updated(id));
+    let a = book.get(id).unwrap();
+    assert_eq!((a.firings, a.messages.len()), (2, 1), "no news, no CAP Update");
+
+    // a fourth incident is news: one Update
+    let f = fire(&mut e, "4", "2022-03-04");
+    assert_eq!(book.apply(&f[0], &rule), Applied::Updated(id));
+    let a = book.get(id).unwrap();
+    assert_eq!(a.messages.len(), 2);
+    assert_eq!(a.messages[1].msg_type, vigil_warn::cap::MsgType::Update);
 }
