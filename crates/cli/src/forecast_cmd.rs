@@ -260,3 +260,53 @@ pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
     }
     Ok(())
 }
+
+/// Cell forecasts as the alert rules would have had them day by day over
+/// `from..=to`: for the days of each month M, the learned model's forecast from the
+/// month before M (the last complete one) for months M+1..=M+`months_ahead`. A target
+/// month covered by several origins keeps the earliest one's row, so no day sees a
+/// forecast made after it.
+pub(crate) async fn rolling_cell_forecasts(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    months_ahead: u32,
+) -> Result<Vec<vigil_warn::ForecastRow>> {
+    let unit = UnitArgs { target: "all".into(), level: "pgm".into(), country: None, cells: None, seed: DEFAULT_SEED };
+    let s = setup(&unit, store).await.context("forecasts for the forecast rules")?;
+    let (first, last) = (Month::of(from), Month::of(to));
+    let ev = events(store, None, Some(last.plus(-1))).await?;
+    if ev.is_empty() {
+        return Ok(vec![]);
+    }
+    let months = (last.since(first) + 1) as u64;
+    let pb = ProgressBar::new(months);
+    if !std::io::stderr().is_terminal() {
+        pb.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    pb.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} months, {elapsed}").expect("template"));
+    pb.set_message("forecasts for the forecast rules");
+    let mut rows: std::collections::BTreeMap<(Month, String), f64> = Default::default();
+    for k in 0..months as i32 {
+        let origin = first.plus(k - 1);
+        let mut opts = ForecastOptions::new(origin);
+        opts.horizons = (2..=months_ahead + 1).collect();
+        let out =
+            vigil_forecast::forecast(&ev, s.units.clone(), &opts).with_context(|| format!("forecast from {origin}"))?;
+        for r in out {
+            rows.entry((r.month, r.unit)).or_insert(r.p_any);
+        }
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    Ok(rows
+        .into_iter()
+        .filter_map(|((m, unit), p_any)| {
+            Some(vigil_warn::ForecastRow {
+                gid: unit.parse().ok()?,
+                month: NaiveDate::from_ymd_opt(m.year(), m.month(), 1)?,
+                p_any,
+            })
+        })
+        .collect())
+}

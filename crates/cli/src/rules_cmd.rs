@@ -49,7 +49,9 @@ pub struct BacktestArgs {
     #[arg(long, default_value_t = 30, value_name = "DAYS")]
     pub follow_days: i64,
     /// Forecast rows for forecast_threshold rules: CSV with `gid`, `month` (YYYY-MM)
-    /// and `p_any` columns, as `vigil forecast --level pgm` writes.
+    /// and `p_any` columns, as `vigil forecast --level pgm` writes. Without it, the
+    /// learned model forecasts the country's cells here, month by month, from the last
+    /// month complete before each day (needs the country outline loaded).
     #[arg(long, value_name = "FILE.csv")]
     pub forecasts: Option<PathBuf>,
 }
@@ -131,9 +133,10 @@ pub async fn backtest(a: BacktestArgs, store: &Store) -> Result<()> {
             "built-in default rules".to_owned(),
         ),
     };
-    let forecasts = match &a.forecasts {
-        Some(p) => read_forecasts(p)?,
-        None => Vec::new(),
+    let forecasts = match (&a.forecasts, rules.forecast_months_ahead()) {
+        (Some(p), _) => read_forecasts(p)?,
+        (None, Some(h)) => crate::forecast_cmd::rolling_cell_forecasts(store, a.from, a.to, h).await?,
+        (None, None) => Vec::new(),
     };
     // Enough history before `from` for the longest rule window, and enough after `to`
     // to see whether the last alerts were followed.

@@ -24,7 +24,6 @@ use std::collections::HashMap;
 use vigil_forecast::units::known_capital;
 use vigil_forecast::{ForecastEvent, ForecastOptions, Geography, Month, UnitSet};
 use vigil_model::IncidentFilter;
-use vigil_warn::rules::RuleKind;
 use vigil_warn::{Applied, Engine, ForecastRow, IncidentInput, RuleSet};
 
 /// Default period of the scheduled round.
@@ -71,19 +70,6 @@ pub fn last_complete_month(day: NaiveDate) -> Month {
     } else {
         m.plus(-1)
     }
-}
-
-fn months_ahead(rules: &RuleSet) -> u32 {
-    rules
-        .rules
-        .iter()
-        .filter(|r| r.enabled)
-        .filter_map(|r| match r.kind {
-            RuleKind::ForecastThreshold { horizon_months, .. } => Some(horizon_months),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0)
 }
 
 fn month_start(m: Month) -> NaiveDate {
@@ -164,9 +150,9 @@ async fn engine_as_of(st: &AppState, rules: &RuleSet, as_of: NaiveDate) -> ApiRe
 
 /// Bring the forecast up to the last month complete on `as_of` (no-op when it is).
 async fn refresh_forecast(st: &AppState, rules: &RuleSet, as_of: NaiveDate, cache: &mut ForecastCache) -> ApiResult<()> {
-    let months = months_ahead(rules);
+    let Some(months) = rules.forecast_months_ahead() else { return Ok(()) };
     let origin = last_complete_month(as_of);
-    if months == 0 || cache.origin == Some(origin) {
+    if cache.origin == Some(origin) {
         return Ok(());
     }
     let started = std::time::Instant::now();

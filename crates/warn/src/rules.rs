@@ -279,6 +279,19 @@ impl RuleSet {
             .max()
             .unwrap_or(0)
     }
+
+    /// How many months ahead the enabled forecast rules look (`None`: no such rule,
+    /// so no forecast needs computing).
+    pub fn forecast_months_ahead(&self) -> Option<u32> {
+        self.rules
+            .iter()
+            .filter(|r| r.enabled)
+            .filter_map(|r| match r.kind {
+                RuleKind::ForecastThreshold { horizon_months, .. } => Some(horizon_months),
+                _ => None,
+            })
+            .max()
+    }
 }
 
 /// A rule file on disk that can be re-read while the system runs.
