@@ -200,7 +200,7 @@ pub const RECORD_RESPONSE: &[Role] = &[Role::Responder, Role::Analyst, Role::Adm
 /// The alert routes under `/api`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()
-        .route("/alerts", get(list))
+        .route("/alerts", get(list).post(create_manual))
         .route("/alerts/{id}", get(get_one))
         .route("/alerts/{id}/transition", post(transition))
         .route("/alerts/{id}/responses", post(create_response))
@@ -606,6 +606,142 @@ pub async fn transition(
     st.alerting.wake.notify_one();
     let s = st.store.alert(a.id as i64).await?.ok_or_else(|| ApiError::internal("alert vanished"))?;
     Ok(Json(alert_detail(&st, &s).await?))
+}
+
+/// Read and check the `area` of a manual alert; its default description.
+async fn read_area(st: &AppState, f: &Fields) -> ApiResult<(Area, String)> {
+    let bad = |m: &str| ApiError::field("area", m.to_string());
+    let v = f.value_opt("area").ok_or_else(|| bad("is required"))?;
+    let area: Area = serde_json::from_value(v.clone()).map_err(|e| {
+        bad(&format!(
+            "{e}; expected {{\"type\": \"circle\", \"center\": {{\"lat\", \"lon\"}}, \"radius_km\"}}, \
+             {{\"type\": \"polygon\", \"points\": [{{\"lat\", \"lon\"}}, …]}}, \
+             {{\"type\": \"admin\", \"level\": 1|2, \"codes\": […]}} or {{\"type\": \"cells\", \"gids\": […]}}"
+        ))
+    })?;
+    let point_ok = |p: &LatLon| (-90.0..=90.0).contains(&p.lat) && (-180.0..=180.0).contains(&p.lon);
+    let desc = match &area {
+        Area::Circle { center, radius_km } => {
+            if !point_ok(center) {
+                return Err(bad("center: lat must be from -90 to 90 and lon from -180 to 180"));
+            }
+            if !(0.1..=500.0).contains(radius_km) {
+                return Err(bad("radius_km must be from 0.1 to 500"));
+            }
+            format!("{radius_km} km around {:.3}, {:.3}", center.lat, center.lon)
+        }
+        Area::Polygon { points } => {
+            if points.len() < 3 || !points.iter().all(point_ok) {
+                return Err(bad("a polygon needs at least 3 points, each with lat from -90 to 90 and lon from -180 to 180"));
+            }
+            format!("polygon of {} points", points.len())
+        }
+        Area::Admin { level, codes } => {
+            if !(1..=2).contains(level) || codes.is_empty() {
+                return Err(bad("admin areas need level 1 or 2 and at least one code"));
+            }
+            let names: HashMap<String, String> = st.store.area_names(*level).await?.into_iter().collect();
+            let mut shown = vec![];
+            for c in codes {
+                let n = names.get(c).ok_or_else(|| bad(&format!("no admin{level} area with code {c} is loaded")))?;
+                shown.push(format!("{n} ({c})"));
+            }
+            shown.join(", ")
+        }
+        Area::Cells { gids } => {
+            if gids.is_empty() || !gids.iter().all(|g| (1..=259_200).contains(g)) {
+                return Err(bad("cells need at least one PRIO-GRID gid from 1 to 259200"));
+            }
+            format!("PRIO-GRID cells {}", gids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+        }
+        Area::Unlocated => return Err(bad("a manual alert needs an area")),
+    };
+    Ok((area, desc))
+}
+
+/// A CAP code list value, spelled as CAP spells it.
+fn read_cap<T: serde::de::DeserializeOwned>(f: &Fields, key: &str, allowed: &str, default: Option<T>) -> ApiResult<T> {
+    match f.str_opt(key, 20)? {
+        None => default.ok_or_else(|| ApiError::field(key, format!("is required: one of {allowed}"))),
+        Some(s) => serde_json::from_value(Value::String(s))
+            .map_err(|_| ApiError::field(key, format!("must be one of {allowed}"))),
+    }
+}
+
+/// POST /api/alerts: an analyst raises an alert by hand (a hotline call, a
+/// patrol's word), as a draft or issued at once, optionally resting on reports.
+pub async fn create_manual(State(st): State<AppState>, auth: Auth, body: Bytes) -> ApiResult<impl IntoResponse> {
+    auth.require(MANAGE, "raise alerts")?;
+    let f = Fields::from_json(&body)?;
+    f.only(&[
+        "headline", "threat", "area", "area_desc", "category", "urgency", "severity", "certainty", "expires_hours",
+        "issue", "report_ids",
+    ])?;
+    let headline = f.str_req("headline", 160)?;
+    let threat = f.str_req("threat", 4000)?;
+    let (area, default_desc) = read_area(&st, &f).await?;
+    let area_desc = f.str_opt("area_desc", 300)?.unwrap_or(default_desc);
+    let category = read_cap(&f, "category", "Geo, Met, Safety, Security, Rescue, Fire, Health, Env, Transport, Infra, CBRNE, Other", Some(vigil_warn::cap::Category::Security))?;
+    let urgency = read_cap(&f, "urgency", "Immediate, Expected, Future, Past, Unknown", None)?;
+    let severity = read_cap(&f, "severity", "Extreme, Severe, Moderate, Minor, Unknown", None)?;
+    let certainty = read_cap(&f, "certainty", "Observed, Likely, Possible, Unlikely, Unknown", None)?;
+    let expires_hours = f.i64_opt("expires_hours", 1, 24 * 90)?.unwrap_or(72);
+    let issue = f.bool_opt("issue")?.unwrap_or(false);
+    let mut triggers = vec![];
+    let mut targets = HashMap::new();
+    if let Some(v) = f.value_opt("report_ids") {
+        let ids = v
+            .as_array()
+            .and_then(|a| a.iter().map(Value::as_i64).collect::<Option<Vec<i64>>>())
+            .ok_or_else(|| ApiError::field("report_ids", "must be a list of report ids"))?;
+        for id in ids {
+            if st.store.report(id, false).await?.is_none() {
+                return Err(ApiError::field("report_ids", format!("no report {id}")));
+            }
+            triggers.push(Trigger::Report { id: id.to_string() });
+            targets.insert(id.to_string(), id);
+        }
+    }
+    let m = vigil_warn::ManualAlert {
+        area,
+        area_desc,
+        headline,
+        threat,
+        category,
+        urgency,
+        severity,
+        certainty,
+        expires_hours,
+        issue,
+        triggers,
+    };
+    let placer = st.alerting.placer(&st.store).await?;
+    let cfg = &st.alerting.cap;
+    let now = st.alerting.now();
+    let actor = auth.user.name.clone();
+    let mut failure = None;
+    let failed = &mut failure;
+    let (placer, targets, actor_ref) = (&placer, &targets, &actor);
+    let id = st
+        .store
+        .apply_to_alerts(vigil_warn::MANUAL_RULE_ID, move |next_id, _open| {
+            let a = Alert::manual(next_id as u64, m, actor_ref, now);
+            match alert_write(None, &a, cfg, placer, targets, actor_ref, Some("create")) {
+                Ok(w) => Some((w, a.id)),
+                Err(e) => {
+                    *failed = Some(e);
+                    None
+                }
+            }
+        })
+        .await?;
+    if let Some(e) = failure {
+        return Err(ApiError::internal(format!("manual alert: {e}")));
+    }
+    let id = id.ok_or_else(|| ApiError::internal("manual alert not written"))?;
+    st.alerting.wake.notify_one();
+    let s = st.store.alert(id as i64).await?.ok_or_else(|| ApiError::internal("alert vanished"))?;
+    Ok((StatusCode::CREATED, Json(alert_detail(&st, &s).await?)))
 }
 
 const TIMES: [&str; 4] = ["requested_at", "dispatched_at", "on_scene_at", "completed_at"];

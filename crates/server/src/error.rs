@@ -117,6 +117,19 @@ impl Fields {
         }
     }
 
+    /// A field as sent (`None` when absent, null or blank), for structured values.
+    pub fn value_opt(&self, key: &str) -> Option<&Value> {
+        self.raw(key)
+    }
+
+    pub fn bool_opt(&self, key: &str) -> ApiResult<Option<bool>> {
+        match self.raw(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(ApiError::field(self.name(key), "must be true or false")),
+        }
+    }
+
     fn raw(&self, key: &str) -> Option<&Value> {
         match self.map.get(key) {
             None | Some(Value::Null) => None,

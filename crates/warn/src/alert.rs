@@ -161,7 +161,61 @@ pub struct Alert {
     pub messages: Vec<CapMessage>,
 }
 
+/// The `rule_id` of alerts raised by hand: no rule fired, an analyst decided.
+pub const MANUAL_RULE_ID: &str = "manual";
+
+/// What an analyst gives to raise an alert by hand: a call to the hotline or a
+/// patrol's word that no rule would see in time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManualAlert {
+    pub area: Area,
+    pub area_desc: String,
+    pub headline: String,
+    pub threat: String,
+    pub category: Category,
+    pub urgency: Urgency,
+    pub severity: Severity,
+    pub certainty: Certainty,
+    pub expires_hours: i64,
+    /// Issue at once (published as CAP) rather than keep as a draft for review.
+    pub issue: bool,
+    /// Reports (or incidents) it rests on, if any.
+    pub triggers: Vec<Trigger>,
+}
+
 impl Alert {
+    /// A new alert raised by `actor` at `at`. Manual alerts never absorb firings:
+    /// each is its own situation until someone closes or cancels it.
+    pub fn manual(id: u64, m: ManualAlert, actor: &str, at: DateTime<Utc>) -> Alert {
+        let status = if m.issue { AlertStatus::Issued } else { AlertStatus::Draft };
+        let mut a = Alert {
+            id,
+            rule_id: MANUAL_RULE_ID.to_owned(),
+            rule_name: "Raised by hand".to_owned(),
+            status,
+            area: m.area,
+            area_desc: m.area_desc,
+            headline: m.headline,
+            threat: m.threat,
+            category: m.category,
+            urgency: m.urgency,
+            severity: m.severity,
+            certainty: m.certainty,
+            created_at: at,
+            updated_at: at,
+            expires_at: at + Duration::hours(m.expires_hours),
+            triggers: Vec::new(),
+            firings: 0,
+            history: vec![StatusChange { from: None, to: status, actor: actor.to_owned(), at, note: None }],
+            messages: Vec::new(),
+        };
+        a.add_triggers(&m.triggers);
+        if status == AlertStatus::Issued {
+            a.publish(MsgType::Alert, at);
+        }
+        a
+    }
+
     /// A new alert from a firing, in the status the rule asks for.
     pub fn from_firing(id: u64, firing: &Firing, rule: &Rule) -> Alert {
         let status = match rule.status_on_fire {

@@ -25,7 +25,8 @@ pub mod rules;
 pub mod text;
 
 pub use alert::{
-    Alert, AlertBook, AlertStatus, Applied, CapMessage, StatusChange, TransitionError,
+    Alert, AlertBook, AlertStatus, Applied, CapMessage, ManualAlert, StatusChange, TransitionError,
+    MANUAL_RULE_ID,
 };
 pub use area::{Area, LatLon, Whereabouts};
 pub use engine::{Engine, Firing, ForecastRow, IncidentInput, ReportInput, Trigger};

@@ -472,6 +472,9 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
             format!("`{id}`: use letters, digits, `-`, `_` or `.` (it goes into CAP identifiers)"),
         ));
     }
+    if id == crate::alert::MANUAL_RULE_ID {
+        return Err(field_err(label, "id", format!("`{id}` is reserved for alerts raised by hand")));
+    }
     let mut f = Fields {
         t,
         rule: id.clone(),

@@ -99,6 +99,9 @@ fn every_kind_parses_with_defaults() {
 
 #[test]
 fn errors_name_the_rule_and_the_field() {
+    let e = err(&one("manual", "kind = \"count_threshold\"\nmin_count = 3\nradius_km = 25\nwindow_days = 7"));
+    assert!(e.contains("field `id`") && e.contains("reserved for alerts raised by hand"), "{e}");
+
     let e = err(&one(
         "civ",
         "kind = \"count_threshold\"\nmin_count = 3\nradius_km = \"25\"\nwindow_days = 7",
