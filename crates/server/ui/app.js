@@ -1554,7 +1554,7 @@
     Promise.all([api('GET', '/api/alerts' + qs({ status: status })), loadAllAreas()]).then(function (res) {
       var alerts = Array.isArray(res[0]) ? res[0] : [];
       clear(list);
-      count.textContent = t('alerts.count', { n: fmt(alerts.length) });
+      count.textContent = alerts.length === 1 ? t('alerts.count1') : t('alerts.count', { n: fmt(alerts.length) });
       if (!alerts.length) { list.appendChild(h('p', { 'class': 'notice', 'data-testid': 'alerts-empty' }, t('alerts.empty'))); return; }
       alerts.forEach(function (a) { list.appendChild(alertCard(a)); });
     }).catch(function (e) {
@@ -1614,7 +1614,8 @@
       if (!layer || !map.getContainer().isConnected) return null;
       layer.addTo(map);
       var b = layer.getBounds();
-      if (b.isValid()) map.fitBounds(b, { padding: [16, 16], maxZoom: 10 });
+      // not closer than zoom 8, so that the region around stays in view
+      if (b.isValid()) map.fitBounds(b, { padding: [16, 16], maxZoom: 8 });
       return layer;
     });
   }
@@ -1836,8 +1837,7 @@
       append(box, [
         h('p', null, h('a', { href: '#/alerts' }, '← ' + t('alerts.back'))),
         h('h1', null, [t('alerts.detail', { id: a.id }), ' ', alertStatusBadge(a.status),
-          isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('astatus.expired'))] : null,
-          S.synthetic ? [' ', syntheticBadge()] : null]),
+          isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('astatus.expired'))] : null]),
         msg ? h('p', { 'class': 'success', role: 'status', 'data-testid': 'alert-flash' }, msg) : null,
         h('div', { 'class': 'incident-grid' }, [
           h('section', { 'class': 'card' }, [
@@ -2005,7 +2005,8 @@
 
   function paramValue(k, v) {
     if (Array.isArray(v)) {
-      if (!v.length) return t('common.none');
+      // an empty list sets no condition
+      if (!v.length) return t('rules.any');
       return v.map(function (x) { return k === 'types' ? typeLabel(x) : String(x); }).join(', ');
     }
     if (v === 'Admin1') return t('filters.admin1');
@@ -2092,13 +2093,13 @@
         var subs = w.subscriptions || [];
         var dels = w.deliveries || [];
         append(body, [
-          h('p', { 'class': (w.failed ? 'form-error' : 'muted'), 'data-testid': 'wh-summary' }, t('hooks.summary', { p: fmt(w.pending || 0), r: fmt(w.retrying || 0), f: fmt(w.failed || 0) })),
+          h('p', { 'class': (w.failed || w.retrying ? 'form-error' : 'muted'), 'data-testid': 'wh-summary' }, t('hooks.summary', { p: fmt(w.pending || 0), r: fmt(w.retrying || 0), f: fmt(w.failed || 0) })),
           h('section', { 'class': 'card' }, [
             h('h2', null, t('hooks.subs')),
             subs.length ? h('ul', { 'class': 'plain' }, subs.map(function (s) {
               return h('li', { 'class': 'hook', 'data-testid': 'wh-sub', 'data-id': String(s.id) }, [
                 h('code', null, s.url), ' · ', s.format, ' · ',
-                h('span', { 'class': 'astatus ' + (s.active ? 'astatus-issued' : 'astatus-cancelled') }, t(s.active ? 'hooks.active' : 'hooks.inactive')),
+                h('span', { 'class': 'astatus ' + (s.active ? 'astatus-closed' : 'astatus-cancelled') }, t(s.active ? 'hooks.active' : 'hooks.inactive')),
                 ' ', h('span', { 'class': 'muted small' }, s.created_by + ', ' + dateTime(s.created_at)),
                 s.active ? [' ', h('button', {
                   type: 'button', 'class': 'danger small', onclick: function () {
@@ -2110,8 +2111,8 @@
           ]),
           h('section', { 'class': 'card' }, [
             h('h2', null, t('hooks.deliveries')),
-            dels.length ? h('div', { 'class': 'table-wrap' }, h('table', { 'class': 'data', 'data-testid': 'wh-deliveries' }, [
-              h('thead', null, h('tr', null, ['#', t('triage.received'), t('hooks.event'), t('nav.alerts'), 'URL', t('hooks.attempts'), t('hooks.state'), t('hooks.lastError')]
+            dels.length ? h('div', { 'class': 'table-wrap' }, h('table', { 'class': 'data left', 'data-testid': 'wh-deliveries' }, [
+              h('thead', null, h('tr', null, ['#', t('hooks.queued'), t('hooks.event'), t('hooks.alert'), 'URL', t('hooks.attempts'), t('hooks.state'), t('hooks.lastError')]
                 .map(function (x) { return h('th', { scope: 'col' }, x); }))),
               h('tbody', null, dels.map(function (d) {
                 var st = deliveryState(d);
