@@ -313,7 +313,7 @@
 
     'transition.issued': 'Issue',
     'transition.acknowledged': 'Acknowledge',
-    'transition.responding': 'Responding',
+    'transition.responding': 'Mark as responding',
     'transition.closed': 'Close',
     'transition.cancelled': 'Cancel alert',
     'transition.confirmCancel': 'Confirm cancellation',
@@ -739,7 +739,7 @@
 
     'transition.issued': 'Émettre',
     'transition.acknowledged': 'Accuser réception',
-    'transition.responding': 'En intervention',
+    'transition.responding': 'Passer en intervention',
     'transition.closed': 'Clore',
     'transition.cancelled': 'Annuler l’alerte',
     'transition.confirmCancel': 'Confirmer l’annulation',
