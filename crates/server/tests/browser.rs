@@ -12,7 +12,8 @@
 //! analyst finds the draft alert linked to that report in the Alerts view, issues it,
 //! and its CAP link serves CAP XML; a responder acknowledges it, records a patrol
 //! response and later its times, and reads the time to acknowledge for the area and
-//! the month on the dashboard; an admin sees the failed webhook deliveries.
+//! the month on the dashboard; a planner reads it all in French without any action
+//! button; an admin sees the failed webhook deliveries.
 //!
 //! The two run one after the other (one browser at a time), each on its own server
 //! and database.
@@ -70,7 +71,7 @@ async fn reporter_to_analyst_to_map_and_timeline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_raises_alert_issued_acknowledged_and_answered() {
-    run_script("alerts.mjs", &[Role::Reporter, Role::Analyst, Role::Responder, Role::Admin]).await;
+    run_script("alerts.mjs", &[Role::Reporter, Role::Analyst, Role::Responder, Role::Planner, Role::Admin]).await;
 }
 
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it

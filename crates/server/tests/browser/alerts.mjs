@@ -7,7 +7,8 @@
 //   VIGIL_ANALYST=analyst:analyst-demo VIGIL_RESPONDER=responder:responder-demo \
 //   VIGIL_ADMIN=admin:admin-demo node crates/server/tests/browser/alerts.mjs
 //
-// Environment: as e2e.mjs, plus VIGIL_RESPONDER and VIGIL_ADMIN (user:password).
+// Environment: as e2e.mjs, plus VIGIL_RESPONDER, VIGIL_PLANNER and VIGIL_ADMIN
+// (user:password).
 // VIGIL_SCREENSHOTS (a directory) → alerts.png, alert-response.png, alert-mobile.png,
 // dashboard.png, rules.png, webhooks.png there.
 //
@@ -22,7 +23,9 @@
 //     first: the error shows next to the field), later fills in the on-scene and
 //     completion times, and reads the time to acknowledge for the area and the month
 //     on the response-time dashboard; the rules view lists the rule, in both languages;
-//  5. the administrator sees the failed webhook deliveries and their error.
+//  5. a planner (read-only) reads the alert and its response in French, with no
+//     lifecycle button and no response form;
+//  6. the administrator sees the failed webhook deliveries and their error.
 // It prints one line per step and exits non-zero on the first failure.
 
 import { chromium } from 'playwright-core';
@@ -48,6 +51,7 @@ const REPORTER = creds('VIGIL_REPORTER');
 const ANALYST = creds('VIGIL_ANALYST');
 const RESPONDER = creds('VIGIL_RESPONDER');
 const ADMIN = creds('VIGIL_ADMIN');
+const PLANNER = creds('VIGIL_PLANNER');
 
 const TOWN = process.env.VIGIL_E2E_ALERT_TOWN || 'Mopti';
 const REGION = process.env.VIGIL_E2E_ALERT_REGION || 'Mopti';
@@ -376,7 +380,23 @@ async function main() {
     }
     await resp.ctx.close();
 
-    // ---- 5. admin: the failed deliveries show
+    // ---- 5. planner: read-only, in French
+    const pl = await newPage(browser, { width: 1280, height: 900 });
+    page = pl.page;
+    await login(page, PLANNER);
+    await page.click('[data-testid="lang-toggle"]');
+    await page.goto(`${BASE}/#/alert/${alertId}`);
+    await page.waitForSelector('[data-testid="response-item"]');
+    check((await text(page.locator('[data-testid="response-action"]'))) === 'Patrouille', 'the action reads "Patrouille" in French');
+    check((await text(page.locator('[data-testid="alert-responses"] h2'))) === 'Réponses (1)', 'the responses heading is in French');
+    check((await text(page.locator('h1 [data-testid="alert-status"]'))) === 'accusée', 'the status reads "accusée" in French');
+    check(await page.locator('[data-testid="alert-lifecycle"], [data-testid="response-form"], [data-testid="response-edit"]').count() === 0,
+      'a planner gets no lifecycle buttons, no response form and no edit button');
+    check(await page.locator('[data-testid="tab-webhooks"]').count() === 0, 'only admins see the Webhooks tab');
+    log('planner reads the alert and its response in French, without any action');
+    await pl.ctx.close();
+
+    // ---- 6. admin: the failed deliveries show
     page = adm.page;
     let state = null;
     let rowText = '';
