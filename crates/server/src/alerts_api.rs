@@ -554,6 +554,10 @@ pub async fn list(
         v["triggers"] = a.triggers.len().into();
         v["admin1"] = s.admin1.clone().into();
         v["admin2"] = s.admin2.clone().into();
+        // what the alert list in the UI shows besides the summary
+        v["rule_name"] = a.rule_name.clone().into();
+        v["threat"] = a.threat.clone().into();
+        v["issued_at"] = s.issued_at.clone().into();
         out.push(v);
     }
     Ok(Json(out))
@@ -1039,7 +1043,7 @@ pub fn openapi_paths() -> Value {
         "outcome": {"type": "string"}
     });
     json!({
-        "/api/alerts": {"get": {"summary": "Alerts, newest first (analyst, responder, hr_officer, planner, admin)",
+        "/api/alerts": {"get": {"summary": "Alerts, newest first (analyst, responder, hr_officer, planner, admin): summary, rule name, threat, admin codes, issue time",
             "parameters": [
                 {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma-separated: draft, issued, acknowledged, responding, closed, cancelled"},
                 {"name": "limit", "in": "query", "schema": {"type": "integer"}}],

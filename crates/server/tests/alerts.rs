@@ -118,6 +118,10 @@ both_backends!(report_rule_raises_an_alert_and_repeats_update_it, |db| {
     let id = found[0]["id"].as_i64().unwrap();
     assert_eq!(found[0]["status"], "draft");
     assert_eq!(found[0]["area"]["type"], "circle");
+    // what the UI's alert list shows
+    assert_eq!(found[0]["rule_name"], "Reliable report of a threat to civilians", "{:#}", found[0]);
+    assert!(found[0]["threat"].as_str().unwrap().contains("mentions"), "{:#}", found[0]);
+    assert!(found[0]["issued_at"].is_null(), "a draft has no issue time: {:#}", found[0]);
     let (s, detail) = t.as_role(Role::Responder, Method::GET, &format!("/api/alerts/{id}"), None).await;
     assert_eq!(s, StatusCode::OK, "{detail}");
     assert_eq!(detail["triggers"][0]["kind"], "report");
@@ -193,6 +197,7 @@ both_backends!(verified_incidents_completing_a_cluster_raise_an_issued_alert, |d
     let found = by_rule(&list, "civilians-cluster");
     let id = found[0]["id"].as_i64().unwrap();
     assert_eq!(found[0]["status"], "issued", "the default rule issues at once");
+    assert!(found[0]["issued_at"].is_string(), "an issued alert has its issue time: {:#}", found[0]);
     let (_, detail) = t.as_role(Role::Analyst, Method::GET, &format!("/api/alerts/{id}"), None).await;
     let mut targets: Vec<i64> =
         detail["triggers"].as_array().unwrap().iter().map(|x| x["target_id"].as_i64().unwrap()).collect();

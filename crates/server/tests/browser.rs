@@ -2,9 +2,21 @@
 //! `tests/browser/e2e.mjs` (Node + playwright-core) against the whole app served
 //! in-process on 127.0.0.1 with the bundled demo data and demo users.
 //!
-//! A reporter on a 360 px screen submits a report through the form; an analyst finds
-//! it in the triage queue, verifies it into an incident, finds the incident's marker
-//! and popup on the map, and sees the month's count in the timeline go up by one.
+//! `reporter_to_analyst_to_map_and_timeline` (`e2e.mjs`): a reporter on a 360 px
+//! screen submits a report through the form; an analyst finds it in the triage queue,
+//! verifies it into an incident, finds the incident's marker and popup on the map, and
+//! sees the month's count in the timeline go up by one.
+//!
+//! `report_raises_alert_issued_acknowledged_and_answered` (`alerts.mjs`, issue #5): a
+//! reporter submits a report the default rule `report-reliable-threat` fires on; an
+//! analyst finds the draft alert linked to that report in the Alerts view, issues it,
+//! and its CAP link serves CAP XML; a responder acknowledges it, records a patrol
+//! response and later its times, and reads the time to acknowledge for the area and
+//! the month on the dashboard; a planner reads it all in French without any action
+//! button; an admin sees the failed webhook deliveries.
+//!
+//! The two run one after the other (one browser at a time), each on its own server
+//! and database.
 //!
 //! Needs `npm ci` at the repository root (playwright-core, and Leaflet, which the
 //! server embeds) and `/usr/bin/chromium` (`apt-get install chromium`). When either is
@@ -49,8 +61,23 @@ fn login_of(role: Role) -> String {
     format!("{user}:{password}")
 }
 
+/// One browser at a time: the machines running this are small.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reporter_to_analyst_to_map_and_timeline() {
+    run_script("e2e.mjs", &[Role::Reporter, Role::Analyst]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_raises_alert_issued_acknowledged_and_answered() {
+    run_script("alerts.mjs", &[Role::Reporter, Role::Analyst, Role::Responder, Role::Planner, Role::Admin]).await;
+}
+
+/// Serve the demo app on a fresh database and run `tests/browser/{script}` against it
+/// with the demo logins of `roles` (as `VIGIL_REPORTER=user:password` etc.).
+async fn run_script(script: &str, roles: &[Role]) {
+    let _one = ONE_BROWSER.lock().await;
     let root = repo_root();
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if let Some(why) = missing_prerequisite(&root, &chromium) {
@@ -75,17 +102,18 @@ async fn reporter_to_analyst_to_map_and_timeline() {
     });
 
     let mut cmd = tokio::process::Command::new("node");
-    cmd.arg(root.join("crates/server/tests/browser/e2e.mjs"))
+    cmd.arg(root.join("crates/server/tests/browser").join(script))
         .current_dir(&root)
         .env("VIGIL_BASE_URL", format!("http://{addr}"))
-        .env("VIGIL_REPORTER", login_of(Role::Reporter))
-        .env("VIGIL_ANALYST", login_of(Role::Analyst))
         .env("VIGIL_EXPECT_SYNTHETIC", "1")
         .env("CHROMIUM", &chromium)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+    for role in roles {
+        cmd.env(format!("VIGIL_{}", role.as_str().to_ascii_uppercase()), login_of(*role));
+    }
     match std::env::var("VIGIL_SCREENSHOTS").ok().filter(|v| !v.is_empty() && v != "0") {
         Some(v) => {
             let shots = if v == "1" { root.join("docs/screenshots") } else { PathBuf::from(v) };
@@ -98,13 +126,16 @@ async fn reporter_to_analyst_to_map_and_timeline() {
     }
     let out = tokio::time::timeout(Duration::from_secs(240), cmd.output())
         .await
-        .expect("the browser test finished within 4 minutes")
+        .unwrap_or_else(|_| panic!("the browser test {script} finished within 4 minutes"))
         .expect("run node");
     server.abort();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    assert!(out.status.success(), "browser test failed ({}):\n{stdout}\n{stderr}", out.status);
-    assert!(stdout.contains("[browser e2e] PASS"), "the browser script did not report PASS:\n{stdout}");
+    assert!(out.status.success(), "browser test {script} failed ({}):\n{stdout}\n{stderr}", out.status);
+    assert!(
+        stdout.lines().any(|l| l.starts_with("[browser ") && l.ends_with("] PASS")),
+        "the browser script {script} did not report PASS:\n{stdout}"
+    );
 }

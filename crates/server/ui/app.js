@@ -1,6 +1,7 @@
 // Vigil web UI: plain JavaScript, no framework, no bundler, nothing fetched from the
 // internet. Hash routes: #/login, #/map, #/triage, #/report, #/my-reports,
-// #/incident/{id}. The server enforces roles; the navigation only hides what a role
+// #/incident/{id}, #/reports/{id}, #/alerts, #/alert/{id}, #/responses, #/rules,
+// #/webhooks. The server enforces roles; the navigation only hides what a role
 // cannot use. All user-supplied text is inserted with textContent, never as HTML.
 (function () {
   'use strict';
@@ -14,12 +15,22 @@
   var ROLES_SUBMIT = ['reporter', 'analyst', 'hr_officer', 'admin'];
   var ROLES_MAP = ['analyst', 'responder', 'hr_officer', 'planner', 'admin'];
   var ROLES_TRIAGE = ['analyst', 'hr_officer', 'admin'];
+  // reports_api.rs READ (reporters: their own only)
+  var ROLES_REPORT_PAGE = ['reporter', 'analyst', 'hr_officer', 'admin'];
+  // alerts_api.rs: READ, MANAGE (issue, cancel, close), RESPOND (acknowledge,
+  // responding), RECORD_RESPONSE; webhooks.rs: admin.
+  var ROLES_ALERTS = ['analyst', 'responder', 'hr_officer', 'planner', 'admin'];
+  var ROLES_MANAGE = ['analyst', 'admin'];
+  var ROLES_RESPOND = ['responder', 'admin'];
+  var ROLES_RECORD = ['responder', 'analyst', 'admin'];
+  var ROLES_ADMIN = ['admin'];
 
   var NAV = [
     { route: 'map', key: 'nav.map', roles: ROLES_MAP },
     { route: 'triage', key: 'nav.triage', roles: ROLES_TRIAGE },
     { route: 'report', key: 'nav.report', roles: ROLES_SUBMIT },
-    { route: 'my-reports', key: 'nav.myReports', roles: ['reporter'] }
+    { route: 'my-reports', key: 'nav.myReports', roles: ['reporter'] },
+    { route: 'alerts', key: 'nav.alerts', roles: ROLES_ALERTS, also: ['alert', 'responses', 'rules', 'webhooks'] }
   ];
 
   var CATEGORIES = ['armed_clash', 'attack_on_civilians', 'ied', 'attack_on_peacekeepers', 'abduction',
@@ -204,10 +215,11 @@
     if (S.user) {
       NAV.forEach(function (n) {
         if (n.roles.indexOf(S.role) < 0) return;
+        var here = route === n.route || (n.also || []).indexOf(route) >= 0;
         nav.appendChild(h('a', {
           href: '#/' + n.route,
-          'class': route === n.route ? 'active' : null,
-          'aria-current': route === n.route ? 'page' : null,
+          'class': here ? 'active' : null,
+          'aria-current': here ? 'page' : null,
           'data-testid': 'nav-' + n.route
         }, t(n.key)));
       });
@@ -263,7 +275,13 @@
     triage: { view: viewTriage, roles: ROLES_TRIAGE },
     report: { view: viewReport, roles: ROLES_SUBMIT },
     'my-reports': { view: viewMyReports, roles: ['reporter'] },
-    incident: { view: viewIncident, roles: ROLES_MAP }
+    incident: { view: viewIncident, roles: ROLES_MAP },
+    reports: { view: viewReportPage, roles: ROLES_REPORT_PAGE },
+    alerts: { view: viewAlerts, roles: ROLES_ALERTS },
+    alert: { view: viewAlert, roles: ROLES_ALERTS },
+    responses: { view: viewDashboard, roles: ROLES_ALERTS },
+    rules: { view: viewRules, roles: ROLES_ALERTS },
+    webhooks: { view: viewWebhooks, roles: ROLES_ADMIN }
   };
 
   function render() {
@@ -1384,6 +1402,740 @@
       box.appendChild(h('p', { 'class': 'form-error' }, e.status === 404 ? t('common.notFound') : e.status === 403 ? t('common.forbidden') : t('common.error', { msg: e.message })));
     });
     return { destroy: function () { if (map) { VigilMap.removeMap(map); map = null; } } };
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Alerts, responses, response times, rules, webhooks (alerts_api.rs, webhooks.rs).
+  // What each role may do mirrors alerts_api::{READ, MANAGE, RESPOND, RECORD_RESPONSE};
+  // the server enforces it, the buttons only follow.
+
+  var ALERT_STATUSES = ['draft', 'issued', 'acknowledged', 'responding', 'closed', 'cancelled'];
+  var ACTIVE_STATUSES = ['draft', 'issued', 'acknowledged', 'responding'];
+  // vigil_store::alerts::RESPONSE_ACTIONS
+  var RESPONSE_ACTIONS = ['patrol', 'quick_reaction_force', 'air_reconnaissance', 'casualty_evacuation', 'dialogue', 'referral', 'liaison'];
+  var RESPONSE_TIMES = ['requested_at', 'dispatched_at', 'on_scene_at', 'completed_at'];
+  // vigil_warn::AlertStatus::can_become (cancel aside: any open status → cancelled)
+  var NEXT_STEP = { draft: 'issued', issued: 'acknowledged', acknowledged: 'responding', responding: 'closed' };
+
+  function stepRoles(to) {
+    return to === 'acknowledged' || to === 'responding' ? ROLES_RESPOND : ROLES_MANAGE;
+  }
+
+  function can(roles) { return roles.indexOf(S.role) >= 0; }
+
+  // "Urgency: Immediate" / "Urgence : Immédiate"
+  function colon() { return I.lang() === 'fr' ? '\u00a0: ' : ': '; }
+
+  function alertTabs(active) {
+    var tabs = [
+      ['alerts', 'tabs.alerts', ROLES_ALERTS],
+      ['responses', 'tabs.dashboard', ROLES_ALERTS],
+      ['rules', 'tabs.rules', ROLES_ALERTS],
+      ['webhooks', 'tabs.webhooks', ROLES_ADMIN]
+    ];
+    return h('nav', { 'class': 'tabs', 'aria-label': t('nav.alerts'), 'data-testid': 'alert-tabs' }, tabs.filter(function (x) { return can(x[2]); }).map(function (x) {
+      return h('a', { href: '#/' + x[0], 'class': active === x[0] ? 'active' : null, 'aria-current': active === x[0] ? 'page' : null, 'data-testid': 'tab-' + x[0] }, t(x[1]));
+    }));
+  }
+
+  function pageTitle(key, vars) {
+    return h('h1', null, [t(key, vars), S.synthetic ? [' ', syntheticBadge()] : null]);
+  }
+
+  function capv(v) {
+    var k = 'capv.' + v;
+    return t(k) === k ? String(v) : t(k);
+  }
+
+  function actionLabel(a) {
+    var k = 'action.' + a;
+    return t(k) === k ? String(a) : t(k);
+  }
+
+  function alertStatusBadge(s) {
+    return h('span', { 'class': 'astatus astatus-' + s, 'data-testid': 'alert-status', 'data-status': s }, t('astatus.' + s));
+  }
+
+  function isExpired(a) {
+    var e = Date.parse(a.expires_at);
+    return ACTIVE_STATUSES.indexOf(a.status) >= 0 && isFinite(e) && e < Date.now();
+  }
+
+  function decimal(x) {
+    return Number(x).toLocaleString(I.lang() === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  }
+
+  // Minutes as "0.4 min", "45 min", "3 h 20 min" or "2 d 4 h"; "—" when there is none.
+  function minutesText(m) {
+    if (m === null || m === undefined || m === '' || !isFinite(Number(m))) return '—';
+    m = Number(m);
+    var sign = m < 0 ? '−' : '';
+    m = Math.abs(m);
+    // the API rounds to 0.1 min
+    if (m < 0.1) return t('dash.lessThan', { n: decimal(0.1) });
+    if (m < 60) return sign + t('dash.minutes', { n: decimal(m) });
+    var total = Math.round(m);
+    if (total < 24 * 60) return sign + t('dash.hoursMin', { h: Math.floor(total / 60), m: total % 60 });
+    var hrs = Math.round(m / 60);
+    return sign + t('dash.days', { d: Math.floor(hrs / 24), h: hrs % 24 });
+  }
+
+  // "2026-11-29T19:45:12.000Z" → "2026-11-29T19:45" in the device's time zone, for
+  // datetime-local inputs; and back.
+  function toLocalInput(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + 'T' + pad2(d.getHours()) + ':' + pad2(d.getMinutes());
+  }
+
+  function fromLocalInput(v) {
+    var d = new Date(v);
+    return isNaN(d.getTime()) ? null : d.toISOString();
+  }
+
+  function areaNamesOf(a) {
+    return [a.admin1 ? areaName(a.admin1) : null, a.admin2 ? areaName(a.admin2) : null].filter(Boolean).join(' / ');
+  }
+
+  function areaSummary(a) {
+    var names = areaNamesOf(a);
+    return [names ? h('strong', null, names) : null, names && a.area_desc ? ' — ' : null, a.area_desc || null];
+  }
+
+  function capFields(a) {
+    return h('p', { 'class': 'cap-fields', 'data-testid': 'alert-cap-fields' }, [
+      h('span', { 'class': 'cap cap-u-' + a.urgency }, t('cap.urgency') + colon() + capv(a.urgency)),
+      h('span', { 'class': 'cap cap-s-' + a.severity }, t('cap.severity') + colon() + capv(a.severity)),
+      h('span', { 'class': 'cap cap-c-' + a.certainty }, t('cap.certainty') + colon() + capv(a.certainty))
+    ]);
+  }
+
+  function loadAllAreas() {
+    return Promise.all([loadAreas(1), loadAreas(2)]).catch(function () { return null; });
+  }
+
+  // ---- list
+
+  function viewAlerts(main, route) {
+    var chosen = (route.query.status || '').split(',').filter(function (s) { return ALERT_STATUSES.indexOf(s) >= 0; });
+    if (!chosen.length) chosen = ACTIVE_STATUSES.slice();
+    var boxes = ALERT_STATUSES.map(function (s) {
+      return h('label', { 'class': 'inline' }, [
+        h('input', { type: 'checkbox', name: 'status', value: s, checked: chosen.indexOf(s) >= 0, 'data-testid': 'alert-filter-' + s }),
+        ' ', t('astatus.' + s)
+      ]);
+    });
+    function setStatuses(list) { go('alerts', { status: list.join(',') }); }
+    var form = h('form', { 'class': 'card alert-filters', 'data-testid': 'alert-filters' }, h('fieldset', null, [
+      h('legend', null, t('alerts.statusFilter')),
+      h('div', { 'class': 'checks' }, boxes),
+      h('div', { 'class': 'actions' }, [
+        h('button', { type: 'button', 'class': 'secondary small', 'data-testid': 'alert-filter-active', onclick: function () { setStatuses(ACTIVE_STATUSES); } }, t('alerts.activeOnly')),
+        h('button', { type: 'button', 'class': 'secondary small', 'data-testid': 'alert-filter-all', onclick: function () { setStatuses(ALERT_STATUSES); } }, t('alerts.all'))
+      ])
+    ]));
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); });
+    form.addEventListener('change', function () {
+      var sel = Array.prototype.filter.call(form.querySelectorAll('input[name="status"]'), function (i) { return i.checked; })
+        .map(function (i) { return i.value; });
+      setStatuses(sel.length ? sel : ACTIVE_STATUSES);
+    });
+    var count = h('p', { 'class': 'muted', 'data-testid': 'alerts-count' });
+    var list = h('div', { 'class': 'alert-list', 'data-testid': 'alert-list' }, h('p', null, t('common.loading')));
+    main.appendChild(h('div', { 'class': 'alerts-page' }, [
+      alertTabs('alerts'),
+      pageTitle('alerts.title'),
+      form,
+      h('p', { 'class': 'small' }, h('a', { href: '/cap/alerts.atom', 'data-testid': 'atom-link', type: 'application/atom+xml' }, t('alerts.atom'))),
+      count,
+      list
+    ]));
+    var status = chosen.length === ALERT_STATUSES.length ? null : chosen.join(',');
+    Promise.all([api('GET', '/api/alerts' + qs({ status: status })), loadAllAreas()]).then(function (res) {
+      var alerts = Array.isArray(res[0]) ? res[0] : [];
+      clear(list);
+      count.textContent = alerts.length === 1 ? t('alerts.count1') : t('alerts.count', { n: fmt(alerts.length) });
+      if (!alerts.length) { list.appendChild(h('p', { 'class': 'notice', 'data-testid': 'alerts-empty' }, t('alerts.empty'))); return; }
+      alerts.forEach(function (a) { list.appendChild(alertCard(a)); });
+    }).catch(function (e) {
+      clear(list);
+      list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    });
+  }
+
+  function alertCard(a) {
+    return h('article', { 'class': 'card alert-card sev-' + a.severity, 'data-testid': 'alert-item', 'data-alert-id': String(a.id), 'data-status': a.status }, [
+      h('h2', null, [
+        h('a', { href: '#/alert/' + a.id, 'data-testid': 'alert-open', title: t('alerts.open', { id: a.id }) }, '#' + a.id + ' · ' + (a.rule_name || a.rule_id)),
+        ' ', alertStatusBadge(a.status),
+        isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('astatus.expired'))] : null
+      ]),
+      capFields(a),
+      h('p', { 'class': 'threat', 'data-testid': 'alert-threat' }, a.threat || a.headline || ''),
+      h('dl', { 'class': 'kv' }, [
+        h('dt', null, t('alerts.area')), h('dd', { 'data-testid': 'alert-area' }, areaSummary(a)),
+        h('dt', null, t('alerts.firstFired')), h('dd', null, dateTime(a.created_at)),
+        h('dt', null, t('alerts.lastFired')), h('dd', null, dateTime(a.updated_at) + (a.firings > 1 ? ' · ' + t('alerts.firings') + colon() + fmt(a.firings) : '')),
+        h('dt', null, t('alerts.expires')), h('dd', null, dateTime(a.expires_at))
+      ])
+    ]);
+  }
+
+  // ---- one alert
+
+  var ALERT_AREA_STYLE = { color: '#b3261e', weight: 2, fillColor: '#b3261e', fillOpacity: 0.15, className: 'alert-area' };
+
+  function gidBounds(gid) {
+    var i = Number(gid) - 1;
+    var row = Math.floor(i / 720), col = i % 720;
+    var s = row * 0.5 - 90, w = col * 0.5 - 180;
+    return [[s, w], [s + 0.5, w + 0.5]];
+  }
+
+  // Draw an alert's area (vigil_warn::Area as JSON) on a map; resolves to the layer.
+  function drawAlertArea(map, area) {
+    if (!area || !area.type || area.type === 'unlocated') return Promise.resolve(null);
+    var p;
+    if (area.type === 'circle' && area.center) {
+      p = Promise.resolve(L.circle([area.center.lat, area.center.lon], Object.assign({ radius: Number(area.radius_km) * 1000 }, ALERT_AREA_STYLE)));
+    } else if (area.type === 'polygon' && area.points && area.points.length) {
+      p = Promise.resolve(L.polygon(area.points.map(function (x) { return [x.lat, x.lon]; }), ALERT_AREA_STYLE));
+    } else if (area.type === 'cells' && area.gids && area.gids.length) {
+      p = Promise.resolve(L.featureGroup(area.gids.map(function (g) { return L.rectangle(gidBounds(g), ALERT_AREA_STYLE); })));
+    } else if (area.type === 'admin' && area.codes) {
+      p = loadAreas(area.level).then(function (fc) {
+        var feats = ((fc && fc.features) || []).filter(function (f) { return f.properties && area.codes.indexOf(f.properties.code) >= 0; });
+        return feats.length ? L.geoJSON({ type: 'FeatureCollection', features: feats }, { style: function () { return ALERT_AREA_STYLE; } }) : null;
+      });
+    } else {
+      return Promise.resolve(null);
+    }
+    return p.then(function (layer) {
+      if (!layer || !map.getContainer().isConnected) return null;
+      layer.addTo(map);
+      var b = layer.getBounds();
+      // not closer than zoom 8, so that the region around stays in view
+      if (b.isValid()) map.fitBounds(b, { padding: [16, 16], maxZoom: 8 });
+      return layer;
+    });
+  }
+
+  function areaDetail(a) {
+    var area = a.area || {};
+    var what;
+    if (area.type === 'circle' && area.center) {
+      what = t('alerts.circle', { km: fmt(area.radius_km), lat: Number(area.center.lat).toFixed(3), lon: Number(area.center.lon).toFixed(3) });
+    } else if (area.type === 'polygon') {
+      what = t('alerts.polygon', { n: (area.points || []).length });
+    } else if (area.type === 'admin') {
+      what = t('alerts.adminAreas') + colon() + (area.codes || []).map(function (c) { return areaName(c) + (areaName(c) !== c ? ' (' + c + ')' : ''); }).join(', ');
+    } else if (area.type === 'cells') {
+      what = t('alerts.cells') + colon() + (area.gids || []).join(', ');
+    } else {
+      what = t('alerts.unlocated');
+    }
+    var names = areaNamesOf(a);
+    return h('p', { 'data-testid': 'alert-area-detail' }, [names ? [h('strong', null, names), h('br')] : null, what]);
+  }
+
+  function triggerItem(tr) {
+    var id = tr.target_id != null ? String(tr.target_id) : null;
+    var attrs = { 'data-testid': 'alert-trigger', 'data-kind': tr.kind, 'data-target-id': id };
+    if (tr.kind === 'report') {
+      var label = t('trigger.report', { id: id || tr.reference });
+      if (id && can(ROLES_REPORT_PAGE)) return h('li', attrs, h('a', { href: '#/reports/' + id, 'data-testid': 'trigger-link' }, label));
+      return h('li', attrs, [label, ' ', h('span', { 'class': 'muted small' }, t('trigger.reportNoAccess'))]);
+    }
+    if (tr.kind === 'incident') {
+      if (id) return h('li', attrs, [h('a', { href: '#/incident/' + id, 'data-testid': 'trigger-link' }, t('trigger.incident', { id: id })), ' ', h('span', { 'class': 'muted small' }, tr.reference)]);
+      return h('li', attrs, t('trigger.incidentRef', { ref: tr.reference }));
+    }
+    return h('li', attrs, t('trigger.forecast', { ref: tr.reference }));
+  }
+
+  function historyList(a) {
+    return h('ol', { 'class': 'history', 'data-testid': 'alert-history' }, (a.history || []).map(function (c) {
+      var rule = /^rule:/.test(c.actor || '') ? String(c.actor).slice(5) : null;
+      return h('li', { 'data-to': c.to }, [
+        h('span', { 'class': 'when' }, dateTime(c.at)), ' ',
+        c.from ? [t('astatus.' + c.from), ' → '] : null, h('strong', null, t('astatus.' + c.to)), ' — ',
+        rule ? h('span', { 'class': 'muted' }, t('alerts.createdBy', { rule: rule })) : h('span', { 'class': 'actor', 'data-testid': 'history-actor' }, c.actor),
+        c.note ? [' — ', h('q', null, c.note)] : null
+      ]);
+    }));
+  }
+
+  // The lifecycle buttons this role may use from this status; null when there is none.
+  function lifecycleCard(a, done) {
+    var next = NEXT_STEP[a.status];
+    var steps = next && can(stepRoles(next)) ? [next] : [];
+    var canCancel = (a.status !== 'closed' && a.status !== 'cancelled') && can(ROLES_MANAGE);
+    if (!steps.length && !canCancel) return null;
+    var note = h('input', { id: 'tr-note', name: 'note', maxlength: '2000', 'data-testid': 'transition-note' });
+    var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true, 'data-testid': 'transition-error' });
+    var buttons = [];
+    function step(to, btn) {
+      err.hidden = true;
+      btn.disabled = true;
+      var body = { to: to };
+      if (note.value.trim()) body.note = note.value.trim();
+      api('POST', '/api/alerts/' + encodeURIComponent(a.id) + '/transition', body).then(function (res) {
+        done(res, t('alerts.done', { id: a.id, status: t('astatus.' + to) }));
+      }).catch(function (e) {
+        btn.disabled = false;
+        err.textContent = t('common.error', { msg: e.message });
+        err.hidden = false;
+      });
+    }
+    steps.forEach(function (to) {
+      var b = h('button', { type: 'button', 'class': 'primary', 'data-testid': 'transition-' + to }, t('transition.' + to));
+      b.addEventListener('click', function () { step(to, b); });
+      buttons.push(b);
+    });
+    if (canCancel) {
+      // Two clicks: cancelling an issued alert publishes a CAP Cancel.
+      var confirmBtn = h('button', { type: 'button', 'class': 'danger', hidden: true, 'data-testid': 'transition-cancelled-confirm' }, t('transition.confirmCancel'));
+      var cancelBtn = h('button', { type: 'button', 'class': 'danger', 'data-testid': 'transition-cancelled' }, t('transition.cancelled'));
+      cancelBtn.addEventListener('click', function () { cancelBtn.hidden = true; confirmBtn.hidden = false; confirmBtn.focus(); });
+      confirmBtn.addEventListener('click', function () { step('cancelled', confirmBtn); });
+      buttons.push(cancelBtn, confirmBtn);
+    }
+    return h('section', { 'class': 'card lifecycle', 'data-testid': 'alert-lifecycle' }, [
+      h('h2', null, t('alerts.actions')),
+      field('note', 'alerts.note', note),
+      h('div', { 'class': 'actions' }, buttons),
+      err
+    ]);
+  }
+
+  function responseItem(r, canEdit, reload) {
+    var panel = h('div', { 'class': 'action-panel' });
+    var req = Date.parse(r.requested_at);
+    var times = RESPONSE_TIMES.map(function (k) {
+      var v = r[k];
+      var after = v && k !== 'requested_at' && isFinite(req) ? ' (' + t('resp.after', { d: minutesText((Date.parse(v) - req) / 60000) }) + ')' : '';
+      return [h('dt', null, t('resp.' + k)), h('dd', { 'data-field': k }, v ? dateTime(v) + after : h('span', { 'class': 'muted' }, t('resp.notYet')))];
+    });
+    return h('li', { 'class': 'response-item', 'data-testid': 'response-item', 'data-response-id': String(r.id) }, [
+      h('h3', null, [h('span', { 'data-testid': 'response-action' }, actionLabel(r.action)), ' — ', h('span', { 'data-testid': 'response-responder' }, r.responder)]),
+      h('dl', { 'class': 'kv' }, [times,
+        r.outcome ? [h('dt', null, t('resp.outcome')), h('dd', { 'data-field': 'outcome', 'data-testid': 'response-outcome' }, r.outcome)] : null]),
+      h('p', { 'class': 'muted small' }, t('resp.by', { user: r.created_by })),
+      canEdit ? h('button', {
+        type: 'button', 'class': 'secondary small', 'data-testid': 'response-edit',
+        onclick: function () { clear(panel); panel.appendChild(responseForm(null, r, reload, function () { clear(panel); })); }
+      }, t('resp.edit')) : null,
+      panel
+    ]);
+  }
+
+  // New response for alert `a`, or changes to response `r` (PATCH: only what changed).
+  function responseForm(a, r, reload, onCancel) {
+    var p = r ? 're' + r.id + '-' : 'rn-';
+    var responder = h('input', { id: p + 'responder', name: 'responder', maxlength: '200', required: true, value: r ? r.responder : '', 'data-testid': 'resp-responder', autocomplete: 'off' });
+    var action = h('select', { id: p + 'action', name: 'action', required: true, 'data-testid': 'resp-action' }, [
+      r ? null : h('option', { value: '' }, t('report.categoryChoose')),
+      RESPONSE_ACTIONS.map(function (x) { return h('option', { value: x }, actionLabel(x)); })
+    ]);
+    if (r) action.value = r.action;
+    var inputs = {};
+    RESPONSE_TIMES.forEach(function (k) {
+      inputs[k] = h('input', { id: p + k, name: k, type: 'datetime-local', value: r && r[k] ? toLocalInput(r[k]) : '', 'data-testid': 'resp-' + k });
+    });
+    var outcome = h('textarea', { id: p + 'outcome', name: 'outcome', rows: '3', maxlength: '4000', value: r && r.outcome ? r.outcome : '', 'data-testid': 'resp-outcome' });
+    var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true, 'data-testid': 'resp-form-error' });
+    var submit = h('button', { type: 'submit', 'class': 'primary', 'data-testid': 'resp-submit' }, t(r ? 'resp.update' : 'resp.save'));
+    var form = h('form', { 'class': 'response-form', novalidate: true, 'data-testid': r ? 'response-edit-form' : 'response-form' }, [
+      r ? null : h('h3', null, t('resp.new')),
+      h('div', { 'class': 'grid' }, [
+        field('responder', 'resp.responder', responder, { required: true, hint: r ? null : t('resp.responderHint') }),
+        field('action', 'resp.action', action, { required: true }),
+        field('requested_at', 'resp.requested_at', inputs.requested_at, { hint: r ? null : t('resp.requestedHint') }),
+        field('dispatched_at', 'resp.dispatched_at', inputs.dispatched_at, { optional: true }),
+        field('on_scene_at', 'resp.on_scene_at', inputs.on_scene_at, { optional: true }),
+        field('completed_at', 'resp.completed_at', inputs.completed_at, { optional: true })
+      ]),
+      field('outcome', 'resp.outcome', outcome, { optional: true }),
+      err,
+      h('div', { 'class': 'actions' }, [submit,
+        onCancel ? h('button', { type: 'button', 'class': 'secondary', onclick: onCancel }, t('common.cancel')) : null])
+    ]);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      clearErrors(form);
+      err.hidden = true;
+      var body = {};
+      var who = responder.value.trim();
+      if (!who) { showFieldError(form, 'responder', t('common.required')); return; }
+      if (!action.value) { showFieldError(form, 'action', t('common.required')); return; }
+      if (!r || who !== r.responder) body.responder = who;
+      if (!r || action.value !== r.action) body.action = action.value;
+      for (var i = 0; i < RESPONSE_TIMES.length; i++) {
+        var k = RESPONSE_TIMES[i];
+        var v = inputs[k].value;
+        if (!v || (r && r[k] && v === toLocalInput(r[k]))) continue;
+        var iso = fromLocalInput(v);
+        if (!iso) { showFieldError(form, k, t('common.required')); return; }
+        body[k] = iso;
+      }
+      var o = outcome.value.trim();
+      if (o && (!r || o !== (r.outcome || ''))) body.outcome = o;
+      if (r && !Object.keys(body).length) { if (onCancel) onCancel(); return; }
+      submit.disabled = true;
+      var req = r ? api('PATCH', '/api/responses/' + encodeURIComponent(r.id), body)
+        : api('POST', '/api/alerts/' + encodeURIComponent(a.id) + '/responses', body);
+      req.then(function (res) {
+        reload(t('resp.saved', { id: res && res.id }));
+      }).catch(function (e) {
+        submit.disabled = false;
+        if (e.status === 422 && showFieldError(form, e.field, e.message)) {
+          err.textContent = t('resp.fix');
+          err.hidden = false;
+          return;
+        }
+        err.textContent = t('common.error', { msg: e.message });
+        err.hidden = false;
+      });
+    });
+    return form;
+  }
+
+  function responsesCard(a, reload) {
+    var list = a.responses || [];
+    var canRecord = can(ROLES_RECORD);
+    return h('section', { 'class': 'card responses', 'data-testid': 'alert-responses' }, [
+      h('h2', null, t('resp.title') + ' (' + list.length + ')'),
+      list.length ? h('ul', { 'class': 'plain' }, list.map(function (r) { return responseItem(r, canRecord, reload); }))
+        : h('p', { 'class': 'muted', 'data-testid': 'responses-empty' }, t('resp.none')),
+      canRecord ? (a.status === 'draft' ? h('p', { 'class': 'muted', 'data-testid': 'responses-draft' }, t('resp.draftNote'))
+        : h('div', { 'class': 'new-response' }, responseForm(a, null, reload))) : null
+    ]);
+  }
+
+  function viewAlert(main, route) {
+    var id = route.params[0];
+    var box = h('div', { 'class': 'alert-page', 'data-testid': 'alert-page', 'data-alert-id': id }, h('p', null, t('common.loading')));
+    main.appendChild(h('div', null, [alertTabs('alerts'), box]));
+    var map = null;
+    var gone = false;
+
+    function load(msg) {
+      return Promise.all([api('GET', '/api/alerts/' + encodeURIComponent(id)), loadAllAreas()]).then(function (res) {
+        if (!gone) draw(res[0], msg);
+      }).catch(function (e) {
+        clear(box);
+        box.appendChild(h('p', { 'class': 'form-error' }, e.status === 404 ? t('common.notFound') : e.status === 403 ? t('common.forbidden') : t('common.error', { msg: e.message })));
+      });
+    }
+
+    function draw(a, msg) {
+      if (map) { VigilMap.removeMap(map); map = null; }
+      clear(box);
+      box.setAttribute('data-status', a.status);
+      var published = (a.cap_messages && a.cap_messages.length) || (a.messages && a.messages.length);
+      var mini = h('div', { 'class': 'mini-map', id: 'alert-map', 'data-testid': 'alert-map', role: 'img', 'aria-label': t('alerts.map') });
+      append(box, [
+        h('p', null, h('a', { href: '#/alerts' }, '← ' + t('alerts.back'))),
+        h('h1', null, [t('alerts.detail', { id: a.id }), ' ', alertStatusBadge(a.status),
+          isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('astatus.expired'))] : null]),
+        msg ? h('p', { 'class': 'success', role: 'status', 'data-testid': 'alert-flash' }, msg) : null,
+        h('div', { 'class': 'incident-grid' }, [
+          h('section', { 'class': 'card' }, [
+            h('h2', { 'data-testid': 'alert-rule' }, a.rule_name || a.rule_id),
+            h('p', { 'class': 'muted small' }, a.rule_id),
+            h('p', { 'class': 'headline', 'data-testid': 'alert-headline' }, a.headline),
+            capFields(a),
+            h('p', { 'class': 'threat', 'data-testid': 'alert-threat' }, a.threat),
+            h('dl', { 'class': 'kv' }, [
+              h('dt', null, t('cap.category')), h('dd', null, a.category),
+              h('dt', null, t('alerts.firstFired')), h('dd', null, dateTime(a.created_at)),
+              h('dt', null, t('alerts.lastFired')), h('dd', null, dateTime(a.updated_at)),
+              h('dt', null, t('alerts.firings')), h('dd', null, fmt(a.firings)),
+              h('dt', null, t('alerts.expires')), h('dd', null, dateTime(a.expires_at))
+            ]),
+            h('p', { 'class': 'links' }, [
+              published ? h('a', { href: '/cap/' + encodeURIComponent(a.id) + '.xml', 'data-testid': 'cap-link', type: 'application/cap+xml', target: '_blank', rel: 'noopener' }, t('alerts.cap'))
+                : h('span', { 'class': 'muted', 'data-testid': 'cap-draft-note' }, t('alerts.capDraft')),
+              h('br'),
+              h('a', { href: '/cap/alerts.atom', 'data-testid': 'atom-link', type: 'application/atom+xml', target: '_blank', rel: 'noopener' }, t('alerts.atom'))
+            ])
+          ]),
+          h('section', { 'class': 'card' }, [h('h2', null, t('alerts.map')), mini, areaDetail(a)])
+        ]),
+        lifecycleCard(a, function (res, m) { draw(res, m); }),
+        h('section', { 'class': 'card' }, [
+          h('h2', null, t('alerts.triggers') + ' (' + (a.triggers || []).length + ')'),
+          h('ul', { 'class': 'triggers', 'data-testid': 'alert-triggers' }, (a.triggers || []).map(triggerItem))
+        ]),
+        responsesCard(a, function (m) { return load(m); }),
+        h('section', { 'class': 'card' }, [h('h2', null, t('alerts.history')), historyList(a)])
+      ]);
+      map = VigilMap.createMap(mini, { zoomAnimation: false });
+      VigilMap.outline(map, { fit: false });
+      drawAlertArea(map, a.area);
+    }
+
+    load();
+    return { destroy: function () { gone = true; if (map) { VigilMap.removeMap(map); map = null; } } };
+  }
+
+  // ---- a report behind an alert (roles that may read reports)
+
+  function viewReportPage(main, route) {
+    var id = route.params[0];
+    var box = h('div', { 'class': 'incident-page', 'data-testid': 'report-page', 'data-report-id': id }, h('p', null, t('common.loading')));
+    main.appendChild(box);
+    api('GET', '/api/reports/' + encodeURIComponent(id)).then(function (r) {
+      clear(box);
+      append(box, [
+        h('p', null, h('a', { href: '#/alerts', onclick: function (e) { if (history.length > 1) { e.preventDefault(); history.back(); } } }, '← ' + t('common.back'))),
+        h('h1', null, [t('reportpage.title', { id: r.id }), ' ', h('span', { 'class': 'status status-' + r.status }, t('status.' + r.status))]),
+        h('section', { 'class': 'card' }, [
+          h('h2', null, [catLabel(r.category), ' ', h('span', { 'class': 'muted' }, t('triage.received') + ' ' + dateTime(r.received_at))]),
+          reportSummary(r),
+          h('p', { 'class': 'desc', 'data-testid': 'report-text' }, r.description || ''),
+          restrictedBlock(r),
+          r.incident_id != null ? h('p', null, h('a', { href: '#/incident/' + r.incident_id }, t('reportpage.incident', { id: r.incident_id }))) : null
+        ])
+      ]);
+    }).catch(function (e) {
+      clear(box);
+      box.appendChild(h('p', { 'class': 'form-error' }, e.status === 404 ? t('common.notFound') : e.status === 403 ? t('common.forbidden') : t('common.error', { msg: e.message })));
+    });
+  }
+
+  // ---- response-time dashboard
+
+  function viewDashboard(main, route) {
+    var hours = parseInt(route.query.hours, 10);
+    if (!(hours >= 1 && hours <= 8760)) hours = 24;
+    var level = route.query.level === '2' ? '2' : '1';
+    var hoursIn = h('input', { id: 'dash-hours', name: 'hours', type: 'number', min: '1', max: '8760', step: '1', value: String(hours), inputmode: 'numeric', 'data-testid': 'dash-hours' });
+    var levelSel = h('select', { id: 'dash-level', name: 'level', 'data-testid': 'dash-level' }, [
+      h('option', { value: '1' }, t('filters.admin1')), h('option', { value: '2' }, t('filters.admin2'))
+    ]);
+    levelSel.value = level;
+    var form = h('form', { 'class': 'card dash-controls', novalidate: true, 'data-testid': 'dash-controls' }, [
+      h('div', { 'class': 'row2' }, [field('hours', 'dash.hours', hoursIn), field('level', 'dash.level', levelSel)])
+    ]);
+    function apply() {
+      clearErrors(form);
+      var n = parseInt(hoursIn.value, 10);
+      if (!(n >= 1 && n <= 8760)) { showFieldError(form, 'hours', '1 … 8760'); return; }
+      // A second change event (the input losing focus as the page is redrawn) must not
+      // redraw the page again.
+      var now = parseRoute();
+      if (now.name === 'responses' && String(n) === (now.query.hours || '24') && levelSel.value === (now.query.level || '1')) return;
+      go('responses', { hours: String(n), level: levelSel.value });
+    }
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); apply(); });
+    form.addEventListener('change', apply);
+    var body = h('div', { 'class': 'dashboard', 'data-testid': 'dashboard' }, h('p', null, t('common.loading')));
+    main.appendChild(h('div', { 'class': 'alerts-page' }, [
+      alertTabs('responses'),
+      pageTitle('dash.title'),
+      h('p', { 'class': 'muted' }, t('dash.intro')),
+      form,
+      body
+    ]));
+    api('GET', '/api/responses/dashboard' + qs({ hours: hours, level: level })).then(function (d) {
+      clear(body);
+      var o = d.overall || {};
+      append(body, [
+        h('section', { 'class': 'card' }, [
+          h('h2', null, t('dash.overall')),
+          o.alerts ? h('dl', { 'class': 'kv figures', 'data-testid': 'dash-overall' }, [
+            h('dt', null, t('dash.alerts')), h('dd', null, fmt(o.alerts)),
+            h('dt', null, t('dash.acknowledged')), h('dd', null, fmt(o.acknowledged)),
+            h('dt', null, t('dash.tta')), h('dd', { 'data-testid': 'dash-tta' }, minutesText(o.median_minutes_to_acknowledge)),
+            h('dt', null, t('dash.responded')), h('dd', null, fmt(o.responded)),
+            h('dt', null, t('dash.ttr')), h('dd', { 'data-testid': 'dash-ttr' }, minutesText(o.median_minutes_to_respond))
+          ]) : h('p', { 'class': 'muted', 'data-testid': 'dash-empty' }, t('dash.empty'))
+        ]),
+        dashTable('dash.byArea', 'dash.area', d.by_area || [], function (g) { return g.name || (g.code ? areaName(g.code) : t('dash.noArea')); }, 'area'),
+        dashTable('dash.byMonth', 'dash.month', (d.by_month || []).slice().reverse(), function (g) { return g.month; }, 'month'),
+        unansweredCard(d)
+      ]);
+    }).catch(function (e) {
+      clear(body);
+      if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
+      body.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    });
+  }
+
+  function dashTable(titleKey, firstKey, rows, label, kind) {
+    if (!rows.length) return null;
+    return h('section', { 'class': 'card' }, [
+      h('h2', null, t(titleKey)),
+      h('div', { 'class': 'table-wrap' }, h('table', { 'class': 'data', 'data-testid': 'dash-by-' + kind }, [
+        h('thead', null, h('tr', null, [t(firstKey), t('dash.alerts'), t('dash.acknowledged'), t('dash.tta'), t('dash.responded'), t('dash.ttr')]
+          .map(function (x) { return h('th', { scope: 'col' }, x); }))),
+        h('tbody', null, rows.map(function (g) {
+          return h('tr', { 'data-testid': 'dash-' + kind + '-row', 'data-key': kind === 'area' ? (g.code || '') : g.month }, [
+            h('th', { scope: 'row', 'data-testid': 'dash-label' }, label(g)),
+            h('td', null, fmt(g.alerts)),
+            h('td', null, fmt(g.acknowledged)),
+            h('td', { 'data-testid': 'dash-tta' }, minutesText(g.median_minutes_to_acknowledge)),
+            h('td', null, fmt(g.responded)),
+            h('td', { 'data-testid': 'dash-ttr' }, minutesText(g.median_minutes_to_respond))
+          ]);
+        }))
+      ]))
+    ]);
+  }
+
+  function unansweredCard(d) {
+    var list = d.no_response_after_hours || [];
+    var hrs = fmt(d.hours);
+    return h('section', { 'class': 'card', 'data-testid': 'dash-unanswered' }, [
+      h('h2', null, t('dash.unanswered', { h: hrs })),
+      list.length ? h('ul', { 'class': 'plain' }, list.map(function (u) {
+        return h('li', { 'class': 'unanswered', 'data-testid': 'dash-unanswered-item', 'data-alert-id': String(u.id) }, [
+          h('a', { href: '#/alert/' + u.id }, '#' + u.id + ' · ' + (u.headline || '')), ' ', alertStatusBadge(u.status), h('br'),
+          h('span', { 'class': 'muted small' }, [t('alerts.issuedAt') + ' ' + dateTime(u.issued_at), ' · ', t('dash.since', { h: decimal(u.hours_since_issue) }),
+            u.first_response_at ? ' · ' + t('dash.late', { t: dateTime(u.first_response_at) }) : null])
+        ]);
+      })) : h('p', { 'class': 'muted' }, t('dash.unansweredNone', { h: hrs }))
+    ]);
+  }
+
+  // ---- rules in force (read-only)
+
+  var RULE_FIELDS = ['id', 'name', 'description', 'enabled', 'status_on_fire', 'category', 'urgency', 'severity', 'certainty', 'dedup_window_hours', 'expires_hours', 'kind'];
+
+  function paramValue(k, v) {
+    if (Array.isArray(v)) {
+      // an empty list sets no condition
+      if (!v.length) return t('rules.any');
+      return v.map(function (x) { return k === 'types' ? typeLabel(x) : String(x); }).join(', ');
+    }
+    if (v === 'Admin1') return t('filters.admin1');
+    if (v === 'Admin2') return t('filters.admin2');
+    if (typeof v === 'number') return fmt(v);
+    if (v && typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  }
+
+  function viewRules(main) {
+    var list = h('div', { 'data-testid': 'rule-list' }, h('p', null, t('common.loading')));
+    main.appendChild(h('div', { 'class': 'alerts-page' }, [alertTabs('rules'), h('h1', null, t('rules.title')), h('p', { 'class': 'muted' }, t('rules.intro')), list]));
+    api('GET', '/api/rules').then(function (res) {
+      var rules = Array.isArray(res) ? res : (res && res.rules) || [];
+      clear(list);
+      if (!rules.length) { list.appendChild(h('p', { 'class': 'notice' }, t('rules.empty'))); return; }
+      rules.forEach(function (r) {
+        var params = Object.keys(r).filter(function (k) { return RULE_FIELDS.indexOf(k) < 0; });
+        list.appendChild(h('article', { 'class': 'card rule-card' + (r.enabled === false ? ' disabled' : ''), 'data-testid': 'rule-item', 'data-rule-id': r.id }, [
+          h('h2', null, [r.name, r.enabled === false ? [' ', h('span', { 'class': 'astatus astatus-cancelled' }, t('rules.disabled'))] : null]),
+          h('p', { 'class': 'muted small' }, h('code', null, r.id)),
+          r.description ? h('p', { 'data-testid': 'rule-description' }, r.description) : null,
+          h('dl', { 'class': 'kv' }, [
+            h('dt', null, t('rules.kind')), h('dd', { 'data-testid': 'rule-kind' }, t('kind.' + r.kind) === 'kind.' + r.kind ? r.kind : t('kind.' + r.kind)),
+            h('dt', null, t('rules.statusOnFire')), h('dd', null, alertStatusBadge(r.status_on_fire)),
+            h('dt', null, t('cap.category')), h('dd', null, r.category),
+            h('dt', null, t('cap.urgency')), h('dd', null, capv(r.urgency)),
+            h('dt', null, t('cap.severity')), h('dd', null, capv(r.severity)),
+            h('dt', null, t('cap.certainty')), h('dd', null, capv(r.certainty)),
+            h('dt', null, t('rules.dedup')), h('dd', null, t('rules.hours', { n: fmt(r.dedup_window_hours) })),
+            h('dt', null, t('rules.expiry')), h('dd', null, t('rules.hours', { n: fmt(r.expires_hours) }))
+          ]),
+          params.length ? h('details', { 'class': 'rule-params', open: true }, [
+            h('summary', null, t('rules.params')),
+            h('dl', { 'class': 'kv', 'data-testid': 'rule-params' }, params.map(function (k) {
+              var label = t('param.' + k) === 'param.' + k ? k : t('param.' + k);
+              return [h('dt', null, label), h('dd', { 'data-param': k }, paramValue(k, r[k]))];
+            }))
+          ]) : null
+        ]));
+      });
+    }).catch(function (e) {
+      clear(list);
+      list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    });
+  }
+
+  // ---- webhooks (admin)
+
+  function deliveryState(d) {
+    if (d.delivered_at) return ['delivered', t('hooks.delivered')];
+    if (d.failed_at) return ['failed', t('hooks.failed')];
+    if (d.attempts > 0) return ['retrying', t('hooks.retrying') + ' · ' + t('hooks.next', { t: dateTime(d.next_attempt_at) })];
+    return ['pending', t('hooks.pending')];
+  }
+
+  function viewWebhooks(main) {
+    var body = h('div', { 'data-testid': 'webhooks' }, h('p', null, t('common.loading')));
+    var url = h('input', { id: 'wh-url', name: 'url', type: 'url', required: true, placeholder: 'http://', 'data-testid': 'wh-url', autocomplete: 'off' });
+    var format = h('select', { id: 'wh-format', name: 'format', 'data-testid': 'wh-format' }, [h('option', { value: 'cap' }, 'CAP XML'), h('option', { value: 'json' }, 'JSON')]);
+    var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true });
+    var form = h('form', { 'class': 'card', novalidate: true, 'data-testid': 'wh-form' }, [
+      h('div', { 'class': 'row2 wide-first' }, [field('url', 'hooks.url', url, { required: true }), field('format', 'hooks.format', format)]),
+      err,
+      h('button', { type: 'submit', 'class': 'primary' }, t('hooks.add'))
+    ]);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      clearErrors(form);
+      err.hidden = true;
+      if (!url.value.trim()) { showFieldError(form, 'url', t('common.required')); return; }
+      api('POST', '/api/webhooks', { url: url.value.trim(), format: format.value }).then(function () { url.value = ''; load(); })
+        .catch(function (e) {
+          if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
+          err.textContent = t('common.error', { msg: e.message });
+          err.hidden = false;
+        });
+    });
+    main.appendChild(h('div', { 'class': 'alerts-page' }, [alertTabs('webhooks'), h('h1', null, t('hooks.title')), h('p', { 'class': 'muted' }, t('hooks.intro')), form, body]));
+
+    function load() {
+      return api('GET', '/api/webhooks').then(function (w) {
+        clear(body);
+        var subs = w.subscriptions || [];
+        var dels = w.deliveries || [];
+        append(body, [
+          h('p', { 'class': (w.failed || w.retrying ? 'form-error' : 'muted'), 'data-testid': 'wh-summary' }, t('hooks.summary', { p: fmt(w.pending || 0), r: fmt(w.retrying || 0), f: fmt(w.failed || 0) })),
+          h('section', { 'class': 'card' }, [
+            h('h2', null, t('hooks.subs')),
+            subs.length ? h('ul', { 'class': 'plain' }, subs.map(function (s) {
+              return h('li', { 'class': 'hook', 'data-testid': 'wh-sub', 'data-id': String(s.id) }, [
+                h('code', null, s.url), ' · ', s.format, ' · ',
+                h('span', { 'class': 'astatus ' + (s.active ? 'astatus-closed' : 'astatus-cancelled') }, t(s.active ? 'hooks.active' : 'hooks.inactive')),
+                ' ', h('span', { 'class': 'muted small' }, s.created_by + ', ' + dateTime(s.created_at)),
+                s.active ? [' ', h('button', {
+                  type: 'button', 'class': 'danger small', onclick: function () {
+                    api('DELETE', '/api/webhooks/' + s.id).then(load).catch(function (e) { window.alert(t('common.error', { msg: e.message })); });
+                  }
+                }, t('hooks.stop'))] : null
+              ]);
+            })) : h('p', { 'class': 'muted' }, t('hooks.noSubs'))
+          ]),
+          h('section', { 'class': 'card' }, [
+            h('h2', null, t('hooks.deliveries')),
+            dels.length ? h('div', { 'class': 'table-wrap' }, h('table', { 'class': 'data left', 'data-testid': 'wh-deliveries' }, [
+              h('thead', null, h('tr', null, ['#', t('hooks.queued'), t('hooks.event'), t('hooks.alert'), 'URL', t('hooks.attempts'), t('hooks.state'), t('hooks.lastError')]
+                .map(function (x) { return h('th', { scope: 'col' }, x); }))),
+              h('tbody', null, dels.map(function (d) {
+                var st = deliveryState(d);
+                return h('tr', { 'class': 'delivery-' + st[0], 'data-testid': 'wh-delivery', 'data-state': st[0] }, [
+                  h('td', null, String(d.id)),
+                  h('td', null, dateTime(d.created_at)),
+                  h('td', null, h('code', null, d.event)),
+                  h('td', null, d.alert_id != null ? h('a', { href: '#/alert/' + d.alert_id }, '#' + d.alert_id) : ''),
+                  h('td', { 'class': 'url' }, d.url),
+                  h('td', null, fmt(d.attempts)),
+                  h('td', null, st[1]),
+                  h('td', { 'class': 'error-text' }, d.last_error || '')
+                ]);
+              }))
+            ])) : h('p', { 'class': 'muted' }, t('hooks.noDeliveries'))
+          ])
+        ]);
+      }).catch(function (e) {
+        clear(body);
+        body.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+      });
+    }
+    load();
   }
 
   // ---------------------------------------------------------------------------------
