@@ -311,7 +311,7 @@ fn rules_issuing() -> RuleSet {
     RuleSet::parse(
         r#"
 [[rule]]
-id = "manual"
+id = "hand-cluster"
 name = "Threat to civilians & <markup>"
 kind = "count_threshold"
 status_on_fire = "issued"
@@ -330,7 +330,7 @@ expires_hours = 72
 
 fn firing(area: Area, at: DateTime<Utc>, n: usize) -> Firing {
     Firing {
-        rule_id: "manual".into(),
+        rule_id: "hand-cluster".into(),
         at,
         as_of: at.date_naive(),
         area_desc: format!("test area {n}"),
@@ -604,3 +604,77 @@ async fn openapi_lists_the_alert_routes() {
     }
     assert!(n >= 11, "{n}");
 }
+
+both_backends!(an_analyst_raises_an_alert_by_hand, |db| {
+    let t = TestApp::new(&db.store, false).await;
+    let r = t.report(Role::Reporter, json!({"reliability": "C", "credibility": 3})).await;
+    let good = json!({
+        "headline": "Armed men reported near the Sévaré market",
+        "threat": "A caller reports armed men gathering at the market; residents are leaving.",
+        "area": {"type": "polygon", "points": [
+            {"lat": 14.52, "lon": -4.10}, {"lat": 14.52, "lon": -4.05}, {"lat": 14.48, "lon": -4.05}]},
+        "urgency": "Immediate", "severity": "Severe", "certainty": "Possible",
+        "expires_hours": 24, "issue": true, "report_ids": [r],
+    });
+    let with = |k: &str, v: Value| {
+        let mut b = good.clone();
+        b[k] = v;
+        b
+    };
+    // who may, and what is wrong, field by field; nothing stored meanwhile
+    let (s, _) = t.as_role(Role::Responder, Method::POST, "/api/alerts", Some(good.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    for (body, field, says) in [
+        (with("area", json!({"type": "circle", "center": {"lat": 14.5, "lon": -4.1}, "radius_km": 0})), "area", "radius_km"),
+        (with("area", json!({"type": "admin", "level": 2, "codes": ["ML9999"]})), "area", "ML9999"),
+        (with("area", json!({"type": "square"})), "area", "expected"),
+        (with("urgency", json!("Now")), "urgency", "Immediate"),
+        (with("report_ids", json!([999_999])), "report_ids", "999999"),
+        (with("expires_hours", json!(0)), "expires_hours", "from 1"),
+        (with("colour", json!("red")), "colour", ""),
+    ] {
+        let (s, v) = t.as_role(Role::Analyst, Method::POST, "/api/alerts", Some(body)).await;
+        assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{v}");
+        assert!(v.to_string().contains(says), "{field}: {v}");
+    }
+    assert!(alerts(&t).await.is_empty());
+
+    // issued at once: published as CAP 1.2, resting on the report, by the analyst
+    let (s, v) = t.as_role(Role::Analyst, Method::POST, "/api/alerts", Some(good.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    assert_eq!((v["status"].as_str(), v["rule_id"].as_str()), (Some("issued"), Some("manual")));
+    assert_eq!(v["history"][0]["actor"], "analyst");
+    assert_eq!(v["area_desc"], "polygon of 3 points");
+    assert_eq!(v["triggers"][0]["target_id"], r);
+    let (s, xml, _) = get_text(&t, &format!("/cap/{id}.xml")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(xml.contains("<polygon>") && xml.contains("Armed men reported near"), "{xml}");
+    validate_cap(&xml);
+
+    // a draft with a circle: not published until issued
+    let draft = json!({
+        "headline": "Checkpoint threats on the Mopti road", "threat": "Travellers report threats at a checkpoint.",
+        "area": {"type": "circle", "center": {"lat": 14.49, "lon": -4.19}, "radius_km": 15},
+        "urgency": "Expected", "severity": "Moderate", "certainty": "Likely",
+    });
+    let (s, v) = t.as_role(Role::Admin, Method::POST, "/api/alerts", Some(draft)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!((v["status"].as_str(), v["category"].as_str()), (Some("draft"), Some("Security")));
+    let (s, _, _) = get_text(&t, &format!("/cap/{}.xml", v["id"])).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "drafts are not published");
+    assert_eq!(alerts(&t).await.len(), 2);
+
+    // in the audit log, by who raised them
+    let (_, audit) = t.as_role(Role::Admin, Method::GET, "/api/audit", None).await;
+    let by: Vec<(&str, &str)> = audit
+        .as_array()
+        .or_else(|| audit["entries"].as_array())
+        .unwrap()
+        .iter()
+        .filter(|e| e["entity"].as_str().is_some_and(|x| x.starts_with("alert/")) && e["action"] == "create")
+        .map(|e| (e["entity"].as_str().unwrap(), e["actor"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(by.len(), 2, "{audit}");
+    assert!(by.contains(&(format!("alert/{id}").as_str(), "analyst")), "{by:?}");
+});
