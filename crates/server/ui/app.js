@@ -1,7 +1,7 @@
 // Vigil web UI: plain JavaScript, no framework, no bundler, nothing fetched from the
 // internet. Hash routes: #/login, #/map, #/triage, #/report, #/my-reports,
-// #/incident/{id}, #/reports/{id}, #/alerts, #/alert/{id}, #/responses, #/rules,
-// #/webhooks. The server enforces roles; the navigation only hides what a role
+// #/incident/{id}, #/reports/{id}, #/alerts, #/alert/{id}, #/new-alert[?report={id}],
+// #/responses, #/rules, #/webhooks. The server enforces roles; the navigation only hides what a role
 // cannot use. All user-supplied text is inserted with textContent, never as HTML.
 (function () {
   'use strict';
@@ -30,7 +30,7 @@
     { route: 'triage', key: 'nav.triage', roles: ROLES_TRIAGE },
     { route: 'report', key: 'nav.report', roles: ROLES_SUBMIT },
     { route: 'my-reports', key: 'nav.myReports', roles: ['reporter'] },
-    { route: 'alerts', key: 'nav.alerts', roles: ROLES_ALERTS, also: ['alert', 'responses', 'rules', 'webhooks'] }
+    { route: 'alerts', key: 'nav.alerts', roles: ROLES_ALERTS, also: ['alert', 'new-alert', 'responses', 'rules', 'webhooks'] }
   ];
 
   var CATEGORIES = ['armed_clash', 'attack_on_civilians', 'ied', 'attack_on_peacekeepers', 'abduction',
@@ -47,6 +47,7 @@
     places: null,
     areas: { 1: null, 2: null },
     view: null,        // {destroy()} of the current page
+    flash: null,       // a message for the next page (an alert just raised)
     returnTo: null
   };
 
@@ -279,6 +280,7 @@
     reports: { view: viewReportPage, roles: ROLES_REPORT_PAGE },
     alerts: { view: viewAlerts, roles: ROLES_ALERTS },
     alert: { view: viewAlert, roles: ROLES_ALERTS },
+    'new-alert': { view: viewNewAlert, roles: ROLES_MANAGE },
     responses: { view: viewDashboard, roles: ROLES_ALERTS },
     rules: { view: viewRules, roles: ROLES_ALERTS },
     webhooks: { view: viewWebhooks, roles: ROLES_ADMIN }
@@ -1442,6 +1444,11 @@
     return h('h1', null, [t(key, vars), S.synthetic ? [' ', syntheticBadge()] : null]);
   }
 
+  // Alerts raised by hand carry rule id `manual` (vigil_warn::MANUAL_RULE_ID).
+  function ruleLabel(a) {
+    return a.rule_id === 'manual' ? t('alerts.manual') : (a.rule_name || a.rule_id);
+  }
+
   function capv(v) {
     var k = 'capv.' + v;
     return t(k) === k ? String(v) : t(k);
@@ -1544,7 +1551,10 @@
     var list = h('div', { 'class': 'alert-list', 'data-testid': 'alert-list' }, h('p', null, t('common.loading')));
     main.appendChild(h('div', { 'class': 'alerts-page' }, [
       alertTabs('alerts'),
-      pageTitle('alerts.title'),
+      h('div', { 'class': 'title-row' }, [
+        pageTitle('alerts.title'),
+        can(ROLES_MANAGE) ? h('a', { href: '#/new-alert', 'class': 'button-link', 'data-testid': 'alert-new' }, '+ ' + t('alerts.new')) : null
+      ]),
       form,
       h('p', { 'class': 'small' }, h('a', { href: '/cap/alerts.atom', 'data-testid': 'atom-link', type: 'application/atom+xml' }, t('alerts.atom'))),
       count,
@@ -1566,7 +1576,7 @@
   function alertCard(a) {
     return h('article', { 'class': 'card alert-card sev-' + a.severity, 'data-testid': 'alert-item', 'data-alert-id': String(a.id), 'data-status': a.status }, [
       h('h2', null, [
-        h('a', { href: '#/alert/' + a.id, 'data-testid': 'alert-open', title: t('alerts.open', { id: a.id }) }, '#' + a.id + ' · ' + (a.rule_name || a.rule_id)),
+        h('a', { href: '#/alert/' + a.id, 'data-testid': 'alert-open', title: t('alerts.open', { id: a.id }) }, '#' + a.id + ' · ' + ruleLabel(a)),
         ' ', alertStatusBadge(a.status),
         isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('astatus.expired'))] : null
       ]),
@@ -1841,7 +1851,7 @@
         msg ? h('p', { 'class': 'success', role: 'status', 'data-testid': 'alert-flash' }, msg) : null,
         h('div', { 'class': 'incident-grid' }, [
           h('section', { 'class': 'card' }, [
-            h('h2', { 'data-testid': 'alert-rule' }, a.rule_name || a.rule_id),
+            h('h2', { 'data-testid': 'alert-rule' }, ruleLabel(a)),
             h('p', { 'class': 'muted small' }, a.rule_id),
             h('p', { 'class': 'headline', 'data-testid': 'alert-headline' }, a.headline),
             capFields(a),
@@ -1875,8 +1885,289 @@
       drawAlertArea(map, a.area);
     }
 
-    load();
+    var flash = S.flash;
+    S.flash = null;
+    load(flash);
     return { destroy: function () { gone = true; if (map) { VigilMap.removeMap(map); map = null; } } };
+  }
+
+  // ---- raising an alert by hand (POST /api/alerts, alerts_api::create_manual): a call
+  // to the hotline or a patrol's word that no rule would see in time.
+
+  var CAP_CHOICES = {
+    urgency: ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'],
+    severity: ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'],
+    certainty: ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']
+  };
+  // vigil_warn::cap::Category, as CAP spells it; the server's default is Security.
+  var CAP_CATEGORIES = ['Security', 'Safety', 'Rescue', 'Health', 'Env', 'Fire', 'Geo', 'Met', 'Transport', 'Infra', 'CBRNE', 'Other'];
+
+  function capCatLabel(c) {
+    var k = 'capcat.' + c;
+    return t(k) === k ? String(c) : t(k);
+  }
+
+  function viewNewAlert(main, route) {
+    var fromReport = /^\d+$/.test(route.query.report || '') ? route.query.report : '';
+    var headline = h('input', { id: 'na-headline', name: 'headline', maxlength: '160', required: true, autocomplete: 'off', 'data-testid': 'na-headline' });
+    var threat = h('textarea', { id: 'na-threat', name: 'threat', rows: '4', maxlength: '4000', required: true, 'data-testid': 'na-threat' });
+    var kindCircle = h('input', { type: 'radio', name: 'area_kind', value: 'circle', checked: true, 'data-testid': 'na-kind-circle' });
+    var kindAdmin = h('input', { type: 'radio', name: 'area_kind', value: 'admin', 'data-testid': 'na-kind-admin' });
+    var lat = h('input', { id: 'na-lat', name: 'lat', type: 'number', step: 'any', min: '-90', max: '90', inputmode: 'decimal', 'data-testid': 'na-lat' });
+    var lon = h('input', { id: 'na-lon', name: 'lon', type: 'number', step: 'any', min: '-180', max: '180', inputmode: 'decimal', 'data-testid': 'na-lon' });
+    var radius = h('input', { id: 'na-radius', name: 'radius_km', type: 'number', step: 'any', min: '0.1', max: '500', value: '15', inputmode: 'decimal', 'data-testid': 'na-radius' });
+    var level = h('select', { id: 'na-level', name: 'level', 'data-testid': 'na-level' }, [
+      h('option', { value: '1' }, t('filters.admin1')), h('option', { value: '2' }, t('filters.admin2'))
+    ]);
+    var filter = h('input', { id: 'na-area-filter', type: 'search', autocomplete: 'off', placeholder: t('na.areaFilter'), 'aria-label': t('na.areaFilter'), 'data-testid': 'na-area-filter' });
+    var picks = h('div', { 'class': 'area-picks', role: 'group', 'aria-labelledby': 'na-areas-label', 'data-testid': 'na-areas' }, h('p', { 'class': 'muted' }, t('common.loading')));
+    var chosenCount = h('span', { 'class': 'muted', 'data-testid': 'na-areas-count' });
+    var mapHint = h('p', { 'class': 'hint', id: 'na-map-hint' });
+    var mini = h('div', { 'class': 'mini-map', id: 'na-map', 'data-testid': 'na-map', 'aria-describedby': 'na-map-hint' });
+    var areaDesc = h('input', { id: 'na-area-desc', name: 'area_desc', maxlength: '300', autocomplete: 'off', 'data-testid': 'na-area-desc' });
+    var caps = {};
+    Object.keys(CAP_CHOICES).forEach(function (k) {
+      caps[k] = h('select', { id: 'na-' + k, name: k, required: true, 'data-testid': 'na-' + k }, [
+        h('option', { value: '' }, t('report.categoryChoose')),
+        CAP_CHOICES[k].map(function (v) { return h('option', { value: v }, capv(v) + ' — ' + t('capd.' + k + '.' + v)); })
+      ]);
+    });
+    var category = h('select', { id: 'na-category', name: 'category', 'data-testid': 'na-category' },
+      CAP_CATEGORIES.map(function (c) { return h('option', { value: c }, capCatLabel(c)); }));
+    var expires = h('input', { id: 'na-expires', name: 'expires_hours', type: 'number', min: '1', max: '2160', step: '1', value: '72', inputmode: 'numeric', 'data-testid': 'na-expires' });
+    var reports = h('input', { id: 'na-reports', name: 'report_ids', value: fromReport, autocomplete: 'off', inputmode: 'numeric', 'data-testid': 'na-reports' });
+    var issue = h('input', { id: 'na-issue', name: 'issue', type: 'checkbox', 'data-testid': 'na-issue', 'aria-describedby': 'na-issue-hint' });
+    var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true, 'data-testid': 'na-form-error' });
+    var submit = h('button', { type: 'submit', 'class': 'primary', 'data-testid': 'na-submit' });
+    function submitLabel() { submit.textContent = t(issue.checked ? 'na.submitIssue' : 'na.submitDraft'); }
+    submitLabel();
+    issue.addEventListener('change', submitLabel);
+
+    var circleBox = h('div', { 'data-testid': 'na-circle' }, [
+      h('div', { 'class': 'row2' }, [field('lat', 'report.lat', lat, { required: true }), field('lon', 'report.lon', lon, { required: true })]),
+      field('radius_km', 'na.radius', radius, { required: true, hint: t('na.radiusHint') })
+    ]);
+    var adminBox = h('div', { 'data-testid': 'na-admin', hidden: true }, [
+      field('level', 'na.level', level),
+      h('div', { 'class': 'field', 'data-field': 'codes' }, [
+        h('span', { 'class': 'label', id: 'na-areas-label' }, [t('na.areas'), h('span', { 'class': 'req', 'aria-hidden': 'true' }, ' *'), ' ', chosenCount]),
+        filter,
+        picks,
+        h('p', { 'class': 'field-error', id: 'na-codes-error', role: 'alert', 'data-testid': 'error-codes', hidden: true })
+      ])
+    ]);
+    var form = h('form', { 'class': 'card new-alert-form', novalidate: true, 'data-testid': 'new-alert-form' }, [
+      h('p', { 'class': 'muted' }, t('na.intro')),
+      fromReport ? h('p', { 'class': 'notice', 'data-testid': 'na-from-report' }, [t('na.fromReport', { id: fromReport }), ' ',
+        h('a', { href: '#/reports/' + fromReport }, t('na.openReport'))]) : null,
+      field('headline', 'na.headline', headline, { required: true, hint: t('na.headlineHint') }),
+      field('threat', 'na.threat', threat, { required: true, hint: t('na.threatHint') }),
+      h('fieldset', { 'class': 'na-area' }, [
+        h('legend', null, t('na.area')),
+        h('div', { 'class': 'checks' }, [
+          h('label', { 'class': 'inline' }, [kindCircle, ' ', t('na.kindCircle')]),
+          h('label', { 'class': 'inline' }, [kindAdmin, ' ', t('na.kindAdmin')])
+        ]),
+        mapHint,
+        mini,
+        circleBox,
+        adminBox,
+        field('area_desc', 'na.areaDesc', areaDesc, { optional: true, hint: t('na.areaDescHint') })
+      ]),
+      h('fieldset', null, [
+        h('legend', null, t('na.cap')),
+        h('div', { 'class': 'cap-grid' }, Object.keys(CAP_CHOICES).map(function (k) {
+          return field(k, 'cap.' + k, caps[k], { required: true, hint: t('na.' + k + 'Hint') });
+        })),
+        field('category', 'cap.category', category)
+      ]),
+      field('expires_hours', 'na.expires', expires, { hint: t('na.expiresHint') }),
+      field('report_ids', 'na.reports', reports, { optional: true, hint: t('na.reportsHint') }),
+      h('div', { 'class': 'field issue-now', 'data-field': 'issue' }, [
+        h('label', { 'class': 'inline', 'for': 'na-issue' }, [issue, ' ', t('na.issue')]),
+        h('p', { 'class': 'hint', id: 'na-issue-hint' }, t('na.issueHint')),
+        h('p', { 'class': 'field-error', id: 'na-issue-error', role: 'alert', hidden: true })
+      ]),
+      err,
+      h('div', { 'class': 'actions' }, [submit, h('a', { href: '#/alerts', 'class': 'button-link secondary', 'data-testid': 'na-cancel' }, t('common.cancel'))])
+    ]);
+    main.appendChild(h('div', { 'class': 'alerts-page' }, [alertTabs('alerts'), pageTitle('na.title'), form]));
+
+    // The map: a click places the circle's centre; in the admin mode it picks areas.
+    var map = VigilMap.createMap(mini, { zoomAnimation: false });
+    VigilMap.outline(map, { fit: !fromReport });
+    var pin = null, circle = null, adminLayer = null;
+    var chosen = {};
+    function kind() { return kindAdmin.checked ? 'admin' : 'circle'; }
+    function drawCircle(pan) {
+      var la = parseFloat(lat.value), lo = parseFloat(lon.value), r = parseFloat(radius.value);
+      if (!(isFinite(la) && isFinite(lo) && Math.abs(la) <= 90 && Math.abs(lo) <= 180)) return;
+      if (!pin) pin = L.marker([la, lo], { keyboard: false, interactive: false, icon: L.divIcon({ className: 'pin-marker', iconSize: [18, 18] }) }).addTo(map);
+      else pin.setLatLng([la, lo]);
+      var rm = isFinite(r) && r > 0 ? Math.min(r, 500) * 1000 : 0;
+      if (!circle) circle = L.circle([la, lo], Object.assign({ radius: rm, interactive: false }, ALERT_AREA_STYLE)).addTo(map);
+      else { circle.setLatLng([la, lo]); circle.setRadius(rm); }
+      if (pan) map.setView([la, lo], Math.max(map.getZoom(), 7));
+    }
+    map.on('click', function (ev) {
+      if (kind() !== 'circle') return;
+      lat.value = ev.latlng.lat.toFixed(4);
+      lon.value = ev.latlng.lng.toFixed(4);
+      drawCircle(false);
+    });
+    lat.addEventListener('change', function () { drawCircle(true); });
+    lon.addEventListener('change', function () { drawCircle(true); });
+    radius.addEventListener('input', function () { drawCircle(false); });
+
+    function chosenCodes() { return Object.keys(chosen).filter(function (c) { return chosen[c]; }).sort(); }
+    function restyle() {
+      if (adminLayer) adminLayer.setStyle(function (f) { return areaStyle(f.properties.code); });
+      chosenCount.textContent = t('na.areasChosen', { n: chosenCodes().length });
+    }
+    function areaStyle(code) {
+      return chosen[code] ? { color: '#b3261e', weight: 2, fillColor: '#b3261e', fillOpacity: 0.25 } : { color: '#52606d', weight: 1, fillColor: '#ffffff', fillOpacity: 0.05 };
+    }
+    function setChosen(code, on) {
+      chosen[code] = on;
+      var box = picks.querySelector('input[value="' + code.replace(/"/g, '') + '"]');
+      if (box) box.checked = on;
+      restyle();
+    }
+    var areasShown = 0;
+    function showAreas() {
+      var lv = level.value;
+      var ticket = ++areasShown;
+      clear(picks);
+      picks.appendChild(h('p', { 'class': 'muted' }, t('common.loading')));
+      loadAreas(lv).then(function (fc) {
+        if (ticket !== areasShown || !map) return;
+        return (lv === '2' ? loadAreas(1).catch(function () { return null; }) : Promise.resolve(null)).then(function () {
+          if (ticket !== areasShown || !map) return;
+          clear(picks);
+          areaOptions(fc).forEach(function (p) {
+            // cercle P-codes start with their region's (ML0101 in ML01)
+            var region = lv === '2' ? areaName(String(p.code).slice(0, 4)) : '';
+            var box = h('input', { type: 'checkbox', name: 'codes', value: p.code, checked: !!chosen[p.code], 'data-testid': 'na-area-' + p.code });
+            box.addEventListener('change', function () { setChosen(p.code, box.checked); });
+            picks.appendChild(h('label', { 'class': 'inline area-pick', 'data-name': (p.name + ' ' + region).toLowerCase() }, [box, ' ', p.name,
+              region && region !== String(p.code).slice(0, 4) ? h('span', { 'class': 'muted small' }, ' · ' + region) : null]));
+          });
+          applyFilter();
+          if (adminLayer) { map.removeLayer(adminLayer); adminLayer = null; }
+          adminLayer = L.geoJSON(fc, {
+            style: function (f) { return areaStyle(f.properties.code); },
+            onEachFeature: function (f, layer) {
+              layer.bindTooltip(f.properties.name, { sticky: true });
+              layer.on('click', function () { setChosen(f.properties.code, !chosen[f.properties.code]); });
+            }
+          });
+          if (kind() === 'admin') adminLayer.addTo(map);
+          restyle();
+        });
+      }).catch(function (e) {
+        clear(picks);
+        picks.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+      });
+    }
+    function applyFilter() {
+      var q = filter.value.trim().toLowerCase();
+      Array.prototype.forEach.call(picks.querySelectorAll('.area-pick'), function (l) {
+        l.hidden = !!q && l.getAttribute('data-name').indexOf(q) < 0;
+      });
+    }
+    filter.addEventListener('input', applyFilter);
+    level.addEventListener('change', function () { chosen = {}; filter.value = ''; showAreas(); });
+
+    function setKind() {
+      var admin = kind() === 'admin';
+      circleBox.hidden = admin;
+      adminBox.hidden = !admin;
+      mapHint.textContent = t(admin ? 'na.mapHintAdmin' : 'na.mapHintCircle');
+      [pin, circle].forEach(function (l) { if (l) { if (admin) map.removeLayer(l); else l.addTo(map); } });
+      if (admin) {
+        if (adminLayer) adminLayer.addTo(map);
+        else showAreas();
+      } else if (adminLayer) {
+        map.removeLayer(adminLayer);
+      }
+    }
+    kindCircle.addEventListener('change', setKind);
+    kindAdmin.addEventListener('change', setKind);
+    setKind();
+
+    // From a report: start the circle where the report places the event.
+    if (fromReport) {
+      api('GET', '/api/reports/' + encodeURIComponent(fromReport)).then(function (r) {
+        if (!map || lat.value !== '' || lon.value !== '') return;
+        if (r && r.latitude != null && r.longitude != null) {
+          lat.value = Number(r.latitude).toFixed(4);
+          lon.value = Number(r.longitude).toFixed(4);
+          drawCircle(true);
+        } else {
+          VigilMap.outline(map, { fit: true });
+        }
+      }).catch(function () { if (map) VigilMap.outline(map, { fit: true }); });
+    }
+
+    // An error the server gives for `area` goes under the part of it that is wrong.
+    function errorField(e) {
+      if (e.field !== 'area') return e.field;
+      if (kind() === 'admin') return 'codes';
+      return /radius/.test(e.message) ? 'radius_km' : 'lat';
+    }
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      clearErrors(form);
+      err.hidden = true;
+      var body = {
+        headline: headline.value.trim(),
+        threat: threat.value.trim(),
+        category: category.value,
+        issue: issue.checked
+      };
+      var bad = null;
+      function need(cond, name, msg) { if (!bad && !cond) bad = [name, msg || t('common.required')]; }
+      need(body.headline, 'headline');
+      need(body.threat, 'threat');
+      if (kind() === 'circle') {
+        var la = parseFloat(lat.value), lo = parseFloat(lon.value), r = parseFloat(radius.value);
+        need(lat.value !== '' && lon.value !== '', lat.value === '' ? 'lat' : 'lon', t('na.placeCentre'));
+        need(isFinite(la) && la >= -90 && la <= 90, 'lat', '−90 … 90');
+        need(isFinite(lo) && lo >= -180 && lo <= 180, 'lon', '−180 … 180');
+        need(isFinite(r), 'radius_km');
+        body.area = { type: 'circle', center: { lat: la, lon: lo }, radius_km: r };
+      } else {
+        need(chosenCodes().length, 'codes', t('na.pickArea'));
+        body.area = { type: 'admin', level: Number(level.value), codes: chosenCodes() };
+      }
+      if (areaDesc.value.trim()) body.area_desc = areaDesc.value.trim();
+      Object.keys(CAP_CHOICES).forEach(function (k) { need(caps[k].value, k); body[k] = caps[k].value; });
+      var ex = expires.value.trim();
+      if (ex) body.expires_hours = /^\d+$/.test(ex) ? Number(ex) : ex;
+      var ids = reports.value.split(/[\s,;]+/).map(function (s) { return s.replace(/^#/, ''); }).filter(Boolean);
+      need(ids.every(function (s) { return /^\d+$/.test(s); }), 'report_ids', t('na.badReports'));
+      if (ids.length) body.report_ids = ids.map(Number);
+      if (bad) { showFieldError(form, bad[0], bad[1]); return; }
+      submit.disabled = true;
+      submit.textContent = t('na.sending');
+      api('POST', '/api/alerts', body).then(function (a) {
+        S.flash = t(a.status === 'issued' ? 'na.doneIssued' : 'na.doneDraft', { id: a.id });
+        go('alert/' + a.id);
+      }).catch(function (e) {
+        submit.disabled = false;
+        submitLabel();
+        if (e.status === 422 && showFieldError(form, errorField(e), e.message)) {
+          err.textContent = t('na.fix');
+          err.hidden = false;
+          return;
+        }
+        err.textContent = t('common.error', { msg: e.message });
+        err.hidden = false;
+      });
+    });
+    setTimeout(function () { if (map) headline.focus(); }, 0);
+    return { destroy: function () { if (map) { VigilMap.removeMap(map); map = null; } } };
   }
 
   // ---- a report behind an alert (roles that may read reports)
@@ -1895,7 +2186,8 @@
           reportSummary(r),
           h('p', { 'class': 'desc', 'data-testid': 'report-text' }, r.description || ''),
           restrictedBlock(r),
-          r.incident_id != null ? h('p', null, h('a', { href: '#/incident/' + r.incident_id }, t('reportpage.incident', { id: r.incident_id }))) : null
+          r.incident_id != null ? h('p', null, h('a', { href: '#/incident/' + r.incident_id }, t('reportpage.incident', { id: r.incident_id }))) : null,
+          can(ROLES_MANAGE) ? h('p', null, h('a', { href: '#/new-alert?report=' + encodeURIComponent(r.id), 'class': 'button-link secondary', 'data-testid': 'raise-from-report' }, t('reportpage.raise'))) : null
         ])
       ]);
     }).catch(function (e) {

@@ -9,8 +9,8 @@
 //
 // Environment: as e2e.mjs, plus VIGIL_RESPONDER, VIGIL_PLANNER and VIGIL_ADMIN
 // (user:password).
-// VIGIL_SCREENSHOTS (a directory) → alerts.png, alert-response.png, alert-mobile.png,
-// dashboard.png, rules.png, webhooks.png there.
+// VIGIL_SCREENSHOTS (a directory) → alerts.png, alert-new.png, alert-response.png,
+// alert-mobile.png, dashboard.png, rules.png, webhooks.png there.
 //
 // The story, checked through what each user sees on screen:
 //  1. an administrator subscribes a webhook to a receiver that is down;
@@ -19,7 +19,11 @@
 //  3. an analyst opens the Alerts view, finds the draft alert whose evidence is that
 //     report, sees its area on the map, issues it, and the CAP link serves CAP XML
 //     (the Atom feed lists it); the analyst gets no acknowledge button;
-//  4. a responder on a phone acknowledges it, records a patrol response (a wrong time
+//  3b. the analyst, on a phone, raises an alert by hand from that report's page: a click
+//     on the map places the circle's centre; a missing headline is refused under the
+//     field, then a 900 km radius under the radius (the server's word); issued, its
+//     page shows it issued, resting on the report, with its CAP link;
+//  4. a responder on a phone (who gets no "Raise an alert" button) acknowledges it, records a patrol response (a wrong time
 //     first: the error shows next to the field), later fills in the on-scene and
 //     completion times, and reads the time to acknowledge for the area and the month
 //     on the response-time dashboard; the rules view lists the rule, in both languages;
@@ -261,13 +265,98 @@ async function main() {
     }
     await desk.ctx.close();
 
+    // ---- 3b. analyst on a phone: an alert raised by hand from the report, its circle
+    // placed by clicking the map; a missing headline, then a radius too large, first.
+    const aph = await newPage(browser, { width: 360, height: 740 });
+    page = aph.page;
+    await login(page, ANALYST);
+    await page.click('[data-testid="nav-alerts"]');
+    const raise = page.locator('[data-testid="alert-new"]');
+    await raise.waitFor();
+    check((await text(raise)).includes('Raise an alert'), `the Alerts list has a "Raise an alert" button: ${await text(raise)}`);
+    await noSidewaysScroll(page, 'the alert list with its button');
+    await page.goto(`${BASE}/#/reports/${reportId}`);
+    await page.click('[data-testid="raise-from-report"]');
+    const naForm = page.locator('[data-testid="new-alert-form"]');
+    await naForm.waitFor();
+    check((await page.inputValue('#na-reports')) === reportId, `the form rests on report #${reportId}`);
+    check((await text(page.locator('[data-testid="na-from-report"]'))).includes(`Resting on report #${reportId}`), 'the form says which report it rests on');
+    check((await text(page.locator('[data-testid="na-submit"]'))) === 'Save as draft', 'unticked "Issue now": the button saves a draft');
+    // The report's place starts the circle; a click on the map moves its centre.
+    await page.waitForFunction(() => document.querySelector('#na-lat').value !== '');
+    const fromReport = `${await page.inputValue('#na-lat')}, ${await page.inputValue('#na-lon')}`;
+    await page.locator('[data-testid="na-map"]').click({ position: { x: 110, y: 190 } });
+    await page.waitForFunction((was) => `${document.querySelector('#na-lat').value}, ${document.querySelector('#na-lon').value}` !== was, fromReport);
+    const cLat = Number(await page.inputValue('#na-lat'));
+    const cLon = Number(await page.inputValue('#na-lon'));
+    check(cLat > 10 && cLat < 25 && cLon > -12.5 && cLon < 4.5, `the click placed the centre in Mali: ${cLat}, ${cLon} (was ${fromReport})`);
+    await page.waitForSelector('[data-testid="na-map"] path.alert-area');
+    log(`analyst opened "Raise an alert" from report #${reportId} and clicked the map: centre ${cLat}, ${cLon}`);
+
+    const HEADLINE = `${MARK} : menace d’attaque sur le marché de Mopti`;
+    await page.fill('#na-threat', 'Un appel à la ligne d’urgence signale des hommes armés qui reviennent vers le marché ce soir.');
+    await page.selectOption('#na-urgency', 'Immediate');
+    await page.selectOption('#na-severity', 'Severe');
+    await page.selectOption('#na-certainty', 'Likely');
+    await page.check('#na-issue');
+    check((await text(page.locator('[data-testid="na-submit"]'))) === 'Issue alert', 'ticked "Issue now": the button issues');
+    await noSidewaysScroll(page, 'the "Raise an alert" form');
+    await page.click('[data-testid="na-submit"]');
+    const headErr = naForm.locator('[data-testid="error-headline"]');
+    await headErr.waitFor({ state: 'visible' });
+    check((await text(headErr)) === 'required', `"required" shows under the headline: ${await text(headErr)}`);
+    check(await page.evaluate(() => document.activeElement && document.activeElement.id) === 'na-headline', 'the headline field has the focus');
+    check(page.url().includes('#/new-alert'), 'nothing was sent: still on the form');
+    log('a missing headline is refused under the field');
+    await page.fill('#na-headline', HEADLINE);
+    await page.fill('#na-radius', '900');
+    await page.click('[data-testid="na-submit"]');
+    const radErr = naForm.locator('[data-testid="error-radius_km"]');
+    await radErr.waitFor({ state: 'visible' });
+    check(/radius_km must be from 0\.1 to 500/.test(await text(radErr)), `the server's refusal shows under the radius: ${await text(radErr)}`);
+    check(!(await headErr.isVisible()), 'the headline error is gone');
+    log(`a 900 km radius is refused by the server, under the field: "${await text(radErr)}"`);
+    await page.fill('#na-radius', '10');
+    if (SHOTS) {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.waitForTimeout(300);
+      await fullShot(page, 'alert-new.png');
+      await page.setViewportSize({ width: 360, height: 740 });
+    }
+    await page.click('[data-testid="na-submit"]');
+    const flash = page.locator('[data-testid="alert-flash"]');
+    await flash.waitFor();
+    const manualId = await page.locator('[data-testid="alert-page"]').getAttribute('data-alert-id');
+    check((await text(flash)) === `Alert #${manualId} issued.`, `the new alert's page says it was issued: ${await text(flash)}`);
+    check((await text(page.locator('h1 [data-testid="alert-status"]'))) === 'issued', 'the status reads issued');
+    check((await text(page.locator('[data-testid="alert-headline"]'))) === HEADLINE, 'the page shows the headline');
+    check((await text(page.locator('[data-testid="alert-rule"]'))) === 'Raised by hand', 'the alert reads "Raised by hand"');
+    const capText = await text(page.locator('[data-testid="alert-cap-fields"]'));
+    check(/Urgency: Immediate/.test(capText) && /Severity: Severe/.test(capText) && /Certainty: Likely/.test(capText), `the CAP fields are as chosen: ${capText}`);
+    check((await text(page.locator('[data-testid="alert-area-detail"]'))).includes('10 km around'), 'the area is a 10 km circle');
+    await page.waitForSelector('[data-testid="alert-map"] path.alert-area');
+    check((await text(page.locator(`[data-testid="alert-trigger"][data-target-id="${reportId}"]`))) === `Report #${reportId}`, `its evidence is report #${reportId}`);
+    check((await text(page.locator('[data-testid="alert-history"]'))).includes(ANALYST.user), 'the history shows who raised it');
+    const manualCap = page.locator('[data-testid="cap-link"]');
+    await manualCap.waitFor();
+    const mCap = await aph.ctx.request.get(new URL(await manualCap.getAttribute('href'), BASE).toString());
+    const mXml = await mCap.text();
+    check(mCap.status() === 200 && mXml.includes(`<identifier>vigil-alert-${manualId}</identifier>`) && mXml.includes('<msgType>Alert</msgType>') && mXml.includes('menace d’attaque'),
+      `the CAP link serves the issued alert:\n${mXml.slice(0, 600)}`);
+    await noSidewaysScroll(page, 'the new alert\'s page');
+    log(`analyst issued alert #${manualId} by hand: status issued, ${await manualCap.getAttribute('href')} serves its CAP XML`);
+    await aph.ctx.close();
+
     // ---- 4. responder on a phone: acknowledge, record a response, the dashboard
     const resp = await newPage(browser, { width: 360, height: 740 });
     page = resp.page;
     await login(page, RESPONDER);
+    await page.goto(`${BASE}/#/new-alert`);
+    await page.locator('[data-testid="forbidden"]').waitFor();
     await page.click('[data-testid="nav-alerts"]');
     const item = page.locator(`[data-testid="alert-item"][data-alert-id="${alertId}"]`);
     await item.waitFor();
+    check(await page.locator('[data-testid="alert-new"]').count() === 0, 'a responder gets no "Raise an alert" button');
     check((await text(item.locator('[data-testid="alert-status"]'))) === 'issued', 'the responder sees the alert as issued');
     await noSidewaysScroll(page, 'the alert list');
     await item.locator('[data-testid="alert-open"]').click();
