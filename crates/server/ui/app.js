@@ -2007,7 +2007,8 @@
       var rm = isFinite(r) && r > 0 ? Math.min(r, 500) * 1000 : 0;
       if (!circle) circle = L.circle([la, lo], Object.assign({ radius: rm, interactive: false }, ALERT_AREA_STYLE)).addTo(map);
       else { circle.setLatLng([la, lo]); circle.setRadius(rm); }
-      if (pan) map.setView([la, lo], Math.max(map.getZoom(), 7));
+      // the whole circle, not closer than zoom 8 (as on the alert page)
+      if (pan) map.fitBounds(circle.getBounds(), { padding: [24, 24], maxZoom: 8 });
     }
     map.on('click', function (ev) {
       if (kind() !== 'circle') return;
@@ -2062,6 +2063,7 @@
             }
           });
           if (kind() === 'admin') adminLayer.addTo(map);
+          map.fitBounds(adminLayer.getBounds(), { padding: [6, 6] });
           restyle();
         });
       }).catch(function (e) {
@@ -2115,6 +2117,18 @@
       if (kind() === 'admin') return 'codes';
       return /radius/.test(e.message) ? 'radius_km' : 'lat';
     }
+
+    // A field's error goes once it is edited (the rest stay until the next submit).
+    form.addEventListener('input', function (ev) {
+      var wrap = ev.target.closest ? ev.target.closest('.field.invalid') : null;
+      if (!wrap) return;
+      wrap.classList.remove('invalid');
+      var fe = wrap.querySelector('.field-error');
+      fe.hidden = true;
+      fe.textContent = '';
+      ev.target.removeAttribute('aria-invalid');
+      if (!form.querySelector('.field.invalid')) err.hidden = true;
+    });
 
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
