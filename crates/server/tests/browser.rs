@@ -10,7 +10,10 @@
 //! `report_raises_alert_issued_acknowledged_and_answered` (`alerts.mjs`, issue #5): a
 //! reporter submits a report the default rule `report-reliable-threat` fires on; an
 //! analyst finds the draft alert linked to that report in the Alerts view, issues it,
-//! and its CAP link serves CAP XML; a responder acknowledges it, records a patrol
+//! and its CAP link serves CAP XML; on a phone, the analyst raises another alert by hand
+//! from the report's page (a circle placed by clicking the map; a missing headline, then
+//! a radius the server refuses, shown under their fields; issued, with its CAP link);
+//! a responder, who gets no "Raise an alert" button, acknowledges the first, records a patrol
 //! response and later its times, and reads the time to acknowledge for the area and
 //! the month on the dashboard; a planner reads it all in French without any action
 //! button; an admin sees the failed webhook deliveries.
