@@ -5,6 +5,9 @@
 //!         the Python peer trains on, then times Vigil's learned model on the
 //!         acceptance protocol (origins 2018-12..2021-12, refit every 6 months,
 //!         horizons 1, 3, 6, 12, CRPS from 1,000 draws) and prints time and CRPS.
+//!     forecast_bench mali DATA_DIR PANEL_OUT.csv SCORES_OUT.csv
+//!         The same, and writes the scores of both models (CSV, 6 decimals) to compare
+//!         two builds.
 //!     forecast_bench africa [CELLS] [MONTHS]
 //!         Generates an Africa-sized SYNTHETIC panel (default 10,000 cells × 400
 //!         months), fits the learned model for horizons 1–12 at the origin 12 months
@@ -32,7 +35,7 @@ fn peak_rss_mib() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
-        Some("mali") => mali(&args[2], &args[3]),
+        Some("mali") => mali(&args[2], &args[3], args.get(4).map(String::as_str)),
         Some("africa") => africa(
             args.get(2).and_then(|v| v.parse().ok()).unwrap_or(10_000),
             args.get(3).and_then(|v| v.parse().ok()).unwrap_or(400),
@@ -43,7 +46,7 @@ fn main() {
     }
 }
 
-fn mali(data: &str, panel_out: &str) {
+fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
     let t0 = Instant::now();
     let read = |p: &str| std::fs::read_to_string(format!("{data}/{p}")).expect("data file");
     let outline =
@@ -109,15 +112,19 @@ fn mali(data: &str, panel_out: &str) {
         let m = LearnedModel::fit(&f, &y, 0, o, &[1, 3, 6, 12], &p1, 1);
         let t_fit = t.elapsed().as_secs_f64();
         let t = Instant::now();
+        let mut checksum = 0.0;
         for h in [1, 3, 6, 12] {
-            std::hint::black_box(m.predict(&f, 0, o, h));
+            checksum += m.predict(&f, 0, o, h).iter().map(|d| d.p_any() + d.mean()).sum::<f64>();
         }
+        let t_pred = t.elapsed().as_secs_f64();
         println!(
             "vigil mali: breakdown at one origin: features {:.3}s, 4 horizon fits on 1 thread {:.3}s, 4×498 forecasts {:.3}s",
             t_feat,
             t_fit,
-            t.elapsed().as_secs_f64()
+            t_pred
         );
+        // changes with any change to the fitted trees (to compare two builds)
+        println!("vigil mali: one-origin forecast checksum {checksum:.12}");
     }
 
     let t1 = Instant::now();
@@ -131,6 +138,9 @@ fn mali(data: &str, panel_out: &str) {
     opts.models = vec![ModelKind::Conflictology];
     let mut report = backtest_panel(&panel, &opts, &mut |_, _| {}).unwrap();
     report.rows.extend(learned.rows);
+    if let Some(p) = scores_out {
+        std::fs::write(p, report.to_csv()).unwrap();
+    }
     println!("vigil mali: load {t_load:.2}s, features+fits+forecasts+scoring {t_run:.2}s, total {total:.2}s");
     for h in [1, 3, 6, 12] {
         let l = report.scores(ModelKind::Learned, h, Subset::All).unwrap();
