@@ -8,6 +8,9 @@
 //!     forecast_bench mali DATA_DIR PANEL_OUT.csv SCORES_OUT.csv
 //!         The same, and writes the scores of both models (CSV, 6 decimals) to compare
 //!         two builds.
+//!     forecast_bench fits DATA_DIR [REPEAT]
+//!         Only the learned model's fits at one origin (2021-12, horizons 1, 3, 6,
+//!         12, one thread), REPEAT times, with a checksum of the forecasts.
 //!     forecast_bench africa [CELLS] [MONTHS]
 //!         Generates an Africa-sized SYNTHETIC panel (default 10,000 cells × 400
 //!         months), fits the learned model for horizons 1–12 at the origin 12 months
@@ -36,18 +39,19 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("mali") => mali(&args[2], &args[3], args.get(4).map(String::as_str)),
+        Some("fits") => fits(&args[2], args.get(3).and_then(|v| v.parse().ok()).unwrap_or(1)),
         Some("africa") => africa(
             args.get(2).and_then(|v| v.parse().ok()).unwrap_or(10_000),
             args.get(3).and_then(|v| v.parse().ok()).unwrap_or(400),
         ),
         _ => {
-            eprintln!("usage: forecast_bench mali DATA_DIR PANEL_OUT.csv | africa [CELLS] [MONTHS]")
+            eprintln!("usage: forecast_bench mali DATA_DIR PANEL_OUT.csv [SCORES.csv] | fits DATA_DIR [REPEAT] | africa [CELLS] [MONTHS]")
         }
     }
 }
 
-fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
-    let t0 = Instant::now();
+/// The SYNTHETIC Mali cell-month panel through 2021-12 + 12 months.
+fn mali_panel(data: &str) -> Panel {
     let read = |p: &str| std::fs::read_to_string(format!("{data}/{p}")).expect("data file");
     let outline =
         parse_boundaries(&read("boundaries/mli_adm0_ocha_cod_dissolved.geojson"), 0, "adm0_pcode", "adm0_name")
@@ -64,7 +68,35 @@ fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
     let units = UnitSet::cells_of_outline(&geo).unwrap();
     let last: Month = "2021-12".parse().unwrap();
     let end = last.plus(12);
-    let panel = Panel::from_events(&events, units, None, end);
+    Panel::from_events(&events, units, None, end)
+}
+
+/// Only the one-origin fits (origin 2021-12, horizons 1, 3, 6, 12, 1 thread),
+/// `repeat` times: for profiling the learner.
+fn fits(data: &str, repeat: usize) {
+    use vigil_forecast::features::Features;
+    use vigil_forecast::models::{LearnedModel, LearnedParams};
+    let panel = mali_panel(data);
+    let y = panel.target(vigil_forecast::Target::All);
+    let f = Features::build(&panel, &y);
+    let o = panel.index("2021-12".parse().unwrap()).unwrap();
+    let p1 = LearnedParams { threads: 1, ..Default::default() };
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let m = LearnedModel::fit(&f, &y, 0, o, &[1, 3, 6, 12], &p1, 1);
+        let t_fit = t.elapsed().as_secs_f64();
+        let mut checksum = 0.0;
+        for h in [1, 3, 6, 12] {
+            checksum += m.predict(&f, 0, o, h).iter().map(|d| d.p_any() + d.mean()).sum::<f64>();
+        }
+        println!("fits: 4 horizon fits on 1 thread {t_fit:.3}s, checksum {checksum:.12}");
+    }
+}
+
+fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
+    let t0 = Instant::now();
+    let last: Month = "2021-12".parse().unwrap();
+    let panel = mali_panel(data);
     let t_load = t0.elapsed().as_secs_f64();
 
     // the panel for the peer (not timed)
