@@ -11,16 +11,17 @@
 //! cell-months are zero and a third of the features do not vary within a unit or a
 //! month; none of them changes what is fitted (up to floating-point summation order):
 //!
-//! * **sparse features**: each feature's rows outside its most frequent bin (zero, for
-//!   the counts, lags and moving sums) are kept as a list; a histogram walks that list
-//!   and gets the frequent bin as the node total minus the rest;
+//! * **sparse rows**: each row keeps the list of its histogram cells outside each
+//!   feature's most frequent bin (zero, for the counts, lags and moving sums); a node's
+//!   histogram walks its rows' lists, and the frequent bin is the node total minus
+//!   the rest;
 //! * **keyed features**: a feature that is a function of a row key the caller passes
 //!   (the unit for static attributes, the month for country-wide totals) is
 //!   histogrammed from per-key sums, one pass over the node's rows for all of them;
-//! * **level-wise growth with subtraction**: one pass per feature builds the smaller
-//!   child of every node split at a level; the larger child is its parent minus the
-//!   smaller; children that cannot be split again (maximum depth, too few rows) get
-//!   no histogram at all.
+//! * **level-wise growth with subtraction**: the smaller child of every split is
+//!   built, the larger is its parent minus the smaller; children that cannot be split
+//!   again (maximum depth, too few rows) get no histogram, and a node whose children
+//!   are both leaves does not even sort its rows.
 
 /// Dense column-major training matrix: feature f of row r is `data[f * rows + r]`.
 #[derive(Debug, Clone)]
@@ -214,35 +215,27 @@ impl Cell {
     }
 }
 
-/// How a feature's histogram is built.
-enum Kind {
-    /// Every row of the node is read.
-    Dense,
-    /// Rows outside the most frequent bin, ascending, with their bins.
-    Sparse { rows: Vec<u32>, bins: Vec<u8> },
-    /// A function of row key set `set`: bin of each key.
-    Keyed { set: usize, bin_of_key: Vec<u8> },
-}
-
 struct Feature {
     /// First cell of the feature in a histogram.
     off: usize,
     bins: usize,
     /// Most frequent bin; its cell is filled as the node total minus the others.
     mfb: u8,
-    kind: Kind,
+    /// When the feature is a function of row key set `.0`: the bin of each key.
+    keyed: Option<(usize, Vec<u8>)>,
 }
-
-/// A share of the rows above which a feature's list of non-frequent rows is not kept.
-const SPARSE_MAX: f64 = 0.8;
 
 /// The histogram layout and access paths of one training matrix.
 struct Layout {
-    n: usize,
     feats: Vec<Feature>,
     cells: usize,
     /// Key sets in use (at least one keyed feature).
     key_sets: Vec<usize>,
+    /// Row-wise sparse bins of the features that are not keyed: row r's cells
+    /// (feature offset + bin) outside each feature's most frequent bin are
+    /// `cell[ptr[r]..ptr[r + 1]]`.
+    ptr: Vec<u32>,
+    cell: Vec<u16>,
 }
 
 impl Layout {
@@ -260,11 +253,12 @@ impl Layout {
             let mfb = (0..MAXB).max_by_key(|&b| (counts[b], std::cmp::Reverse(b))).unwrap_or(0) as u8;
             nnz.push(n - counts[mfb as usize]);
             let nb = mapper.bins_of(f);
-            feats.push(Feature { off, bins: nb, mfb, kind: Kind::Dense });
+            feats.push(Feature { off, bins: nb, mfb, keyed: None });
             off += nb;
         }
+        assert!(off <= u16::MAX as usize, "histogram cells fit in u16");
         // keyed features: a key set is worth a pass over a node's rows when the
-        // features it covers would cost more than that row by row
+        // features it covers have more rows outside their frequent bin than that
         let mut key_sets = Vec::new();
         for (s, k) in keys.iter().enumerate() {
             assert_eq!(k.keys.len(), n, "one key per row");
@@ -273,7 +267,7 @@ impl Layout {
             }
             let mut covered: Vec<(usize, Vec<u8>)> = Vec::new();
             for f in 0..cols {
-                if matches!(feats[f].kind, Kind::Keyed { .. }) {
+                if feats[f].keyed.is_some() {
                     continue;
                 }
                 let col = &bins[f * n..(f + 1) * n];
@@ -294,40 +288,45 @@ impl Layout {
                     covered.push((f, bok));
                 }
             }
-            let row_cost: usize = covered
-                .iter()
-                .map(|(f, _)| if nnz[*f] as f64 <= SPARSE_MAX * n as f64 { nnz[*f] } else { n })
-                .sum();
+            let row_cost: usize = covered.iter().map(|(f, _)| nnz[*f]).sum();
             let key_cost = n + covered.len() * k.n_keys;
             if !covered.is_empty() && key_cost < row_cost {
                 for (f, bok) in covered {
-                    feats[f].kind = Kind::Keyed { set: s, bin_of_key: bok };
+                    feats[f].keyed = Some((s, bok));
                 }
                 key_sets.push(s);
             }
         }
-        for f in 0..cols {
-            if matches!(feats[f].kind, Kind::Dense) && (nnz[f] as f64) <= SPARSE_MAX * n as f64 {
-                let col = &bins[f * n..(f + 1) * n];
-                let mfb = feats[f].mfb;
-                let mut rows = Vec::with_capacity(nnz[f]);
-                let mut bs = Vec::with_capacity(nnz[f]);
-                for (r, &b) in col.iter().enumerate() {
-                    if b != mfb {
-                        rows.push(r as u32);
-                        bs.push(b);
-                    }
+        // the row-wise lists: count per row, then fill column by column
+        let mut ptr = vec![0u32; n + 1];
+        for (f, ft) in feats.iter().enumerate() {
+            if ft.keyed.is_none() {
+                for (r, &b) in bins[f * n..(f + 1) * n].iter().enumerate() {
+                    ptr[r + 1] += (b != ft.mfb) as u32;
                 }
-                feats[f].kind = Kind::Sparse { rows, bins: bs };
             }
         }
-        Layout { n, feats, cells: off, key_sets }
+        for r in 0..n {
+            ptr[r + 1] += ptr[r];
+        }
+        let mut cell = vec![0u16; ptr[n] as usize];
+        let mut fill: Vec<u32> = ptr[..n].to_vec();
+        for (f, ft) in feats.iter().enumerate() {
+            if ft.keyed.is_none() {
+                for (r, &b) in bins[f * n..(f + 1) * n].iter().enumerate() {
+                    if b != ft.mfb {
+                        cell[fill[r] as usize] = (ft.off + b as usize) as u16;
+                        fill[r] += 1;
+                    }
+                }
+            }
+        }
+        Layout { feats, cells: off, key_sets, ptr, cell }
     }
 }
 
 /// A histogram to build: node `node`'s rows `idx[start..end]`, into `hist`.
 struct Job {
-    node: usize,
     /// Index in the next level of the node, when it needs the histogram itself (not
     /// only for its sibling's).
     dest: Option<usize>,
@@ -343,10 +342,7 @@ struct Work {
     gh_pos: Vec<(f64, f64)>,
     /// Per key set in use, per job, per key: sums of the job's rows.
     agg: Vec<Vec<Cell>>,
-    /// Job of each tree node (u16::MAX: not being built).
-    job_of_node: Vec<u16>,
     free: Vec<Vec<Cell>>,
-    part: Partial,
 }
 
 impl Work {
@@ -362,89 +358,9 @@ impl Work {
     }
 }
 
-/// Copies of a feature's histogram that consecutive rows are spread over: a row
-/// adds to the cell the previous row may have just written, and with one copy every
-/// update would wait for the last; with four, four chains run side by side.
-const COPIES: usize = 4;
-/// Below this many rows a single copy is cheaper than merging four.
-const COPIES_MIN_ROWS: usize = 256;
-
-/// `COPIES` partial histograms of one feature (64 cells each), added up in a fixed
-/// order by [`Partial::merge_into`].
-struct Partial {
-    c: Vec<Cell>,
-}
-
-impl Partial {
-    fn new() -> Partial {
-        Partial { c: vec![Cell::default(); COPIES * MAXB] }
-    }
-    fn clear(&mut self, bins: usize) {
-        for k in 0..COPIES {
-            self.c[k * MAXB..k * MAXB + bins].fill(Cell::default());
-        }
-    }
-    /// Add `(bin, gh)` pairs, the i-th into copy i mod 4 (bins < 64).
-    #[inline]
-    fn add_all(&mut self, mut it: impl Iterator<Item = (u8, (f64, f64))>) {
-        let (c0, rest) = self.c.split_at_mut(MAXB);
-        let (c1, rest) = rest.split_at_mut(MAXB);
-        let (c2, c3) = rest.split_at_mut(MAXB);
-        let (c0, c1, c2, c3) = (&mut c0[..MAXB], &mut c1[..MAXB], &mut c2[..MAXB], &mut c3[..MAXB]);
-        loop {
-            let Some((b, v)) = it.next() else { return };
-            c0[b as usize & (MAXB - 1)].add(v);
-            let Some((b, v)) = it.next() else { return };
-            c1[b as usize & (MAXB - 1)].add(v);
-            let Some((b, v)) = it.next() else { return };
-            c2[b as usize & (MAXB - 1)].add(v);
-            let Some((b, v)) = it.next() else { return };
-            c3[b as usize & (MAXB - 1)].add(v);
-        }
-    }
-    fn merge_into(&self, h: &mut [Cell]) {
-        for (b, dst) in h.iter_mut().enumerate() {
-            for k in 0..COPIES {
-                let c = self.c[k * MAXB + b];
-                dst.g += c.g;
-                dst.h += c.h;
-                dst.n += c.n;
-            }
-        }
-    }
-}
-
-/// Add `(bin, gh)` pairs into a feature's histogram `h`: through `COPIES` partial
-/// histograms when there are many.
-#[inline]
-fn accumulate(h: &mut [Cell], rows: usize, part: &mut Partial, it: impl Iterator<Item = (u8, (f64, f64))>) {
-    if rows >= COPIES_MIN_ROWS {
-        part.clear(h.len());
-        part.add_all(it);
-        part.merge_into(h);
-    } else {
-        for (b, v) in it {
-            h[b as usize].add(v);
-        }
-    }
-}
-
 /// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
-#[allow(clippy::too_many_arguments)]
-fn build_hists(
-    jobs: &mut [Job],
-    lay: &Layout,
-    bins: &[u8],
-    keys: &[RowKeys],
-    idx: &[u32],
-    node_of: &[u32],
-    gh: &[(f64, f64)],
-    nodes: usize,
-    wk: &mut Work,
-) {
-    let n = lay.n;
+fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
     let mut totals = Vec::with_capacity(jobs.len());
-    let mut size = 0;
     for j in jobs.iter() {
         // four running sums, so that consecutive additions do not wait on each other
         let mut t = [(0.0, 0.0); 4];
@@ -458,13 +374,17 @@ fn build_hists(
         let g = (t[0].0 + t[1].0) + (t[2].0 + t[3].0);
         let h = (t[0].1 + t[1].1) + (t[2].1 + t[3].1);
         totals.push((g, h, (j.end - j.start) as u32));
-        size += j.end - j.start;
     }
-    let whole = jobs.len() == 1 && size == n;
-    wk.job_of_node.clear();
-    wk.job_of_node.resize(nodes, u16::MAX);
-    for (ji, j) in jobs.iter().enumerate() {
-        wk.job_of_node[j.node] = ji as u16;
+    // rows outside the frequent bins: row by row, each row's gradient read once; a
+    // row's cells belong to different features, so the additions run side by side
+    for j in jobs.iter_mut() {
+        let h = &mut j.hist[..];
+        for (&r, &v) in idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]) {
+            let (a, b) = (lay.ptr[r as usize] as usize, lay.ptr[r as usize + 1] as usize);
+            for &c in &lay.cell[a..b] {
+                h[c as usize].add(v);
+            }
+        }
     }
     for (si, &s) in lay.key_sets.iter().enumerate() {
         let nk = keys[s].n_keys;
@@ -490,55 +410,21 @@ fn build_hists(
             }
         }
     }
-    for (f, ft) in lay.feats.iter().enumerate() {
-        let col = &bins[f * n..(f + 1) * n];
+    for ft in &lay.feats {
         let cells = ft.off..ft.off + ft.bins;
-        match &ft.kind {
-            Kind::Keyed { set, bin_of_key } => {
-                let si = lay.key_sets.iter().position(|s| s == set).expect("key set in use");
-                let nk = keys[*set].n_keys;
-                for (ji, j) in jobs.iter_mut().enumerate() {
-                    let h = &mut j.hist[cells.clone()];
-                    for (a, &b) in wk.agg[si][ji * nk..(ji + 1) * nk].iter().zip(bin_of_key) {
-                        let c = &mut h[b as usize];
-                        c.g += a.g;
-                        c.h += a.h;
-                        c.n += a.n;
-                    }
-                }
-                continue;
-            }
-            Kind::Sparse { rows, bins: sb } if whole => {
-                let h = &mut jobs[0].hist[cells.clone()];
-                accumulate(h, rows.len(), &mut wk.part, rows.iter().zip(sb).map(|(&r, &b)| (b, gh[r as usize])));
-            }
-            // fewer listed rows than the nodes have: walk the list, keep the nodes' rows
-            Kind::Sparse { rows, bins: sb } if rows.len() < size => {
-                if jobs.len() == 1 {
-                    let node = jobs[0].node as u32;
-                    let h = &mut jobs[0].hist[cells.clone()];
-                    let it = rows
-                        .iter()
-                        .zip(sb)
-                        .filter(|(&r, _)| node_of[r as usize] == node)
-                        .map(|(&r, &b)| (b, gh[r as usize]));
-                    accumulate(h, rows.len(), &mut wk.part, it);
-                } else {
-                    for (&r, &b) in rows.iter().zip(sb) {
-                        let ji = wk.job_of_node[node_of[r as usize] as usize];
-                        if ji != u16::MAX {
-                            jobs[ji as usize].hist[ft.off + b as usize].add(gh[r as usize]);
-                        }
-                    }
+        if let Some((set, bin_of_key)) = &ft.keyed {
+            let si = lay.key_sets.iter().position(|s| s == set).expect("key set in use");
+            let nk = keys[*set].n_keys;
+            for (ji, j) in jobs.iter_mut().enumerate() {
+                let h = &mut j.hist[cells.clone()];
+                for (a, &b) in wk.agg[si][ji * nk..(ji + 1) * nk].iter().zip(bin_of_key) {
+                    let c = &mut h[b as usize];
+                    c.g += a.g;
+                    c.h += a.h;
+                    c.n += a.n;
                 }
             }
-            _ => {
-                for j in jobs.iter_mut() {
-                    let h = &mut j.hist[cells.clone()];
-                    let it = idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]).map(|(&r, &v)| (col[r as usize], v));
-                    accumulate(h, j.end - j.start, &mut wk.part, it);
-                }
-            }
+            continue;
         }
         // the most frequent bin: node total minus the other bins
         let skip = ft.mfb as usize;
@@ -600,14 +486,11 @@ impl Gbm {
         let mut gh = vec![(0.0, 0.0); n];
         let mut trees = Vec::with_capacity(p.trees);
         let mut idx: Vec<u32> = (0..n as u32).collect();
-        let mut node_of: Vec<u32> = vec![0; n];
         let mut scratch: Vec<u32> = Vec::with_capacity(n);
         let mut wk = Work {
             gh_pos: vec![(0.0, 0.0); n],
             agg: vec![Vec::new(); lay.key_sets.len()],
-            job_of_node: Vec::new(),
             free: Vec::new(),
-            part: Partial::new(),
         };
         for _ in 0..p.trees {
             for r in 0..n {
@@ -622,18 +505,19 @@ impl Gbm {
             for (i, v) in idx.iter_mut().enumerate() {
                 *v = i as u32;
             }
-            node_of.fill(0);
             let mut nodes: Vec<Node> = vec![Node::Leaf(0.0)];
             let g0 = gh.iter().map(|v| v.0).sum();
             let h0 = gh.iter().map(|v| v.1).sum();
             let mut level = vec![Open { node: 0, start: 0, end: n, depth: 0, hist: None, g: g0, h: h0 }];
             if splittable(0, n) {
-                let mut jobs = [Job { node: 0, dest: Some(0), start: 0, end: n, hist: wk.hist(lay.cells) }];
-                build_hists(&mut jobs, &lay, &bins, keys, &idx, &node_of, &gh, nodes.len(), &mut wk);
+                let mut jobs = [Job { dest: Some(0), start: 0, end: n, hist: wk.hist(lay.cells) }];
+                build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
                 let [j] = jobs;
                 level[0].hist = Some(j.hist);
             }
             let mut leaves: Vec<(usize, usize, f64)> = Vec::new();
+            // split nodes whose children are both leaves: rows, feature, bin, values
+            let mut leaf_pairs: Vec<(usize, usize, usize, u8, f64, f64)> = Vec::new();
             while !level.is_empty() {
                 let mut next: Vec<Open> = Vec::new();
                 let mut jobs: Vec<Job> = Vec::new();
@@ -643,7 +527,7 @@ impl Gbm {
                 for nd in level {
                     let leaf_value = -nd.g / (nd.h + p.lambda) * p.learning_rate;
                     let count = nd.end - nd.start;
-                    let mut best: Option<(f64, usize, usize, f64, f64)> = None; // gain, f, bin, gl, hl
+                    let mut best: Option<(f64, usize, usize, f64, f64, usize)> = None; // gain, f, bin, gl, hl, nl
                     if let Some(hist) = nd.hist.as_ref().filter(|_| splittable(nd.depth, count)) {
                         let parent_score = nd.g * nd.g / (nd.h + p.lambda);
                         for (f, ft) in lay.feats.iter().enumerate() {
@@ -662,12 +546,12 @@ impl Gbm {
                                 }
                                 let gain = gl * gl / (hl + p.lambda) + gr * gr / (hr + p.lambda) - parent_score;
                                 if gain > 1e-9 && best.is_none_or(|bst| gain > bst.0) {
-                                    best = Some((gain, f, b, gl, hl));
+                                    best = Some((gain, f, b, gl, hl, nl));
                                 }
                             }
                         }
                     }
-                    let Some((_, f, b, gl, hl)) = best else {
+                    let Some((_, f, b, gl, hl, nl)) = best else {
                         nodes[nd.node] = Node::Leaf(leaf_value);
                         leaves.push((nd.start, nd.end, leaf_value));
                         if let Some(h) = nd.hist {
@@ -679,6 +563,20 @@ impl Gbm {
                     nodes.push(Node::Leaf(0.0));
                     nodes.push(Node::Leaf(0.0));
                     nodes[nd.node] = Node::Split { feature: f as u16, bin: b as u8, left: li as u32, right: ri as u32 };
+                    let d = nd.depth + 1;
+                    if !splittable(d, nl) && !splittable(d, count - nl) {
+                        // both children are leaves: no need to sort the rows
+                        let vl = -gl / (hl + p.lambda) * p.learning_rate;
+                        let (gr, hr) = (nd.g - gl, nd.h - hl);
+                        let vr = -gr / (hr + p.lambda) * p.learning_rate;
+                        nodes[li] = Node::Leaf(vl);
+                        nodes[ri] = Node::Leaf(vr);
+                        leaf_pairs.push((nd.start, nd.end, f, b as u8, vl, vr));
+                        if let Some(h) = nd.hist {
+                            wk.free.push(h);
+                        }
+                        continue;
+                    }
                     // stable partition of the node's rows: left (bin ≤ b) first
                     scratch.clear();
                     let mut write = nd.start;
@@ -692,13 +590,11 @@ impl Gbm {
                         let go_left = col[r as usize] <= b as u8;
                         idx[write] = r;
                         scratch[sw] = r;
-                        node_of[r as usize] = if go_left { li as u32 } else { ri as u32 };
                         write += go_left as usize;
                         sw += !go_left as usize;
                     }
                     idx[write..nd.end].copy_from_slice(&scratch[..sw]);
                     let mid = write;
-                    let d = nd.depth + 1;
                     let left = Open { node: li, start: nd.start, end: mid, depth: d, hist: None, g: gl, h: hl };
                     let right = Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
                     let need = (splittable(d, mid - nd.start), splittable(d, nd.end - mid));
@@ -709,7 +605,6 @@ impl Gbm {
                         if left_small { (left, right, need.0, need.1) } else { (right, left, need.1, need.0) };
                     if need.0 || need.1 {
                         jobs.push(Job {
-                            node: small.node,
                             dest: need_small.then_some(next.len()),
                             start: small.start,
                             end: small.end,
@@ -727,7 +622,7 @@ impl Gbm {
                     next.push(big);
                 }
                 if !jobs.is_empty() {
-                    build_hists(&mut jobs, &lay, &bins, keys, &idx, &node_of, &gh, nodes.len(), &mut wk);
+                    build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
                     for (i, mut parent, ji) in subtract {
                         for (bgc, s) in parent.iter_mut().zip(&jobs[ji].hist) {
                             bgc.g -= s.g;
@@ -748,6 +643,12 @@ impl Gbm {
             for (s, e, v) in leaves {
                 for &r in &idx[s..e] {
                     pred[r as usize] += v;
+                }
+            }
+            for (s, e, f, b, vl, vr) in leaf_pairs {
+                let col = &bins[f * n..(f + 1) * n];
+                for &r in &idx[s..e] {
+                    pred[r as usize] += if col[r as usize] <= b { vl } else { vr };
                 }
             }
             trees.push(Tree { nodes });
