@@ -35,6 +35,18 @@ fn peak_rss_mib() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// CPU time (user + system, all threads) of this process so far, in seconds.
+fn cpu_s() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // fields after the command name (which is in parentheses): utime is the 12th, stime the 13th
+    let rest = s.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<f64> = rest.split_whitespace().map(|v| v.parse().unwrap_or(f64::NAN)).collect();
+    if f.len() < 13 {
+        return f64::NAN;
+    }
+    (f[11] + f[12]) / 100.0 // clock ticks; 100 per second on Linux
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
@@ -83,13 +95,15 @@ fn fits(data: &str, repeat: usize) {
     let p1 = LearnedParams { threads: 1, ..Default::default() };
     for _ in 0..repeat {
         let t = Instant::now();
+        let c = cpu_s();
         let m = LearnedModel::fit(&f, &y, 0, o, &[1, 3, 6, 12], &p1, 1);
         let t_fit = t.elapsed().as_secs_f64();
+        let c_fit = cpu_s() - c;
         let mut checksum = 0.0;
         for h in [1, 3, 6, 12] {
             checksum += m.predict(&f, 0, o, h).iter().map(|d| d.p_any() + d.mean()).sum::<f64>();
         }
-        println!("fits: 4 horizon fits on 1 thread {t_fit:.3}s, checksum {checksum:.12}");
+        println!("fits: 4 horizon fits on 1 thread {t_fit:.3}s (CPU {c_fit:.2}s), checksum {checksum:.12}");
     }
 }
 
@@ -160,12 +174,14 @@ fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
     }
 
     let t1 = Instant::now();
+    let c1 = cpu_s();
     let mut opts = BacktestOptions::new("2018-12".parse().unwrap(), last);
     opts.every = 6;
     // timed: the learned model only, as in the peer
     opts.models = vec![ModelKind::Learned];
     let learned = backtest_panel(&panel, &opts, &mut |_, _| {}).unwrap();
     let t_run = t1.elapsed().as_secs_f64();
+    let c_run = cpu_s() - c1;
     let total = t_load + t_run;
     opts.models = vec![ModelKind::Conflictology];
     let mut report = backtest_panel(&panel, &opts, &mut |_, _| {}).unwrap();
@@ -173,7 +189,9 @@ fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
     if let Some(p) = scores_out {
         std::fs::write(p, report.to_csv()).unwrap();
     }
-    println!("vigil mali: load {t_load:.2}s, features+fits+forecasts+scoring {t_run:.2}s, total {total:.2}s");
+    println!(
+        "vigil mali: load {t_load:.2}s, features+fits+forecasts+scoring {t_run:.2}s, total {total:.2}s; CPU of features+fits+forecasts+scoring {c_run:.2}s"
+    );
     for h in [1, 3, 6, 12] {
         let l = report.scores(ModelKind::Learned, h, Subset::All).unwrap();
         let c = report.scores(ModelKind::Conflictology, h, Subset::All).unwrap();

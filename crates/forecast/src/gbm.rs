@@ -231,6 +231,8 @@ struct Layout {
     cells: usize,
     /// Key sets in use (at least one keyed feature).
     key_sets: Vec<usize>,
+    /// Per key set in use: whether rows come in long runs of one key.
+    key_runs: Vec<bool>,
     /// Row-wise sparse bins of the features that are not keyed: row r's cells
     /// (feature offset + bin) outside each feature's most frequent bin are
     /// `cell[ptr[r]..ptr[r + 1]]`.
@@ -260,6 +262,7 @@ impl Layout {
         // keyed features: a key set is worth a pass over a node's rows when the
         // features it covers have more rows outside their frequent bin than that
         let mut key_sets = Vec::new();
+        let mut key_runs = Vec::new();
         for (s, k) in keys.iter().enumerate() {
             assert_eq!(k.keys.len(), n, "one key per row");
             if k.n_keys == 0 || k.n_keys > n / 4 {
@@ -295,6 +298,8 @@ impl Layout {
                     feats[f].keyed = Some((s, bok));
                 }
                 key_sets.push(s);
+                let runs = 1 + k.keys.windows(2).filter(|w| w[0] != w[1]).count();
+                key_runs.push(runs < n / 4);
             }
         }
         // the row-wise lists: count per row, then fill column by column
@@ -321,7 +326,7 @@ impl Layout {
                 }
             }
         }
-        Layout { feats, cells: off, key_sets, ptr, cell }
+        Layout { feats, cells: off, key_sets, key_runs, ptr, cell }
     }
 }
 
@@ -391,22 +396,40 @@ fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh
         let agg = &mut wk.agg[si];
         agg.clear();
         agg.resize(nk * jobs.len(), Cell::default());
+        let kk = &keys[s].keys;
         for (ji, j) in jobs.iter().enumerate() {
             let a = &mut agg[ji * nk..(ji + 1) * nk];
-            // rows come in runs of one key (the month of a panel row): sum each run
-            // in registers
-            let mut k = j.start;
-            while k < j.end {
-                let key = keys[s].keys[idx[k] as usize];
+            let rows = idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]);
+            if lay.key_runs[si] {
+                // rows come in runs of one key (the month of a panel row): sum each
+                // run in registers, then add it to the key's cell
+                let mut cur = u32::MAX;
                 let mut run = Cell::default();
-                while k < j.end && keys[s].keys[idx[k] as usize] == key {
-                    run.add(wk.gh_pos[k]);
-                    k += 1;
+                for (&r, &v) in rows {
+                    let key = kk[r as usize];
+                    if key != cur {
+                        if cur != u32::MAX {
+                            let c = &mut a[cur as usize];
+                            c.g += run.g;
+                            c.h += run.h;
+                            c.n += run.n;
+                        }
+                        cur = key;
+                        run = Cell::default();
+                    }
+                    run.add(v);
                 }
-                let c = &mut a[key as usize];
-                c.g += run.g;
-                c.h += run.h;
-                c.n += run.n;
+                if cur != u32::MAX {
+                    let c = &mut a[cur as usize];
+                    c.g += run.g;
+                    c.h += run.h;
+                    c.n += run.n;
+                }
+            } else {
+                // consecutive rows have different keys (the unit): straight to memory
+                for (&r, &v) in rows {
+                    a[kk[r as usize] as usize].add(v);
+                }
             }
         }
     }
