@@ -363,21 +363,26 @@ impl Work {
     }
 }
 
+/// Sums of gradients and hessians, in four running sums (element i into sum i mod 4)
+/// so that consecutive additions do not wait on each other.
+fn sum4(it: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
+    let mut t = [(0.0, 0.0); 4];
+    for (k, v) in it.enumerate() {
+        let l = &mut t[k & 3];
+        l.0 += v.0;
+        l.1 += v.1;
+    }
+    ((t[0].0 + t[1].0) + (t[2].0 + t[3].0), (t[0].1 + t[1].1) + (t[2].1 + t[3].1))
+}
+
 /// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
 fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
     let mut totals = Vec::with_capacity(jobs.len());
     for j in jobs.iter() {
-        // four running sums, so that consecutive additions do not wait on each other
-        let mut t = [(0.0, 0.0); 4];
-        for (k, (pos, &r)) in wk.gh_pos[j.start..j.end].iter_mut().zip(&idx[j.start..j.end]).enumerate() {
-            let v = gh[r as usize];
-            *pos = v;
-            let l = &mut t[k & 3];
-            l.0 += v.0;
-            l.1 += v.1;
+        for (pos, &r) in wk.gh_pos[j.start..j.end].iter_mut().zip(&idx[j.start..j.end]) {
+            *pos = gh[r as usize];
         }
-        let g = (t[0].0 + t[1].0) + (t[2].0 + t[3].0);
-        let h = (t[0].1 + t[1].1) + (t[2].1 + t[3].1);
+        let (g, h) = sum4(wk.gh_pos[j.start..j.end].iter().copied());
         totals.push((g, h, (j.end - j.start) as u32));
     }
     // rows outside the frequent bins: row by row, each row's gradient read once; a
@@ -529,8 +534,7 @@ impl Gbm {
                 *v = i as u32;
             }
             let mut nodes: Vec<Node> = vec![Node::Leaf(0.0)];
-            let g0 = gh.iter().map(|v| v.0).sum();
-            let h0 = gh.iter().map(|v| v.1).sum();
+            let (g0, h0) = sum4(gh.iter().copied());
             let mut level = vec![Open { node: 0, start: 0, end: n, depth: 0, hist: None, g: g0, h: h0 }];
             if splittable(0, n) {
                 let mut jobs = [Job { dest: Some(0), start: 0, end: n, hist: wk.hist(lay.cells) }];
