@@ -179,9 +179,9 @@ pub fn cells_intersecting(outline: &MultiPolygon<f64>) -> Vec<i64> {
         }
     }
     let mut out = Vec::new();
-    for i in 0..nr * nc {
+    for (i, known) in inside.iter().enumerate() {
         let (row, col) = ((i / nc) as i64 + row0, (i % nc) as i64 + col0);
-        let hit = match inside[i] {
+        let hit = match *known {
             Some(v) => v,
             None => outline.intersects(&rect(row, col)),
         };
