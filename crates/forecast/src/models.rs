@@ -321,47 +321,81 @@ fn fit_horizon(
     let units = feats.units;
     let width = feats.width() + 1;
     let burn = if o >= h + params.burn_in { params.burn_in } else { 0 };
-    // the training rows (unit, month), month by month
+    // the training rows (unit, month), month by month; which to keep is decided unit
+    // by unit, the order the panel and features are stored in
     let mut sel: Vec<(u32, u32)> = Vec::new();
     let mut labels = Vec::new();
     let mut weights = Vec::new();
     let mut pos_rows: Vec<usize> = Vec::new();
     let mut sizes = Vec::new();
     let keep_cut = (params.cold_keep.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
-    if o >= h {
-        for t in burn..=(o - h) {
-            for u in 0..units {
-                let target = y[u * months + t + h] as f64;
-                let positive = target >= 1.0;
-                let mut w = 1.0;
-                if !positive {
-                    let cold = feats.get(ci.ms36, u, t) == 0.0
-                        && feats.get(ci.r1_ms36, u, t) == 0.0
-                        && feats.get(ci.r2_ms36, u, t) == 0.0;
-                    if cold {
-                        if rng::stream(&[seed, 0xC01D, u as u64, t as u64, h as u64]) > keep_cut {
-                            continue;
-                        }
-                        w = 1.0 / params.cold_keep;
-                    }
+    let (t0, span) = if o >= h { (burn, (o - h + 1).saturating_sub(burn)) } else { (0, 0) };
+    // per (unit, month): 0 not kept, 1 quiet or warm negative, 2 cold negative kept
+    // (weighted up), 3 positive
+    let mut kind = vec![0u8; units * span];
+    let (ms36, r1, r2) = (feats.col(ci.ms36), feats.col(ci.r1_ms36), feats.col(ci.r2_ms36));
+    for u in 0..units {
+        for (dt, k) in kind[u * span..(u + 1) * span].iter_mut().enumerate() {
+            let t = t0 + dt;
+            let i = u * months + t;
+            *k = if y[i + h] >= 1.0 {
+                3
+            } else if ms36[i] == 0.0 && r1[i] == 0.0 && r2[i] == 0.0 {
+                if rng::stream(&[seed, 0xC01D, u as u64, t as u64, h as u64]) > keep_cut {
+                    0
+                } else {
+                    2
                 }
-                if positive {
-                    pos_rows.push(labels.len());
-                    sizes.push(target);
-                }
-                sel.push((u as u32, t as u32));
-                labels.push(if positive { 1.0 } else { 0.0 });
-                weights.push(w);
-            }
+            } else {
+                1
+            };
         }
     }
-    // column-major: the panel's features, then the month of year of the target
+    // index in `sel` of each month's first row
+    let mut month_start = Vec::with_capacity(span + 1);
+    for dt in 0..span {
+        month_start.push(sel.len());
+        let t = t0 + dt;
+        for u in 0..units {
+            let k = kind[u * span + dt];
+            if k == 0 {
+                continue;
+            }
+            if k == 3 {
+                pos_rows.push(labels.len());
+                sizes.push(y[u * months + t + h] as f64);
+            }
+            sel.push((u as u32, t as u32));
+            labels.push(if k == 3 { 1.0 } else { 0.0 });
+            weights.push(if k == 2 { 1.0 / params.cold_keep } else { 1.0 });
+        }
+    }
+    month_start.push(sel.len());
+    // column-major: the panel's features, then the month of year of the target.
+    // Gathered a block of months at a time, unit by unit, so that the reads are runs
+    // of a unit's consecutive months rather than one value per unit and month.
     let rows = sel.len();
     let mut data = vec![0.0f32; rows * width];
-    for f in 0..feats.width() {
-        let src = feats.col(f);
-        for (d, &(u, t)) in data[f * rows..(f + 1) * rows].iter_mut().zip(&sel) {
-            *d = src[u as usize * months + t as usize];
+    const BLOCK: usize = 16;
+    let mut row_at = vec![u32::MAX; BLOCK * units];
+    for b0 in (0..span).step_by(BLOCK) {
+        let b1 = (b0 + BLOCK).min(span);
+        row_at.fill(u32::MAX);
+        for (i, &(u, t)) in sel.iter().enumerate().take(month_start[b1]).skip(month_start[b0]) {
+            row_at[(t as usize - t0 - b0) * units + u as usize] = i as u32;
+        }
+        for f in 0..feats.width() {
+            let src = feats.col(f);
+            let dst = &mut data[f * rows..(f + 1) * rows];
+            for u in 0..units {
+                let run = &src[u * months + t0 + b0..u * months + t0 + b1];
+                for (k, &v) in run.iter().enumerate() {
+                    let i = row_at[k * units + u];
+                    if i != u32::MAX {
+                        dst[i as usize] = v;
+                    }
+                }
+            }
         }
     }
     for (d, &(_, t)) in data[(width - 1) * rows..].iter_mut().zip(&sel) {
