@@ -109,7 +109,8 @@ pub struct LearnedParams {
     /// 12 (when it had any) against the pooled analogues: local knowledge of how
     /// deadly a place's incidents are is the conflictology benchmark's strength.
     pub own_share: f64,
-    /// Fit horizons on this many threads (0 = all available cores).
+    /// Fit horizons (and refits, and in a backtest score units) on this many threads
+    /// (0 = all available cores). The results do not depend on it.
     pub threads: usize,
 }
 
