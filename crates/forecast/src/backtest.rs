@@ -213,6 +213,7 @@ pub fn backtest_panel(
     // every refit up front: the fits at different origins are independent (each sees
     // only its own origin's past) and run side by side
     let refit_origins: Vec<usize> = (o_first..=o_last).step_by(every).collect();
+    progress(0, o_last - o_first + 1);
     let mut fitted: Vec<LearnedModel> = match &feats {
         Some(f) => LearnedModel::fit_origins(f, &y, m0, &refit_origins, &hs_usize, &opts.learned, opts.seed),
         None => Vec::new(),
