@@ -41,11 +41,7 @@ impl Matrix {
                 cm[f * rows + r] = data[r * cols + f];
             }
         }
-        Matrix {
-            rows,
-            cols,
-            data: cm,
-        }
+        Matrix { rows, cols, data: cm }
     }
     pub fn col(&self, f: usize) -> &[f32] {
         &self.data[f * self.rows..(f + 1) * self.rows]
@@ -121,13 +117,9 @@ impl BinMapper {
             uniq.extend_from_slice(&vals);
             uniq.dedup();
             let th: Vec<f32> = if uniq.len() <= max_bins {
-                uniq.windows(2)
-                    .map(|w| w[0] + (w[1] - w[0]) / 2.0)
-                    .collect()
+                uniq.windows(2).map(|w| w[0] + (w[1] - w[0]) / 2.0).collect()
             } else {
-                let mut th: Vec<f32> = (1..max_bins)
-                    .map(|i| vals[i * vals.len() / max_bins])
-                    .collect();
+                let mut th: Vec<f32> = (1..max_bins).map(|i| vals[i * vals.len() / max_bins]).collect();
                 th.dedup();
                 // the largest value gets no threshold of its own: nothing lies above it
                 if th.last() == vals.last() {
@@ -173,12 +165,7 @@ impl BinMapper {
 
 #[derive(Debug, Clone)]
 enum Node {
-    Split {
-        feature: u16,
-        bin: u8,
-        left: u32,
-        right: u32,
-    },
+    Split { feature: u16, bin: u8, left: u32, right: u32 },
     Leaf(f64),
 }
 
@@ -193,17 +180,8 @@ impl Tree {
         loop {
             match self.nodes[i] {
                 Node::Leaf(v) => return v,
-                Node::Split {
-                    feature,
-                    bin,
-                    left,
-                    right,
-                } => {
-                    i = if row[feature as usize] <= bin {
-                        left as usize
-                    } else {
-                        right as usize
-                    };
+                Node::Split { feature, bin, left, right } => {
+                    i = if row[feature as usize] <= bin { left as usize } else { right as usize };
                 }
             }
         }
@@ -274,17 +252,10 @@ impl Layout {
             for &b in col {
                 counts[b as usize] += 1;
             }
-            let mfb = (0..MAXB)
-                .max_by_key(|&b| (counts[b], std::cmp::Reverse(b)))
-                .unwrap_or(0) as u8;
+            let mfb = (0..MAXB).max_by_key(|&b| (counts[b], std::cmp::Reverse(b))).unwrap_or(0) as u8;
             nnz.push(n - counts[mfb as usize]);
             let nb = mapper.bins_of(f);
-            feats.push(Feature {
-                off,
-                bins: nb,
-                mfb,
-                keyed: None,
-            });
+            feats.push(Feature { off, bins: nb, mfb, keyed: None });
             off += nb;
         }
         assert!(off <= u16::MAX as usize, "histogram cells fit in u16");
@@ -355,14 +326,7 @@ impl Layout {
                 }
             }
         }
-        Layout {
-            feats,
-            cells: off,
-            key_sets,
-            key_runs,
-            ptr,
-            cell,
-        }
+        Layout { feats, cells: off, key_sets, key_runs, ptr, cell }
     }
 }
 
@@ -408,27 +372,14 @@ fn sum4(it: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
         l.0 += v.0;
         l.1 += v.1;
     }
-    (
-        (t[0].0 + t[1].0) + (t[2].0 + t[3].0),
-        (t[0].1 + t[1].1) + (t[2].1 + t[3].1),
-    )
+    ((t[0].0 + t[1].0) + (t[2].0 + t[3].0), (t[0].1 + t[1].1) + (t[2].1 + t[3].1))
 }
 
 /// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
-fn build_hists(
-    jobs: &mut [Job],
-    lay: &Layout,
-    keys: &[RowKeys],
-    idx: &[u32],
-    gh: &[(f64, f64)],
-    wk: &mut Work,
-) {
+fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
     let mut totals = Vec::with_capacity(jobs.len());
     for j in jobs.iter() {
-        for (pos, &r) in wk.gh_pos[j.start..j.end]
-            .iter_mut()
-            .zip(&idx[j.start..j.end])
-        {
+        for (pos, &r) in wk.gh_pos[j.start..j.end].iter_mut().zip(&idx[j.start..j.end]) {
             *pos = gh[r as usize];
         }
         let (g, h) = sum4(wk.gh_pos[j.start..j.end].iter().copied());
@@ -439,10 +390,7 @@ fn build_hists(
     for j in jobs.iter_mut() {
         let h = &mut j.hist[..];
         for (&r, &v) in idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]) {
-            let (a, b) = (
-                lay.ptr[r as usize] as usize,
-                lay.ptr[r as usize + 1] as usize,
-            );
+            let (a, b) = (lay.ptr[r as usize] as usize, lay.ptr[r as usize + 1] as usize);
             for &c in &lay.cell[a..b] {
                 h[c as usize].add(v);
             }
@@ -493,11 +441,7 @@ fn build_hists(
     for ft in &lay.feats {
         let cells = ft.off..ft.off + ft.bins;
         if let Some((set, bin_of_key)) = &ft.keyed {
-            let si = lay
-                .key_sets
-                .iter()
-                .position(|s| s == set)
-                .expect("key set in use");
+            let si = lay.key_sets.iter().position(|s| s == set).expect("key set in use");
             let nk = keys[*set].n_keys;
             for (ji, j) in jobs.iter_mut().enumerate() {
                 let h = &mut j.hist[cells.clone()];
@@ -547,14 +491,7 @@ impl Gbm {
 
     /// [`Gbm::fit`], told which row keys some features may be functions of (a speed
     /// hint; see [`RowKeys`]).
-    pub fn fit_keyed(
-        x: &Matrix,
-        y: &[f64],
-        w: &[f64],
-        loss: Loss,
-        p: &GbmParams,
-        keys: &[RowKeys],
-    ) -> Gbm {
+    pub fn fit_keyed(x: &Matrix, y: &[f64], w: &[f64], loss: Loss, p: &GbmParams, keys: &[RowKeys]) -> Gbm {
         assert_eq!(x.rows, y.len());
         assert_eq!(x.rows, w.len());
         assert_eq!(x.data.len(), x.rows * x.cols);
@@ -564,11 +501,7 @@ impl Gbm {
         let bins = mapper.transform(x);
         let lay = Layout::new(&bins, n, &mapper, keys);
         let wsum: f64 = w.iter().sum();
-        let mean = if wsum > 0.0 {
-            y.iter().zip(w).map(|(a, b)| a * b).sum::<f64>() / wsum
-        } else {
-            0.0
-        };
+        let mean = if wsum > 0.0 { y.iter().zip(w).map(|(a, b)| a * b).sum::<f64>() / wsum } else { 0.0 };
         let base = match loss {
             Loss::Logistic => {
                 let m = mean.clamp(1e-6, 1.0 - 1e-6);
@@ -576,8 +509,7 @@ impl Gbm {
             }
             Loss::Squared => mean,
         };
-        let splittable =
-            |depth: usize, count: usize| depth < p.max_depth && count >= 2 * p.min_leaf_rows;
+        let splittable = |depth: usize, count: usize| depth < p.max_depth && count >= 2 * p.min_leaf_rows;
         let mut pred = vec![base; n];
         let mut gh = vec![(0.0, 0.0); n];
         let mut trees = Vec::with_capacity(p.trees);
@@ -603,22 +535,9 @@ impl Gbm {
             }
             let mut nodes: Vec<Node> = vec![Node::Leaf(0.0)];
             let (g0, h0) = sum4(gh.iter().copied());
-            let mut level = vec![Open {
-                node: 0,
-                start: 0,
-                end: n,
-                depth: 0,
-                hist: None,
-                g: g0,
-                h: h0,
-            }];
+            let mut level = vec![Open { node: 0, start: 0, end: n, depth: 0, hist: None, g: g0, h: h0 }];
             if splittable(0, n) {
-                let mut jobs = [Job {
-                    dest: Some(0),
-                    start: 0,
-                    end: n,
-                    hist: wk.hist(lay.cells),
-                }];
+                let mut jobs = [Job { dest: Some(0), start: 0, end: n, hist: wk.hist(lay.cells) }];
                 build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
                 let [j] = jobs;
                 level[0].hist = Some(j.hist);
@@ -652,8 +571,7 @@ impl Gbm {
                                 if nr < p.min_leaf_rows || hr < p.min_leaf_hess {
                                     break;
                                 }
-                                let gain = gl * gl / (hl + p.lambda) + gr * gr / (hr + p.lambda)
-                                    - parent_score;
+                                let gain = gl * gl / (hl + p.lambda) + gr * gr / (hr + p.lambda) - parent_score;
                                 if gain > 1e-9 && best.is_none_or(|bst| gain > bst.0) {
                                     best = Some((gain, f, b, gl, hl, nl));
                                 }
@@ -671,12 +589,7 @@ impl Gbm {
                     let (li, ri) = (nodes.len(), nodes.len() + 1);
                     nodes.push(Node::Leaf(0.0));
                     nodes.push(Node::Leaf(0.0));
-                    nodes[nd.node] = Node::Split {
-                        feature: f as u16,
-                        bin: b as u8,
-                        left: li as u32,
-                        right: ri as u32,
-                    };
+                    nodes[nd.node] = Node::Split { feature: f as u16, bin: b as u8, left: li as u32, right: ri as u32 };
                     let d = nd.depth + 1;
                     if !splittable(d, nl) && !splittable(d, count - nl) {
                         // both children are leaves: no need to sort the rows
@@ -709,33 +622,14 @@ impl Gbm {
                     }
                     idx[write..nd.end].copy_from_slice(&scratch[..sw]);
                     let mid = write;
-                    let left = Open {
-                        node: li,
-                        start: nd.start,
-                        end: mid,
-                        depth: d,
-                        hist: None,
-                        g: gl,
-                        h: hl,
-                    };
-                    let right = Open {
-                        node: ri,
-                        start: mid,
-                        end: nd.end,
-                        depth: d,
-                        hist: None,
-                        g: nd.g - gl,
-                        h: nd.h - hl,
-                    };
+                    let left = Open { node: li, start: nd.start, end: mid, depth: d, hist: None, g: gl, h: hl };
+                    let right = Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
                     let need = (splittable(d, mid - nd.start), splittable(d, nd.end - mid));
                     let parent_hist = nd.hist.expect("a split node has a histogram");
                     // histogram of the smaller child by scan, the larger by subtraction
                     let left_small = mid - nd.start <= nd.end - mid;
-                    let (small, big, need_small, need_big) = if left_small {
-                        (left, right, need.0, need.1)
-                    } else {
-                        (right, left, need.1, need.0)
-                    };
+                    let (small, big, need_small, need_big) =
+                        if left_small { (left, right, need.0, need.1) } else { (right, left, need.1, need.0) };
                     if need.0 || need.1 {
                         jobs.push(Job {
                             dest: need_small.then_some(next.len()),
@@ -786,27 +680,13 @@ impl Gbm {
             }
             trees.push(Tree { nodes });
         }
-        Gbm {
-            loss,
-            base,
-            trees,
-            mapper,
-        }
+        Gbm { loss, base, trees, mapper }
     }
 
     /// Raw score (log-odds for logistic) of one row of feature values.
     pub fn predict_raw(&self, row: &[f32]) -> f64 {
-        let bins: Vec<u8> = row
-            .iter()
-            .enumerate()
-            .map(|(f, &v)| self.mapper.bin(f, v))
-            .collect();
-        self.base
-            + self
-                .trees
-                .iter()
-                .map(|t| t.predict_bins(&bins))
-                .sum::<f64>()
+        let bins: Vec<u8> = row.iter().enumerate().map(|(f, &v)| self.mapper.bin(f, v)).collect();
+        self.base + self.trees.iter().map(|t| t.predict_bins(&bins)).sum::<f64>()
     }
 
     /// Prediction on the response scale (probability for logistic).
@@ -844,11 +724,7 @@ mod tests {
         assert!((hi - 0.9).abs() < 0.06, "{hi}");
         assert!((lo - 0.1).abs() < 0.06, "{lo}");
         let ys: Vec<f64> = (0..n).map(|r| 3.0 * x.col(0)[r] as f64).collect();
-        let params = GbmParams {
-            trees: 200,
-            learning_rate: 0.1,
-            ..GbmParams::default()
-        };
+        let params = GbmParams { trees: 200, learning_rate: 0.1, ..GbmParams::default() };
         let r = Gbm::fit(&x, &ys, &vec![1.0; n], Loss::Squared, &params);
         assert!((r.predict(&[4.0, 0.2]) - 12.0).abs() < 1.0);
     }

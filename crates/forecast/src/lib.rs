@@ -69,9 +69,7 @@ impl Target {
             "sb" | "1" => Ok(Target::Sb),
             "ns" | "2" => Ok(Target::Ns),
             "os" | "3" => Ok(Target::Os),
-            _ => Err(ForecastError::BadOption(format!(
-                "unknown target `{s}` (all, sb, ns, os)"
-            ))),
+            _ => Err(ForecastError::BadOption(format!("unknown target `{s}` (all, sb, ns, os)"))),
         }
     }
     pub fn as_str(self) -> &'static str {
