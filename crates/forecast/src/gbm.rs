@@ -515,11 +515,7 @@ impl Gbm {
         let mut trees = Vec::with_capacity(p.trees);
         let mut idx: Vec<u32> = (0..n as u32).collect();
         let mut scratch: Vec<u32> = Vec::with_capacity(n);
-        let mut wk = Work {
-            gh_pos: vec![(0.0, 0.0); n],
-            agg: vec![Vec::new(); lay.key_sets.len()],
-            free: Vec::new(),
-        };
+        let mut wk = Work { gh_pos: vec![(0.0, 0.0); n], agg: vec![Vec::new(); lay.key_sets.len()], free: Vec::new() };
         for _ in 0..p.trees {
             for r in 0..n {
                 gh[r] = match loss {
@@ -623,7 +619,8 @@ impl Gbm {
                     idx[write..nd.end].copy_from_slice(&scratch[..sw]);
                     let mid = write;
                     let left = Open { node: li, start: nd.start, end: mid, depth: d, hist: None, g: gl, h: hl };
-                    let right = Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
+                    let right =
+                        Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
                     let need = (splittable(d, mid - nd.start), splittable(d, nd.end - mid));
                     let parent_hist = nd.hist.expect("a split node has a histogram");
                     // histogram of the smaller child by scan, the larger by subtraction
