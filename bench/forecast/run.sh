@@ -45,7 +45,8 @@ echo
 echo "== summary (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 vw=$(grep -oE 'features\+fits\+forecasts\+scoring [0-9.]+s, total [0-9.]+' "$OUT/vigil_mali.txt" | grep -oE '[0-9.]+$')
 vc=$(grep -oE 'mean CRPS over horizons [0-9.]+' "$OUT/vigil_mali.txt" | grep -oE '[0-9.]+$')
-echo "vigil: wall ${vw}s (load + run), CPU $(cpu "$OUT/vigil_mali.time")s, mean CRPS $vc"
+vrc=$(grep -oE 'CPU of features\+fits\+forecasts\+scoring [0-9.]+' "$OUT/vigil_mali.txt" | grep -oE '[0-9.]+$' || true)
+echo "vigil: wall ${vw}s (load + run), CPU $(cpu "$OUT/vigil_mali.time")s (whole process, with the untimed one-origin breakdown and conflictology run; the timed run alone ${vrc:-?}s), mean CRPS $vc"
 if [ -z "${SKIP_PEER:-}" ]; then
   best=""
   for th in 2 1; do

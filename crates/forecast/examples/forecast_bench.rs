@@ -5,6 +5,12 @@
 //!         the Python peer trains on, then times Vigil's learned model on the
 //!         acceptance protocol (origins 2018-12..2021-12, refit every 6 months,
 //!         horizons 1, 3, 6, 12, CRPS from 1,000 draws) and prints time and CRPS.
+//!     forecast_bench mali DATA_DIR PANEL_OUT.csv SCORES_OUT.csv
+//!         The same, and writes the scores of both models (CSV, 6 decimals) to compare
+//!         two builds.
+//!     forecast_bench fits DATA_DIR [REPEAT]
+//!         Only the learned model's fits at one origin (2021-12, horizons 1, 3, 6,
+//!         12, one thread), REPEAT times, with a checksum of the forecasts.
 //!     forecast_bench africa [CELLS] [MONTHS]
 //!         Generates an Africa-sized SYNTHETIC panel (default 10,000 cells × 400
 //!         months), fits the learned model for horizons 1–12 at the origin 12 months
@@ -29,22 +35,35 @@ fn peak_rss_mib() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// CPU time (user + system, all threads) of this process so far, in seconds.
+fn cpu_s() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // fields after the command name (which is in parentheses): utime is the 12th, stime the 13th
+    let rest = s.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<f64> = rest.split_whitespace().map(|v| v.parse().unwrap_or(f64::NAN)).collect();
+    if f.len() < 13 {
+        return f64::NAN;
+    }
+    (f[11] + f[12]) / 100.0 // clock ticks; 100 per second on Linux
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
-        Some("mali") => mali(&args[2], &args[3]),
+        Some("mali") => mali(&args[2], &args[3], args.get(4).map(String::as_str)),
+        Some("fits") => fits(&args[2], args.get(3).and_then(|v| v.parse().ok()).unwrap_or(1)),
         Some("africa") => africa(
             args.get(2).and_then(|v| v.parse().ok()).unwrap_or(10_000),
             args.get(3).and_then(|v| v.parse().ok()).unwrap_or(400),
         ),
         _ => {
-            eprintln!("usage: forecast_bench mali DATA_DIR PANEL_OUT.csv | africa [CELLS] [MONTHS]")
+            eprintln!("usage: forecast_bench mali DATA_DIR PANEL_OUT.csv [SCORES.csv] | fits DATA_DIR [REPEAT] | africa [CELLS] [MONTHS]")
         }
     }
 }
 
-fn mali(data: &str, panel_out: &str) {
-    let t0 = Instant::now();
+/// The SYNTHETIC Mali cell-month panel through 2021-12 + 12 months.
+fn mali_panel(data: &str) -> Panel {
     let read = |p: &str| std::fs::read_to_string(format!("{data}/{p}")).expect("data file");
     let outline =
         parse_boundaries(&read("boundaries/mli_adm0_ocha_cod_dissolved.geojson"), 0, "adm0_pcode", "adm0_name")
@@ -61,7 +80,37 @@ fn mali(data: &str, panel_out: &str) {
     let units = UnitSet::cells_of_outline(&geo).unwrap();
     let last: Month = "2021-12".parse().unwrap();
     let end = last.plus(12);
-    let panel = Panel::from_events(&events, units, None, end);
+    Panel::from_events(&events, units, None, end)
+}
+
+/// Only the one-origin fits (origin 2021-12, horizons 1, 3, 6, 12, 1 thread),
+/// `repeat` times: for profiling the learner.
+fn fits(data: &str, repeat: usize) {
+    use vigil_forecast::features::Features;
+    use vigil_forecast::models::{LearnedModel, LearnedParams};
+    let panel = mali_panel(data);
+    let y = panel.target(vigil_forecast::Target::All);
+    let f = Features::build(&panel, &y);
+    let o = panel.index("2021-12".parse().unwrap()).unwrap();
+    let p1 = LearnedParams { threads: 1, ..Default::default() };
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let c = cpu_s();
+        let m = LearnedModel::fit(&f, &y, 0, o, &[1, 3, 6, 12], &p1, 1);
+        let t_fit = t.elapsed().as_secs_f64();
+        let c_fit = cpu_s() - c;
+        let mut checksum = 0.0;
+        for h in [1, 3, 6, 12] {
+            checksum += m.predict(&f, 0, o, h).iter().map(|d| d.p_any() + d.mean()).sum::<f64>();
+        }
+        println!("fits: 4 horizon fits on 1 thread {t_fit:.3}s (CPU {c_fit:.2}s), checksum {checksum:.12}");
+    }
+}
+
+fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
+    let t0 = Instant::now();
+    let last: Month = "2021-12".parse().unwrap();
+    let panel = mali_panel(data);
     let t_load = t0.elapsed().as_secs_f64();
 
     // the panel for the peer (not timed)
@@ -109,29 +158,40 @@ fn mali(data: &str, panel_out: &str) {
         let m = LearnedModel::fit(&f, &y, 0, o, &[1, 3, 6, 12], &p1, 1);
         let t_fit = t.elapsed().as_secs_f64();
         let t = Instant::now();
+        let mut checksum = 0.0;
         for h in [1, 3, 6, 12] {
-            std::hint::black_box(m.predict(&f, 0, o, h));
+            checksum += m.predict(&f, 0, o, h).iter().map(|d| d.p_any() + d.mean()).sum::<f64>();
         }
+        let t_pred = t.elapsed().as_secs_f64();
         println!(
             "vigil mali: breakdown at one origin: features {:.3}s, 4 horizon fits on 1 thread {:.3}s, 4×498 forecasts {:.3}s",
             t_feat,
             t_fit,
-            t.elapsed().as_secs_f64()
+            t_pred
         );
+        // changes with any change to the fitted trees (to compare two builds)
+        println!("vigil mali: one-origin forecast checksum {checksum:.12}");
     }
 
     let t1 = Instant::now();
+    let c1 = cpu_s();
     let mut opts = BacktestOptions::new("2018-12".parse().unwrap(), last);
     opts.every = 6;
     // timed: the learned model only, as in the peer
     opts.models = vec![ModelKind::Learned];
     let learned = backtest_panel(&panel, &opts, &mut |_, _| {}).unwrap();
     let t_run = t1.elapsed().as_secs_f64();
+    let c_run = cpu_s() - c1;
     let total = t_load + t_run;
     opts.models = vec![ModelKind::Conflictology];
     let mut report = backtest_panel(&panel, &opts, &mut |_, _| {}).unwrap();
     report.rows.extend(learned.rows);
-    println!("vigil mali: load {t_load:.2}s, features+fits+forecasts+scoring {t_run:.2}s, total {total:.2}s");
+    if let Some(p) = scores_out {
+        std::fs::write(p, report.to_csv()).unwrap();
+    }
+    println!(
+        "vigil mali: load {t_load:.2}s, features+fits+forecasts+scoring {t_run:.2}s, total {total:.2}s; CPU of features+fits+forecasts+scoring {c_run:.2}s"
+    );
     for h in [1, 3, 6, 12] {
         let l = report.scores(ModelKind::Learned, h, Subset::All).unwrap();
         let c = report.scores(ModelKind::Conflictology, h, Subset::All).unwrap();

@@ -210,19 +210,32 @@ pub fn backtest_panel(
     let slot = |mi: usize, hi: usize| mi * hs.len() + hi;
     let mut accs: Vec<[Acc; 2]> = (0..nm * hs.len()).map(|_| [Acc::new(), Acc::new()]).collect();
     let mut rel: Vec<Vec<RelBin>> = vec![vec![RelBin::default(); REL_BINS]; nm * hs.len()];
+    // every refit up front: the fits at different origins are independent (each sees
+    // only its own origin's past) and run side by side
+    let refit_origins: Vec<usize> = (o_first..=o_last).step_by(every).collect();
+    progress(0, o_last - o_first + 1);
+    let mut fitted: Vec<LearnedModel> = match &feats {
+        Some(f) => LearnedModel::fit_origins(f, &y, m0, &refit_origins, &hs_usize, &opts.learned, opts.seed),
+        None => Vec::new(),
+    };
+    fitted.reverse();
     let mut learned: Option<LearnedModel> = None;
     let mut refits = 0;
     let total = o_last - o_first + 1;
     let mut map = Vec::new();
     let map_h = hs[0];
-    let mut samples = vec![0.0f64; opts.samples.max(1)];
+    let score_threads = if opts.learned.threads == 0 {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    } else {
+        opts.learned.threads
+    };
     for (step, o) in (o_first..=o_last).enumerate() {
         progress(step, total);
-        if let Some(f) = &feats {
-            if step % every == 0 {
-                learned = Some(LearnedModel::fit(f, &y, m0, o, &hs_usize, &opts.learned, opts.seed));
-                refits += 1;
-            }
+        if feats.is_some() && step % every == 0 {
+            let m = fitted.pop().expect("a fit per refit origin");
+            debug_assert_eq!(m.fitted_at, o);
+            learned = Some(m);
+            refits += 1;
         }
         let origin = panel.start.plus(o as i32);
         let active: Vec<bool> =
@@ -259,14 +272,13 @@ pub fn backtest_panel(
                 if tt >= months {
                     continue; // no outcome yet
                 }
-                for (u, d) in dists.iter().enumerate() {
+                // draws and scores of each unit, on a few threads; summed below in
+                // unit order, as if one thread had done it all
+                let per_unit = score_units(dists, &y[..], months, tt, opts.samples.max(1), score_threads, |u| {
+                    draw_rng(opts.seed, kind, &panel.units.units[u].id, origin, h)
+                });
+                for (u, (d, &(crps, msle))) in dists.iter().zip(&per_unit).enumerate() {
                     let obs = y[u * months + tt] as f64;
-                    let mut r = draw_rng(opts.seed, kind, &panel.units.units[u].id, origin, h);
-                    for s in samples.iter_mut() {
-                        *s = d.sample(&mut r);
-                    }
-                    let msle = sq_log_error(&samples, obs);
-                    let crps = crps_samples(&mut samples, obs);
                     let p = d.p_any();
                     let event = obs >= 1.0;
                     let b = brier(p, event);
@@ -321,6 +333,43 @@ pub fn backtest_panel(
         map_horizon: map_h,
         map,
         units,
+    })
+}
+
+/// (CRPS, squared log error) of each unit's forecast from `samples` draws against the
+/// outcome at month index `tt`; unit u draws from `rng_of(u)`.
+fn score_units(
+    dists: &[Dist],
+    y: &[f32],
+    months: usize,
+    tt: usize,
+    samples: usize,
+    threads: usize,
+    rng_of: impl Fn(usize) -> crate::rng::Rng + Sync,
+) -> Vec<(f64, f64)> {
+    let score = |lo: usize, hi: usize| -> Vec<(f64, f64)> {
+        let mut buf = vec![0.0f64; samples];
+        (lo..hi)
+            .map(|u| {
+                let obs = y[u * months + tt] as f64;
+                let mut r = rng_of(u);
+                dists[u].fill_samples(&mut buf, &mut r);
+                let msle = sq_log_error(&buf, obs);
+                (crps_samples(&mut buf, obs), msle)
+            })
+            .collect()
+    };
+    let n = dists.len();
+    let threads = threads.clamp(1, (n / 64).max(1));
+    if threads == 1 {
+        return score(0, n);
+    }
+    let chunk = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let score = &score;
+        let handles: Vec<_> =
+            (0..threads).map(|k| s.spawn(move || score((k * chunk).min(n), ((k + 1) * chunk).min(n)))).collect();
+        handles.into_iter().flat_map(|hd| hd.join().expect("scoring thread")).collect()
     })
 }
 

@@ -136,6 +136,24 @@ impl Dist {
         }
     }
 
+    /// Fill `out` with draws: the same draws, in the same order, as calling
+    /// [`Dist::sample`] for each element.
+    pub fn fill_samples(&self, out: &mut [f64], rng: &mut Rng) {
+        match self {
+            Dist::Zero => out.fill(0.0),
+            Dist::Hurdle { p, sizes } => {
+                for s in out.iter_mut() {
+                    *s = if rng.uniform() < *p { sizes.draw(rng) } else { 0.0 };
+                }
+            }
+            _ => {
+                for s in out.iter_mut() {
+                    *s = self.sample(rng);
+                }
+            }
+        }
+    }
+
     pub fn samples(&self, n: usize, rng: &mut Rng) -> Vec<f64> {
         (0..n).map(|_| self.sample(rng)).collect()
     }

@@ -5,8 +5,25 @@
 //! (depth-wise trees on ≤ 64 quantile bins, row weights, Newton leaves) and a GBM
 //! crate would outweigh the rest of the forecasting stack in build time. Everything is
 //! deterministic: no row or feature sampling, ties broken by feature order.
+//!
+//! Where the time goes is the per-node histograms (sum of gradient, hessian and count
+//! per feature and bin). Three things keep them cheap on a conflict panel, where most
+//! cell-months are zero and a third of the features do not vary within a unit or a
+//! month; none of them changes what is fitted (up to floating-point summation order):
+//!
+//! * **sparse rows**: each row keeps the list of its histogram cells outside each
+//!   feature's most frequent bin (zero, for the counts, lags and moving sums); a node's
+//!   histogram walks its rows' lists, and the frequent bin is the node total minus
+//!   the rest;
+//! * **keyed features**: a feature that is a function of a row key the caller passes
+//!   (the unit for static attributes, the month for country-wide totals) is
+//!   histogrammed from per-key sums, one pass over the node's rows for all of them;
+//! * **level-wise growth with subtraction**: the smaller child of every split is
+//!   built, the larger is its parent minus the smaller; children that cannot be split
+//!   again (maximum depth, too few rows) get no histogram, and a node whose children
+//!   are both leaves does not even sort its rows.
 
-/// Dense row-major training matrix.
+/// Dense column-major training matrix: feature f of row r is `data[f * rows + r]`.
 #[derive(Debug, Clone)]
 pub struct Matrix {
     pub rows: usize,
@@ -15,9 +32,34 @@ pub struct Matrix {
 }
 
 impl Matrix {
-    pub fn row(&self, r: usize) -> &[f32] {
-        &self.data[r * self.cols..(r + 1) * self.cols]
+    /// From row-major values (`data[r * cols + f]`).
+    pub fn from_rows(rows: usize, cols: usize, data: &[f32]) -> Matrix {
+        assert_eq!(data.len(), rows * cols);
+        let mut cm = vec![0.0f32; rows * cols];
+        for r in 0..rows {
+            for f in 0..cols {
+                cm[f * rows + r] = data[r * cols + f];
+            }
+        }
+        Matrix { rows, cols, data: cm }
     }
+    pub fn col(&self, f: usize) -> &[f32] {
+        &self.data[f * self.rows..(f + 1) * self.rows]
+    }
+    /// Row r's values, into `out` (cleared first).
+    pub fn row_into(&self, r: usize, out: &mut Vec<f32>) {
+        out.clear();
+        out.extend((0..self.cols).map(|f| self.data[f * self.rows + r]));
+    }
+}
+
+/// A key per training row (e.g. the unit or the month of a panel row), `< n_keys`.
+/// Only a hint for speed: features that turn out to be a function of the key are
+/// histogrammed per key instead of per row; the fit is the same either way.
+#[derive(Debug, Clone)]
+pub struct RowKeys {
+    pub keys: Vec<u32>,
+    pub n_keys: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,11 +106,15 @@ impl BinMapper {
         let stride = (x.rows / 50_000).max(1);
         let mut thresholds = Vec::with_capacity(x.cols);
         let mut vals: Vec<f32> = Vec::new();
+        let mut uniq: Vec<f32> = Vec::new();
         for f in 0..x.cols {
             vals.clear();
-            vals.extend((0..x.rows).step_by(stride).map(|r| x.data[r * x.cols + f]));
-            vals.sort_by(f32::total_cmp);
-            let mut uniq = vals.clone();
+            vals.extend(x.col(f).iter().step_by(stride));
+            // total_cmp: values that compare equal are bit-identical, so an unstable
+            // sort gives the same sequence as a stable one
+            vals.sort_unstable_by(f32::total_cmp);
+            uniq.clear();
+            uniq.extend_from_slice(&vals);
             uniq.dedup();
             let th: Vec<f32> = if uniq.len() <= max_bins {
                 uniq.windows(2).map(|w| w[0] + (w[1] - w[0]) / 2.0).collect()
@@ -91,11 +137,22 @@ impl BinMapper {
         self.thresholds[f].partition_point(|&t| t < v) as u8
     }
 
+    /// Bins of every value, column-major like `x`.
     pub fn transform(&self, x: &Matrix) -> Vec<u8> {
         let mut out = vec![0u8; x.rows * x.cols];
-        for r in 0..x.rows {
-            for f in 0..x.cols {
-                out[r * x.cols + f] = self.bin(f, x.data[r * x.cols + f]);
+        for f in 0..x.cols {
+            let dst = &mut out[f * x.rows..(f + 1) * x.rows];
+            // runs of equal values (zeros, above all) are binned once
+            let mut last: Option<(u32, u8)> = None;
+            for (d, &v) in dst.iter_mut().zip(x.col(f)) {
+                *d = match last {
+                    Some((lv, lb)) if lv == v.to_bits() => lb,
+                    _ => {
+                        let b = self.bin(f, v);
+                        last = Some((v.to_bits(), b));
+                        b
+                    }
+                };
             }
         }
         out
@@ -149,81 +206,300 @@ struct Cell {
     n: u32,
 }
 
-struct Pending {
+impl Cell {
+    #[inline]
+    fn add(&mut self, gh: (f64, f64)) {
+        self.g += gh.0;
+        self.h += gh.1;
+        self.n += 1;
+    }
+}
+
+struct Feature {
+    /// First cell of the feature in a histogram.
+    off: usize,
+    bins: usize,
+    /// Most frequent bin; its cell is filled as the node total minus the others.
+    mfb: u8,
+    /// When the feature is a function of row key set `.0`: the bin of each key.
+    keyed: Option<(usize, Vec<u8>)>,
+}
+
+/// The histogram layout and access paths of one training matrix.
+struct Layout {
+    feats: Vec<Feature>,
+    cells: usize,
+    /// Key sets in use (at least one keyed feature).
+    key_sets: Vec<usize>,
+    /// Per key set in use: whether rows come in long runs of one key.
+    key_runs: Vec<bool>,
+    /// Row-wise sparse bins of the features that are not keyed: row r's cells
+    /// (feature offset + bin) outside each feature's most frequent bin are
+    /// `cell[ptr[r]..ptr[r + 1]]`.
+    ptr: Vec<u32>,
+    cell: Vec<u16>,
+}
+
+impl Layout {
+    fn new(bins: &[u8], n: usize, mapper: &BinMapper, keys: &[RowKeys]) -> Layout {
+        let cols = mapper.thresholds.len();
+        let mut feats = Vec::with_capacity(cols);
+        let mut off = 0;
+        let mut nnz = Vec::with_capacity(cols);
+        for f in 0..cols {
+            let col = &bins[f * n..(f + 1) * n];
+            let mut counts = [0usize; MAXB];
+            for &b in col {
+                counts[b as usize] += 1;
+            }
+            let mfb = (0..MAXB).max_by_key(|&b| (counts[b], std::cmp::Reverse(b))).unwrap_or(0) as u8;
+            nnz.push(n - counts[mfb as usize]);
+            let nb = mapper.bins_of(f);
+            feats.push(Feature { off, bins: nb, mfb, keyed: None });
+            off += nb;
+        }
+        assert!(off <= u16::MAX as usize, "histogram cells fit in u16");
+        // keyed features: a key set is worth a pass over a node's rows when the
+        // features it covers have more rows outside their frequent bin than that
+        let mut key_sets = Vec::new();
+        let mut key_runs = Vec::new();
+        for (s, k) in keys.iter().enumerate() {
+            assert_eq!(k.keys.len(), n, "one key per row");
+            if k.n_keys == 0 || k.n_keys > n / 4 {
+                continue;
+            }
+            let mut covered: Vec<(usize, Vec<u8>)> = Vec::new();
+            for f in 0..cols {
+                if feats[f].keyed.is_some() {
+                    continue;
+                }
+                let col = &bins[f * n..(f + 1) * n];
+                let mut bok = vec![u8::MAX; k.n_keys];
+                let consistent = k.keys.iter().zip(col).all(|(&key, &b)| {
+                    let slot = &mut bok[key as usize];
+                    if *slot == u8::MAX {
+                        *slot = b;
+                    }
+                    *slot == b
+                });
+                if consistent {
+                    for b in bok.iter_mut() {
+                        if *b == u8::MAX {
+                            *b = 0; // a key without rows
+                        }
+                    }
+                    covered.push((f, bok));
+                }
+            }
+            let row_cost: usize = covered.iter().map(|(f, _)| nnz[*f]).sum();
+            let key_cost = n + covered.len() * k.n_keys;
+            if !covered.is_empty() && key_cost < row_cost {
+                for (f, bok) in covered {
+                    feats[f].keyed = Some((s, bok));
+                }
+                key_sets.push(s);
+                let runs = 1 + k.keys.windows(2).filter(|w| w[0] != w[1]).count();
+                key_runs.push(runs < n / 4);
+            }
+        }
+        // the row-wise lists: count per row, then fill column by column
+        let mut ptr = vec![0u32; n + 1];
+        for (f, ft) in feats.iter().enumerate() {
+            if ft.keyed.is_none() {
+                for (r, &b) in bins[f * n..(f + 1) * n].iter().enumerate() {
+                    ptr[r + 1] += (b != ft.mfb) as u32;
+                }
+            }
+        }
+        for r in 0..n {
+            ptr[r + 1] += ptr[r];
+        }
+        let mut cell = vec![0u16; ptr[n] as usize];
+        let mut fill: Vec<u32> = ptr[..n].to_vec();
+        for (f, ft) in feats.iter().enumerate() {
+            if ft.keyed.is_none() {
+                for (r, &b) in bins[f * n..(f + 1) * n].iter().enumerate() {
+                    if b != ft.mfb {
+                        cell[fill[r] as usize] = (ft.off + b as usize) as u16;
+                        fill[r] += 1;
+                    }
+                }
+            }
+        }
+        Layout { feats, cells: off, key_sets, key_runs, ptr, cell }
+    }
+}
+
+/// A histogram to build: node `node`'s rows `idx[start..end]`, into `hist`.
+struct Job {
+    /// Index in the next level of the node, when it needs the histogram itself (not
+    /// only for its sibling's).
+    dest: Option<usize>,
+    start: usize,
+    end: usize,
+    hist: Vec<Cell>,
+}
+
+/// Reused buffers of one fit.
+struct Work {
+    /// Gradient and hessian of the rows at each position of `idx`, for the nodes
+    /// being built.
+    gh_pos: Vec<(f64, f64)>,
+    /// Per key set in use, per job, per key: sums of the job's rows.
+    agg: Vec<Vec<Cell>>,
+    free: Vec<Vec<Cell>>,
+}
+
+impl Work {
+    fn hist(&mut self, cells: usize) -> Vec<Cell> {
+        match self.free.pop() {
+            Some(mut h) => {
+                h.clear();
+                h.resize(cells, Cell::default());
+                h
+            }
+            None => vec![Cell::default(); cells],
+        }
+    }
+}
+
+/// Sums of gradients and hessians, in four running sums (element i into sum i mod 4)
+/// so that consecutive additions do not wait on each other.
+fn sum4(it: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
+    let mut t = [(0.0, 0.0); 4];
+    for (k, v) in it.enumerate() {
+        let l = &mut t[k & 3];
+        l.0 += v.0;
+        l.1 += v.1;
+    }
+    ((t[0].0 + t[1].0) + (t[2].0 + t[3].0), (t[0].1 + t[1].1) + (t[2].1 + t[3].1))
+}
+
+/// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
+fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
+    let mut totals = Vec::with_capacity(jobs.len());
+    for j in jobs.iter() {
+        for (pos, &r) in wk.gh_pos[j.start..j.end].iter_mut().zip(&idx[j.start..j.end]) {
+            *pos = gh[r as usize];
+        }
+        let (g, h) = sum4(wk.gh_pos[j.start..j.end].iter().copied());
+        totals.push((g, h, (j.end - j.start) as u32));
+    }
+    // rows outside the frequent bins: row by row, each row's gradient read once; a
+    // row's cells belong to different features, so the additions run side by side
+    for j in jobs.iter_mut() {
+        let h = &mut j.hist[..];
+        for (&r, &v) in idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]) {
+            let (a, b) = (lay.ptr[r as usize] as usize, lay.ptr[r as usize + 1] as usize);
+            for &c in &lay.cell[a..b] {
+                h[c as usize].add(v);
+            }
+        }
+    }
+    for (si, &s) in lay.key_sets.iter().enumerate() {
+        let nk = keys[s].n_keys;
+        let agg = &mut wk.agg[si];
+        agg.clear();
+        agg.resize(nk * jobs.len(), Cell::default());
+        let kk = &keys[s].keys;
+        for (ji, j) in jobs.iter().enumerate() {
+            let a = &mut agg[ji * nk..(ji + 1) * nk];
+            let rows = idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]);
+            if lay.key_runs[si] {
+                // rows come in runs of one key (the month of a panel row): sum each
+                // run in registers, then add it to the key's cell
+                let mut cur = u32::MAX;
+                let mut run = Cell::default();
+                for (&r, &v) in rows {
+                    let key = kk[r as usize];
+                    if key != cur {
+                        if cur != u32::MAX {
+                            let c = &mut a[cur as usize];
+                            c.g += run.g;
+                            c.h += run.h;
+                            c.n += run.n;
+                        }
+                        cur = key;
+                        run = Cell::default();
+                    }
+                    run.add(v);
+                }
+                if cur != u32::MAX {
+                    let c = &mut a[cur as usize];
+                    c.g += run.g;
+                    c.h += run.h;
+                    c.n += run.n;
+                }
+            } else {
+                // consecutive rows have different keys (the unit): straight to memory
+                for (&r, &v) in rows {
+                    a[kk[r as usize] as usize].add(v);
+                }
+            }
+        }
+    }
+    for ft in &lay.feats {
+        let cells = ft.off..ft.off + ft.bins;
+        if let Some((set, bin_of_key)) = &ft.keyed {
+            let si = lay.key_sets.iter().position(|s| s == set).expect("key set in use");
+            let nk = keys[*set].n_keys;
+            for (ji, j) in jobs.iter_mut().enumerate() {
+                let h = &mut j.hist[cells.clone()];
+                for (a, &b) in wk.agg[si][ji * nk..(ji + 1) * nk].iter().zip(bin_of_key) {
+                    let c = &mut h[b as usize];
+                    c.g += a.g;
+                    c.h += a.h;
+                    c.n += a.n;
+                }
+            }
+            continue;
+        }
+        // the most frequent bin: node total minus the other bins
+        let skip = ft.mfb as usize;
+        for (j, &(gt, ht, nt)) in jobs.iter_mut().zip(&totals) {
+            let h = &mut j.hist[cells.clone()];
+            let (mut g, mut hh, mut cnt) = (gt, ht, nt);
+            for (b, c) in h.iter().enumerate() {
+                if b != skip {
+                    g -= c.g;
+                    hh -= c.h;
+                    cnt -= c.n;
+                }
+            }
+            h[skip] = Cell { g, h: hh, n: cnt };
+        }
+    }
+}
+
+/// A node waiting to be split or made a leaf.
+struct Open {
     node: usize,
     start: usize,
     end: usize,
     depth: usize,
-    hist: Vec<Cell>,
+    /// Its histogram, when it can be split.
+    hist: Option<Vec<Cell>>,
     g: f64,
     h: f64,
-}
-
-/// Histogram of a node's rows. `bins` is feature-major (`bins[f * n + r]`) so each
-/// feature's pass touches one 64-bin histogram that stays in L1, and reads its column
-/// in ascending row order (node rows are kept sorted by the stable partition).
-/// `mfb[f]` is feature f's most frequent bin (zero, for most count features): its
-/// cell is filled by subtraction from the node totals instead of row by row, which
-/// skips most of the work on sparse features.
-#[allow(clippy::too_many_arguments)]
-fn build_hist(idx: &[u32], bins: &[u8], n: usize, cols: usize, mfb: &[u8], grad: &[f64], hess: &[f64]) -> Vec<Cell> {
-    let mut hist = vec![Cell::default(); cols * MAXB];
-    // gather the node's gradients once, so each feature pass streams them
-    let gh: Vec<(f64, f64)> = idx.iter().map(|&r| (grad[r as usize], hess[r as usize])).collect();
-    let (gt, ht) = gh.iter().fold((0.0, 0.0), |a, &(g, h)| (a.0 + g, a.1 + h));
-    for f in 0..cols {
-        let col = &bins[f * n..(f + 1) * n];
-        let h = &mut hist[f * MAXB..(f + 1) * MAXB];
-        let skip = mfb[f];
-        for (&r, &(g, hs)) in idx.iter().zip(&gh) {
-            let b = col[r as usize];
-            if b != skip {
-                let c = &mut h[b as usize];
-                c.g += g;
-                c.h += hs;
-                c.n += 1;
-            }
-        }
-        let (mut g, mut hh, mut cnt) = (gt, ht, idx.len() as u32);
-        for (b, c) in h.iter().enumerate() {
-            if b != skip as usize {
-                g -= c.g;
-                hh -= c.h;
-                cnt -= c.n;
-            }
-        }
-        h[skip as usize] = Cell { g, h: hh, n: cnt };
-    }
-    hist
 }
 
 impl Gbm {
     /// Fit to targets `y` (0/1 for logistic) with row weights `w`.
     pub fn fit(x: &Matrix, y: &[f64], w: &[f64], loss: Loss, p: &GbmParams) -> Gbm {
+        Gbm::fit_keyed(x, y, w, loss, p, &[])
+    }
+
+    /// [`Gbm::fit`], told which row keys some features may be functions of (a speed
+    /// hint; see [`RowKeys`]).
+    pub fn fit_keyed(x: &Matrix, y: &[f64], w: &[f64], loss: Loss, p: &GbmParams, keys: &[RowKeys]) -> Gbm {
         assert_eq!(x.rows, y.len());
         assert_eq!(x.rows, w.len());
+        assert_eq!(x.data.len(), x.rows * x.cols);
         let max_bins = p.max_bins.clamp(2, MAXB);
         let mapper = BinMapper::fit(x, max_bins);
-        let (n, cols) = (x.rows, x.cols);
-        let bins = {
-            let rm = mapper.transform(x);
-            let mut cm = vec![0u8; n * cols];
-            for r in 0..n {
-                for f in 0..cols {
-                    cm[f * n + r] = rm[r * cols + f];
-                }
-            }
-            cm
-        };
-        let mfb: Vec<u8> = (0..cols)
-            .map(|f| {
-                let mut counts = [0usize; MAXB];
-                for &b in &bins[f * n..(f + 1) * n] {
-                    counts[b as usize] += 1;
-                }
-                (0..MAXB).max_by_key(|&b| (counts[b], std::cmp::Reverse(b))).unwrap_or(0) as u8
-            })
-            .collect();
+        let n = x.rows;
+        let bins = mapper.transform(x);
+        let lay = Layout::new(&bins, n, &mapper, keys);
         let wsum: f64 = w.iter().sum();
         let mean = if wsum > 0.0 { y.iter().zip(w).map(|(a, b)| a * b).sum::<f64>() / wsum } else { 0.0 };
         let base = match loss {
@@ -233,111 +509,170 @@ impl Gbm {
             }
             Loss::Squared => mean,
         };
+        let splittable = |depth: usize, count: usize| depth < p.max_depth && count >= 2 * p.min_leaf_rows;
         let mut pred = vec![base; n];
-        let mut grad = vec![0.0; n];
-        let mut hess = vec![0.0; n];
+        let mut gh = vec![(0.0, 0.0); n];
         let mut trees = Vec::with_capacity(p.trees);
         let mut idx: Vec<u32> = (0..n as u32).collect();
         let mut scratch: Vec<u32> = Vec::with_capacity(n);
+        let mut wk = Work { gh_pos: vec![(0.0, 0.0); n], agg: vec![Vec::new(); lay.key_sets.len()], free: Vec::new() };
         for _ in 0..p.trees {
             for r in 0..n {
-                match loss {
+                gh[r] = match loss {
                     Loss::Logistic => {
                         let q = 1.0 / (1.0 + (-pred[r]).exp());
-                        grad[r] = w[r] * (q - y[r]);
-                        hess[r] = (w[r] * q * (1.0 - q)).max(1e-12);
+                        (w[r] * (q - y[r]), (w[r] * q * (1.0 - q)).max(1e-12))
                     }
-                    Loss::Squared => {
-                        grad[r] = w[r] * (pred[r] - y[r]);
-                        hess[r] = w[r];
-                    }
-                }
+                    Loss::Squared => (w[r] * (pred[r] - y[r]), w[r]),
+                };
             }
             for (i, v) in idx.iter_mut().enumerate() {
                 *v = i as u32;
             }
             let mut nodes: Vec<Node> = vec![Node::Leaf(0.0)];
-            let root_hist = build_hist(&idx, &bins, n, cols, &mfb, &grad, &hess);
-            let (g0, h0) = (grad.iter().sum(), hess.iter().sum());
-            let mut stack = vec![Pending { node: 0, start: 0, end: n, depth: 0, hist: root_hist, g: g0, h: h0 }];
+            let (g0, h0) = sum4(gh.iter().copied());
+            let mut level = vec![Open { node: 0, start: 0, end: n, depth: 0, hist: None, g: g0, h: h0 }];
+            if splittable(0, n) {
+                let mut jobs = [Job { dest: Some(0), start: 0, end: n, hist: wk.hist(lay.cells) }];
+                build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
+                let [j] = jobs;
+                level[0].hist = Some(j.hist);
+            }
             let mut leaves: Vec<(usize, usize, f64)> = Vec::new();
-            while let Some(nd) = stack.pop() {
-                let leaf_value = -nd.g / (nd.h + p.lambda) * p.learning_rate;
-                let count = nd.end - nd.start;
-                let mut best: Option<(f64, usize, usize, f64, f64)> = None; // gain, f, bin, gl, hl
-                if nd.depth < p.max_depth && count >= 2 * p.min_leaf_rows {
-                    let parent_score = nd.g * nd.g / (nd.h + p.lambda);
-                    for f in 0..cols {
-                        let nb = mapper.bins_of(f);
-                        let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
-                        for b in 0..nb.saturating_sub(1) {
-                            let c = nd.hist[f * MAXB + b];
-                            gl += c.g;
-                            hl += c.h;
-                            nl += c.n as usize;
-                            if nl < p.min_leaf_rows || hl < p.min_leaf_hess {
-                                continue;
-                            }
-                            let (gr, hr, nr) = (nd.g - gl, nd.h - hl, count - nl);
-                            if nr < p.min_leaf_rows || hr < p.min_leaf_hess {
-                                break;
-                            }
-                            let gain = gl * gl / (hl + p.lambda) + gr * gr / (hr + p.lambda) - parent_score;
-                            if gain > 1e-9 && best.is_none_or(|bst| gain > bst.0) {
-                                best = Some((gain, f, b, gl, hl));
+            // split nodes whose children are both leaves: rows, feature, bin, values
+            let mut leaf_pairs: Vec<(usize, usize, usize, u8, f64, f64)> = Vec::new();
+            while !level.is_empty() {
+                let mut next: Vec<Open> = Vec::new();
+                let mut jobs: Vec<Job> = Vec::new();
+                // (index in `next` of the child built by subtraction, its parent's
+                // histogram, the job of its sibling)
+                let mut subtract: Vec<(usize, Vec<Cell>, usize)> = Vec::new();
+                for nd in level {
+                    let leaf_value = -nd.g / (nd.h + p.lambda) * p.learning_rate;
+                    let count = nd.end - nd.start;
+                    let mut best: Option<(f64, usize, usize, f64, f64, usize)> = None; // gain, f, bin, gl, hl, nl
+                    if let Some(hist) = nd.hist.as_ref().filter(|_| splittable(nd.depth, count)) {
+                        let parent_score = nd.g * nd.g / (nd.h + p.lambda);
+                        for (f, ft) in lay.feats.iter().enumerate() {
+                            let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
+                            for b in 0..ft.bins.saturating_sub(1) {
+                                let c = hist[ft.off + b];
+                                gl += c.g;
+                                hl += c.h;
+                                nl += c.n as usize;
+                                if nl < p.min_leaf_rows || hl < p.min_leaf_hess {
+                                    continue;
+                                }
+                                let (gr, hr, nr) = (nd.g - gl, nd.h - hl, count - nl);
+                                if nr < p.min_leaf_rows || hr < p.min_leaf_hess {
+                                    break;
+                                }
+                                let gain = gl * gl / (hl + p.lambda) + gr * gr / (hr + p.lambda) - parent_score;
+                                if gain > 1e-9 && best.is_none_or(|bst| gain > bst.0) {
+                                    best = Some((gain, f, b, gl, hl, nl));
+                                }
                             }
                         }
                     }
-                }
-                let Some((_, f, b, gl, hl)) = best else {
-                    nodes[nd.node] = Node::Leaf(leaf_value);
-                    leaves.push((nd.start, nd.end, leaf_value));
-                    continue;
-                };
-                // stable partition of the node's rows: left (bin ≤ b) first
-                scratch.clear();
-                let mut write = nd.start;
-                for k in nd.start..nd.end {
-                    let r = idx[k];
-                    if bins[f * n + r as usize] <= b as u8 {
+                    let Some((_, f, b, gl, hl, nl)) = best else {
+                        nodes[nd.node] = Node::Leaf(leaf_value);
+                        leaves.push((nd.start, nd.end, leaf_value));
+                        if let Some(h) = nd.hist {
+                            wk.free.push(h);
+                        }
+                        continue;
+                    };
+                    let (li, ri) = (nodes.len(), nodes.len() + 1);
+                    nodes.push(Node::Leaf(0.0));
+                    nodes.push(Node::Leaf(0.0));
+                    nodes[nd.node] = Node::Split { feature: f as u16, bin: b as u8, left: li as u32, right: ri as u32 };
+                    let d = nd.depth + 1;
+                    if !splittable(d, nl) && !splittable(d, count - nl) {
+                        // both children are leaves: no need to sort the rows
+                        let vl = -gl / (hl + p.lambda) * p.learning_rate;
+                        let (gr, hr) = (nd.g - gl, nd.h - hl);
+                        let vr = -gr / (hr + p.lambda) * p.learning_rate;
+                        nodes[li] = Node::Leaf(vl);
+                        nodes[ri] = Node::Leaf(vr);
+                        leaf_pairs.push((nd.start, nd.end, f, b as u8, vl, vr));
+                        if let Some(h) = nd.hist {
+                            wk.free.push(h);
+                        }
+                        continue;
+                    }
+                    // stable partition of the node's rows: left (bin ≤ b) first
+                    scratch.clear();
+                    let mut write = nd.start;
+                    let col = &bins[f * n..(f + 1) * n];
+                    // branch-free: every row is written to both sides, and the side
+                    // it does not belong to overwrites it later
+                    scratch.resize(nd.end - nd.start, 0);
+                    let mut sw = 0;
+                    for k in nd.start..nd.end {
+                        let r = idx[k];
+                        let go_left = col[r as usize] <= b as u8;
                         idx[write] = r;
-                        write += 1;
+                        scratch[sw] = r;
+                        write += go_left as usize;
+                        sw += !go_left as usize;
+                    }
+                    idx[write..nd.end].copy_from_slice(&scratch[..sw]);
+                    let mid = write;
+                    let left = Open { node: li, start: nd.start, end: mid, depth: d, hist: None, g: gl, h: hl };
+                    let right =
+                        Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
+                    let need = (splittable(d, mid - nd.start), splittable(d, nd.end - mid));
+                    let parent_hist = nd.hist.expect("a split node has a histogram");
+                    // histogram of the smaller child by scan, the larger by subtraction
+                    let left_small = mid - nd.start <= nd.end - mid;
+                    let (small, big, need_small, need_big) =
+                        if left_small { (left, right, need.0, need.1) } else { (right, left, need.1, need.0) };
+                    if need.0 || need.1 {
+                        jobs.push(Job {
+                            dest: need_small.then_some(next.len()),
+                            start: small.start,
+                            end: small.end,
+                            hist: wk.hist(lay.cells),
+                        });
+                        if need_big {
+                            subtract.push((next.len() + 1, parent_hist, jobs.len() - 1));
+                        } else {
+                            wk.free.push(parent_hist);
+                        }
                     } else {
-                        scratch.push(r);
+                        wk.free.push(parent_hist);
+                    }
+                    next.push(small);
+                    next.push(big);
+                }
+                if !jobs.is_empty() {
+                    build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
+                    for (i, mut parent, ji) in subtract {
+                        for (bgc, s) in parent.iter_mut().zip(&jobs[ji].hist) {
+                            bgc.g -= s.g;
+                            bgc.h -= s.h;
+                            bgc.n -= s.n;
+                        }
+                        next[i].hist = Some(parent);
+                    }
+                    for j in jobs {
+                        match j.dest {
+                            Some(i) => next[i].hist = Some(j.hist),
+                            None => wk.free.push(j.hist),
+                        }
                     }
                 }
-                idx[write..nd.end].copy_from_slice(&scratch);
-                let mid = write;
-                let (li, ri) = (nodes.len(), nodes.len() + 1);
-                nodes.push(Node::Leaf(0.0));
-                nodes.push(Node::Leaf(0.0));
-                nodes[nd.node] = Node::Split { feature: f as u16, bin: b as u8, left: li as u32, right: ri as u32 };
-                // histogram of the smaller child by scan, the larger by subtraction
-                let left_small = mid - nd.start <= nd.end - mid;
-                let small = if left_small { &idx[nd.start..mid] } else { &idx[mid..nd.end] };
-                let small_hist = build_hist(small, &bins, n, cols, &mfb, &grad, &hess);
-                let mut big_hist = nd.hist;
-                for (bgc, s) in big_hist.iter_mut().zip(&small_hist) {
-                    bgc.g -= s.g;
-                    bgc.h -= s.h;
-                    bgc.n -= s.n;
-                }
-                let (lh, rh) = if left_small { (small_hist, big_hist) } else { (big_hist, small_hist) };
-                let d = nd.depth + 1;
-                stack.push(Pending {
-                    node: ri,
-                    start: mid,
-                    end: nd.end,
-                    depth: d,
-                    hist: rh,
-                    g: nd.g - gl,
-                    h: nd.h - hl,
-                });
-                stack.push(Pending { node: li, start: nd.start, end: mid, depth: d, hist: lh, g: gl, h: hl });
+                level = next;
             }
             for (s, e, v) in leaves {
                 for &r in &idx[s..e] {
                     pred[r as usize] += v;
+                }
+            }
+            for (s, e, f, b, vl, vr) in leaf_pairs {
+                let col = &bins[f * n..(f + 1) * n];
+                for &r in &idx[s..e] {
+                    pred[r as usize] += if col[r as usize] <= b { vl } else { vr };
                 }
             }
             trees.push(Tree { nodes });
@@ -360,7 +695,6 @@ impl Gbm {
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,13 +714,13 @@ mod tests {
             let p = if x0 > 5.0 { 0.9 } else { 0.1 };
             y.push(if rng.uniform() < p { 1.0 } else { 0.0 });
         }
-        let x = Matrix { rows: n, cols: 2, data };
+        let x = Matrix::from_rows(n, 2, &data);
         let m = Gbm::fit(&x, &y, &vec![1.0; n], Loss::Logistic, &GbmParams::default());
         let hi = m.predict(&[8.0, 0.5]);
         let lo = m.predict(&[2.0, 0.5]);
         assert!((hi - 0.9).abs() < 0.06, "{hi}");
         assert!((lo - 0.1).abs() < 0.06, "{lo}");
-        let ys: Vec<f64> = (0..n).map(|r| 3.0 * x.data[r * 2] as f64).collect();
+        let ys: Vec<f64> = (0..n).map(|r| 3.0 * x.col(0)[r] as f64).collect();
         let params = GbmParams { trees: 200, learning_rate: 0.1, ..GbmParams::default() };
         let r = Gbm::fit(&x, &ys, &vec![1.0; n], Loss::Squared, &params);
         assert!((r.predict(&[4.0, 0.2]) - 12.0).abs() < 1.0);

@@ -3,33 +3,49 @@
 
 /// CRPS of a sample-represented forecast against an outcome:
 /// `mean|X − y| − ½·mean|X − X'|` over all ordered pairs of samples (the plain, not
-/// the "fair", estimator). Sorts `samples` in place; O(n log n).
+/// the "fair", estimator). Reorders `samples` (sorted when none is negative, zeros
+/// then dropped); O(n log n).
 pub fn crps_samples(samples: &mut [f64], y: f64) -> f64 {
     let n = samples.len();
     if n == 0 {
         return f64::NAN;
     }
-    // Count forecasts are mostly zeros: move them to the front and sort only the
-    // rest (the same order a full sort gives, at a fraction of the cost).
+    let nf = n as f64;
+    // Σ_i Σ_j |x_i − x_j| = 2 Σ_i (2i − n − 1) x_(i) with 1-based i on sorted samples.
+    let (mut abs_err, mut spread) = (0.0, 0.0);
     if samples.iter().all(|&x| x >= 0.0) {
-        let mut z = 0;
+        // Count forecasts are mostly zeros, which sort first and add nothing to the
+        // spread: sort only the rest. Each zero adds |y| to the absolute error; for
+        // a whole-number outcome the running sum of those is exact, so it is the
+        // same number as z·|y|.
+        let mut m = 0;
         for i in 0..n {
-            if samples[i] == 0.0 {
-                samples.swap(i, z);
-                z += 1;
+            let x = samples[i];
+            if x != 0.0 {
+                samples[m] = x;
+                m += 1;
             }
         }
-        samples[z..].sort_unstable_by(f64::total_cmp);
+        let z = n - m;
+        let rest = &mut samples[..m];
+        rest.sort_unstable_by(f64::total_cmp);
+        if y.fract() == 0.0 && y.abs() < 1e12 {
+            abs_err = z as f64 * y.abs();
+        } else {
+            for _ in 0..z {
+                abs_err += y.abs();
+            }
+        }
+        for (k, &x) in rest.iter().enumerate() {
+            abs_err += (x - y).abs();
+            spread += (2.0 * ((z + k) as f64 + 1.0) - nf - 1.0) * x;
+        }
     } else {
         samples.sort_unstable_by(f64::total_cmp);
-    }
-    let nf = n as f64;
-    let mut abs_err = 0.0;
-    // Σ_i Σ_j |x_i − x_j| = 2 Σ_i (2i − n − 1) x_(i) with 1-based i on sorted samples.
-    let mut spread = 0.0;
-    for (i, &x) in samples.iter().enumerate() {
-        abs_err += (x - y).abs();
-        spread += (2.0 * (i as f64 + 1.0) - nf - 1.0) * x;
+        for (i, &x) in samples.iter().enumerate() {
+            abs_err += (x - y).abs();
+            spread += (2.0 * (i as f64 + 1.0) - nf - 1.0) * x;
+        }
     }
     abs_err / nf - spread / (nf * nf)
 }
@@ -37,7 +53,8 @@ pub fn crps_samples(samples: &mut [f64], y: f64) -> f64 {
 /// Squared error between the forecast's mean of log(1+X) (the point that minimises
 /// this loss) and log(1+y).
 pub fn sq_log_error(samples: &[f64], y: f64) -> f64 {
-    let m = samples.iter().map(|x| x.ln_1p()).sum::<f64>() / samples.len() as f64;
+    // most draws are zero, and ln(1+0) = 0 adds nothing to the sum
+    let m = samples.iter().filter(|&&x| x != 0.0).map(|x| x.ln_1p()).sum::<f64>() / samples.len() as f64;
     (m - y.ln_1p()).powi(2)
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::dist::{Atoms, Dist};
 use crate::features::Features;
-use crate::gbm::{Gbm, GbmParams, Loss, Matrix};
+use crate::gbm::{Gbm, GbmParams, Loss, Matrix, RowKeys};
 use crate::rng;
 use crate::ForecastError;
 
@@ -109,7 +109,8 @@ pub struct LearnedParams {
     /// 12 (when it had any) against the pooled analogues: local knowledge of how
     /// deadly a place's incidents are is the conflictology benchmark's strength.
     pub own_share: f64,
-    /// Fit horizons on this many threads (0 = all available cores).
+    /// Fit horizons (and refits, and in a backtest score units) on this many threads
+    /// (0 = all available cores). The results do not depend on it.
     pub threads: usize,
 }
 
@@ -193,47 +194,77 @@ impl LearnedModel {
         params: &LearnedParams,
         seed: u64,
     ) -> LearnedModel {
+        LearnedModel::fit_origins(feats, y, start_month0, &[o], horizons, params, seed).remove(0)
+    }
+
+    /// [`LearnedModel::fit`] at each of several origins (a backtest's refits). Every
+    /// (origin, horizon) fit is independent and sees only rows up to its own origin;
+    /// they are spread over `params.threads` threads, largest first, each result in
+    /// its own slot, so the outcome does not depend on scheduling.
+    pub fn fit_origins(
+        feats: &Features,
+        y: &[f32],
+        start_month0: usize,
+        origins: &[usize],
+        horizons: &[usize],
+        params: &LearnedParams,
+        seed: u64,
+    ) -> Vec<LearnedModel> {
         let ci = ColIdx {
             ms36: feats.index("ms36").expect("ms36"),
             r1_ms36: feats.index("r1_ms36").expect("r1_ms36"),
             r2_ms36: feats.index("r2_ms36").expect("r2_ms36"),
         };
+        let mut tasks: Vec<(usize, usize)> =
+            (0..origins.len()).flat_map(|oi| (0..horizons.len()).map(move |hi| (oi, hi))).collect();
+        // the most training months first, so that the last task to start is a small one
+        tasks.sort_by_key(|&(oi, hi)| std::cmp::Reverse(origins[oi].saturating_sub(horizons[hi])));
         let threads = if params.threads == 0 {
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
         } else {
             params.threads
         }
-        .min(horizons.len())
+        .min(tasks.len())
         .max(1);
-        let mut fits: Vec<Option<HorizonFit>> = vec![None; horizons.len()];
-        // Horizons are independent: fit them on a few threads, each result in its
-        // own slot, so the outcome does not depend on scheduling.
-        std::thread::scope(|s| {
-            let chunks: Vec<Vec<(usize, usize)>> =
-                (0..threads).map(|k| horizons.iter().copied().enumerate().skip(k).step_by(threads).collect()).collect();
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|chunk| {
-                    let ci = &ci;
-                    s.spawn(move || {
-                        chunk
-                            .into_iter()
-                            .map(|(slot, h)| (slot, fit_horizon(feats, y, start_month0, o, h, params, seed, ci)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for hd in handles {
-                for (slot, fit) in hd.join().expect("fit thread") {
-                    fits[slot] = Some(fit);
-                }
+        let mut fits: Vec<Option<HorizonFit>> = vec![None; tasks.len()];
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let run = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(oi, hi)) = tasks.get(i) else { break };
+                let (o, h) = (origins[oi], horizons[hi]);
+                done.push((i, fit_horizon(feats, y, start_month0, o, h, params, seed, &ci)));
             }
-        });
-        LearnedModel {
-            fitted_at: o,
-            fits: fits.into_iter().map(|f| f.expect("fitted")).collect(),
-            params: params.clone(),
+            done
+        };
+        if threads == 1 {
+            for (i, fit) in run() {
+                fits[i] = Some(fit);
+            }
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads).map(|_| s.spawn(run)).collect();
+                for hd in handles {
+                    for (i, fit) in hd.join().expect("fit thread") {
+                        fits[i] = Some(fit);
+                    }
+                }
+            });
         }
+        let mut by_origin: Vec<Vec<Option<HorizonFit>>> = vec![vec![None; horizons.len()]; origins.len()];
+        for (&(oi, hi), fit) in tasks.iter().zip(fits) {
+            by_origin[oi][hi] = fit;
+        }
+        origins
+            .iter()
+            .zip(by_origin)
+            .map(|(&o, fs)| LearnedModel {
+                fitted_at: o,
+                fits: fs.into_iter().map(|f| f.expect("fitted")).collect(),
+                params: params.clone(),
+            })
+            .collect()
     }
 
     /// Distributions for every unit at origin index `o` (≥ the fit origin) for
@@ -291,55 +322,118 @@ fn fit_horizon(
     let units = feats.units;
     let width = feats.width() + 1;
     let burn = if o >= h + params.burn_in { params.burn_in } else { 0 };
-    let mut xs: Vec<f32> = Vec::new();
+    // the training rows (unit, month), month by month; which to keep is decided unit
+    // by unit, the order the panel and features are stored in
+    let mut sel: Vec<(u32, u32)> = Vec::new();
     let mut labels = Vec::new();
     let mut weights = Vec::new();
     let mut pos_rows: Vec<usize> = Vec::new();
     let mut sizes = Vec::new();
     let keep_cut = (params.cold_keep.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
-    if o >= h {
-        for t in burn..=(o - h) {
-            let moy = month_of_year(start_month0, t + h);
+    let (t0, span) = if o >= h { (burn, (o - h + 1).saturating_sub(burn)) } else { (0, 0) };
+    // per (unit, month): 0 not kept, 1 quiet or warm negative, 2 cold negative kept
+    // (weighted up), 3 positive
+    let mut kind = vec![0u8; units * span];
+    let (ms36, r1, r2) = (feats.col(ci.ms36), feats.col(ci.r1_ms36), feats.col(ci.r2_ms36));
+    for u in 0..units {
+        for (dt, k) in kind[u * span..(u + 1) * span].iter_mut().enumerate() {
+            let t = t0 + dt;
+            let i = u * months + t;
+            *k = if y[i + h] >= 1.0 {
+                3
+            } else if ms36[i] == 0.0 && r1[i] == 0.0 && r2[i] == 0.0 {
+                if rng::stream(&[seed, 0xC01D, u as u64, t as u64, h as u64]) > keep_cut {
+                    0
+                } else {
+                    2
+                }
+            } else {
+                1
+            };
+        }
+    }
+    // index in `sel` of each month's first row
+    let mut month_start = Vec::with_capacity(span + 1);
+    for dt in 0..span {
+        month_start.push(sel.len());
+        let t = t0 + dt;
+        for u in 0..units {
+            let k = kind[u * span + dt];
+            if k == 0 {
+                continue;
+            }
+            if k == 3 {
+                pos_rows.push(labels.len());
+                sizes.push(y[u * months + t + h] as f64);
+            }
+            sel.push((u as u32, t as u32));
+            labels.push(if k == 3 { 1.0 } else { 0.0 });
+            weights.push(if k == 2 { 1.0 / params.cold_keep } else { 1.0 });
+        }
+    }
+    month_start.push(sel.len());
+    // column-major: the panel's features, then the month of year of the target.
+    // Gathered a block of months at a time, unit by unit, so that the reads are runs
+    // of a unit's consecutive months rather than one value per unit and month.
+    let rows = sel.len();
+    let mut data = vec![0.0f32; rows * width];
+    const BLOCK: usize = 16;
+    let mut row_at = vec![u32::MAX; BLOCK * units];
+    for b0 in (0..span).step_by(BLOCK) {
+        let b1 = (b0 + BLOCK).min(span);
+        row_at.fill(u32::MAX);
+        for (i, &(u, t)) in sel.iter().enumerate().take(month_start[b1]).skip(month_start[b0]) {
+            row_at[(t as usize - t0 - b0) * units + u as usize] = i as u32;
+        }
+        for f in 0..feats.width() {
+            let src = feats.col(f);
+            let dst = &mut data[f * rows..(f + 1) * rows];
             for u in 0..units {
-                let target = y[u * months + t + h] as f64;
-                let positive = target >= 1.0;
-                let mut w = 1.0;
-                if !positive {
-                    let cold = feats.get(ci.ms36, u, t) == 0.0
-                        && feats.get(ci.r1_ms36, u, t) == 0.0
-                        && feats.get(ci.r2_ms36, u, t) == 0.0;
-                    if cold {
-                        if rng::stream(&[seed, 0xC01D, u as u64, t as u64, h as u64]) > keep_cut {
-                            continue;
-                        }
-                        w = 1.0 / params.cold_keep;
+                let run = &src[u * months + t0 + b0..u * months + t0 + b1];
+                for (k, &v) in run.iter().enumerate() {
+                    let i = row_at[k * units + u];
+                    if i != u32::MAX {
+                        dst[i as usize] = v;
                     }
                 }
-                let before = xs.len();
-                row_into(feats, u, t, moy, &mut xs);
-                debug_assert_eq!(xs.len() - before, width);
-                if positive {
-                    pos_rows.push(labels.len());
-                    sizes.push(target);
-                }
-                labels.push(if positive { 1.0 } else { 0.0 });
-                weights.push(w);
             }
         }
     }
-    let x = Matrix { rows: labels.len(), cols: width, data: xs };
-    let classifier = Gbm::fit(&x, &labels, &weights, Loss::Logistic, &params.classifier);
-    // sizes: log(1+y) of the fatal months, regressed on the same features
-    let mut pxs = Vec::with_capacity(pos_rows.len() * width);
-    for &r in &pos_rows {
-        pxs.extend_from_slice(x.row(r));
+    for (d, &(_, t)) in data[(width - 1) * rows..].iter_mut().zip(&sel) {
+        *d = month_of_year(start_month0, t as usize + h);
     }
-    let px = Matrix { rows: pos_rows.len(), cols: width, data: pxs };
+    let x = Matrix { rows, cols: width, data };
+    // static attributes are functions of the unit, country totals and the month of
+    // year of the month: a speed hint for the fit
+    let keys_of = |rs: &mut dyn Iterator<Item = usize>| -> [RowKeys; 2] {
+        let (mut ku, mut kt) = (Vec::new(), Vec::new());
+        for r in rs {
+            ku.push(sel[r].0);
+            kt.push(sel[r].1);
+        }
+        [RowKeys { keys: ku, n_keys: units }, RowKeys { keys: kt, n_keys: months }]
+    };
+    let keys = keys_of(&mut (0..rows));
+    let classifier = Gbm::fit_keyed(&x, &labels, &weights, Loss::Logistic, &params.classifier, &keys);
+    // sizes: log(1+y) of the fatal months, regressed on the same features
+    let np = pos_rows.len();
+    let mut pdata = Vec::with_capacity(np * width);
+    for f in 0..width {
+        let c = x.col(f);
+        pdata.extend(pos_rows.iter().map(|&r| c[r]));
+    }
+    let px = Matrix { rows: np, cols: width, data: pdata };
+    let pkeys = keys_of(&mut pos_rows.iter().copied());
     let ly: Vec<f64> = sizes.iter().map(|s: &f64| s.ln_1p()).collect();
     let sizer = (px.rows >= 2 * params.sizer.min_leaf_rows)
-        .then(|| Gbm::fit(&px, &ly, &vec![1.0; px.rows], Loss::Squared, &params.sizer));
-    let mut pool: Vec<(f64, f64)> =
-        (0..px.rows).map(|r| (sizer.as_ref().map(|m| m.predict(px.row(r))).unwrap_or(0.0), sizes[r])).collect();
+        .then(|| Gbm::fit_keyed(&px, &ly, &vec![1.0; px.rows], Loss::Squared, &params.sizer, &pkeys));
+    let mut row = Vec::with_capacity(width);
+    let mut pool: Vec<(f64, f64)> = (0..px.rows)
+        .map(|r| {
+            px.row_into(r, &mut row);
+            (sizer.as_ref().map(|m| m.predict(&row)).unwrap_or(0.0), sizes[r])
+        })
+        .collect();
     pool.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     HorizonFit {
         horizon: h,

@@ -110,19 +110,83 @@ pub fn cells_intersecting(outline: &MultiPolygon<f64>) -> Vec<i64> {
     let Some(bb) = outline.bounding_rect() else {
         return Vec::new();
     };
-    let row0 = ((bb.min().y + 90.0) / CELL_DEG).floor() as i64 - 1;
-    let row1 = ((bb.max().y + 90.0) / CELL_DEG).floor() as i64 + 1;
-    let col0 = ((bb.min().x + 180.0) / CELL_DEG).floor() as i64 - 1;
-    let col1 = ((bb.max().x + 180.0) / CELL_DEG).floor() as i64 + 1;
-    let mut out = Vec::new();
-    for row in row0.max(0)..=row1.min(359) {
-        for col in col0.max(0)..=col1.min(719) {
-            let x0 = col as f64 * CELL_DEG - 180.0;
-            let y0 = row as f64 * CELL_DEG - 90.0;
-            let cell = Rect::new((x0, y0), (x0 + CELL_DEG, y0 + CELL_DEG));
-            if outline.intersects(&cell) {
-                out.push(row * 720 + col + 1);
+    let row0 = (((bb.min().y + 90.0) / CELL_DEG).floor() as i64 - 1).max(0);
+    let row1 = (((bb.max().y + 90.0) / CELL_DEG).floor() as i64 + 1).min(359);
+    let col0 = (((bb.min().x + 180.0) / CELL_DEG).floor() as i64 - 1).max(0);
+    let col1 = (((bb.max().x + 180.0) / CELL_DEG).floor() as i64 + 1).min(719);
+    if row1 < row0 || col1 < col0 {
+        return Vec::new();
+    }
+    let (nr, nc) = ((row1 - row0 + 1) as usize, (col1 - col0 + 1) as usize);
+    let rect = |row: i64, col: i64| {
+        let x0 = col as f64 * CELL_DEG - 180.0;
+        let y0 = row as f64 * CELL_DEG - 90.0;
+        Rect::new((x0, y0), (x0 + CELL_DEG, y0 + CELL_DEG))
+    };
+    // Cells an outline edge may touch: those under the edge's bounding box, one cell
+    // more on every side (so that edges on a cell border are not missed). Only those
+    // need the exact (and, against thousands of edges, slow) intersection test.
+    let mut near = vec![false; nr * nc];
+    for poly in &outline.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for l in ring.lines() {
+                let cell_of = |x: f64, y: f64| {
+                    (((y + 90.0) / CELL_DEG).floor() as i64 - row0, ((x + 180.0) / CELL_DEG).floor() as i64 - col0)
+                };
+                let (ra, ca) = cell_of(l.start.x.min(l.end.x), l.start.y.min(l.end.y));
+                let (rb, cb) = cell_of(l.start.x.max(l.end.x), l.start.y.max(l.end.y));
+                for r in (ra - 1).max(0)..=(rb + 1).min(nr as i64 - 1) {
+                    for c in (ca - 1).max(0)..=(cb + 1).min(nc as i64 - 1) {
+                        near[r as usize * nc + c as usize] = true;
+                    }
+                }
             }
+        }
+    }
+    // Every other cell lies wholly inside or wholly outside the outline, and so does
+    // every cell it shares a side with that is not near an edge either: one test per
+    // such region decides all its cells.
+    let mut inside: Vec<Option<bool>> = vec![None; nr * nc];
+    let mut stack = Vec::new();
+    for start in 0..nr * nc {
+        if near[start] || inside[start].is_some() {
+            continue;
+        }
+        let (r, c) = ((start / nc) as i64 + row0, (start % nc) as i64 + col0);
+        let v = outline.intersects(&rect(r, c).center());
+        inside[start] = Some(v);
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            let (r, c) = (i / nc, i % nc);
+            let mut visit = |j: usize| {
+                if !near[j] && inside[j].is_none() {
+                    inside[j] = Some(v);
+                    stack.push(j);
+                }
+            };
+            if r > 0 {
+                visit(i - nc);
+            }
+            if r + 1 < nr {
+                visit(i + nc);
+            }
+            if c > 0 {
+                visit(i - 1);
+            }
+            if c + 1 < nc {
+                visit(i + 1);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, known) in inside.iter().enumerate() {
+        let (row, col) = ((i / nc) as i64 + row0, (i % nc) as i64 + col0);
+        let hit = match *known {
+            Some(v) => v,
+            None => outline.intersects(&rect(row, col)),
+        };
+        if hit {
+            out.push(row * 720 + col + 1);
         }
     }
     out

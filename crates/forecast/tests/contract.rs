@@ -56,6 +56,21 @@ fn csv_has_one_row_per_cell_and_horizon_with_the_contract_columns() {
 }
 
 #[test]
+fn backtest_scores_do_not_depend_on_the_number_of_threads() {
+    let events = common::synthetic_events();
+    let run = |threads: usize| {
+        let mut o = vigil_forecast::BacktestOptions::new("2021-06".parse().unwrap(), "2021-09".parse().unwrap());
+        o.every = 2;
+        o.samples = 50;
+        o.horizons = vec![1, 3];
+        o.learned.threads = threads;
+        vigil_forecast::backtest(&events, common::mali_cells(), &o, &mut |_, _| {}).unwrap().to_csv()
+    };
+    let one = run(1);
+    assert_eq!(one, run(3));
+}
+
+#[test]
 fn same_data_and_seed_give_the_same_file() {
     let events = common::synthetic_events();
     let a = csv_of(&forecast(&events, common::mali_cells(), &opts("2020-12", 20)).unwrap(), Level::Pgm);
