@@ -73,8 +73,8 @@ pub fn fingerprint(i: &vigil_model::Incident) -> i64 {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     h.bytes(i.source.as_str().as_bytes());
     h.bytes(i.source_id.as_bytes());
-    h.bytes(i.date_start.to_string().as_bytes());
-    h.bytes(i.date_end.to_string().as_bytes());
+    h.bytes(iso_date(i.date_start).as_bytes());
+    h.bytes(iso_date(i.date_end).as_bytes());
     h.opt_i(i.date_prec);
     h.opt_i(i.type_of_violence.map(|t| t.code()));
     for s in [
@@ -113,4 +113,45 @@ pub fn fingerprint(i: &vigil_model::Incident) -> i64 {
         h.bytes(v.as_bytes());
     }
     h.0 as i64
+}
+
+/// A date as `YYYY-MM-DD`, exactly as `NaiveDate::to_string` writes it, without going
+/// through chrono's formatter for the years 0 to 9999 (the rest take that path).
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let y = y as u32;
+    let digit = |v: u32| char::from(b'0' + v as u8);
+    let mut s = String::with_capacity(10);
+    for v in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+        s.push(digit(v));
+    }
+    s.push('-');
+    s.push(digit(m / 10));
+    s.push(digit(m % 10));
+    s.push('-');
+    s.push(digit(day / 10));
+    s.push(digit(day % 10));
+    s
+}
+
+#[cfg(test)]
+mod iso_date_tests {
+    use chrono::NaiveDate;
+
+    #[test]
+    fn iso_date_matches_chrono() {
+        let mut d = NaiveDate::from_ymd_opt(-5, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(10_010, 12, 31).unwrap();
+        while d <= end {
+            assert_eq!(super::iso_date(d), d.to_string());
+            d = d + chrono::Days::new(7);
+        }
+        for d in [NaiveDate::MIN, NaiveDate::MAX, NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()] {
+            assert_eq!(super::iso_date(d), d.to_string());
+        }
+    }
 }

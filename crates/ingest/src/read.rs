@@ -80,7 +80,8 @@ pub struct IncidentReader<R: Read> {
     header: Vec<String>,
     /// header index of each core column, by name
     index: std::collections::HashMap<String, usize>,
-    extra_cols: Vec<usize>,
+    /// header index and name of each column that goes to `extra`
+    extra_cols: Vec<(usize, std::sync::Arc<str>)>,
     record: csv::StringRecord,
     /// a first data record read while looking for the HXL row
     pending: bool,
@@ -124,7 +125,10 @@ impl<R: Read> IncidentReader<R> {
         for (i, h) in header.iter().enumerate() {
             index.entry(h.clone()).or_insert(i);
         }
-        let extra_cols = (0..header.len()).filter(|i| !core.contains(&header[*i].as_str())).collect();
+        let extra_cols = (0..header.len())
+            .filter(|i| !core.contains(&header[*i].as_str()))
+            .map(|i| (i, std::sync::Arc::from(header[i].as_str())))
+            .collect();
         let mut me = IncidentReader {
             rdr,
             file,
@@ -197,8 +201,8 @@ impl<R: Read> IncidentReader<R> {
         let line = self.record.position().map(|p| p.line()).unwrap_or(0);
         let row = Row { r: &self.record, index: &self.index, file: &self.file, line };
         let result = match self.format {
-            Format::Ged { .. } => row.ged(&self.header, &self.extra_cols),
-            Format::Acled { .. } => row.acled(&self.header, &self.extra_cols),
+            Format::Ged { .. } => row.ged(&self.extra_cols),
+            Format::Acled { .. } => row.acled(&self.extra_cols),
         };
         Some(result.map_err(ReadError::Row))
     }
@@ -310,8 +314,8 @@ impl Row<'_> {
         Err(self.err(col, "expected a date YYYY-MM-DD"))
     }
 
-    fn extras(&self, header: &[String], cols: &[usize]) -> Vec<(String, String)> {
-        cols.iter().map(|&i| (header[i].clone(), self.r.get(i).unwrap_or("").to_string())).collect()
+    fn extras(&self, cols: &[(usize, std::sync::Arc<str>)]) -> Vec<(std::sync::Arc<str>, String)> {
+        cols.iter().map(|(i, name)| (name.clone(), self.r.get(*i).unwrap_or("").to_string())).collect()
     }
 
     fn point(&self) -> Result<(Option<f64>, Option<f64>), RowError> {
@@ -324,7 +328,7 @@ impl Row<'_> {
         }
     }
 
-    fn ged(&self, header: &[String], extra_cols: &[usize]) -> Result<Incident, RowError> {
+    fn ged(&self, extra_cols: &[(usize, std::sync::Arc<str>)]) -> Result<Incident, RowError> {
         let source_id = self.text("id").ok_or_else(|| self.err("id", "required, but empty"))?;
         let tov = self.int("type_of_violence")?;
         let type_of_violence =
@@ -371,7 +375,7 @@ impl Row<'_> {
             high: self.count("high")?,
             number_of_sources: self.opt_int("number_of_sources")?,
             source_gid: self.opt_int("priogrid_gid")?,
-            extra: self.extras(header, extra_cols),
+            extra: self.extras(extra_cols),
         })
     }
 
@@ -381,7 +385,7 @@ impl Row<'_> {
     /// force (inter code 1) is a side, non-state (2) otherwise; protests, riots and
     /// strategic developments have none. `geo_precision` 1/2/3 maps to GED
     /// `where_prec` 1/2/4 (3 means "a larger region", too coarse for admin 2).
-    fn acled(&self, header: &[String], extra_cols: &[usize]) -> Result<Incident, RowError> {
+    fn acled(&self, extra_cols: &[(usize, std::sync::Arc<str>)]) -> Result<Incident, RowError> {
         let source_id = self.text("event_id_cnty").ok_or_else(|| self.err("event_id_cnty", "required, but empty"))?;
         let date = self.date("event_date")?;
         let (latitude, longitude) = self.point()?;
@@ -436,7 +440,7 @@ impl Row<'_> {
             high: fatalities,
             number_of_sources: None,
             source_gid: None,
-            extra: self.extras(header, extra_cols),
+            extra: self.extras(extra_cols),
         })
     }
 }

@@ -122,8 +122,9 @@ pub struct Incident {
     pub number_of_sources: Option<i64>,
     /// The PRIO-GRID gid the source wrote, if any (checked against our own).
     pub source_gid: Option<i64>,
-    /// Remaining source columns, verbatim, in source order.
-    pub extra: Vec<(String, String)>,
+    /// Remaining source columns, verbatim, in source order. Column names are shared
+    /// (one allocation per file, not per row).
+    pub extra: Vec<(std::sync::Arc<str>, String)>,
 }
 
 impl Incident {
@@ -134,7 +135,7 @@ impl Incident {
     }
 
     pub fn extra(&self, key: &str) -> Option<&str> {
-        self.extra.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.extra.iter().find(|(k, _)| &**k == key).map(|(_, v)| v.as_str())
     }
 
     /// The point, if the incident has one.

@@ -363,80 +363,107 @@ impl Store {
 
         let mut report = ImportReport::new(format);
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
-                .bind(&layout_json)
-                .execute(&mut *tx)
-                .await?;
-            let layout: i64 = sqlx::query_scalar("SELECT id FROM extra_layouts WHERE columns = $1")
-                .bind(&layout_json)
-                .fetch_one(&mut *tx)
-                .await?;
-            // Into an empty table, build the secondary indexes once at the end rather
-            // than maintaining them row by row (same transaction: all or nothing).
-            let empty: bool = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM incidents LIMIT 1) t")
-                .fetch_one(&mut *tx)
-                .await?
-                == 0;
-            if empty {
-                for (name, _) in SECONDARY_INDEXES {
-                    sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *tx).await?;
+            let mut conn = pool.acquire().await?;
+            let mut bulk = conn.begin_bulk_load().await;
+            // SQLite leaves WAL mode only if no other connection has the file open:
+            // close this pool's idle ones (it reopens them when next needed), waiting
+            // briefly for any still on their way back to the pool. If the pool holds
+            // no other connection and the switch still fails, another process has the
+            // file open: stay in WAL mode.
+            let mut tries = 0;
+            while !bulk && !postgres && pool.size() > 1 && tries < 100 {
+                while let Some(idle) = pool.try_acquire() {
+                    let _ = idle.close().await;
+                }
+                bulk = conn.begin_bulk_load().await;
+                if !bulk {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                 }
             }
-            loop {
-                let batch = match batches.recv().await {
-                    Some(Produced::Batch { rows, bytes }) => {
-                        progress(bytes);
-                        rows
+            let result: Result<()> = async {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
+                    .bind(&layout_json)
+                    .execute(&mut *tx)
+                    .await?;
+                let layout: i64 = sqlx::query_scalar("SELECT id FROM extra_layouts WHERE columns = $1")
+                    .bind(&layout_json)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                // Into an empty table, build the secondary indexes once at the end rather
+                // than maintaining them row by row (same transaction: all or nothing).
+                let empty: bool = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM incidents LIMIT 1) t")
+                    .fetch_one(&mut *tx)
+                    .await?
+                    == 0;
+                if empty {
+                    for (name, _) in SECONDARY_INDEXES {
+                        sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *tx).await?;
                     }
-                    Some(Produced::Failed(e)) => return Err(e),
-                    Some(Produced::Done(counts)) => {
-                        report.absorb(counts);
-                        break;
-                    }
-                    None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
-                };
-                let source = batch[0].incident.source.as_str();
-                // what is stored already, for this batch's ids
-                let sql = format!(
-                    "SELECT source_id, row_hash FROM incidents WHERE source = {} AND source_id IN ({})",
-                    if postgres { "$1" } else { "?" },
-                    placeholder_list(batch.len(), 2, postgres)
-                );
-                let existing: HashMap<String, i64> = if empty && report.added == 0 && report.updated == 0 && report.unchanged == 0 {
-                    HashMap::new()
-                } else {
-                    let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(source);
-                    for p in &batch {
-                        q = q.bind(p.incident.source_id.as_str());
-                    }
-                    q.fetch_all(&mut *tx)
-                        .await?
-                        .iter()
-                        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
-                        .collect::<Result<_, sqlx::Error>>()?
-                };
-                let mut fresh: Vec<&Prepared> = Vec::with_capacity(batch.len());
-                for p in &batch {
-                    match existing.get(&p.incident.source_id) {
-                        None => fresh.push(p),
-                        Some(h) if *h == p.hash => report.unchanged += 1,
-                        Some(_) => {
-                            report.updated += 1;
-                            let q = sqlx::query(AssertSqlSafe(update.as_str()));
-                            bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash).execute(&mut *tx).await?;
+                }
+                loop {
+                    let batch = match batches.recv().await {
+                        Some(Produced::Batch { rows, bytes }) => {
+                            progress(bytes);
+                            rows
+                        }
+                        Some(Produced::Failed(e)) => return Err(e),
+                        Some(Produced::Done(counts)) => {
+                            report.absorb(counts);
+                            break;
+                        }
+                        None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
+                    };
+                    let source = batch[0].incident.source.as_str();
+                    // what is stored already, for this batch's ids
+                    let sql = format!(
+                        "SELECT source_id, row_hash FROM incidents WHERE source = {} AND source_id IN ({})",
+                        if postgres { "$1" } else { "?" },
+                        placeholder_list(batch.len(), 2, postgres)
+                    );
+                    let existing: HashMap<String, i64> = if empty && report.added == 0 && report.updated == 0 && report.unchanged == 0 {
+                        HashMap::new()
+                    } else {
+                        let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(source);
+                        for p in &batch {
+                            q = q.bind(p.incident.source_id.as_str());
+                        }
+                        q.fetch_all(&mut *tx)
+                            .await?
+                            .iter()
+                            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+                            .collect::<Result<_, sqlx::Error>>()?
+                    };
+                    let mut fresh: Vec<Prepared> = Vec::with_capacity(batch.len());
+                    for p in batch {
+                        match existing.get(&p.incident.source_id) {
+                            None => fresh.push(p),
+                            Some(h) if *h == p.hash => report.unchanged += 1,
+                            Some(_) => {
+                                report.updated += 1;
+                                let q = sqlx::query(AssertSqlSafe(update.as_str()));
+                                bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash).execute(&mut *tx).await?;
+                            }
                         }
                     }
+                    report.added += fresh.len() as u64;
+                    write_new(&mut tx, fresh, layout, &insert_full, &copy_stmt).await?;
                 }
-                report.added += fresh.len() as u64;
-                write_new(&mut tx, &fresh, layout, &insert_full, &copy_stmt).await?;
-            }
-            if empty {
-                for (_, ddl) in SECONDARY_INDEXES {
-                    sqlx::query(*ddl).execute(&mut *tx).await?;
+                if empty {
+                    for (_, ddl) in SECONDARY_INDEXES {
+                        sqlx::query(*ddl).execute(&mut *tx).await?;
+                    }
                 }
+                tx.commit().await?;
+                Ok(())
             }
-            tx.commit().await?;
+            .await;
+            if !conn.end_bulk_load(bulk).await {
+                // not back in WAL mode: do not hand this connection to anyone else
+                let _ = conn.close().await;
+            }
+            result?;
         });
         producer.join().map_err(|_| StoreError::Corrupt("the import's reader thread panicked".into()))?;
         Ok(report)
@@ -710,38 +737,153 @@ fn write_reject(
     Ok(())
 }
 
-/// Insert new rows: multi-row INSERT on SQLite, COPY on PostgreSQL.
-trait WriteNew {
-    async fn write_new_rows(&mut self, rows: &[&Prepared], layout: i64, insert_full: &str, copy: &str) -> Result<()>;
+/// Journal settings for the duration of an import.
+///
+/// SQLite in WAL mode writes every page twice: into the WAL, then again when the WAL
+/// is checkpointed into the database file (for a bulk load, the whole file at commit).
+/// A rollback journal instead saves only the original content of pages that existed
+/// before the import and writes the new pages straight into the database file, once.
+/// Atomicity is the same: a killed import leaves a hot journal (and pages past the
+/// original end of the file) that the next connection rolls back. So an import
+/// switches to `journal_mode = DELETE` with `synchronous = FULL` (every commit and
+/// journal write synced, safe against power loss too) and back to WAL afterwards.
+///
+/// SQLite only leaves WAL mode when no other connection has the file open; if any
+/// does (a running server, another pool connection), the switch fails at once and
+/// the import runs in WAL mode as before. While the import holds the rollback
+/// journal, a process opening the database waits (busy timeout) instead of reading
+/// beside it as WAL would allow.
+trait BulkLoad {
+    /// Switch to the bulk-load journal if possible; whether it was switched.
+    async fn begin_bulk_load(&mut self) -> bool;
+    /// Undo [`BulkLoad::begin_bulk_load`] (after commit or rollback); false if that failed.
+    async fn end_bulk_load(&mut self, switched: bool) -> bool;
 }
 
-impl WriteNew for sqlx::Transaction<'_, sqlx::Sqlite> {
-    async fn write_new_rows(&mut self, rows: &[&Prepared], layout: i64, insert_full: &str, _copy: &str) -> Result<()> {
-        for chunk in rows.chunks(SQLITE_ROWS_PER_INSERT) {
-            let partial;
-            let sql = if chunk.len() == SQLITE_ROWS_PER_INSERT {
-                insert_full
-            } else {
-                partial = insert_sql(chunk.len());
-                &partial
-            };
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for p in chunk {
-                q = bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash);
-            }
-            q.execute(&mut **self).await?;
+impl BulkLoad for sqlx::SqliteConnection {
+    async fn begin_bulk_load(&mut self) -> bool {
+        match sqlx::query_scalar::<_, String>("PRAGMA journal_mode = DELETE").fetch_one(&mut *self).await {
+            Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
+            _ => return false, // another connection has the file open: stay in WAL
         }
-        Ok(())
+        // FULL under a rollback journal: the journal is synced before the database
+        // file is changed, so even a power cut mid-import rolls back cleanly
+        let _ = sqlx::query("PRAGMA synchronous = FULL").execute(&mut *self).await;
+        true
+    }
+
+    async fn end_bulk_load(&mut self, switched: bool) -> bool {
+        if !switched {
+            return true;
+        }
+        // as on connect (lib.rs); should this fail, the next connection sets WAL again
+        let wal = sqlx::query_scalar::<_, String>("PRAGMA journal_mode = WAL").fetch_one(&mut *self).await;
+        let sync = sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *self).await;
+        matches!(wal, Ok(m) if m.eq_ignore_ascii_case("wal")) && sync.is_ok()
     }
 }
 
+impl BulkLoad for sqlx::PgConnection {
+    async fn begin_bulk_load(&mut self) -> bool {
+        false
+    }
+
+    async fn end_bulk_load(&mut self, _switched: bool) -> bool {
+        true
+    }
+}
+
+/// Insert new rows: multi-row INSERT on SQLite, COPY on PostgreSQL.
+trait WriteNew {
+    async fn write_new_rows(&mut self, rows: Vec<Prepared>, layout: i64, insert_full: &str, copy: &str) -> Result<()>;
+}
+
+/// Bind the 36 [`COLUMNS`] of one incident like [`bind_incident!`], but moving its
+/// strings into the query: sqlx copies a borrowed `&str` into a new `String` for its
+/// worker thread, while an owned one is only wrapped.
+macro_rules! bind_incident_owned {
+    ($q:expr, $p:expr, $layout:expr, $source:expr) => {{
+        let Prepared { incident: i, placement: pl, extra, hash } = $p;
+        let bounds_flag = i.bounds_inconsistent() as i64;
+        $q.bind($source)
+            .bind(i.source_id)
+            .bind(vigil_ingest::iso_date(i.date_start))
+            .bind(vigil_ingest::iso_date(i.date_end))
+            .bind(i.date_prec)
+            .bind(i.type_of_violence.map(|t| t.code()))
+            .bind(i.event_type)
+            .bind(i.sub_event_type)
+            .bind(i.conflict_name)
+            .bind(i.dyad_name)
+            .bind(i.side_a)
+            .bind(i.side_b)
+            .bind(i.country)
+            .bind(i.place)
+            .bind(i.where_description)
+            .bind(i.adm_1)
+            .bind(i.adm_2)
+            .bind(i.latitude)
+            .bind(i.longitude)
+            .bind(i.where_prec)
+            .bind(i.deaths_a)
+            .bind(i.deaths_b)
+            .bind(i.deaths_civilians)
+            .bind(i.deaths_unknown)
+            .bind(i.best)
+            .bind(i.low)
+            .bind(i.high)
+            .bind(i.number_of_sources)
+            .bind(i.source_gid)
+            .bind($layout)
+            .bind(extra)
+            .bind(bounds_flag)
+            .bind(hash)
+            .bind(pl.gid)
+            .bind(pl.admin1)
+            .bind(pl.admin2)
+    }};
+}
+
+impl WriteNew for sqlx::Transaction<'_, sqlx::Sqlite> {
+    async fn write_new_rows(&mut self, rows: Vec<Prepared>, layout: i64, insert_full: &str, _copy: &str) -> Result<()> {
+        let mut rows = rows.into_iter();
+        loop {
+            let n = rows.len().min(SQLITE_ROWS_PER_INSERT);
+            if n == 0 {
+                return Ok(());
+            }
+            let partial;
+            let sql = if n == SQLITE_ROWS_PER_INSERT {
+                insert_full
+            } else {
+                partial = insert_sql(n);
+                &partial
+            };
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for p in rows.by_ref().take(n) {
+                let source: std::sync::Arc<str> = match p.incident.source {
+                    s if s == Source::Ged => GED_SOURCE.with(|a| a.clone()),
+                    s => std::sync::Arc::from(s.as_str()),
+                };
+                q = bind_incident_owned!(q, p, layout, source);
+            }
+            q.execute(&mut **self).await?;
+        }
+    }
+}
+
+thread_local! {
+    /// `ged`, shared by every GED row's `source` bind instead of copied into each.
+    static GED_SOURCE: std::sync::Arc<str> = std::sync::Arc::from(Source::Ged.as_str());
+}
+
 impl WriteNew for sqlx::Transaction<'_, sqlx::Postgres> {
-    async fn write_new_rows(&mut self, rows: &[&Prepared], layout: i64, _insert: &str, copy: &str) -> Result<()> {
+    async fn write_new_rows(&mut self, rows: Vec<Prepared>, layout: i64, _insert: &str, copy: &str) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
         let mut buf = String::with_capacity(rows.len() * 600);
-        for p in rows {
+        for p in &rows {
             copy_line(&mut buf, p, layout);
         }
         let mut c = self.copy_in_raw(copy).await?;
@@ -751,7 +893,7 @@ impl WriteNew for sqlx::Transaction<'_, sqlx::Postgres> {
     }
 }
 
-async fn write_new<T: WriteNew>(tx: &mut T, rows: &[&Prepared], layout: i64, insert_full: &str, copy: &str) -> Result<()> {
+async fn write_new<T: WriteNew>(tx: &mut T, rows: Vec<Prepared>, layout: i64, insert_full: &str, copy: &str) -> Result<()> {
     tx.write_new_rows(rows, layout, insert_full, copy).await
 }
 
@@ -775,7 +917,7 @@ where
         None => vec![],
     };
     let extra = match layout.and_then(|l| layouts.get(&l)) {
-        Some(cols) => cols.iter().cloned().zip(values).collect(),
+        Some(cols) => cols.iter().map(|c| std::sync::Arc::from(c.as_str())).zip(values).collect(),
         None => vec![],
     };
     let incident = Incident {
