@@ -168,19 +168,7 @@ fn last_day(m: Month) -> NaiveDate {
 
 async fn events(store: &Store, country: Option<&str>, to: Option<Month>) -> Result<Vec<ForecastEvent>> {
     let filter = IncidentFilter { to: to.map(last_day), country: country.map(str::to_string), ..Default::default() };
-    let rows = store.forecast_events(&filter).await.context("reading incidents")?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ForecastEvent {
-            date_start: r.date_start,
-            type_of_violence: r.type_of_violence,
-            best: r.best,
-            gid: r.gid,
-            admin1: r.admin1,
-            admin2: r.admin2,
-            country: r.country,
-        })
-        .collect())
+    store.forecast_events(&filter).await.context("reading incidents")
 }
 
 pub async fn forecast(args: ForecastArgs, store: &Store) -> Result<()> {

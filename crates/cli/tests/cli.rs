@@ -1,26 +1,11 @@
 //! The `vigil` binary end to end: import, export, errors, crash safety, help text.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(p)
-}
+mod common;
 
-fn vigil(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("VIGIL_DB")
-        .output()
-        .expect("run vigil")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = vigil(dir, args);
-    assert!(o.status.success(), "vigil {args:?} failed:\n{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
+use common::{ok, repo, vigil};
 
 /// A tool the test needs: its path, or `None` (skip) outside CI. In CI a missing
 /// tool is a failure: .ci/run installs it.

@@ -2,23 +2,9 @@
 //! incidents can drive is scored, the forecast rule included (with forecasts computed
 //! month by month, or read from a file).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(p)
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("VIGIL_DB")
-        .output()
-        .expect("run vigil");
-    assert!(o.status.success(), "vigil {args:?} failed:\n{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
+use common::{ok, repo};
 
 /// The columns of the backtest table's line for a rule.
 fn line<'a>(out: &'a str, rule: &str) -> Vec<&'a str> {

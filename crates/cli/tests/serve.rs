@@ -5,18 +5,12 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn vigil(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("VIGIL_DB")
-        .env_remove("VIGIL_ADDR")
-        .output()
-        .expect("run vigil")
-}
+mod common;
+
+use common::vigil;
 
 /// Start a server process and wait for the line announcing its address. The caller
 /// kills and waits for the child.

@@ -36,21 +36,9 @@ pub use month::Month;
 pub use panel::Panel;
 pub use units::{cells_intersecting, Geography, Level, Unit, UnitSet};
 
-use chrono::NaiveDate;
 use vigil_model::ViolenceType;
 
-/// One event, as much of it as forecasting needs. `admin1`/`admin2` are area codes
-/// (as the store assigns them), `gid` the PRIO-GRID cell.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForecastEvent {
-    pub date_start: NaiveDate,
-    pub type_of_violence: Option<i64>,
-    pub best: i64,
-    pub gid: Option<i64>,
-    pub admin1: Option<String>,
-    pub admin2: Option<String>,
-    pub country: Option<String>,
-}
+pub use vigil_model::ForecastEvent;
 
 /// Which fatalities are forecast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -175,3 +175,17 @@ pub enum Sensitivity {
     Restricted,
     Confidential,
 }
+
+/// One incident as forecasting sees it: the month it counts in, its type and
+/// fatalities, and where it was placed (`admin1`/`admin2` codes as the store assigns
+/// them, `gid` the PRIO-GRID cell). The store reads these; the forecasts consume them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastEvent {
+    pub date_start: NaiveDate,
+    pub type_of_violence: Option<i64>,
+    pub best: i64,
+    pub gid: Option<i64>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub country: Option<String>,
+}

@@ -22,7 +22,7 @@ use crate::AppState;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use std::collections::HashMap;
 use vigil_forecast::units::known_capital;
-use vigil_forecast::{ForecastEvent, ForecastOptions, Geography, Month, UnitSet};
+use vigil_forecast::{ForecastOptions, Geography, Month, UnitSet};
 use vigil_model::IncidentFilter;
 use vigil_warn::{Applied, Engine, ForecastRow, IncidentInput, RuleSet};
 
@@ -88,21 +88,7 @@ pub async fn cell_forecast(st: &AppState, origin: Month, months: u32) -> ApiResu
     };
     let to = month_start(origin.plus(1)) - Duration::days(1);
     let filter = IncidentFilter { to: Some(to), ..Default::default() };
-    let events: Vec<ForecastEvent> = st
-        .store
-        .forecast_events(&filter)
-        .await?
-        .into_iter()
-        .map(|r| ForecastEvent {
-            date_start: r.date_start,
-            type_of_violence: r.type_of_violence,
-            best: r.best,
-            gid: r.gid,
-            admin1: r.admin1,
-            admin2: r.admin2,
-            country: r.country,
-        })
-        .collect();
+    let events = st.store.forecast_events(&filter).await?;
     if events.is_empty() {
         return Ok(vec![]);
     }

@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 use std::io::Read;
 use vigil_ingest::{fingerprint, Format, IncidentReader, Located, ReadError};
-use vigil_model::{Incident, IncidentFilter, Placement, Source, ViolenceType};
+use vigil_model::{ForecastEvent, Incident, IncidentFilter, Placement, Source, ViolenceType};
 
 /// Columns written for each incident, in bind order.
 pub(crate) const COLUMNS: [&str; 36] = [
@@ -82,18 +82,6 @@ struct Prepared {
     placement: Placement,
     extra: String,
     hash: i64,
-}
-
-/// A row for forecasting: just what a cell-month panel needs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForecastEventRow {
-    pub date_start: NaiveDate,
-    pub type_of_violence: Option<i64>,
-    pub best: i64,
-    pub gid: Option<i64>,
-    pub admin1: Option<String>,
-    pub admin2: Option<String>,
-    pub country: Option<String>,
 }
 
 /// Grouping keys for `vigil stats`.
@@ -532,7 +520,7 @@ impl Store {
     }
 
     /// The rows a forecast panel is built from.
-    pub async fn forecast_events(&self, filter: &IncidentFilter) -> Result<Vec<ForecastEventRow>> {
+    pub async fn forecast_events(&self, filter: &IncidentFilter) -> Result<Vec<ForecastEvent>> {
         let (wh, params) = filter_sql(filter);
         let sql = format!(
             "SELECT date_start, type_of_violence, best, gid, admin1, admin2, country FROM incidents{wh} ORDER BY date_start, id"
@@ -544,7 +532,7 @@ impl Store {
                 .iter()
                 .map(|r| {
                     let d: String = r.try_get(0)?;
-                    Ok(ForecastEventRow {
+                    Ok(ForecastEvent {
                         date_start: parse_date(&d)?,
                         type_of_violence: r.try_get(1)?,
                         best: r.try_get(2)?,

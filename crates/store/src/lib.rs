@@ -23,7 +23,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use boundaries::BoundaryReport;
-pub use incidents::{ForecastEventRow, ImportOptions, ImportReport, StatKey, StatRow};
+pub use incidents::{ImportOptions, ImportReport, StatKey, StatRow};
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -839,7 +839,7 @@ fn an_issued_alert_is_updated_on_air_only_when_a_firing_brings_news() {
     let mut e = Engine::new(set);
     let os = ViolenceType::OneSided;
     let mut book = AlertBook::new();
-    let mut fire = |e: &mut Engine, id: &str, d: &str| {
+    let fire = |e: &mut Engine, id: &str, d: &str| {
         e.on_incident(inc(id, d, near(0.0, 0.0), os, 2, "ML0801"), at(d))
     };
     fire(&mut e, "1", "2022-03-01");
