@@ -226,7 +226,8 @@ pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
     pb.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} origins, {elapsed} (eta {eta})").expect("template"),
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} (model fits, then origins scored), {elapsed} (eta {eta})")
+            .expect("template"),
     );
     pb.set_message("backtest");
     let report = vigil_forecast::backtest(&ev, s.units, &opts, &mut |done, total| {

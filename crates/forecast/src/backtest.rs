@@ -213,15 +213,29 @@ pub fn backtest_panel(
     // every refit up front: the fits at different origins are independent (each sees
     // only its own origin's past) and run side by side
     let refit_origins: Vec<usize> = (o_first..=o_last).step_by(every).collect();
-    progress(0, o_last - o_first + 1);
+    // progress counts the fits (one per refit origin and horizon), then the origins scored
+    let n_fits = if feats.is_some() { refit_origins.len() * hs.len() } else { 0 };
+    let total = n_fits + (o_last - o_first + 1);
+    progress(0, total);
     let mut fitted: Vec<LearnedModel> = match &feats {
-        Some(f) => LearnedModel::fit_origins(f, &y, m0, &refit_origins, &hs_usize, &opts.learned, opts.seed),
+        Some(f) => {
+            let done = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                let fits = s.spawn(|| {
+                    LearnedModel::fit_origins(f, &y, m0, &refit_origins, &hs_usize, &opts.learned, opts.seed, &done)
+                });
+                while !fits.is_finished() {
+                    progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                fits.join().expect("fit thread")
+            })
+        }
         None => Vec::new(),
     };
     fitted.reverse();
     let mut learned: Option<LearnedModel> = None;
     let mut refits = 0;
-    let total = o_last - o_first + 1;
     let mut map = Vec::new();
     let map_h = hs[0];
     let score_threads = if opts.learned.threads == 0 {
@@ -230,7 +244,7 @@ pub fn backtest_panel(
         opts.learned.threads
     };
     for (step, o) in (o_first..=o_last).enumerate() {
-        progress(step, total);
+        progress(n_fits + step, total);
         if feats.is_some() && step % every == 0 {
             let m = fitted.pop().expect("a fit per refit origin");
             debug_assert_eq!(m.fitted_at, o);

@@ -194,7 +194,8 @@ impl LearnedModel {
         params: &LearnedParams,
         seed: u64,
     ) -> LearnedModel {
-        LearnedModel::fit_origins(feats, y, start_month0, &[o], horizons, params, seed).remove(0)
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        LearnedModel::fit_origins(feats, y, start_month0, &[o], horizons, params, seed, &done).remove(0)
     }
 
     /// [`LearnedModel::fit`] at each of several origins (a backtest's refits). Every
@@ -209,6 +210,7 @@ impl LearnedModel {
         horizons: &[usize],
         params: &LearnedParams,
         seed: u64,
+        done: &std::sync::atomic::AtomicUsize,
     ) -> Vec<LearnedModel> {
         let ci = ColIdx {
             ms36: feats.index("ms36").expect("ms36"),
@@ -229,14 +231,15 @@ impl LearnedModel {
         let mut fits: Vec<Option<HorizonFit>> = vec![None; tasks.len()];
         let next = std::sync::atomic::AtomicUsize::new(0);
         let run = || {
-            let mut done = Vec::new();
+            let mut out = Vec::new();
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(&(oi, hi)) = tasks.get(i) else { break };
                 let (o, h) = (origins[oi], horizons[hi]);
-                done.push((i, fit_horizon(feats, y, start_month0, o, h, params, seed, &ci)));
+                out.push((i, fit_horizon(feats, y, start_month0, o, h, params, seed, &ci)));
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            done
+            out
         };
         if threads == 1 {
             for (i, fit) in run() {
