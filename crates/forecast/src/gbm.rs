@@ -377,30 +377,50 @@ fn sum4(it: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
 
 /// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
 fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
-    let mut totals = Vec::with_capacity(jobs.len());
-    for j in jobs.iter() {
-        for (pos, &r) in wk.gh_pos[j.start..j.end].iter_mut().zip(&idx[j.start..j.end]) {
-            *pos = gh[r as usize];
-        }
-        let (g, h) = sum4(wk.gh_pos[j.start..j.end].iter().copied());
-        totals.push((g, h, (j.end - j.start) as u32));
+    // one pass over each job's rows: gather the gradients by position (for the keyed
+    // sums below), the node total (four running sums, element i into sum i mod 4,
+    // exactly as `sum4`) and the rows' cells outside the frequent bins, each row's
+    // gradient read once; a row's cells belong to different features, so the
+    // additions run side by side. The first key set whose rows are not in runs of
+    // one key (the unit) is summed per key in the same pass.
+    for (si, &s) in lay.key_sets.iter().enumerate() {
+        let agg = &mut wk.agg[si];
+        agg.clear();
+        agg.resize(keys[s].n_keys * jobs.len(), Cell::default());
     }
-    // rows outside the frequent bins: row by row, each row's gradient read once; a
-    // row's cells belong to different features, so the additions run side by side
-    for j in jobs.iter_mut() {
+    let fused = (0..lay.key_sets.len()).find(|&si| !lay.key_runs[si]);
+    let mut totals = Vec::with_capacity(jobs.len());
+    for (ji, j) in jobs.iter_mut().enumerate() {
         let h = &mut j.hist[..];
-        for (&r, &v) in idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]) {
+        let mut t = [(0.0, 0.0); 4];
+        let rows = idx[j.start..j.end].iter().zip(&mut wk.gh_pos[j.start..j.end]);
+        let mut per_key = fused.map(|si| {
+            let k = &keys[lay.key_sets[si]];
+            (&mut wk.agg[si][ji * k.n_keys..(ji + 1) * k.n_keys], &k.keys[..])
+        });
+        for (k, (&r, pos)) in rows.enumerate() {
+            let v = gh[r as usize];
+            *pos = v;
+            let l = &mut t[k & 3];
+            l.0 += v.0;
+            l.1 += v.1;
             let (a, b) = (lay.ptr[r as usize] as usize, lay.ptr[r as usize + 1] as usize);
             for &c in &lay.cell[a..b] {
                 h[c as usize].add(v);
             }
+            if let Some((agg, kk)) = per_key.as_mut() {
+                agg[kk[r as usize] as usize].add(v);
+            }
         }
+        let (g, hh) = ((t[0].0 + t[1].0) + (t[2].0 + t[3].0), (t[0].1 + t[1].1) + (t[2].1 + t[3].1));
+        totals.push((g, hh, (j.end - j.start) as u32));
     }
     for (si, &s) in lay.key_sets.iter().enumerate() {
+        if Some(si) == fused {
+            continue;
+        }
         let nk = keys[s].n_keys;
         let agg = &mut wk.agg[si];
-        agg.clear();
-        agg.resize(nk * jobs.len(), Cell::default());
         let kk = &keys[s].keys;
         for (ji, j) in jobs.iter().enumerate() {
             let a = &mut agg[ji * nk..(ji + 1) * nk];
