@@ -108,11 +108,24 @@ impl BinMapper {
         let mut vals: Vec<f32> = Vec::new();
         let mut uniq: Vec<f32> = Vec::new();
         for f in 0..x.cols {
-            vals.clear();
-            vals.extend(x.col(f).iter().step_by(stride));
             // total_cmp: values that compare equal are bit-identical, so an unstable
-            // sort gives the same sequence as a stable one
+            // sort gives the same sequence as a stable one. Most values of the counts,
+            // lags and sums are +0.0: only the others are sorted, and the zeros put
+            // back where they belong (the same sequence as sorting them all)
+            vals.clear();
+            let mut zeros = 0usize;
+            for &v in x.col(f).iter().step_by(stride) {
+                if v.to_bits() == 0 {
+                    zeros += 1;
+                } else {
+                    vals.push(v);
+                }
+            }
             vals.sort_unstable_by(f32::total_cmp);
+            if zeros > 0 {
+                let at = vals.partition_point(|v| v.total_cmp(&0.0).is_lt());
+                vals.splice(at..at, std::iter::repeat_n(0.0f32, zeros));
+            }
             uniq.clear();
             uniq.extend_from_slice(&vals);
             uniq.dedup();
@@ -537,14 +550,19 @@ impl Gbm {
         let mut scratch: Vec<u32> = Vec::with_capacity(n);
         let mut wk = Work { gh_pos: vec![(0.0, 0.0); n], agg: vec![Vec::new(); lay.key_sets.len()], free: Vec::new() };
         for _ in 0..p.trees {
-            for r in 0..n {
-                gh[r] = match loss {
-                    Loss::Logistic => {
-                        let q = 1.0 / (1.0 + (-pred[r]).exp());
-                        (w[r] * (q - y[r]), (w[r] * q * (1.0 - q)).max(1e-12))
+            let rows = gh.iter_mut().zip(&pred).zip(w.iter().zip(y));
+            match loss {
+                Loss::Logistic => {
+                    for ((g, &pr), (&wr, &yr)) in rows {
+                        let q = 1.0 / (1.0 + (-pr).exp());
+                        *g = (wr * (q - yr), (wr * q * (1.0 - q)).max(1e-12));
                     }
-                    Loss::Squared => (w[r] * (pred[r] - y[r]), w[r]),
-                };
+                }
+                Loss::Squared => {
+                    for ((g, &pr), (&wr, &yr)) in rows {
+                        *g = (wr * (pr - yr), wr);
+                    }
+                }
             }
             for (i, v) in idx.iter_mut().enumerate() {
                 *v = i as u32;
