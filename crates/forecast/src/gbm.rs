@@ -108,11 +108,24 @@ impl BinMapper {
         let mut vals: Vec<f32> = Vec::new();
         let mut uniq: Vec<f32> = Vec::new();
         for f in 0..x.cols {
-            vals.clear();
-            vals.extend(x.col(f).iter().step_by(stride));
             // total_cmp: values that compare equal are bit-identical, so an unstable
-            // sort gives the same sequence as a stable one
+            // sort gives the same sequence as a stable one. Most values of the counts,
+            // lags and sums are +0.0: only the others are sorted, and the zeros put
+            // back where they belong (the same sequence as sorting them all)
+            vals.clear();
+            let mut zeros = 0usize;
+            for &v in x.col(f).iter().step_by(stride) {
+                if v.to_bits() == 0 {
+                    zeros += 1;
+                } else {
+                    vals.push(v);
+                }
+            }
             vals.sort_unstable_by(f32::total_cmp);
+            if zeros > 0 {
+                let at = vals.partition_point(|v| v.total_cmp(&0.0).is_lt());
+                vals.splice(at..at, std::iter::repeat_n(0.0f32, zeros));
+            }
             uniq.clear();
             uniq.extend_from_slice(&vals);
             uniq.dedup();
@@ -377,30 +390,50 @@ fn sum4(it: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
 
 /// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
 fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
-    let mut totals = Vec::with_capacity(jobs.len());
-    for j in jobs.iter() {
-        for (pos, &r) in wk.gh_pos[j.start..j.end].iter_mut().zip(&idx[j.start..j.end]) {
-            *pos = gh[r as usize];
-        }
-        let (g, h) = sum4(wk.gh_pos[j.start..j.end].iter().copied());
-        totals.push((g, h, (j.end - j.start) as u32));
+    // one pass over each job's rows: gather the gradients by position (for the keyed
+    // sums below), the node total (four running sums, element i into sum i mod 4,
+    // exactly as `sum4`) and the rows' cells outside the frequent bins, each row's
+    // gradient read once; a row's cells belong to different features, so the
+    // additions run side by side. The first key set whose rows are not in runs of
+    // one key (the unit) is summed per key in the same pass.
+    for (si, &s) in lay.key_sets.iter().enumerate() {
+        let agg = &mut wk.agg[si];
+        agg.clear();
+        agg.resize(keys[s].n_keys * jobs.len(), Cell::default());
     }
-    // rows outside the frequent bins: row by row, each row's gradient read once; a
-    // row's cells belong to different features, so the additions run side by side
-    for j in jobs.iter_mut() {
+    let fused = (0..lay.key_sets.len()).find(|&si| !lay.key_runs[si]);
+    let mut totals = Vec::with_capacity(jobs.len());
+    for (ji, j) in jobs.iter_mut().enumerate() {
         let h = &mut j.hist[..];
-        for (&r, &v) in idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]) {
+        let mut t = [(0.0, 0.0); 4];
+        let rows = idx[j.start..j.end].iter().zip(&mut wk.gh_pos[j.start..j.end]);
+        let mut per_key = fused.map(|si| {
+            let k = &keys[lay.key_sets[si]];
+            (&mut wk.agg[si][ji * k.n_keys..(ji + 1) * k.n_keys], &k.keys[..])
+        });
+        for (k, (&r, pos)) in rows.enumerate() {
+            let v = gh[r as usize];
+            *pos = v;
+            let l = &mut t[k & 3];
+            l.0 += v.0;
+            l.1 += v.1;
             let (a, b) = (lay.ptr[r as usize] as usize, lay.ptr[r as usize + 1] as usize);
             for &c in &lay.cell[a..b] {
                 h[c as usize].add(v);
             }
+            if let Some((agg, kk)) = per_key.as_mut() {
+                agg[kk[r as usize] as usize].add(v);
+            }
         }
+        let (g, hh) = ((t[0].0 + t[1].0) + (t[2].0 + t[3].0), (t[0].1 + t[1].1) + (t[2].1 + t[3].1));
+        totals.push((g, hh, (j.end - j.start) as u32));
     }
     for (si, &s) in lay.key_sets.iter().enumerate() {
+        if Some(si) == fused {
+            continue;
+        }
         let nk = keys[s].n_keys;
         let agg = &mut wk.agg[si];
-        agg.clear();
-        agg.resize(nk * jobs.len(), Cell::default());
         let kk = &keys[s].keys;
         for (ji, j) in jobs.iter().enumerate() {
             let a = &mut agg[ji * nk..(ji + 1) * nk];
@@ -517,14 +550,19 @@ impl Gbm {
         let mut scratch: Vec<u32> = Vec::with_capacity(n);
         let mut wk = Work { gh_pos: vec![(0.0, 0.0); n], agg: vec![Vec::new(); lay.key_sets.len()], free: Vec::new() };
         for _ in 0..p.trees {
-            for r in 0..n {
-                gh[r] = match loss {
-                    Loss::Logistic => {
-                        let q = 1.0 / (1.0 + (-pred[r]).exp());
-                        (w[r] * (q - y[r]), (w[r] * q * (1.0 - q)).max(1e-12))
+            let rows = gh.iter_mut().zip(&pred).zip(w.iter().zip(y));
+            match loss {
+                Loss::Logistic => {
+                    for ((g, &pr), (&wr, &yr)) in rows {
+                        let q = 1.0 / (1.0 + (-pr).exp());
+                        *g = (wr * (q - yr), (wr * q * (1.0 - q)).max(1e-12));
                     }
-                    Loss::Squared => (w[r] * (pred[r] - y[r]), w[r]),
-                };
+                }
+                Loss::Squared => {
+                    for ((g, &pr), (&wr, &yr)) in rows {
+                        *g = (wr * (pr - yr), wr);
+                    }
+                }
             }
             for (i, v) in idx.iter_mut().enumerate() {
                 *v = i as u32;
