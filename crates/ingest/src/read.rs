@@ -494,7 +494,7 @@ mod iso_day_tests {
             let head = v.get(..10).unwrap_or(v);
             let slow = NaiveDate::parse_from_str(head, "%Y-%m-%d")
                 .ok()
-                .filter(|_| v.len() == 10 || v.as_bytes()[10] == b' ' || v.as_bytes()[10] == b'T');
+                .filter(|_| v.len() == 10 || matches!(v.as_bytes().get(10), Some(b' ' | b'T')));
             if let Some(d) = fast {
                 assert_eq!(Some(d), slow, "{v}");
             } else if v.len() >= 10 && v.as_bytes()[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() }) {
