@@ -72,14 +72,28 @@ const ACLED_CORE: &[&str] = &[
     "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "fatalities",
 ];
 
+/// Every column the readers look at by name, resolved to a header index once per file
+/// (not hashed per field per row).
+macro_rules! columns {
+    ($($name:ident),* $(,)?) => {
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy)]
+        enum Col { $($name),* }
+        const COL_NAMES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+columns!(
+    actor1, actor2, adm_1, adm_2, admin1, admin2, best, conflict_name, country, date_end, date_prec, date_start, deaths_a, deaths_b, deaths_civilians, deaths_unknown, dyad_name, event_date, event_id_cnty, event_type, fatalities, geo_precision, high, id, inter1, inter2, latitude, location, longitude, low, number_of_sources, priogrid_gid, side_a, side_b, sub_event_type, time_precision, type_of_violence, where_coordinates, where_description, where_prec,
+);
+
 /// Streams incidents out of one CSV file.
 pub struct IncidentReader<R: Read> {
     rdr: csv::Reader<R>,
     file: String,
     format: Format,
     header: Vec<String>,
-    /// header index of each core column, by name
-    index: std::collections::HashMap<String, usize>,
+    /// header index of each [`Col`], in `Col` order (`None`: not in this file)
+    index: Vec<Option<usize>>,
     /// header index and name of each column that goes to `extra`
     extra_cols: Vec<(usize, std::sync::Arc<str>)>,
     record: csv::StringRecord,
@@ -121,10 +135,7 @@ impl<R: Read> IncidentReader<R> {
             });
         };
         // first occurrence wins should a name repeat
-        let mut index = std::collections::HashMap::new();
-        for (i, h) in header.iter().enumerate() {
-            index.entry(h.clone()).or_insert(i);
-        }
+        let index = COL_NAMES.iter().map(|c| header.iter().position(|h| h == c)).collect();
         let extra_cols = (0..header.len())
             .filter(|i| !core.contains(&header[*i].as_str()))
             .map(|i| (i, std::sync::Arc::from(header[i].as_str())))
@@ -222,33 +233,33 @@ fn csv_error(file: &str, e: &csv::Error) -> ReadError {
 
 struct Row<'a> {
     r: &'a csv::StringRecord,
-    index: &'a std::collections::HashMap<String, usize>,
+    index: &'a [Option<usize>],
     file: &'a str,
     line: u64,
 }
 
 impl Row<'_> {
-    fn raw(&self, col: &str) -> &str {
-        self.index.get(col).and_then(|&i| self.r.get(i)).map(str::trim).unwrap_or("")
+    fn raw(&self, col: Col) -> &str {
+        self.index[col as usize].and_then(|i| self.r.get(i)).map(str::trim).unwrap_or("")
     }
 
-    fn err(&self, column: &str, reason: impl Into<String>) -> RowError {
+    fn err(&self, column: Col, reason: impl Into<String>) -> RowError {
         RowError {
             file: self.file.to_string(),
             line: self.line,
-            column: column.to_string(),
+            column: COL_NAMES[column as usize].to_string(),
             value: self.raw(column).to_string(),
             reason: reason.into(),
         }
     }
 
-    fn text(&self, col: &str) -> Option<String> {
+    fn text(&self, col: Col) -> Option<String> {
         let v = self.raw(col);
         (!v.is_empty() && v != "NA").then(|| v.to_string())
     }
 
     /// An integer; R re-serialises some as `2.0`, accepted when the fraction is zero.
-    fn opt_int(&self, col: &str) -> Result<Option<i64>, RowError> {
+    fn opt_int(&self, col: Col) -> Result<Option<i64>, RowError> {
         let v = self.raw(col);
         if v.is_empty() || v == "NA" {
             return Ok(None);
@@ -262,11 +273,11 @@ impl Row<'_> {
         }
     }
 
-    fn int(&self, col: &str) -> Result<i64, RowError> {
+    fn int(&self, col: Col) -> Result<i64, RowError> {
         self.opt_int(col)?.ok_or_else(|| self.err(col, "required, but empty"))
     }
 
-    fn count(&self, col: &str) -> Result<i64, RowError> {
+    fn count(&self, col: Col) -> Result<i64, RowError> {
         let n = self.int(col)?;
         if n < 0 {
             return Err(self.err(col, "a death count cannot be negative"));
@@ -274,14 +285,14 @@ impl Row<'_> {
         Ok(n)
     }
 
-    fn opt_count(&self, col: &str) -> Result<Option<i64>, RowError> {
+    fn opt_count(&self, col: Col) -> Result<Option<i64>, RowError> {
         match self.opt_int(col)? {
             Some(n) if n < 0 => Err(self.err(col, "a death count cannot be negative")),
             v => Ok(v),
         }
     }
 
-    fn coord(&self, col: &str, limit: f64) -> Result<Option<f64>, RowError> {
+    fn coord(&self, col: Col, limit: f64) -> Result<Option<f64>, RowError> {
         let v = self.raw(col);
         if v.is_empty() || v == "NA" {
             return Ok(None);
@@ -295,10 +306,13 @@ impl Row<'_> {
 
     /// `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM:SS[.fff]` as R writes GED dates, or the
     /// day-month-name forms of older ACLED exports.
-    fn date(&self, col: &str) -> Result<NaiveDate, RowError> {
+    fn date(&self, col: Col) -> Result<NaiveDate, RowError> {
         let v = self.raw(col);
         if v.is_empty() {
             return Err(self.err(col, "required, but empty"));
+        }
+        if let Some(d) = iso_day(v.as_bytes()) {
+            return Ok(d);
         }
         let head = v.get(..10).unwrap_or(v);
         if let Ok(d) = NaiveDate::parse_from_str(head, "%Y-%m-%d") {
@@ -319,30 +333,30 @@ impl Row<'_> {
     }
 
     fn point(&self) -> Result<(Option<f64>, Option<f64>), RowError> {
-        let lat = self.coord("latitude", 90.0)?;
-        let lon = self.coord("longitude", 180.0)?;
+        let lat = self.coord(Col::latitude, 90.0)?;
+        let lon = self.coord(Col::longitude, 180.0)?;
         match (lat, lon) {
-            (Some(_), None) => Err(self.err("longitude", "latitude is given but longitude is empty")),
-            (None, Some(_)) => Err(self.err("latitude", "longitude is given but latitude is empty")),
+            (Some(_), None) => Err(self.err(Col::longitude, "latitude is given but longitude is empty")),
+            (None, Some(_)) => Err(self.err(Col::latitude, "longitude is given but latitude is empty")),
             p => Ok(p),
         }
     }
 
     fn ged(&self, extra_cols: &[(usize, std::sync::Arc<str>)]) -> Result<Incident, RowError> {
-        let source_id = self.text("id").ok_or_else(|| self.err("id", "required, but empty"))?;
-        let tov = self.int("type_of_violence")?;
+        let source_id = self.text(Col::id).ok_or_else(|| self.err(Col::id, "required, but empty"))?;
+        let tov = self.int(Col::type_of_violence)?;
         let type_of_violence =
-            Some(ViolenceType::from_code(tov).ok_or_else(|| self.err("type_of_violence", "must be 1, 2 or 3"))?);
-        let date_start = self.date("date_start")?;
-        let date_end = self.date("date_end")?;
+            Some(ViolenceType::from_code(tov).ok_or_else(|| self.err(Col::type_of_violence, "must be 1, 2 or 3"))?);
+        let date_start = self.date(Col::date_start)?;
+        let date_end = self.date(Col::date_end)?;
         if date_end < date_start {
-            return Err(self.err("date_end", format!("is before date_start {date_start}")));
+            return Err(self.err(Col::date_end, format!("is before date_start {date_start}")));
         }
         let (latitude, longitude) = self.point()?;
-        let where_prec = self.opt_int("where_prec")?;
+        let where_prec = self.opt_int(Col::where_prec)?;
         if let Some(p) = where_prec {
             if !(1..=7).contains(&p) {
-                return Err(self.err("where_prec", "must be 1 to 7"));
+                return Err(self.err(Col::where_prec, "must be 1 to 7"));
             }
         }
         Ok(Incident {
@@ -350,31 +364,31 @@ impl Row<'_> {
             source_id,
             date_start,
             date_end,
-            date_prec: self.opt_int("date_prec")?,
+            date_prec: self.opt_int(Col::date_prec)?,
             type_of_violence,
             event_type: None,
             sub_event_type: None,
-            conflict_name: self.text("conflict_name"),
-            dyad_name: self.text("dyad_name"),
-            side_a: self.text("side_a"),
-            side_b: self.text("side_b"),
-            country: self.text("country"),
-            place: self.text("where_coordinates"),
-            where_description: self.text("where_description"),
-            adm_1: self.text("adm_1"),
-            adm_2: self.text("adm_2"),
+            conflict_name: self.text(Col::conflict_name),
+            dyad_name: self.text(Col::dyad_name),
+            side_a: self.text(Col::side_a),
+            side_b: self.text(Col::side_b),
+            country: self.text(Col::country),
+            place: self.text(Col::where_coordinates),
+            where_description: self.text(Col::where_description),
+            adm_1: self.text(Col::adm_1),
+            adm_2: self.text(Col::adm_2),
             latitude,
             longitude,
             where_prec,
-            deaths_a: self.opt_count("deaths_a")?,
-            deaths_b: self.opt_count("deaths_b")?,
-            deaths_civilians: self.opt_count("deaths_civilians")?,
-            deaths_unknown: self.opt_count("deaths_unknown")?,
-            best: self.count("best")?,
-            low: self.count("low")?,
-            high: self.count("high")?,
-            number_of_sources: self.opt_int("number_of_sources")?,
-            source_gid: self.opt_int("priogrid_gid")?,
+            deaths_a: self.opt_count(Col::deaths_a)?,
+            deaths_b: self.opt_count(Col::deaths_b)?,
+            deaths_civilians: self.opt_count(Col::deaths_civilians)?,
+            deaths_unknown: self.opt_count(Col::deaths_unknown)?,
+            best: self.count(Col::best)?,
+            low: self.count(Col::low)?,
+            high: self.count(Col::high)?,
+            number_of_sources: self.opt_int(Col::number_of_sources)?,
+            source_gid: self.opt_int(Col::priogrid_gid)?,
             extra: self.extras(extra_cols),
         })
     }
@@ -386,12 +400,12 @@ impl Row<'_> {
     /// strategic developments have none. `geo_precision` 1/2/3 maps to GED
     /// `where_prec` 1/2/4 (3 means "a larger region", too coarse for admin 2).
     fn acled(&self, extra_cols: &[(usize, std::sync::Arc<str>)]) -> Result<Incident, RowError> {
-        let source_id = self.text("event_id_cnty").ok_or_else(|| self.err("event_id_cnty", "required, but empty"))?;
-        let date = self.date("event_date")?;
+        let source_id = self.text(Col::event_id_cnty).ok_or_else(|| self.err(Col::event_id_cnty, "required, but empty"))?;
+        let date = self.date(Col::event_date)?;
         let (latitude, longitude) = self.point()?;
-        let fatalities = self.count("fatalities")?;
-        let event_type = self.text("event_type");
-        let state_side = inter_is_state(self.raw("inter1")) || inter_is_state(self.raw("inter2"));
+        let fatalities = self.count(Col::fatalities)?;
+        let event_type = self.text(Col::event_type);
+        let state_side = inter_is_state(self.raw(Col::inter1)) || inter_is_state(self.raw(Col::inter2));
         let type_of_violence = match event_type.as_deref() {
             Some("Violence against civilians") => Some(ViolenceType::OneSided),
             Some("Battles") | Some("Explosions/Remote violence") => {
@@ -399,15 +413,15 @@ impl Row<'_> {
             }
             _ => None,
         };
-        let where_prec = match self.opt_int("geo_precision")? {
+        let where_prec = match self.opt_int(Col::geo_precision)? {
             None => None,
             Some(1) => Some(1),
             Some(2) => Some(2),
             Some(3) => Some(4),
-            Some(_) => return Err(self.err("geo_precision", "must be 1, 2 or 3")),
+            Some(_) => return Err(self.err(Col::geo_precision, "must be 1, 2 or 3")),
         };
-        let date_prec = match self.opt_int("time_precision")? {
-            Some(p) if !(1..=3).contains(&p) => return Err(self.err("time_precision", "must be 1, 2 or 3")),
+        let date_prec = match self.opt_int(Col::time_precision)? {
+            Some(p) if !(1..=3).contains(&p) => return Err(self.err(Col::time_precision, "must be 1, 2 or 3")),
             p => p,
         };
         Ok(Incident {
@@ -418,16 +432,16 @@ impl Row<'_> {
             date_prec,
             type_of_violence,
             event_type,
-            sub_event_type: self.text("sub_event_type"),
+            sub_event_type: self.text(Col::sub_event_type),
             conflict_name: None,
             dyad_name: None,
-            side_a: self.text("actor1"),
-            side_b: self.text("actor2"),
-            country: self.text("country"),
-            place: self.text("location"),
+            side_a: self.text(Col::actor1),
+            side_b: self.text(Col::actor2),
+            country: self.text(Col::country),
+            place: self.text(Col::location),
             where_description: None,
-            adm_1: self.text("admin1"),
-            adm_2: self.text("admin2"),
+            adm_1: self.text(Col::admin1),
+            adm_2: self.text(Col::admin2),
             latitude,
             longitude,
             where_prec,
@@ -448,4 +462,45 @@ impl Row<'_> {
 /// ACLED `inter` codes: 1 is state forces. Newer exports write the name instead.
 fn inter_is_state(v: &str) -> bool {
     v == "1" || v.eq_ignore_ascii_case("State forces")
+}
+
+/// The common case of [`Row::date`] without chrono's format parser: exactly four,
+/// two and two ASCII digits (`YYYY-MM-DD`), then the end or a space or `T`. `None`
+/// for anything else, including impossible days, which then take the general path
+/// (and get its answer and its error).
+fn iso_day(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() < 10 || !(b.len() == 10 || b[10] == b' ' || b[10] == b'T') || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+#[cfg(test)]
+mod iso_day_tests {
+    use chrono::NaiveDate;
+
+    /// The fast path agrees with chrono's `%Y-%m-%d` wherever it answers.
+    #[test]
+    fn iso_day_matches_chrono() {
+        for v in [
+            "2024-02-29", "2023-02-29", "2020-01-01 00:00:00", "2020-01-01T00:00", "2020-01-01.5", "0001-12-31",
+            "9999-12-31", "2020-13-01", "2020-00-10", "2020-1-01", "+2020-01-01", "2020-01-1", "2020/01/01", "",
+            "2020-01-01x", "0000-01-01", "2020-04-31",
+        ] {
+            let fast = super::iso_day(v.as_bytes());
+            let head = v.get(..10).unwrap_or(v);
+            let slow = NaiveDate::parse_from_str(head, "%Y-%m-%d")
+                .ok()
+                .filter(|_| v.len() == 10 || matches!(v.as_bytes().get(10), Some(b' ' | b'T')));
+            if let Some(d) = fast {
+                assert_eq!(Some(d), slow, "{v}");
+            } else if v.len() >= 10 && v.as_bytes()[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() }) {
+                // digits in shape but no such day: chrono must refuse it too
+                assert_eq!(slow, None, "{v}");
+            }
+        }
+    }
 }
