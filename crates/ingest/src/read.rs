@@ -316,7 +316,9 @@ impl Row<'_> {
         }
         let head = v.get(..10).unwrap_or(v);
         if let Ok(d) = NaiveDate::parse_from_str(head, "%Y-%m-%d") {
-            if v.len() == 10 || v.as_bytes()[10] == b' ' || v.as_bytes()[10] == b'T' {
+            // a short date such as 2020-1-5 is read as written; after ten characters
+            // only a time may follow
+            if matches!(v.as_bytes().get(10), None | Some(b' ' | b'T')) {
                 return Ok(d);
             }
         }

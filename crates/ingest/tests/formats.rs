@@ -128,3 +128,18 @@ fn bad_rows_name_file_line_and_column() {
     assert!(errs[2].contains("t.csv:5: column `best`: a death count cannot be negative"), "{}", errs[2]);
     assert!(errs[3].contains("t.csv:6: malformed CSV: the record has 5 fields, the header has 9"), "{}", errs[3]);
 }
+
+#[test]
+fn short_dates_are_read_and_junk_after_a_date_is_an_error() {
+    let csv = "id,type_of_violence,date_start,date_end,latitude,longitude,best,low,high\n\
+               1,1,2020-1-5,2020-1-05,12.0,-8.0,1,1,1\n\
+               2,1,2020-01-05 10:30,2020-01-05T11:00,12.0,-8.0,1,1,1\n\
+               3,1,2020-01-05x,2020-01-05,12.0,-8.0,1,1,1\n";
+    let mut r = IncidentReader::from_reader(Cursor::new(csv), "d.csv").unwrap();
+    for _ in 0..2 {
+        let i = r.next().unwrap().unwrap();
+        assert_eq!((i.date_start.to_string(), i.date_end.to_string()), ("2020-01-05".into(), "2020-01-05".into()));
+    }
+    let err = r.next().unwrap().unwrap_err().to_string();
+    assert!(err.starts_with("d.csv:4: column `date_start`: expected a date YYYY-MM-DD"), "{err}");
+}
