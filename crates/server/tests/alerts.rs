@@ -13,76 +13,23 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::{good_coding, TestApp};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use vigil_server::alerts_api::{apply_firings, AlertingConfig};
 use vigil_server::webhooks::WebhookSettings;
-use vigil_server::{app, AppState, ServerConfig};
+use vigil_server::ServerConfig;
 use vigil_store::accounts::Role;
 use vigil_store::Store;
 use vigil_warn::cap::check;
 use vigil_warn::{Area, Firing, LatLon, RuleSet, Trigger};
 
-const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../warn/tests/schema/CAP-v1.2.xsd");
-
-fn xmllint_available() -> bool {
-    let ok = Command::new("xmllint").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("xmllint not found but CI=true: install libxml2-utils so served CAP documents are validated against the XSD");
-        }
-        eprintln!("NOTE: xmllint not found — skipping CAP XSD validation of served documents (apt-get install -y libxml2-utils)");
-    }
-    ok
-}
-
-/// XSD (when xmllint is there) and the profile checks.
-fn validate_cap(xml: &str) {
-    if xmllint_available() {
-        let mut child = Command::new("xmllint")
-            .args(["--noout", "--schema", SCHEMA, "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn xmllint");
-        child.stdin.take().unwrap().write_all(xml.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "served CAP document fails the CAP 1.2 XSD:\n{}\n--- document ---\n{xml}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let problems = check::check(xml);
-    assert!(problems.is_empty(), "CAP profile problems: {problems:#?}\n--- document ---\n{xml}");
-}
+#[path = "../../warn/tests/support/cap_xsd.rs"]
+mod cap_xsd;
+use cap_xsd::validate as validate_cap;
 
 /// A test app with custom alerting settings over a store; logs in every role (users
 /// are created unless `users_exist`).
 async fn app_with(store: &Store, alerting: AlertingConfig, users_exist: bool) -> TestApp {
-    vigil_server::demo::ensure_places(store).await.unwrap();
-    if !users_exist {
-        for role in Role::ALL {
-            store.add_user("test", role.as_str(), role, &common::password(role)).await.unwrap();
-        }
-    }
-    let state = AppState::new(store.clone(), ServerConfig { alerting, ..Default::default() }).await.unwrap();
-    let mut t = TestApp { app: app(state.clone()), state, tokens: vec![] };
-    for role in Role::ALL {
-        let (s, v, _) = t
-            .call(
-                Method::POST,
-                "/api/login",
-                None,
-                Some(json!({"username": role.as_str(), "password": common::password(role)})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "login {role}: {v}");
-        t.tokens.push((role, v["token"].as_str().unwrap().to_string()));
-    }
-    t
+    TestApp::with_config(store, ServerConfig { alerting, ..Default::default() }, !users_exist).await
 }
 
 async fn get_text(t: &TestApp, path: &str) -> (StatusCode, String, HeaderMap) {

@@ -164,8 +164,9 @@ pub struct Alert {
 /// The `rule_id` of alerts raised by hand: no rule fired, an analyst decided.
 pub const MANUAL_RULE_ID: &str = "manual";
 
-/// What an analyst gives to raise an alert by hand: a call to the hotline or a
-/// patrol's word that no rule would see in time.
+/// What an alert opens with. An analyst gives it to raise an alert by hand (a call
+/// to the hotline, a patrol's word that no rule would see in time); a rule's firing
+/// fills it in from the firing and the rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManualAlert {
     pub area: Area,
@@ -187,11 +188,41 @@ impl Alert {
     /// A new alert raised by `actor` at `at`. Manual alerts never absorb firings:
     /// each is its own situation until someone closes or cancels it.
     pub fn manual(id: u64, m: ManualAlert, actor: &str, at: DateTime<Utc>) -> Alert {
+        Alert::opened(id, (MANUAL_RULE_ID, "Raised by hand"), m, actor, at, 0)
+    }
+
+    /// A new alert from a firing, in the status the rule asks for.
+    pub fn from_firing(id: u64, firing: &Firing, rule: &Rule) -> Alert {
+        let m = ManualAlert {
+            area: firing.area.clone(),
+            area_desc: firing.area_desc.clone(),
+            headline: firing.headline.clone(),
+            threat: firing.threat.clone(),
+            category: rule.category,
+            urgency: rule.urgency,
+            severity: rule.severity,
+            certainty: rule.certainty,
+            expires_hours: rule.expires_hours,
+            issue: rule.status_on_fire == FireStatus::Issued,
+            triggers: firing.triggers.clone(),
+        };
+        Alert::opened(id, (&rule.id, &rule.name), m, &format!("rule:{}", rule.id), firing.at, 1)
+    }
+
+    /// The one way an alert comes into being: as a draft, or issued and published.
+    fn opened(
+        id: u64,
+        (rule_id, rule_name): (&str, &str),
+        m: ManualAlert,
+        actor: &str,
+        at: DateTime<Utc>,
+        firings: u32,
+    ) -> Alert {
         let status = if m.issue { AlertStatus::Issued } else { AlertStatus::Draft };
         let mut a = Alert {
             id,
-            rule_id: MANUAL_RULE_ID.to_owned(),
-            rule_name: "Raised by hand".to_owned(),
+            rule_id: rule_id.to_owned(),
+            rule_name: rule_name.to_owned(),
             status,
             area: m.area,
             area_desc: m.area_desc,
@@ -205,53 +236,13 @@ impl Alert {
             updated_at: at,
             expires_at: at + Duration::hours(m.expires_hours),
             triggers: Vec::new(),
-            firings: 0,
+            firings,
             history: vec![StatusChange { from: None, to: status, actor: actor.to_owned(), at, note: None }],
             messages: Vec::new(),
         };
         a.add_triggers(&m.triggers);
         if status == AlertStatus::Issued {
             a.publish(MsgType::Alert, at);
-        }
-        a
-    }
-
-    /// A new alert from a firing, in the status the rule asks for.
-    pub fn from_firing(id: u64, firing: &Firing, rule: &Rule) -> Alert {
-        let status = match rule.status_on_fire {
-            FireStatus::Draft => AlertStatus::Draft,
-            FireStatus::Issued => AlertStatus::Issued,
-        };
-        let mut a = Alert {
-            id,
-            rule_id: rule.id.clone(),
-            rule_name: rule.name.clone(),
-            status,
-            area: firing.area.clone(),
-            area_desc: firing.area_desc.clone(),
-            headline: firing.headline.clone(),
-            threat: firing.threat.clone(),
-            category: rule.category,
-            urgency: rule.urgency,
-            severity: rule.severity,
-            certainty: rule.certainty,
-            created_at: firing.at,
-            updated_at: firing.at,
-            expires_at: firing.at + Duration::hours(rule.expires_hours),
-            triggers: Vec::new(),
-            firings: 1,
-            history: vec![StatusChange {
-                from: None,
-                to: status,
-                actor: format!("rule:{}", rule.id),
-                at: firing.at,
-                note: None,
-            }],
-            messages: Vec::new(),
-        };
-        a.add_triggers(&firing.triggers);
-        if status == AlertStatus::Issued {
-            a.publish(MsgType::Alert, firing.at);
         }
         a
     }

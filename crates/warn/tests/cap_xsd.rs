@@ -7,59 +7,13 @@
 //! XSD part is skipped with a note — unless `CI=true`, where a missing validator must
 //! fail the build rather than pass silently.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+#[path = "support/cap_xsd.rs"]
+mod support;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use support::validate;
 use vigil_warn::cap::{self, check, CapConfig, CapStatus, Scope};
 use vigil_warn::{Alert, AlertBook, AlertStatus, Area, Firing, LatLon, RuleSet, Trigger};
-
-const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schema/CAP-v1.2.xsd");
-
-fn xmllint_available() -> bool {
-    let ok = Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("xmllint not found but CI=true: install libxml2-utils (apt-get install -y libxml2-utils) so CAP documents are validated against the XSD");
-        }
-        eprintln!("NOTE: xmllint not found — skipping CAP XSD validation (apt-get install -y libxml2-utils to run it)");
-    }
-    ok
-}
-
-/// Validate against the XSD with xmllint (skipped without xmllint outside CI), then
-/// run the profile checks.
-fn validate(xml: &str) {
-    if xmllint_available() {
-        let mut child = Command::new("xmllint")
-            .args(["--noout", "--schema", SCHEMA, "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn xmllint");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(xml.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "CAP document fails the CAP 1.2 XSD:\n{}\n--- document ---\n{xml}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let problems = check::check(xml);
-    assert!(
-        problems.is_empty(),
-        "CAP profile problems: {problems:#?}\n--- document ---\n{xml}"
-    );
-}
 
 fn t(h: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2022, 3, 10, 16, 0, 0).unwrap() + Duration::hours(h)

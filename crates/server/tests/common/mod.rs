@@ -88,11 +88,19 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new(store: &Store, demo: bool) -> TestApp {
+        TestApp::with_config(store, ServerConfig { demo, ..Default::default() }, true).await
+    }
+
+    /// The app over `store` with `config`, every role logged in (its user created
+    /// first unless `create_users` is false: a restart over the same store).
+    pub async fn with_config(store: &Store, config: ServerConfig, create_users: bool) -> TestApp {
         vigil_server::demo::ensure_places(store).await.unwrap();
-        for role in Role::ALL {
-            store.add_user("test", role.as_str(), role, &password(role)).await.unwrap();
+        if create_users {
+            for role in Role::ALL {
+                store.add_user("test", role.as_str(), role, &password(role)).await.unwrap();
+            }
         }
-        let state = AppState::new(store.clone(), ServerConfig { demo, ..Default::default() }).await.unwrap();
+        let state = AppState::new(store.clone(), config).await.unwrap();
         let app = app(state.clone());
         let mut t = TestApp { app, state, tokens: vec![] };
         for role in Role::ALL {
