@@ -59,21 +59,51 @@ fn feature(r: &IncidentRecord) -> Value {
     f
 }
 
-/// GET /api/incidents
+/// Incidents per page of GET /api/incidents unless `limit` says otherwise.
+pub const PAGE_DEFAULT: i64 = 10_000;
+/// The most one page may hold.
+pub const PAGE_MAX: i64 = 50_000;
+
+/// GET /api/incidents: the matching incidents, newest first, a page at a time
+/// (`limit`, `offset`), with `numberMatched`, `numberReturned` and the fatalities of
+/// all that match, and a `next` link while more remain (as OGC API – Features pages).
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require(READ, "read incidents")?;
+    let query = q.clone();
     let f = query_fields(q);
-    f.only(FILTER_FIELDS)?;
+    let mut known = FILTER_FIELDS.to_vec();
+    known.extend(["limit", "offset"]);
+    f.only(&known)?;
     let filter = filter(&f)?;
-    let records = st.store.incident_records(&filter, None).await?;
-    let features: Vec<Value> = records.iter().map(feature).collect();
+    let limit = f.i64_opt("limit", 1, PAGE_MAX)?.unwrap_or(PAGE_DEFAULT);
+    let offset = f.i64_opt("offset", 0, i64::from(i32::MAX))?.unwrap_or(0);
+    let page = st.store.incident_page(&filter, limit, offset).await?;
+    let features: Vec<Value> = page.records.iter().map(feature).collect();
+    let returned = features.len() as i64;
+    let mut links = vec![];
+    if offset + returned < page.matched {
+        let mut next: Vec<(String, String)> =
+            query.into_iter().filter(|(k, _)| k != "limit" && k != "offset").collect();
+        next.sort();
+        next.push(("limit".into(), limit.to_string()));
+        next.push(("offset".into(), (offset + returned).to_string()));
+        let qs = serde_urlencoded::to_string(&next).expect("strings encode");
+        links.push(serde_json::json!({"rel": "next", "type": "application/geo+json", "href": format!("/api/incidents?{qs}")}));
+    }
     Ok((
         [(header::CONTENT_TYPE, "application/geo+json")],
-        Json(serde_json::json!({"type": "FeatureCollection", "features": features})),
+        Json(serde_json::json!({
+            "type": "FeatureCollection",
+            "numberMatched": page.matched,
+            "numberReturned": returned,
+            "fatalities": page.fatalities,
+            "links": links,
+            "features": features,
+        })),
     ))
 }
 

@@ -68,6 +68,11 @@ pub fn document() -> Value {
         .as_array_mut()
         .expect("array")
         .push(json!({"name": "level", "in": "query", "schema": {"type": "integer", "enum": [1, 2], "default": 2}}));
+    let mut page_params = filter_params();
+    page_params.as_array_mut().expect("array").extend([
+        json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": crate::incidents_api::PAGE_MAX, "default": crate::incidents_api::PAGE_DEFAULT}, "description": "incidents per page"}),
+        json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}, "description": "incidents to skip (newest first)"}),
+    ]);
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -200,9 +205,9 @@ pub fn document() -> Value {
                 "parameters": id_param("report id"),
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
                 "responses": with("200", json_ok("discarded", json!({"type": "object"})), &["401", "403", "404", "409", "422"])}},
-            "/api/incidents": {"get": {"summary": "Incidents as GeoJSON points",
-                "description": format!("{read_inc} Properties: GED fields plus id (store id), source, synthetic, category, sensitivity, verification. Never restricted detail."),
-                "parameters": filter_params(),
+            "/api/incidents": {"get": {"summary": "Incidents as GeoJSON points, newest first, a page at a time",
+                "description": format!("{read_inc} Properties: GED fields plus id (store id), source, synthetic, category, sensitivity, verification. Never restricted detail. The collection also carries numberMatched, numberReturned, fatalities (best estimate, all matching incidents) and, while more remain, a link with rel `next`."),
+                "parameters": page_params,
                 "responses": with("200", json!({"description": "FeatureCollection", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}), &["401", "403", "422"])}},
             "/api/incidents/{id}": {"get": {"summary": "One incident with its reports and history",
                 "description": format!("{read_inc} `incident.restricted` and reports' `restricted` only for hr_officer and admin."),

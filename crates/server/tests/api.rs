@@ -588,6 +588,52 @@ both_backends!(demo_data_is_flagged_synthetic, |db| {
     assert!(total > 0 && total <= all["features"].as_array().unwrap().len() as i64);
 });
 
+// A large store is read a page at a time, newest first; the totals cover every match.
+both_backends!(incidents_come_in_pages, |db| {
+    vigil_server::demo::seed(&db.store, false).await.unwrap();
+    let t = TestApp::new(&db.store, true).await;
+    let filter = "from=2018-01-01&to=2020-12-31";
+    let (s, first) = t.as_role(Analyst, Method::GET, &format!("/api/incidents?{filter}&limit=5"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let matched = first["numberMatched"].as_i64().unwrap();
+    assert!(matched > 100, "{matched}");
+    assert_eq!(first["numberReturned"], 5);
+    assert_eq!(first["features"].as_array().unwrap().len(), 5);
+    let dates: Vec<&str> =
+        first["features"].as_array().unwrap().iter().map(|f| f["properties"]["date_start"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
+    assert!(dates[0] <= "2020-12-31" && dates[0] >= "2020-10-01", "{dates:?}");
+    // the fatalities are those of every match, as the monthly totals say
+    let (_, months) = t.as_role(Analyst, Method::GET, &format!("/api/stats/monthly?{filter}"), None).await;
+    let by_month: i64 = months.as_array().unwrap().iter().map(|m| m["fatalities"].as_i64().unwrap()).sum();
+    let in_months: i64 = months.as_array().unwrap().iter().map(|m| m["incidents"].as_i64().unwrap()).sum();
+    assert_eq!((first["fatalities"].as_i64().unwrap(), matched), (by_month, in_months));
+    // following `next` visits every match once, in pages of 400
+    let mut url = format!("/api/incidents?{filter}&limit=400");
+    let mut ids = std::collections::HashSet::new();
+    let mut pages = 0;
+    loop {
+        let (s, page) = t.as_role(Analyst, Method::GET, &url, None).await;
+        assert_eq!(s, StatusCode::OK, "{url}: {page}");
+        assert_eq!(page["numberMatched"].as_i64(), Some(matched));
+        for f in page["features"].as_array().unwrap() {
+            assert!(ids.insert(f["properties"]["id"].as_i64().unwrap()), "id twice: {f}");
+        }
+        pages += 1;
+        match page["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next") {
+            Some(next) => url = next["href"].as_str().unwrap().to_string(),
+            None => break,
+        }
+    }
+    assert_eq!((ids.len() as i64, pages), (matched, (matched + 399) / 400));
+    // the default page holds the whole demo; a bad limit is named
+    let (_, all) = t.as_role(Analyst, Method::GET, &format!("/api/incidents?{filter}"), None).await;
+    assert_eq!(all["numberReturned"].as_i64(), Some(matched));
+    assert!(all["links"].as_array().unwrap().is_empty());
+    let (s, v) = t.as_role(Analyst, Method::GET, "/api/incidents?limit=0", None).await;
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")));
+});
+
 /// The OpenAPI document is served without login and lists every API route.
 #[tokio::test]
 async fn openapi_lists_every_route() {

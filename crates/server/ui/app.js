@@ -409,6 +409,9 @@
     var filters = filtersFromQuery(route.query);
     var focusId = route.query.incident || null;
     var seq = 0;
+    // Incidents the map holds at once (the newest first); `#/map?limit=N` changes it,
+    // e.g. on a slow link.
+    var mapLimit = /^[1-9]\d{0,4}$/.test(route.query.limit || '') ? Number(route.query.limit) : 10000;
 
     // Filters panel.
     var fFrom = h('input', { type: 'date', id: 'f-from', name: 'from', value: filters.from, 'data-testid': 'filter-from' });
@@ -524,6 +527,7 @@
 
     function syncUrl() {
       var q = apiFilters();
+      if (mapLimit !== 10000) q.limit = mapLimit;
       var target = '#/map' + qs(q);
       if (location.hash !== target) history.replaceState(null, '', target);
     }
@@ -580,7 +584,7 @@
       summary.textContent = t('common.loading');
       summary.classList.add('loading');
       var f = apiFilters();
-      var pInc = api('GET', '/api/incidents' + qs(f));
+      var pInc = api('GET', '/api/incidents' + qs(Object.assign({ limit: mapLimit }, f)));
       var pStats = api('GET', '/api/stats/monthly' + qs({ type: f.type, admin1: f.admin1, admin2: f.admin2 }));
       var pAreas = api('GET', '/api/areas' + qs(Object.assign({ level: mapPrefs.level }, f)));
       return Promise.all([pInc, pStats, pAreas]).then(function (res) {
@@ -592,12 +596,17 @@
         lastAreas = res[2];
         drawAreas();
         drawTimeline();
-        var fat = feats.reduce(function (a, x) { return a + (Number(x.properties && x.properties.best) || 0); }, 0);
+        // totals over everything that matches; the map holds one page of it, newest first
+        var matched = typeof fc.numberMatched === 'number' ? fc.numberMatched : feats.length;
+        var fat = typeof fc.fatalities === 'number' ? fc.fatalities
+          : feats.reduce(function (a, x) { return a + (Number(x.properties && x.properties.best) || 0); }, 0);
         summary.classList.remove('loading');
         clear(summary);
-        append(summary, [t('map.count', { n: fmt(feats.length), f: fmt(fat) }),
+        append(summary, [t('map.count', { n: fmt(matched), f: fmt(fat) }),
+          feats.length < matched ? [' ', h('span', { 'data-testid': 'map-partial' }, t('map.partial', { k: fmt(feats.length) }))] : null,
           S.synthetic ? [' ', syntheticBadge()] : null]);
-        summary.setAttribute('data-count', String(feats.length));
+        summary.setAttribute('data-count', String(matched));
+        summary.setAttribute('data-shown', String(feats.length));
         if (focusId) {
           var id = focusId;
           focusId = null;

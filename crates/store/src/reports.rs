@@ -230,6 +230,16 @@ pub struct IncidentRecord {
     pub synthetic: bool,
 }
 
+/// A page of incidents and what matched in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentPage {
+    pub records: Vec<IncidentRecord>,
+    /// Incidents matching the filter, on every page.
+    pub matched: i64,
+    /// Their fatalities (best estimate), on every page.
+    pub fatalities: i64,
+}
+
 /// A town for the report form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Place {
@@ -849,13 +859,43 @@ impl Store {
     /// Incidents matching a filter (and an id, if given), in date then id order,
     /// with their store ids.
     pub async fn incident_records(&self, filter: &IncidentFilter, id: Option<i64>) -> Result<Vec<IncidentRecord>> {
+        self.select_records(filter, id, "ORDER BY date_start, id", None).await
+    }
+
+    /// One page of the incidents matching a filter, newest first, with the count and
+    /// fatalities of all that match: a map of a whole GED release must not fetch
+    /// every row, and when it cannot show them all the latest matter most.
+    pub async fn incident_page(&self, filter: &IncidentFilter, limit: i64, offset: i64) -> Result<IncidentPage> {
+        let records =
+            self.select_records(filter, None, "ORDER BY date_start DESC, id DESC", Some((limit, offset))).await?;
+        let (wh, params) = filter_sql_with_id(filter, None);
+        let sql = format!("SELECT COUNT(*), CAST(COALESCE(SUM(best), 0) AS BIGINT) FROM incidents{wh}");
+        let (matched, fatalities): (i64, i64) = on_pool!(self, pool => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+            for p in &params {
+                q = match p {
+                    Param::Text(s) => q.bind(s.clone()),
+                    Param::Int(i) => q.bind(*i),
+                };
+            }
+            let r = q.fetch_one(pool).await?;
+            (r.try_get(0)?, r.try_get(1)?)
+        });
+        Ok(IncidentPage { records, matched, fatalities })
+    }
+
+    async fn select_records(
+        &self,
+        filter: &IncidentFilter,
+        id: Option<i64>,
+        order: &str,
+        window: Option<(i64, i64)>,
+    ) -> Result<Vec<IncidentRecord>> {
         let layouts = self.extra_layouts().await?;
         let (wh, params) = filter_sql_with_id(filter, id);
         let n = COLUMNS.len();
-        let sql = format!(
-            "SELECT id, {}, {RECORD_EXTRA_COLUMNS} FROM incidents{wh} ORDER BY date_start, id",
-            COLUMNS.join(", ")
-        );
+        let window = window.map(|(l, o)| format!(" LIMIT {} OFFSET {}", l.max(0), o.max(0))).unwrap_or_default();
+        let sql = format!("SELECT id, {}, {RECORD_EXTRA_COLUMNS} FROM incidents{wh} {order}{window}", COLUMNS.join(", "));
         let out: Vec<IncidentRecord> = on_pool!(self, pool => {
             let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
             for p in &params {

@@ -277,6 +277,20 @@ async function main() {
     const cell = await page.textContent(`[data-testid="timeline-table"] tr[data-month="${MONTH}"] [data-testid="timeline-incidents"]`);
     check(Number(cell.replace(/[^\d]/g, '')) === after.incidents, `timeline table shows ${cell} for ${MONTH}`);
 
+    // A map that holds one page of incidents (here 50): the summary still counts them
+    // all and says the map shows the latest 50.
+    const total = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-count'));
+    check(total > 50 && !(await page.locator('[data-testid="map-partial"]').count()), `the whole map holds all ${total}`);
+    await page.goto(`${BASE}/#/map?limit=50`);
+    await page.reload();
+    await waitMapLoaded(page);
+    const counted = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-count'));
+    const shown = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-shown'));
+    const note = await page.textContent('[data-testid="map-partial"]');
+    check(counted === total && shown === 50, `limit 50: summary counts ${counted} of ${total}, map holds ${shown}`);
+    check(/latest 50\b/.test(note) && /narrow/.test(note), `the map says it shows the latest 50: ${note}`);
+    log(`a map limited to 50 incidents still counts all ${counted} and says so`);
+
     if (SHOTS) {
       await page.click('.timeline-table summary');
       // The whole map, with the popup of one (synthetic) incident open.
