@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::area::Area;
 use crate::cap::{Category, Certainty, MsgType, Severity, Urgency};
-use crate::engine::{Firing, Trigger};
+use crate::engine::{Firing, FrenchText, Trigger};
 use crate::rules::{FireStatus, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -146,6 +146,10 @@ pub struct Alert {
     pub area_desc: String,
     pub headline: String,
     pub threat: String,
+    /// The rule name, headline, threat and area in French, when written (rules always
+    /// write them; an analyst raising an alert by hand may).
+    #[serde(default)]
+    pub fr: Option<FrenchText>,
     pub category: Category,
     pub urgency: Urgency,
     pub severity: Severity,
@@ -163,6 +167,8 @@ pub struct Alert {
 
 /// The `rule_id` of alerts raised by hand: no rule fired, an analyst decided.
 pub const MANUAL_RULE_ID: &str = "manual";
+/// The French rule name of alerts raised by hand.
+const MANUAL_RULE_NAME_FR: &str = "Lancée à la main";
 
 /// What an alert opens with. An analyst gives it to raise an alert by hand (a call
 /// to the hotline, a patrol's word that no rule would see in time); a rule's firing
@@ -173,6 +179,8 @@ pub struct ManualAlert {
     pub area_desc: String,
     pub headline: String,
     pub threat: String,
+    /// The French text (its `rule_name` is ignored: the rule decides it).
+    pub fr: Option<FrenchText>,
     pub category: Category,
     pub urgency: Urgency,
     pub severity: Severity,
@@ -188,6 +196,10 @@ impl Alert {
     /// A new alert raised by `actor` at `at`. Manual alerts never absorb firings:
     /// each is its own situation until someone closes or cancels it.
     pub fn manual(id: u64, m: ManualAlert, actor: &str, at: DateTime<Utc>) -> Alert {
+        let mut m = m;
+        if let Some(fr) = m.fr.as_mut() {
+            fr.rule_name = MANUAL_RULE_NAME_FR.to_owned();
+        }
         Alert::opened(id, (MANUAL_RULE_ID, "Raised by hand"), m, actor, at, 0)
     }
 
@@ -198,6 +210,7 @@ impl Alert {
             area_desc: firing.area_desc.clone(),
             headline: firing.headline.clone(),
             threat: firing.threat.clone(),
+            fr: firing.fr.clone(),
             category: rule.category,
             urgency: rule.urgency,
             severity: rule.severity,
@@ -228,6 +241,7 @@ impl Alert {
             area_desc: m.area_desc,
             headline: m.headline,
             threat: m.threat,
+            fr: m.fr,
             category: m.category,
             urgency: m.urgency,
             severity: m.severity,
@@ -291,6 +305,16 @@ impl Alert {
         self.firings += 1;
         self.headline = firing.headline.clone();
         self.threat = firing.threat.clone();
+        // the area description stays the alert's own, in both languages
+        self.fr = match (self.fr.take(), &firing.fr) {
+            (Some(mut mine), Some(f)) => {
+                mine.headline = f.headline.clone();
+                mine.threat = f.threat.clone();
+                Some(mine)
+            }
+            (None, f) => f.clone(),
+            (mine, None) => mine,
+        };
         if firing.at > self.updated_at {
             self.updated_at = firing.at;
         }

@@ -167,14 +167,14 @@ pub fn circle_text(center: LatLon, radius_km: f64) -> String {
     format!("{} {}", pair(center), num(radius_km))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct ValuePair {
     #[serde(rename = "valueName")]
     value_name: String,
     value: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct CapArea {
     #[serde(rename = "areaDesc")]
     area_desc: String,
@@ -281,20 +281,29 @@ fn area_xml(alert: &Alert) -> Result<CapArea, CapError> {
 }
 
 fn evidence(triggers: &[Trigger]) -> String {
-    let (mut i, mut r, mut f) = (0, 0, 0);
+    evidence_in(triggers, [("incident", "incidents"), ("report", "reports"), ("forecast", "forecasts")])
+}
+
+fn evidence_fr(triggers: &[Trigger]) -> String {
+    evidence_in(triggers, [("incident", "incidents"), ("signalement", "signalements"), ("prévision", "prévisions")])
+}
+
+/// "3 incidents, 1 report", with the words (singular, plural) of a language.
+fn evidence_in(triggers: &[Trigger], words: [(&str, &str); 3]) -> String {
+    let mut n = [0usize; 3];
     for t in triggers {
-        match t {
-            Trigger::Incident { .. } => i += 1,
-            Trigger::Report { .. } => r += 1,
-            Trigger::Forecast { .. } => f += 1,
-        }
+        n[match t {
+            Trigger::Incident { .. } => 0,
+            Trigger::Report { .. } => 1,
+            Trigger::Forecast { .. } => 2,
+        }] += 1;
     }
-    let mut parts = Vec::new();
-    for (n, what) in [(i, "incident"), (r, "report"), (f, "forecast")] {
-        if n > 0 {
-            parts.push(format!("{n} {what}{}", if n == 1 { "" } else { "s" }));
-        }
-    }
+    let parts: Vec<String> = n
+        .iter()
+        .zip(words)
+        .filter(|(n, _)| **n > 0)
+        .map(|(&n, (one, many))| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
     parts.join(", ")
 }
 
@@ -367,22 +376,42 @@ pub fn message_xml(alert: &Alert, index: usize, cfg: &CapConfig) -> Result<Strin
         },
         note,
         references,
-        info: vec![CapInfo {
-            language: cfg.language.clone(),
-            category: alert.category.as_str(),
-            event: alert.rule_name.clone(),
-            urgency: alert.urgency.as_str(),
-            severity: alert.severity.as_str(),
-            certainty: alert.certainty.as_str(),
-            expires: cap_time(alert.expires_at),
-            sender_name: cfg.sender_name.clone(),
-            headline: alert.headline.clone(),
-            description,
-            web: format!("{}/alerts/{}", cfg.base_url, alert.id),
-            parameter,
-            area: vec![area_xml(alert)?],
-        }],
+        info: vec![],
     };
+    let area = area_xml(alert)?;
+    let info = |language: &str, event: &str, headline: &str, description: String, area: CapArea| CapInfo {
+        language: language.to_owned(),
+        category: alert.category.as_str(),
+        event: event.to_owned(),
+        urgency: alert.urgency.as_str(),
+        severity: alert.severity.as_str(),
+        certainty: alert.certainty.as_str(),
+        expires: cap_time(alert.expires_at),
+        sender_name: cfg.sender_name.clone(),
+        headline: headline.to_owned(),
+        description,
+        web: format!("{}/alerts/{}", cfg.base_url, alert.id),
+        parameter: parameter.clone(),
+        area: vec![area],
+    };
+    let mut doc = doc;
+    doc.info.push(info(&cfg.language, &alert.rule_name, &alert.headline, description, area.clone()));
+    // a second block in French, unless the first already claims to be French
+    if let Some(fr) = alert.fr.as_ref().filter(|_| !cfg.language.starts_with("fr")) {
+        let description = if ev.is_empty() {
+            fr.threat.clone()
+        } else {
+            format!(
+                "{}\n\nÉléments conservés dans Vigil : {}. Règle : {} ({}).",
+                fr.threat,
+                evidence_fr(&alert.triggers),
+                fr.rule_name,
+                alert.rule_id
+            )
+        };
+        let area = CapArea { area_desc: fr.area_desc.clone(), ..area };
+        doc.info.push(info("fr", &fr.rule_name, &fr.headline, description, area));
+    }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let mut ser = quick_xml::se::Serializer::new(&mut out);
     ser.indent(' ', 2);

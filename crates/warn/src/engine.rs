@@ -116,6 +116,26 @@ pub struct Firing {
     /// What is feared and why, for CAP `description`. Never quotes report text:
     /// reports can name victims and witnesses, and alerts travel further than reports.
     pub threat: String,
+    /// The same in French.
+    #[serde(default)]
+    pub fr: Option<FrenchText>,
+}
+
+/// An alert's words in French beside the English ones: French is the working
+/// language of the mission's field staff and partners. CAP carries both, as two
+/// `info` blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FrenchText {
+    /// The rule's name (CAP `event`).
+    pub rule_name: String,
+    pub headline: String,
+    pub threat: String,
+    pub area_desc: String,
+}
+
+/// A number with a decimal comma, as French readers write it.
+fn fr_num(x: f64, decimals: usize) -> String {
+    format!("{x:.decimals$}").replace('.', ",")
 }
 
 /// Evaluates a rule set against a rolling incident history.
@@ -240,7 +260,7 @@ impl Engine {
             if hits.is_empty() {
                 continue;
             }
-            let (area, area_desc) = self.report_area(&report.place, *radius_km);
+            let (area, area_desc, area_fr) = self.report_area(&report.place, *radius_km);
             let grade = format!(
                 "{}{}",
                 report
@@ -267,6 +287,16 @@ impl Engine {
                     report.received_at.format("%Y-%m-%d %H:%M UTC"),
                     hits.join(", ")
                 ),
+                fr: Some(FrenchText {
+                    rule_name: rule.name_fr().to_owned(),
+                    headline: format!("{} : signalement coté {grade} — {area_fr}", rule.name_fr()),
+                    threat: format!(
+                        "Un signalement coté {grade} (reçu le {}) mentionne : {}. Zone : {area_fr}.",
+                        report.received_at.format("%Y-%m-%d à %H:%M UTC"),
+                        hits.join(", ")
+                    ),
+                    area_desc: area_fr,
+                }),
             });
         }
         out
@@ -365,7 +395,9 @@ impl Engine {
             .clone()
             .unwrap_or_else(|| format!("{:.3}, {:.3}", center.lat, center.lon));
         let area_desc = format!("{radius_km} km around {place}");
+        let area_fr = format!("{radius_km} km autour de {place}");
         let what = describe_filter(types, event_types);
+        let what_fr = describe_filter_fr(types, event_types);
         Some(Firing {
             rule_id: rule.id.clone(),
             at,
@@ -379,6 +411,16 @@ impl Engine {
                 near.len(),
                 inc.date
             ),
+            fr: Some(FrenchText {
+                rule_name: rule.name_fr().to_owned(),
+                headline: format!("{} : {} incidents en {window_days} jours — {area_fr}", rule.name_fr(), near.len()),
+                threat: format!(
+                    "{} incidents{what_fr} à moins de {radius_km} km de {place} au cours des {window_days} jours jusqu'au {} ({deaths} morts signalés) ; seuil : {min_count}.",
+                    near.len(),
+                    inc.date
+                ),
+                area_desc: area_fr,
+            }),
         })
     }
 
@@ -431,6 +473,7 @@ impl Engine {
             .map(|n| format!("{n} ({code})"))
             .unwrap_or_else(|| code.to_owned());
         let area_desc = format!("admin{} area {name}", level.number());
+        let area_fr = format!("zone admin{} {name}", level.number());
         Some(Firing {
             rule_id: rule.id.clone(),
             at,
@@ -442,10 +485,21 @@ impl Engine {
             threat: format!(
                 "{week_deaths} reported fatalities in {area_desc} in the 7 days to {as_of}, against a weekly average of {avg:.1} over the {baseline_weeks} weeks before (threshold: {factor}× and at least {min_fatalities})."
             ),
+            fr: Some(FrenchText {
+                rule_name: rule.name_fr().to_owned(),
+                headline: format!("{} : {week_deaths} morts en 7 jours — {name}", rule.name_fr()),
+                threat: format!(
+                    "{week_deaths} morts signalés dans la {area_fr} au cours des 7 jours jusqu'au {as_of}, contre une moyenne hebdomadaire de {} sur les {baseline_weeks} semaines précédentes (seuil : {}× et au moins {min_fatalities}).",
+                    fr_num(avg, 1),
+                    fr_num(*factor, 1)
+                ),
+                area_desc: area_fr,
+            }),
         })
     }
 
-    fn report_area(&self, w: &Whereabouts, radius_km: f64) -> (Area, String) {
+    /// The area of a report rule's alert, described in English and French.
+    fn report_area(&self, w: &Whereabouts, radius_km: f64) -> (Area, String, String) {
         if let Some(p) = w.point {
             return (
                 Area::Circle {
@@ -453,6 +507,7 @@ impl Engine {
                     radius_km,
                 },
                 format!("{radius_km} km around {:.3}, {:.3}", p.lat, p.lon),
+                format!("{radius_km} km autour de {:.3}, {:.3}", p.lat, p.lon),
             );
         }
         for (level, code) in [(2u8, &w.admin2), (1u8, &w.admin1)] {
@@ -468,13 +523,14 @@ impl Engine {
                         codes: vec![c.clone()],
                     },
                     format!("admin{level} area {name}"),
+                    format!("zone admin{level} {name}"),
                 );
             }
         }
         if let Some(g) = w.gid {
-            return (Area::Cells { gids: vec![g] }, format!("PRIO-GRID cell {g}"));
+            return (Area::Cells { gids: vec![g] }, format!("PRIO-GRID cell {g}"), format!("cellule PRIO-GRID {g}"));
         }
-        (Area::Unlocated, "location not given in the report".into())
+        (Area::Unlocated, "location not given in the report".into(), "lieu non précisé dans le signalement".into())
     }
 }
 
@@ -521,13 +577,32 @@ fn forecast_firing(rule: &Rule, min_p_any: f64, spot: &[&ForecastRow], as_of: Na
     } else {
         format!("{} touching PRIO-GRID cells around cell {} (centre {lat:.2}, {lon:.2})", spot.len(), top.gid)
     };
+    let area_fr = if spot.len() == 1 {
+        format!("cellule PRIO-GRID {} (centre {lat:.2}, {lon:.2})", top.gid)
+    } else {
+        format!("{} cellules PRIO-GRID contiguës autour de la cellule {} (centre {lat:.2}, {lon:.2})", spot.len(), top.gid)
+    };
+    let low = spot.iter().map(|r| r.p_any).fold(f64::INFINITY, f64::min);
+    let threat_fr = if spot.len() == 1 {
+        format!(
+            "La prévision donne une probabilité de {} d'au moins un mort dû à la violence organisée dans la {area_fr} en {month} (seuil : {}).",
+            fr_num(top.p_any, 2),
+            fr_num(min_p_any, 2)
+        )
+    } else {
+        format!(
+            "La prévision donne, pour {month}, une probabilité de {} à {} d'au moins un mort dû à la violence organisée dans chacune des {area_fr} (seuil : {}).",
+            fr_num(low, 2),
+            fr_num(top.p_any, 2),
+            fr_num(min_p_any, 2)
+        )
+    };
     let threat = if spot.len() == 1 {
         format!(
             "The forecast puts the probability of at least one fatality from organised violence in {area_desc} in {month} at {:.2} (threshold {min_p_any:.2}).",
             top.p_any
         )
     } else {
-        let low = spot.iter().map(|r| r.p_any).fold(f64::INFINITY, f64::min);
         format!(
             "The forecast puts the probability of at least one fatality from organised violence in {month} at {low:.2} to {:.2} in each of {area_desc} (threshold {min_p_any:.2}).",
             top.p_any
@@ -542,6 +617,16 @@ fn forecast_firing(rule: &Rule, min_p_any: f64, spot: &[&ForecastRow], as_of: Na
         triggers: spot.iter().map(|r| Trigger::Forecast { gid: r.gid, month: r.month }).collect(),
         headline: format!("{}: P(fatal violence) up to {:.0}% in {month} — {area_desc}", rule.name, top.p_any * 100.0),
         threat,
+        fr: Some(FrenchText {
+            rule_name: rule.name_fr().to_owned(),
+            headline: format!(
+                "{} : P(violence meurtrière) jusqu'à {:.0} % en {month} — {area_fr}",
+                rule.name_fr(),
+                top.p_any * 100.0
+            ),
+            threat: threat_fr,
+            area_desc: area_fr,
+        }),
     }
 }
 
@@ -558,6 +643,24 @@ fn admin_code(w: &Whereabouts, level: AdminLevel) -> Option<&str> {
 
 fn month_index(d: NaiveDate) -> i64 {
     d.year() as i64 * 12 + d.month0() as i64
+}
+
+/// [`describe_filter`] in French.
+fn describe_filter_fr(types: &[ViolenceType], event_types: &[String]) -> String {
+    let mut parts: Vec<String> = types
+        .iter()
+        .map(|t| match t {
+            ViolenceType::StateBased => "conflit armé impliquant un État".to_owned(),
+            ViolenceType::NonState => "conflit entre groupes non étatiques".to_owned(),
+            ViolenceType::OneSided => "violence unilatérale contre des civils".to_owned(),
+        })
+        .collect();
+    parts.extend(event_types.iter().cloned());
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" de {}", parts.join(" ou "))
+    }
 }
 
 fn describe_filter(types: &[ViolenceType], event_types: &[String]) -> String {

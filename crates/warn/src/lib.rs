@@ -29,5 +29,5 @@ pub use alert::{
     MANUAL_RULE_ID,
 };
 pub use area::{Area, LatLon, Whereabouts};
-pub use engine::{Engine, Firing, ForecastRow, IncidentInput, ReportInput, Trigger};
+pub use engine::{Engine, Firing, ForecastRow, FrenchText, IncidentInput, ReportInput, Trigger};
 pub use rules::{Rule, RuleError, RuleKind, RuleSet, RulesFile};

@@ -181,6 +181,9 @@ impl RuleKind {
 pub struct Rule {
     pub id: String,
     pub name: String,
+    /// The name in French (alerts carry French text beside English); the English
+    /// name when not given.
+    pub name_fr: Option<String>,
     pub description: Option<String>,
     pub enabled: bool,
     pub status_on_fire: FireStatus,
@@ -195,6 +198,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The name for French text.
+    pub fn name_fr(&self) -> &str {
+        self.name_fr.as_deref().unwrap_or(&self.name)
+    }
+
     /// How many days of incident history the rule needs to look back.
     pub fn lookback_days(&self) -> i64 {
         match &self.kind {
@@ -375,6 +383,7 @@ fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
 const COMMON: &[&str] = &[
     "id",
     "name",
+    "name_fr",
     "description",
     "kind",
     "enabled",
@@ -480,6 +489,7 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
         rule: id.clone(),
     };
     let name: String = f.opt("name")?.unwrap_or_else(|| id.clone());
+    let name_fr: Option<String> = f.opt("name_fr")?;
     let description: Option<String> = f.opt("description")?;
     let enabled: bool = f.opt("enabled")?.unwrap_or(true);
     let kind_name: String = f.req("kind")?;
@@ -584,6 +594,7 @@ fn parse_rule(t: &toml::Table, label: &str) -> Result<Rule, RuleError> {
     Ok(Rule {
         id,
         name,
+        name_fr,
         description,
         enabled,
         status_on_fire,

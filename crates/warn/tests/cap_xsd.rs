@@ -55,6 +55,7 @@ fn alert_with(area: Area, area_desc: &str) -> (AlertBook, u64) {
         triggers: vec![Trigger::Incident { id: "ged:1".into() }, Trigger::Report { id: "r-9".into() }],
         headline: "Civilians at risk — \"Ménaka\" & surroundings".into(),
         threat: "3 incidents of one-sided violence <within> 25 km; villagers report armed men & motorbikes.".into(),
+        fr: None,
     };
     let id = book.apply(&f, &set.rules[0]).id();
     (book, id)
@@ -89,6 +90,54 @@ fn circle_alert_validates() {
         !xml.contains("<references>"),
         "an original alert references nothing"
     );
+}
+
+/// An alert with French text carries it as a second `info` block (language `fr`),
+/// French area description included; both blocks share the area's geometry.
+#[test]
+fn french_text_is_a_second_info_block() {
+    let set = rule_set();
+    let mut book = AlertBook::new();
+    let f = Firing {
+        rule_id: "civ".into(),
+        at: t(0),
+        as_of: t(0).date_naive(),
+        area: Area::Circle { center: LatLon::new(15.9182, 2.4022), radius_km: 25.0 },
+        area_desc: "25 km around Ménaka".into(),
+        triggers: vec![Trigger::Incident { id: "ged:1".into() }, Trigger::Report { id: "r-9".into() }],
+        headline: "Civilians at risk".into(),
+        threat: "3 incidents within 25 km.".into(),
+        fr: Some(vigil_warn::FrenchText {
+            rule_name: "Violence contre des civils".into(),
+            headline: "Civils en danger".into(),
+            threat: "3 incidents à moins de 25 km & plus.".into(),
+            area_desc: "25 km autour de Ménaka".into(),
+        }),
+    };
+    let id = book.apply(&f, &set.rules[0]).id();
+    let xml = xml_of(&book, id);
+    validate(&xml);
+    let blocks: Vec<&str> = xml.split("<info>").skip(1).collect();
+    assert_eq!(blocks.len(), 2, "{xml}");
+    assert!(blocks[0].contains("<language>en</language>") && blocks[0].contains("<headline>Civilians at risk</headline>"));
+    let fr = blocks[1];
+    for want in [
+        "<language>fr</language>",
+        "<event>Violence contre des civils</event>",
+        "<headline>Civils en danger</headline>",
+        "<areaDesc>25 km autour de Ménaka</areaDesc>",
+        "<circle>15.9182,2.4022 25</circle>",
+        "3 incidents à moins de 25 km &amp; plus.",
+        "Éléments conservés dans Vigil : 1 incident, 1 signalement. Règle : Violence contre des civils (civ).",
+    ] {
+        assert!(fr.contains(want), "missing {want}: {fr}");
+    }
+    // a deployment whose first block is already French sends one block
+    let mut fr_cfg = cfg();
+    fr_cfg.language = "fr".into();
+    let one = cap::alert_xml(book.get(id).unwrap(), &fr_cfg).unwrap();
+    validate(&one);
+    assert_eq!(one.matches("<info>").count(), 1, "{one}");
 }
 
 #[test]
@@ -212,6 +261,7 @@ fn update_and_cancel_reference_the_original() {
         triggers: vec![Trigger::Incident { id: "ged:2".into() }],
         headline: "Civilians at risk — 4 incidents".into(),
         threat: "4 incidents of one-sided violence within 25 km.".into(),
+        fr: None,
     };
     assert_eq!(book.apply(&again, rule), vigil_warn::Applied::Updated(id));
     let update = xml_of(&book, id);
@@ -277,6 +327,7 @@ fn drafts_have_no_cap_document() {
         triggers: vec![],
         headline: "h".into(),
         threat: "t".into(),
+        fr: None,
     };
     let id = book.apply(&f, &set.rules[0]).id();
     assert!(matches!(
@@ -364,6 +415,7 @@ fn atom_feed_lists_active_alerts_with_links_to_cap() {
         triggers: vec![],
         headline: format!("headline {i}"),
         threat: "t".into(),
+        fr: None,
     };
     let a = book.apply(&mk(0, 15.0), rule).id();
     let b = book.apply(&mk(1, 17.0), rule).id();

@@ -101,6 +101,42 @@ fn count_threshold_fires_on_three_within_radius_and_window() {
         "{}",
         f.threat
     );
+    // the same in French, under the rule's own name (the English one when it has none)
+    let fr = f.fr.as_ref().expect("rules write French text");
+    assert_eq!(fr.rule_name, "civ");
+    assert_eq!(fr.area_desc, "25 km autour de Ménaka");
+    assert!(
+        fr.threat.starts_with("3 incidents de violence unilatérale contre des civils à moins de 25 km de Ménaka")
+            && fr.threat.contains("(7 morts signalés)"),
+        "{}",
+        fr.threat
+    );
+    assert!(fr.headline.starts_with("civ : 3 incidents en 7 jours — 25 km autour de Ménaka"), "{}", fr.headline);
+}
+
+#[test]
+fn rules_name_their_alerts_in_french() {
+    let set = RuleSet::parse(&format!(
+        "[[rule]]\nid = \"spike\"\nname = \"Fatality spike\"\nname_fr = \"Pic de morts\"\n{HEAD}kind = \"spike\"\nadmin_level = 2\nfactor = 2.5\nmin_fatalities = 5\nbaseline_weeks = 4\n"
+    ))
+    .unwrap();
+    assert_eq!((set.rules[0].name.as_str(), set.rules[0].name_fr()), ("Fatality spike", "Pic de morts"));
+    let mut e = Engine::new(set).with_area_names([("ML0801".to_string(), "Ménaka".to_string())]);
+    let os = ViolenceType::OneSided;
+    e.observe(inc("0", "2022-02-10", near(0.0, 0.0), os, 4, "ML0801"));
+    let f = e.on_schedule(day("2022-03-07"), at("2022-03-07"), &[]);
+    assert!(f.is_empty(), "{f:?}");
+    e.observe(inc("1", "2022-03-06", near(0.0, 0.0), os, 6, "ML0801"));
+    let f = e.on_schedule(day("2022-03-07"), at("2022-03-07"), &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    let fr = f[0].fr.as_ref().unwrap();
+    assert_eq!(fr.headline, "Pic de morts : 6 morts en 7 jours — Ménaka (ML0801)");
+    assert_eq!(
+        fr.threat,
+        "6 morts signalés dans la zone admin2 Ménaka (ML0801) au cours des 7 jours jusqu'au 2022-03-07, contre une \
+         moyenne hebdomadaire de 1,0 sur les 4 semaines précédentes (seuil : 2,5× et au moins 5)."
+    );
+    assert_eq!(f[0].headline, "Fatality spike: 6 fatalities in 7 days — Ménaka (ML0801)");
 }
 
 #[test]
@@ -633,6 +669,7 @@ fn dedup_folds_repeats_for_the_same_area_within_the_window() {
         triggers: vec![],
         headline: "h".into(),
         threat: "t".into(),
+        fr: None,
     };
     assert_eq!(b2.apply(&f, &rule), Applied::Created(1));
     b2.transition(1, AlertStatus::Cancelled, "analyst", at("2022-03-01"), None)
