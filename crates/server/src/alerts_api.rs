@@ -365,7 +365,7 @@ fn alert_summary(a: &Alert, cfg: &CapConfig) -> Value {
         "id": a.id, "rule_id": a.rule_id, "status": a.status, "headline": a.headline, "area": a.area,
         "area_desc": a.area_desc, "urgency": a.urgency, "severity": a.severity, "certainty": a.certainty,
         "created_at": stamp(a.created_at), "updated_at": stamp(a.updated_at), "expires_at": stamp(a.expires_at),
-        "firings": a.firings,
+        "firings": a.firings, "fr": a.fr,
         "cap_url": if a.messages.is_empty() { Value::Null } else { cap::cap_url(cfg, a.id).into() },
     })
 }
@@ -557,6 +557,7 @@ pub async fn list(
         // what the alert list in the UI shows besides the summary
         v["rule_name"] = a.rule_name.clone().into();
         v["threat"] = a.threat.clone().into();
+        v["fr"] = serde_json::to_value(&a.fr).map_err(ApiError::internal)?;
         v["issued_at"] = s.issued_at.clone().into();
         out.push(v);
     }
@@ -678,13 +679,28 @@ pub async fn create_manual(State(st): State<AppState>, auth: Auth, body: Bytes) 
     auth.require(MANAGE, "raise alerts")?;
     let f = Fields::from_json(&body)?;
     f.only(&[
-        "headline", "threat", "area", "area_desc", "category", "urgency", "severity", "certainty", "expires_hours",
-        "issue", "report_ids",
+        "headline", "threat", "area", "area_desc", "headline_fr", "threat_fr", "area_desc_fr", "category", "urgency",
+        "severity", "certainty", "expires_hours", "issue", "report_ids",
     ])?;
     let headline = f.str_req("headline", 160)?;
     let threat = f.str_req("threat", 4000)?;
     let (area, default_desc) = read_area(&st, &f).await?;
     let area_desc = f.str_opt("area_desc", 300)?.unwrap_or(default_desc);
+    // French text is optional, but a French headline without its threat (or the
+    // reverse) would make a half-French alert
+    let headline_fr = f.str_opt("headline_fr", 160)?.filter(|s| !s.is_empty());
+    let threat_fr = f.str_opt("threat_fr", 4000)?.filter(|s| !s.is_empty());
+    let fr = match (headline_fr, threat_fr) {
+        (Some(headline), Some(threat)) => Some(vigil_warn::FrenchText {
+            rule_name: String::new(),
+            headline,
+            threat,
+            area_desc: f.str_opt("area_desc_fr", 300)?.filter(|s| !s.is_empty()).unwrap_or_else(|| area_desc.clone()),
+        }),
+        (Some(_), None) => return Err(ApiError::field("threat_fr", "is needed with headline_fr")),
+        (None, Some(_)) => return Err(ApiError::field("headline_fr", "is needed with threat_fr")),
+        (None, None) => None,
+    };
     let category = read_cap(&f, "category", "Geo, Met, Safety, Security, Rescue, Fire, Health, Env, Transport, Infra, CBRNE, Other", Some(vigil_warn::cap::Category::Security))?;
     let urgency = read_cap(&f, "urgency", "Immediate, Expected, Future, Past, Unknown", None)?;
     let severity = read_cap(&f, "severity", "Extreme, Severe, Moderate, Minor, Unknown", None)?;
@@ -711,6 +727,7 @@ pub async fn create_manual(State(st): State<AppState>, auth: Auth, body: Bytes) 
         area_desc,
         headline,
         threat,
+        fr,
         category,
         urgency,
         severity,
@@ -1043,7 +1060,7 @@ pub fn openapi_paths() -> Value {
         "outcome": {"type": "string"}
     });
     json!({
-        "/api/alerts": {"get": {"summary": "Alerts, newest first (analyst, responder, hr_officer, planner, admin): summary, rule name, threat, admin codes, issue time",
+        "/api/alerts": {"get": {"summary": "Alerts, newest first (analyst, responder, hr_officer, planner, admin): summary, rule name, threat, French text (fr: rule_name, headline, threat, area_desc), admin codes, issue time",
             "parameters": [
                 {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma-separated: draft, issued, acknowledged, responding, closed, cancelled"},
                 {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
@@ -1056,6 +1073,9 @@ pub fn openapi_paths() -> Value {
                         "threat": {"type": "string", "maxLength": 4000},
                         "area": {"type": "object", "description": "{type: circle, center: {lat, lon}, radius_km} | {type: polygon, points: [{lat, lon}, …]} | {type: admin, level: 1|2, codes: [P-code]} | {type: cells, gids: [gid]}"},
                         "area_desc": {"type": "string", "description": "default: made from the area"},
+                        "headline_fr": {"type": "string", "maxLength": 160, "description": "French headline (with threat_fr): CAP gets a second info block in French"},
+                        "threat_fr": {"type": "string", "maxLength": 4000},
+                        "area_desc_fr": {"type": "string", "description": "default: area_desc"},
                         "category": {"type": "string", "description": "CAP category, default Security"},
                         "urgency": {"type": "string", "enum": ["Immediate", "Expected", "Future", "Past", "Unknown"]},
                         "severity": {"type": "string", "enum": ["Extreme", "Severe", "Moderate", "Minor", "Unknown"]},

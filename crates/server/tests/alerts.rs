@@ -285,6 +285,7 @@ fn firing(area: Area, at: DateTime<Utc>, n: usize) -> Firing {
         triggers: vec![Trigger::Incident { id: format!("test:{n}") }],
         headline: format!("Threat to civilians {n}"),
         threat: "Armed men seen near the village; civilians at risk.".into(),
+        fr: None,
     }
 }
 
@@ -579,6 +580,7 @@ both_backends!(an_analyst_raises_an_alert_by_hand, |db| {
         (with("report_ids", json!([999_999])), "report_ids", "999999"),
         (with("expires_hours", json!(0)), "expires_hours", "from 1"),
         (with("colour", json!("red")), "colour", ""),
+        (with("headline_fr", json!("Hommes armés signalés au marché de Sévaré")), "threat_fr", "headline_fr"),
     ] {
         let (s, v) = t.as_role(Role::Analyst, Method::POST, "/api/alerts", Some(body)).await;
         assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{v}");
@@ -586,7 +588,11 @@ both_backends!(an_analyst_raises_an_alert_by_hand, |db| {
     }
     assert!(alerts(&t).await.is_empty());
 
-    // issued at once: published as CAP 1.2, resting on the report, by the analyst
+    // issued at once: published as CAP 1.2, resting on the report, by the analyst,
+    // in English and French
+    let mut good = good;
+    good["headline_fr"] = json!("Hommes armés signalés près du marché de Sévaré");
+    good["threat_fr"] = json!("Un appelant signale des hommes armés au marché ; des habitants partent.");
     let (s, v) = t.as_role(Role::Analyst, Method::POST, "/api/alerts", Some(good.clone())).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_i64().unwrap();
@@ -598,6 +604,18 @@ both_backends!(an_analyst_raises_an_alert_by_hand, |db| {
     assert_eq!(s, StatusCode::OK);
     assert!(xml.contains("<polygon>") && xml.contains("Armed men reported near"), "{xml}");
     validate_cap(&xml);
+    let fr = xml.split("<info>").nth(2).unwrap_or_else(|| panic!("a French info block: {xml}"));
+    for want in [
+        "<language>fr</language>",
+        "<event>Lancée à la main</event>",
+        "<headline>Hommes armés signalés près du marché de Sévaré</headline>",
+        "<areaDesc>polygon of 3 points</areaDesc>",
+        "<polygon>",
+    ] {
+        assert!(fr.contains(want), "missing {want}: {fr}");
+    }
+    let (_, page) = t.as_role(Role::Planner, Method::GET, &format!("/api/alerts/{id}"), None).await;
+    assert_eq!(page["fr"]["threat"], "Un appelant signale des hommes armés au marché ; des habitants partent.");
 
     // a draft with a circle: not published until issued
     let draft = json!({

@@ -38,6 +38,16 @@ both_backends!(demo_replay_opens_with_live_alerts_linked_to_their_evidence, |db|
     let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
     for a in &alerts {
         *by_rule.entry(a.rule_id.as_str()).or_default() += 1;
+        // in French too, under the rule's French name
+        let fr = &a.doc["fr"];
+        assert!(fr["headline"].as_str().is_some_and(|h| !h.is_empty() && h != a.doc["headline"]), "alert {}: {fr}", a.id);
+        let name_fr = match a.rule_id.as_str() {
+            "violence-cluster" => "Violence armée : série d'incidents",
+            "cercle-fatality-spike" => "Pic de morts dans un cercle",
+            "forecast-high-risk-cell" => "Prévision : risque élevé de violence meurtrière",
+            _ => "",
+        };
+        assert!(name_fr.is_empty() || fr["rule_name"] == name_fr, "alert {}: {fr}", a.id);
         // raised in data time, inside the replayed 90 days
         let created = time(&a.created_at);
         assert!(created >= time("2022-10-03T00:00:00Z") && created < r.clock_start, "alert {}: {created}", a.id);
