@@ -607,7 +607,7 @@ both_backends!(an_analyst_raises_an_alert_by_hand, |db| {
     let fr = xml.split("<info>").nth(2).unwrap_or_else(|| panic!("a French info block: {xml}"));
     for want in [
         "<language>fr</language>",
-        "<event>Lancée à la main</event>",
+        "<event>Levée à la main</event>",
         "<headline>Hommes armés signalés près du marché de Sévaré</headline>",
         "<areaDesc>polygon of 3 points</areaDesc>",
         "<polygon>",

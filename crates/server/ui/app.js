@@ -1455,7 +1455,13 @@
 
   // Alerts raised by hand carry rule id `manual` (vigil_warn::MANUAL_RULE_ID).
   function ruleLabel(a) {
-    return a.rule_id === 'manual' ? t('alerts.manual') : (a.rule_name || a.rule_id);
+    return a.rule_id === 'manual' ? t('alerts.manual') : (alertText(a, 'rule_name') || a.rule_id);
+  }
+
+  // An alert's words (headline, threat, area_desc, rule_name) in the reader's
+  // language: rules write French beside English (`fr`), alerts raised by hand may.
+  function alertText(a, key) {
+    return I.lang() === 'fr' && a.fr && a.fr[key] ? a.fr[key] : a[key];
   }
 
   function capv(v) {
@@ -1515,7 +1521,8 @@
 
   function areaSummary(a) {
     var names = areaNamesOf(a);
-    return [names ? h('strong', null, names) : null, names && a.area_desc ? ' — ' : null, a.area_desc || null];
+    var desc = alertText(a, 'area_desc');
+    return [names ? h('strong', null, names) : null, names && desc ? ' — ' : null, desc || null];
   }
 
   function capFields(a) {
@@ -1590,7 +1597,7 @@
         isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('astatus.expired'))] : null
       ]),
       capFields(a),
-      h('p', { 'class': 'threat', 'data-testid': 'alert-threat' }, a.threat || a.headline || ''),
+      h('p', { 'class': 'threat', 'data-testid': 'alert-threat' }, alertText(a, 'threat') || alertText(a, 'headline') || ''),
       h('dl', { 'class': 'kv' }, [
         h('dt', null, t('alerts.area')), h('dd', { 'data-testid': 'alert-area' }, areaSummary(a)),
         h('dt', null, t('alerts.firstFired')), h('dd', null, dateTime(a.created_at)),
@@ -1862,9 +1869,9 @@
           h('section', { 'class': 'card' }, [
             h('h2', { 'data-testid': 'alert-rule' }, ruleLabel(a)),
             h('p', { 'class': 'muted small' }, a.rule_id),
-            h('p', { 'class': 'headline', 'data-testid': 'alert-headline' }, a.headline),
+            h('p', { 'class': 'headline', 'data-testid': 'alert-headline' }, alertText(a, 'headline')),
             capFields(a),
-            h('p', { 'class': 'threat', 'data-testid': 'alert-threat' }, a.threat),
+            h('p', { 'class': 'threat', 'data-testid': 'alert-threat' }, alertText(a, 'threat')),
             h('dl', { 'class': 'kv' }, [
               h('dt', null, t('cap.category')), h('dd', null, a.category),
               h('dt', null, t('alerts.firstFired')), h('dd', null, dateTime(a.created_at)),
@@ -1920,6 +1927,8 @@
     var fromReport = /^\d+$/.test(route.query.report || '') ? route.query.report : '';
     var headline = h('input', { id: 'na-headline', name: 'headline', maxlength: '160', required: true, autocomplete: 'off', 'data-testid': 'na-headline' });
     var threat = h('textarea', { id: 'na-threat', name: 'threat', rows: '4', maxlength: '4000', required: true, 'data-testid': 'na-threat' });
+    var headlineFr = h('input', { id: 'na-headline-fr', name: 'headline_fr', lang: 'fr', maxlength: '160', autocomplete: 'off', 'data-testid': 'na-headline-fr' });
+    var threatFr = h('textarea', { id: 'na-threat-fr', name: 'threat_fr', lang: 'fr', rows: '4', maxlength: '4000', 'data-testid': 'na-threat-fr' });
     var kindCircle = h('input', { type: 'radio', name: 'area_kind', value: 'circle', checked: true, 'data-testid': 'na-kind-circle' });
     var kindAdmin = h('input', { type: 'radio', name: 'area_kind', value: 'admin', 'data-testid': 'na-kind-admin' });
     var lat = h('input', { id: 'na-lat', name: 'lat', type: 'number', step: 'any', min: '-90', max: '90', inputmode: 'decimal', 'data-testid': 'na-lat' });
@@ -1971,6 +1980,12 @@
         h('a', { href: '#/reports/' + fromReport }, t('na.openReport'))]) : null,
       field('headline', 'na.headline', headline, { required: true, hint: t('na.headlineHint') }),
       field('threat', 'na.threat', threat, { required: true, hint: t('na.threatHint') }),
+      h('fieldset', { 'class': 'na-french' }, [
+        h('legend', null, t('na.french')),
+        h('p', { 'class': 'hint' }, t('na.frenchHint')),
+        field('headline_fr', 'na.headlineFr', headlineFr, { optional: true }),
+        field('threat_fr', 'na.threatFr', threatFr, { optional: true })
+      ]),
       h('fieldset', { 'class': 'na-area' }, [
         h('legend', null, t('na.area')),
         h('div', { 'class': 'checks' }, [
@@ -2153,6 +2168,11 @@
       function need(cond, name, msg) { if (!bad && !cond) bad = [name, msg || t('common.required')]; }
       need(body.headline, 'headline');
       need(body.threat, 'threat');
+      var hFr = headlineFr.value.trim(), tFr = threatFr.value.trim();
+      need(!hFr || tFr, 'threat_fr', t('na.frenchBoth'));
+      need(!tFr || hFr, 'headline_fr', t('na.frenchBoth'));
+      if (hFr) body.headline_fr = hFr;
+      if (tFr) body.threat_fr = tFr;
       if (kind() === 'circle') {
         var la = parseFloat(lat.value), lo = parseFloat(lon.value), r = parseFloat(radius.value);
         need(lat.value !== '' && lon.value !== '', lat.value === '' ? 'lat' : 'lon', t('na.placeCentre'));

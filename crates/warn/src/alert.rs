@@ -168,7 +168,7 @@ pub struct Alert {
 /// The `rule_id` of alerts raised by hand: no rule fired, an analyst decided.
 pub const MANUAL_RULE_ID: &str = "manual";
 /// The French rule name of alerts raised by hand.
-const MANUAL_RULE_NAME_FR: &str = "Lancée à la main";
+const MANUAL_RULE_NAME_FR: &str = "Levée à la main";
 
 /// What an alert opens with. An analyst gives it to raise an alert by hand (a call
 /// to the hotline, a patrol's word that no rule would see in time); a rule's firing

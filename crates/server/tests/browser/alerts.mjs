@@ -293,8 +293,9 @@ async function main() {
     await page.waitForSelector('[data-testid="na-map"] path.alert-area');
     log(`analyst opened "Raise an alert" from report #${reportId} and clicked the map: centre ${cLat}, ${cLon}`);
 
-    const HEADLINE = `${MARK} : menace d’attaque sur le marché de Mopti`;
-    await page.fill('#na-threat', 'Un appel à la ligne d’urgence signale des hommes armés qui reviennent vers le marché ce soir.');
+    const HEADLINE = `${MARK}: threat of an attack on the Mopti market`;
+    const HEADLINE_FR = `${MARK} : menace d’attaque sur le marché de Mopti`;
+    await page.fill('#na-threat', 'A call to the hotline reports armed men heading back to the market tonight.');
     await page.selectOption('#na-urgency', 'Immediate');
     await page.selectOption('#na-severity', 'Severe');
     await page.selectOption('#na-certainty', 'Likely');
@@ -309,6 +310,15 @@ async function main() {
     check(page.url().includes('#/new-alert'), 'nothing was sent: still on the form');
     log('a missing headline is refused under the field');
     await page.fill('#na-headline', HEADLINE);
+    // French text: a headline without its threat is refused under the missing field
+    await page.fill('#na-headline-fr', HEADLINE_FR);
+    await page.click('[data-testid="na-submit"]');
+    const frErr = naForm.locator('[data-testid="error-threat_fr"]');
+    await frErr.waitFor({ state: 'visible' });
+    check(/headline and the threat in French, or neither/.test(await text(frErr)), `the missing French threat is named: ${await text(frErr)}`);
+    check(page.url().includes('#/new-alert'), 'nothing was sent: still on the form');
+    log('a French headline without its French threat is refused under the field');
+    await page.fill('#na-threat-fr', 'Un appel à la ligne d’urgence signale des hommes armés qui reviennent vers le marché ce soir.');
     await page.fill('#na-radius', '900');
     await page.click('[data-testid="na-submit"]');
     const radErr = naForm.locator('[data-testid="error-radius_km"]');
@@ -341,8 +351,11 @@ async function main() {
     await manualCap.waitFor();
     const mCap = await aph.ctx.request.get(new URL(await manualCap.getAttribute('href'), BASE).toString());
     const mXml = await mCap.text();
-    check(mCap.status() === 200 && mXml.includes(`<identifier>vigil-alert-${manualId}</identifier>`) && mXml.includes('<msgType>Alert</msgType>') && mXml.includes('menace d’attaque'),
+    check(mCap.status() === 200 && mXml.includes(`<identifier>vigil-alert-${manualId}</identifier>`) && mXml.includes('<msgType>Alert</msgType>') && mXml.includes(HEADLINE),
       `the CAP link serves the issued alert:\n${mXml.slice(0, 600)}`);
+    const frBlock = mXml.split('<info>')[2] || '';
+    check(frBlock.includes('<language>fr</language>') && frBlock.includes(`<headline>${HEADLINE_FR}</headline>`) && frBlock.includes('<event>Levée à la main</event>'),
+      `the CAP message carries the French text as a second info block:\n${frBlock.slice(0, 400)}`);
     await noSidewaysScroll(page, 'the new alert\'s page');
     log(`analyst issued alert #${manualId} by hand: status issued, ${await manualCap.getAttribute('href')} serves its CAP XML`);
     await aph.ctx.close();
@@ -482,7 +495,15 @@ async function main() {
     check(await page.locator('[data-testid="alert-lifecycle"], [data-testid="response-form"], [data-testid="response-edit"]').count() === 0,
       'a planner gets no lifecycle buttons, no response form and no edit button');
     check(await page.locator('[data-testid="tab-webhooks"]').count() === 0, 'only admins see the Webhooks tab');
+    const frHead = await text(page.locator('[data-testid="alert-headline"]'));
+    check(frHead.startsWith('Signalement fiable d’une menace contre des civils : signalement coté B2 — ') || frHead.startsWith("Signalement fiable d'une menace contre des civils : signalement coté B2 — "),
+      `the rule's alert reads in French: ${frHead}`);
+    check((await text(page.locator('[data-testid="alert-rule"]'))).startsWith('Signalement fiable'), 'the rule name is in French');
     log('planner reads the alert and its response in French, without any action');
+    await page.goto(`${BASE}/#/alert/${manualId}`);
+    await page.waitForSelector('[data-testid="alert-headline"]');
+    check((await text(page.locator('[data-testid="alert-headline"]'))) === HEADLINE_FR, 'the alert raised by hand reads in French too');
+    check((await text(page.locator('[data-testid="alert-rule"]'))) === 'Levée à la main', 'and says it was raised by hand, in French');
     await pl.ctx.close();
 
     // ---- 6. admin: the failed deliveries show
