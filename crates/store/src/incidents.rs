@@ -231,6 +231,7 @@ macro_rules! bind_incident {
     }};
 }
 pub(crate) use bind_incident;
+pub(crate) use bind_params;
 
 /// Multi-row INSERT for SQLite. Plain `?` placeholders: SQLite looks up a named
 /// parameter (`$N`) by a linear scan, which makes a 28,800-parameter statement

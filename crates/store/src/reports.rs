@@ -14,7 +14,7 @@
 
 use crate::accounts::User;
 use crate::audit::{audit_append, sha256_hex};
-use crate::incidents::{bind_incident, filter_sql_with_id, located_from_row, parse_date, Param, COLUMNS};
+use crate::incidents::{bind_incident, bind_params, filter_sql_with_id, located_from_row, parse_date, Param, COLUMNS};
 use crate::{on_pool, Store, StoreError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -871,14 +871,7 @@ impl Store {
         let (wh, params) = filter_sql_with_id(filter, None);
         let sql = format!("SELECT COUNT(*), CAST(COALESCE(SUM(best), 0) AS BIGINT) FROM incidents{wh}");
         let (matched, fatalities): (i64, i64) = on_pool!(self, pool => {
-            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
-            for p in &params {
-                q = match p {
-                    Param::Text(s) => q.bind(s.clone()),
-                    Param::Int(i) => q.bind(*i),
-                };
-            }
-            let r = q.fetch_one(pool).await?;
+            let r = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params).fetch_one(pool).await?;
             (r.try_get(0)?, r.try_get(1)?)
         });
         Ok(IncidentPage { records, matched, fatalities })
@@ -897,14 +890,7 @@ impl Store {
         let window = window.map(|(l, o)| format!(" LIMIT {} OFFSET {}", l.max(0), o.max(0))).unwrap_or_default();
         let sql = format!("SELECT id, {}, {RECORD_EXTRA_COLUMNS} FROM incidents{wh} {order}{window}", COLUMNS.join(", "));
         let out: Vec<IncidentRecord> = on_pool!(self, pool => {
-            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
-            for p in &params {
-                q = match p {
-                    Param::Text(s) => q.bind(s.clone()),
-                    Param::Int(i) => q.bind(*i),
-                };
-            }
-            let rows = q.fetch_all(pool).await?;
+            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params).fetch_all(pool).await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in &rows {
                 let located = located_from_row(r, 1, &layouts)?;

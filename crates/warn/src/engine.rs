@@ -645,37 +645,32 @@ fn month_index(d: NaiveDate) -> i64 {
     d.year() as i64 * 12 + d.month0() as i64
 }
 
-/// [`describe_filter`] in French.
-fn describe_filter_fr(types: &[ViolenceType], event_types: &[String]) -> String {
-    let mut parts: Vec<String> = types
-        .iter()
-        .map(|t| match t {
-            ViolenceType::StateBased => "conflit armé impliquant un État".to_owned(),
-            ViolenceType::NonState => "conflit entre groupes non étatiques".to_owned(),
-            ViolenceType::OneSided => "violence unilatérale contre des civils".to_owned(),
-        })
-        .collect();
-    parts.extend(event_types.iter().cloned());
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" de {}", parts.join(" ou "))
-    }
+fn describe_filter(types: &[ViolenceType], event_types: &[String]) -> String {
+    let names = ["state-based armed conflict", "non-state conflict", "one-sided violence against civilians"];
+    describe_filter_in(types, event_types, names, " of ", " or ")
 }
 
-fn describe_filter(types: &[ViolenceType], event_types: &[String]) -> String {
-    let mut parts: Vec<String> = types
+/// [`describe_filter`] in French.
+fn describe_filter_fr(types: &[ViolenceType], event_types: &[String]) -> String {
+    let names =
+        ["conflit armé impliquant un État", "conflit entre groupes non étatiques", "violence unilatérale contre des civils"];
+    describe_filter_in(types, event_types, names, " de ", " ou ")
+}
+
+/// " of X or Y" for the types (named state-based, non-state, one-sided) and event types.
+fn describe_filter_in(types: &[ViolenceType], event_types: &[String], names: [&str; 3], of: &str, or: &str) -> String {
+    let mut parts: Vec<&str> = types
         .iter()
         .map(|t| match t {
-            ViolenceType::StateBased => "state-based armed conflict".to_owned(),
-            ViolenceType::NonState => "non-state conflict".to_owned(),
-            ViolenceType::OneSided => "one-sided violence against civilians".to_owned(),
+            ViolenceType::StateBased => names[0],
+            ViolenceType::NonState => names[1],
+            ViolenceType::OneSided => names[2],
         })
         .collect();
-    parts.extend(event_types.iter().cloned());
+    parts.extend(event_types.iter().map(String::as_str));
     if parts.is_empty() {
         String::new()
     } else {
-        format!(" of {}", parts.join(" or "))
+        format!("{of}{}", parts.join(or))
     }
 }

@@ -44,9 +44,18 @@ fn cfg() -> CapConfig {
 }
 
 fn alert_with(area: Area, area_desc: &str) -> (AlertBook, u64) {
+    alert_of(&firing_at(area, area_desc))
+}
+
+fn alert_of(f: &Firing) -> (AlertBook, u64) {
     let set = rule_set();
     let mut book = AlertBook::new();
-    let f = Firing {
+    let id = book.apply(f, &set.rules[0]).id();
+    (book, id)
+}
+
+fn firing_at(area: Area, area_desc: &str) -> Firing {
+    Firing {
         rule_id: "civ".into(),
         at: t(0),
         as_of: t(0).date_naive(),
@@ -56,9 +65,7 @@ fn alert_with(area: Area, area_desc: &str) -> (AlertBook, u64) {
         headline: "Civilians at risk — \"Ménaka\" & surroundings".into(),
         threat: "3 incidents of one-sided violence <within> 25 km; villagers report armed men & motorbikes.".into(),
         fr: None,
-    };
-    let id = book.apply(&f, &set.rules[0]).id();
-    (book, id)
+    }
 }
 
 fn xml_of(book: &AlertBook, id: u64) -> String {
@@ -96,25 +103,15 @@ fn circle_alert_validates() {
 /// French area description included; both blocks share the area's geometry.
 #[test]
 fn french_text_is_a_second_info_block() {
-    let set = rule_set();
-    let mut book = AlertBook::new();
-    let f = Firing {
-        rule_id: "civ".into(),
-        at: t(0),
-        as_of: t(0).date_naive(),
-        area: Area::Circle { center: LatLon::new(15.9182, 2.4022), radius_km: 25.0 },
-        area_desc: "25 km around Ménaka".into(),
-        triggers: vec![Trigger::Incident { id: "ged:1".into() }, Trigger::Report { id: "r-9".into() }],
-        headline: "Civilians at risk".into(),
-        threat: "3 incidents within 25 km.".into(),
-        fr: Some(vigil_warn::FrenchText {
-            rule_name: "Violence contre des civils".into(),
-            headline: "Civils en danger".into(),
-            threat: "3 incidents à moins de 25 km & plus.".into(),
-            area_desc: "25 km autour de Ménaka".into(),
-        }),
-    };
-    let id = book.apply(&f, &set.rules[0]).id();
+    let mut f = firing_at(Area::Circle { center: LatLon::new(15.9182, 2.4022), radius_km: 25.0 }, "25 km around Ménaka");
+    f.headline = "Civilians at risk".into();
+    f.fr = Some(vigil_warn::FrenchText {
+        rule_name: "Violence contre des civils".into(),
+        headline: "Civils en danger".into(),
+        threat: "3 incidents à moins de 25 km & plus.".into(),
+        area_desc: "25 km autour de Ménaka".into(),
+    });
+    let (book, id) = alert_of(&f);
     let xml = xml_of(&book, id);
     validate(&xml);
     let blocks: Vec<&str> = xml.split("<info>").skip(1).collect();
