@@ -21,26 +21,9 @@
 // its popup, and sees the month's count in the timeline go up by one.
 // It prints one line per step and exits non-zero on the first failure.
 
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
 import path from 'node:path';
+import { BASE, SHOTS, EXPECT_SYNTHETIC, creds, check, stepLog, newPage, login, fullShot, run } from './lib.mjs';
 
-const BASE = (process.env.VIGIL_BASE_URL || '').replace(/\/$/, '');
-const SHOTS = process.env.VIGIL_SCREENSHOTS || '';
-const EXPECT_SYNTHETIC = process.env.VIGIL_EXPECT_SYNTHETIC === '1';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-function creds(name) {
-  const v = process.env[name] || '';
-  const i = v.indexOf(':');
-  if (i < 0) throw new Error(`${name} must be user:password`);
-  return { user: v.slice(0, i), pass: v.slice(i + 1) };
-}
-
-if (!BASE) {
-  console.error('VIGIL_BASE_URL is not set');
-  process.exit(2);
-}
 const REPORTER = creds('VIGIL_REPORTER');
 const ANALYST = creds('VIGIL_ANALYST');
 
@@ -51,42 +34,7 @@ const MONTH = DAY.slice(0, 7);
 const TOWN = process.env.VIGIL_E2E_TOWN || 'Sikasso';
 const MARK = `E2E ${Date.now().toString(36)}`;
 
-let step = 0;
-function log(msg) {
-  step += 1;
-  console.log(`[browser e2e] ${String(step).padStart(2, '0')} ${msg}`);
-}
-function check(cond, msg) {
-  if (!cond) throw new Error(`check failed: ${msg}`);
-}
-
-const pageErrors = [];
-const offsiteRequests = [];
-
-async function newPage(browser, viewport) {
-  const ctx = await browser.newContext({ viewport, locale: 'en-GB', deviceScaleFactor: 1 });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15000);
-  page.on('pageerror', (e) => pageErrors.push(`${e} at ${page.url()}\n${e.stack || ''}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push('console: ' + m.text()); });
-  // Nothing may be fetched from anywhere but the Vigil server.
-  page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) offsiteRequests.push(r.url()); });
-  return { ctx, page };
-}
-
-async function login(page, who) {
-  await page.goto(BASE + '/#/login');
-  await page.waitForSelector('#login-form');
-  await page.fill('#login-username', who.user);
-  await page.fill('#login-password', who.pass);
-  await Promise.all([
-    page.waitForFunction(() => !location.hash.startsWith('#/login')),
-    page.click('#login-submit')
-  ]);
-  await page.waitForSelector('[data-testid="whoami"]');
-  const shown = await page.textContent('[data-testid="whoami"]');
-  check(shown.trim() === who.user, `logged in as ${who.user} (page shows ${shown})`);
-}
+const log = stepLog('e2e');
 
 async function logout(page) {
   await page.click('[data-testid="logout"]');
@@ -112,18 +60,6 @@ async function monthCount(page, month) {
   return v || { incidents: 0, title: '' };
 }
 
-// A whole-page screenshot taken by growing the window to the page's height, so that the
-// sticky demo banner stays at the top (a stitched full-page capture would move it).
-async function fullShot(page, name) {
-  const vp = page.viewportSize();
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: vp.width, height: Math.min(height, 4000) });
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SHOTS, name) });
-  await page.setViewportSize(vp);
-}
-
 async function waitMapLoaded(page) {
   await page.waitForFunction(() => {
     const s = document.querySelector('[data-testid="map-summary"]');
@@ -131,206 +67,188 @@ async function waitMapLoaded(page) {
   });
 }
 
-async function main() {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: process.env.VIGIL_HEADFUL !== '1',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    // playwright gives every launch a fresh, empty profile directory of its own.
-  });
-  try {
-    // ---- reporter, on a phone-sized screen
-    const phone = await newPage(browser, { width: 360, height: 740 });
-    let page = phone.page;
-    await page.goto(BASE + '/');
-    await expectBanner(page);
-    log('login page shows the demo banner');
-    await login(page, REPORTER);
-    log(`logged in as reporter ${REPORTER.user}`);
-    await page.goto(BASE + '/#/report');
-    await page.waitForSelector('#report-form');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    check(overflow <= 0, `report form fits 360 px (overflow ${overflow}px)`);
-    await page.selectOption('#rf-category', 'attack_on_civilians');
-    // Pick the town from the list: coordinates fill in from it.
-    await page.waitForFunction(() => document.querySelectorAll('#rf-towns option').length > 0);
-    const townOption = await page.evaluate((town) => {
-      const o = Array.from(document.querySelectorAll('#rf-towns option')).find((x) => x.value.startsWith(town + ' ('));
-      return o ? o.value : null;
-    }, TOWN);
-    check(townOption, `town ${TOWN} is in the place list`);
-    await page.fill('#rf-town', townOption);
-    await page.dispatchEvent('#rf-town', 'change');
-    await page.waitForFunction(() => document.querySelector('#rf-lat').value !== '');
-    const lat = await page.inputValue('#rf-lat');
-    const lon = await page.inputValue('#rf-lon');
-    await page.fill('#rf-date', DAY);
-    await page.fill('#rf-people', '12');
-    await page.fill('#rf-description', `${MARK}: armed men burned the market stalls; two people wounded, families leaving.`);
-    await page.selectOption('#rf-reliability', 'B');
-    await page.selectOption('#rf-credibility', '2');
-    await page.fill('#rf-victims', 'two traders (names withheld)');
-    if (SHOTS) await fullShot(page, 'report-mobile.png');
-    await page.click('#rf-submit');
-    const sent = page.locator('[data-testid="report-sent"]');
-    await sent.waitFor();
-    const reportId = await sent.getAttribute('data-report-id');
-    check(reportId && reportId !== 'undefined', 'the server gave the report a number');
-    log(`reporter submitted report #${reportId} (${TOWN} ${lat}, ${lon} on ${DAY})`);
-    await logout(page);
-    await phone.ctx.close();
+async function main(browser) {
+  // ---- reporter, on a phone-sized screen
+  const phone = await newPage(browser, { width: 360, height: 740 });
+  let page = phone.page;
+  await page.goto(BASE + '/');
+  await expectBanner(page);
+  log('login page shows the demo banner');
+  await login(page, REPORTER);
+  log(`logged in as reporter ${REPORTER.user}`);
+  await page.goto(BASE + '/#/report');
+  await page.waitForSelector('#report-form');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `report form fits 360 px (overflow ${overflow}px)`);
+  await page.selectOption('#rf-category', 'attack_on_civilians');
+  // Pick the town from the list: coordinates fill in from it.
+  await page.waitForFunction(() => document.querySelectorAll('#rf-towns option').length > 0);
+  const townOption = await page.evaluate((town) => {
+    const o = Array.from(document.querySelectorAll('#rf-towns option')).find((x) => x.value.startsWith(town + ' ('));
+    return o ? o.value : null;
+  }, TOWN);
+  check(townOption, `town ${TOWN} is in the place list`);
+  await page.fill('#rf-town', townOption);
+  await page.dispatchEvent('#rf-town', 'change');
+  await page.waitForFunction(() => document.querySelector('#rf-lat').value !== '');
+  const lat = await page.inputValue('#rf-lat');
+  const lon = await page.inputValue('#rf-lon');
+  await page.fill('#rf-date', DAY);
+  await page.fill('#rf-people', '12');
+  await page.fill('#rf-description', `${MARK}: armed men burned the market stalls; two people wounded, families leaving.`);
+  await page.selectOption('#rf-reliability', 'B');
+  await page.selectOption('#rf-credibility', '2');
+  await page.fill('#rf-victims', 'two traders (names withheld)');
+  if (SHOTS) await fullShot(page, 'report-mobile.png');
+  await page.click('#rf-submit');
+  const sent = page.locator('[data-testid="report-sent"]');
+  await sent.waitFor();
+  const reportId = await sent.getAttribute('data-report-id');
+  check(reportId && reportId !== 'undefined', 'the server gave the report a number');
+  log(`reporter submitted report #${reportId} (${TOWN} ${lat}, ${lon} on ${DAY})`);
+  await logout(page);
+  await phone.ctx.close();
 
-    // ---- analyst, on a desktop screen
-    const desk = await newPage(browser, { width: 1280, height: 900 });
-    page = desk.page;
-    await page.goto(BASE + '/');
-    await login(page, ANALYST);
-    await expectBanner(page);
-    log(`logged in as analyst ${ANALYST.user}`);
+  // ---- analyst, on a desktop screen
+  const desk = await newPage(browser, { width: 1280, height: 900 });
+  page = desk.page;
+  await page.goto(BASE + '/');
+  await login(page, ANALYST);
+  await expectBanner(page);
+  log(`logged in as analyst ${ANALYST.user}`);
 
-    await page.click('[data-testid="nav-map"]');
-    await waitMapLoaded(page);
-    const before = await monthCount(page, MONTH);
-    log(`timeline shows ${before.incidents} incidents in ${MONTH} before verification`);
+  await page.click('[data-testid="nav-map"]');
+  await waitMapLoaded(page);
+  const before = await monthCount(page, MONTH);
+  log(`timeline shows ${before.incidents} incidents in ${MONTH} before verification`);
 
-    if (SHOTS) {
-      // A second report, in French, so that the queue screenshot shows more than one.
-      await page.evaluate(async () => {
-        const me = await (await fetch('/api/me')).json();
-        await fetch('/api/reports', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-          body: JSON.stringify({
-            category: 'threat', occurred_at: '2022-06-14', place_name: 'Mopti', latitude: 14.4843, longitude: -4.1827,
-            people_affected: 40, description: 'Démonstration : des hommes armés ont menacé les habitants au marché et exigé le départ des familles avant vendredi.',
-            reliability: 'C', credibility: 3, language: 'fr', channel: 'web'
-          })
-        });
+  if (SHOTS) {
+    // A second report, in French, so that the queue screenshot shows more than one.
+    await page.evaluate(async () => {
+      const me = await (await fetch('/api/me')).json();
+      await fetch('/api/reports', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({
+          category: 'threat', occurred_at: '2022-06-14', place_name: 'Mopti', latitude: 14.4843, longitude: -4.1827,
+          people_affected: 40, description: 'Démonstration : des hommes armés ont menacé les habitants au marché et exigé le départ des familles avant vendredi.',
+          reliability: 'C', credibility: 3, language: 'fr', channel: 'web'
+        })
       });
-    }
-    await page.click('[data-testid="nav-triage"]');
-    const card = page.locator(`[data-testid="triage-item"][data-report-id="${reportId}"]`);
-    await card.waitFor();
-    check((await card.textContent()).includes(MARK), 'the triage card shows the report text');
-    log(`report #${reportId} is in the triage queue`);
-    if (SHOTS) {
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: path.join(SHOTS, 'triage.png') });
-    }
-    await card.locator('[data-testid="triage-verify"]').click();
-    await card.locator('[data-testid="v-type"]').selectOption('3');
-    await card.locator('[data-testid="v-side-a"]').fill('Unidentified armed group');
-    await card.locator('[data-testid="v-side-b"]').fill('Civilians');
-    await card.locator('[data-testid="v-high"]').fill('3');
-    await card.locator('[data-testid="v-best"]').fill('2');
-    await card.locator('[data-testid="v-low"]').fill('1');
-    await card.locator('[data-testid="v-submit"]').click();
-    const verified = card.locator('[data-testid="verified"]');
-    await verified.waitFor();
-    const incidentId = await verified.getAttribute('data-incident-id');
-    check(incidentId && incidentId !== 'undefined', 'verification gave an incident number');
-    log(`analyst verified report #${reportId} into incident #${incidentId}`);
+    });
+  }
+  await page.click('[data-testid="nav-triage"]');
+  const card = page.locator(`[data-testid="triage-item"][data-report-id="${reportId}"]`);
+  await card.waitFor();
+  check((await card.textContent()).includes(MARK), 'the triage card shows the report text');
+  log(`report #${reportId} is in the triage queue`);
+  if (SHOTS) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SHOTS, 'triage.png') });
+  }
+  await card.locator('[data-testid="triage-verify"]').click();
+  await card.locator('[data-testid="v-type"]').selectOption('3');
+  await card.locator('[data-testid="v-side-a"]').fill('Unidentified armed group');
+  await card.locator('[data-testid="v-side-b"]').fill('Civilians');
+  await card.locator('[data-testid="v-high"]').fill('3');
+  await card.locator('[data-testid="v-best"]').fill('2');
+  await card.locator('[data-testid="v-low"]').fill('1');
+  await card.locator('[data-testid="v-submit"]').click();
+  const verified = card.locator('[data-testid="verified"]');
+  await verified.waitFor();
+  const incidentId = await verified.getAttribute('data-incident-id');
+  check(incidentId && incidentId !== 'undefined', 'verification gave an incident number');
+  log(`analyst verified report #${reportId} into incident #${incidentId}`);
 
-    // Find it on the map: filter to the day, click its marker, read the popup.
-    await page.click('[data-testid="nav-map"]');
-    await waitMapLoaded(page);
-    await page.fill('#f-from', DAY);
-    await page.fill('#f-to', DAY);
-    await page.dispatchEvent('#f-to', 'change');
-    await page.waitForFunction((day) => location.hash.includes('to=' + day), DAY);
-    await waitMapLoaded(page);
-    const marker = page.locator(`[data-testid="incident-marker"][data-incident-id="${incidentId}"]`);
-    for (let i = 0; i < 6 && (await marker.count()) === 0; i++) {
-      // Clustered with another incident of that day: zoom in through the clusters.
-      const clusters = page.locator('[data-testid="incident-cluster"]');
-      if ((await clusters.count()) === 0) break;
-      await clusters.first().click();
-      await page.waitForTimeout(600);
-      const listed = page.locator(`[data-testid="incident-list-popup"] a[data-incident-id="${incidentId}"]`);
-      if (await listed.count()) break;
-    }
-    let popup;
-    if (await marker.count()) {
-      await marker.click();
-      popup = page.locator(`[data-testid="incident-popup"][data-incident-id="${incidentId}"]`);
-      await popup.waitFor();
-    } else {
-      popup = page.locator('[data-testid="incident-list-popup"]');
-      await popup.locator(`a[data-incident-id="${incidentId}"]`).waitFor();
-    }
-    const popupText = await popup.textContent();
-    check(popupText.includes(TOWN), `the popup names the place (${popupText})`);
-    check(popupText.includes(DAY), `the popup shows the date (${popupText})`);
-    log(`incident #${incidentId} is on the map; popup: ${popupText.replace(/\s+/g, ' ').trim().slice(0, 120)}`);
-    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'map-incident.png') });
+  // Find it on the map: filter to the day, click its marker, read the popup.
+  await page.click('[data-testid="nav-map"]');
+  await waitMapLoaded(page);
+  await page.fill('#f-from', DAY);
+  await page.fill('#f-to', DAY);
+  await page.dispatchEvent('#f-to', 'change');
+  await page.waitForFunction((day) => location.hash.includes('to=' + day), DAY);
+  await waitMapLoaded(page);
+  const marker = page.locator(`[data-testid="incident-marker"][data-incident-id="${incidentId}"]`);
+  for (let i = 0; i < 6 && (await marker.count()) === 0; i++) {
+    // Clustered with another incident of that day: zoom in through the clusters.
+    const clusters = page.locator('[data-testid="incident-cluster"]');
+    if ((await clusters.count()) === 0) break;
+    await clusters.first().click();
+    await page.waitForTimeout(600);
+    const listed = page.locator(`[data-testid="incident-list-popup"] a[data-incident-id="${incidentId}"]`);
+    if (await listed.count()) break;
+  }
+  let popup;
+  if (await marker.count()) {
+    await marker.click();
+    popup = page.locator(`[data-testid="incident-popup"][data-incident-id="${incidentId}"]`);
+    await popup.waitFor();
+  } else {
+    popup = page.locator('[data-testid="incident-list-popup"]');
+    await popup.locator(`a[data-incident-id="${incidentId}"]`).waitFor();
+  }
+  const popupText = await popup.textContent();
+  check(popupText.includes(TOWN), `the popup names the place (${popupText})`);
+  check(popupText.includes(DAY), `the popup shows the date (${popupText})`);
+  log(`incident #${incidentId} is on the map; popup: ${popupText.replace(/\s+/g, ' ').trim().slice(0, 120)}`);
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'map-incident.png') });
 
-    // The timeline, back on all dates, counts it.
-    await page.click('#f-reset');
-    await page.waitForFunction(() => !location.hash.includes('from='));
-    await waitMapLoaded(page);
-    const after = await monthCount(page, MONTH);
-    log(`timeline shows ${after.incidents} incidents in ${MONTH} after verification (${after.title})`);
-    check(after.incidents === before.incidents + 1, `timeline ${MONTH}: ${before.incidents} → ${after.incidents}, expected +1`);
-    // The same number as a user reads it in the timeline's table.
+  // The timeline, back on all dates, counts it.
+  await page.click('#f-reset');
+  await page.waitForFunction(() => !location.hash.includes('from='));
+  await waitMapLoaded(page);
+  const after = await monthCount(page, MONTH);
+  log(`timeline shows ${after.incidents} incidents in ${MONTH} after verification (${after.title})`);
+  check(after.incidents === before.incidents + 1, `timeline ${MONTH}: ${before.incidents} → ${after.incidents}, expected +1`);
+  // The same number as a user reads it in the timeline's table.
+  await page.click('.timeline-table summary');
+  const cell = await page.textContent(`[data-testid="timeline-table"] tr[data-month="${MONTH}"] [data-testid="timeline-incidents"]`);
+  check(Number(cell.replace(/[^\d]/g, '')) === after.incidents, `timeline table shows ${cell} for ${MONTH}`);
+
+  // A map that holds one page of incidents (here 50): the summary still counts them
+  // all and says the map shows the latest 50.
+  const total = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-count'));
+  check(total > 50 && !(await page.locator('[data-testid="map-partial"]').count()), `the whole map holds all ${total}`);
+  await page.goto(`${BASE}/#/map?limit=50`);
+  await page.reload();
+  await waitMapLoaded(page);
+  const counted = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-count'));
+  const shown = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-shown'));
+  const note = await page.textContent('[data-testid="map-partial"]');
+  check(counted === total && shown === 50, `limit 50: summary counts ${counted} of ${total}, map holds ${shown}`);
+  check(/latest 50\b/.test(note) && /narrow/.test(note), `the map says it shows the latest 50: ${note}`);
+  log(`a map limited to 50 incidents still counts all ${counted} and says so`);
+
+  if (SHOTS) {
     await page.click('.timeline-table summary');
-    const cell = await page.textContent(`[data-testid="timeline-table"] tr[data-month="${MONTH}"] [data-testid="timeline-incidents"]`);
-    check(Number(cell.replace(/[^\d]/g, '')) === after.incidents, `timeline table shows ${cell} for ${MONTH}`);
-
-    // A map that holds one page of incidents (here 50): the summary still counts them
-    // all and says the map shows the latest 50.
-    const total = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-count'));
-    check(total > 50 && !(await page.locator('[data-testid="map-partial"]').count()), `the whole map holds all ${total}`);
-    await page.goto(`${BASE}/#/map?limit=50`);
+    // The whole map, with the popup of one (synthetic) incident open.
+    await page.setViewportSize({ width: 1280, height: 1080 });
+    await page.goto(`${BASE}/#/map`);
     await page.reload();
     await waitMapLoaded(page);
-    const counted = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-count'));
-    const shown = Number(await page.getAttribute('[data-testid="map-summary"]', 'data-shown'));
-    const note = await page.textContent('[data-testid="map-partial"]');
-    check(counted === total && shown === 50, `limit 50: summary counts ${counted} of ${total}, map holds ${shown}`);
-    check(/latest 50\b/.test(note) && /narrow/.test(note), `the map says it shows the latest 50: ${note}`);
-    log(`a map limited to 50 incidents still counts all ${counted} and says so`);
-
-    if (SHOTS) {
-      await page.click('.timeline-table summary');
-      // The whole map, with the popup of one (synthetic) incident open.
-      await page.setViewportSize({ width: 1280, height: 1080 });
-      await page.goto(`${BASE}/#/map`);
-      await page.reload();
-      await waitMapLoaded(page);
-      const single = page.locator('[data-testid="incident-marker"].synthetic');
-      if (await single.count()) {
-        await single.first().click();
-        await page.locator('[data-testid="incident-popup"]').waitFor();
-      }
-      await page.mouse.move(5, 1000);
-      await page.waitForTimeout(500);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: path.join(SHOTS, 'map.png') });
-      await page.setViewportSize({ width: 1280, height: 900 });
-      await page.goto(`${BASE}/#/incident/${incidentId}`);
-      await page.waitForSelector('[data-testid="incident-report"]');
-      await page.waitForTimeout(300);
-      await fullShot(page, 'incident.png');
-      log(`screenshots written to ${SHOTS}`);
-    } else {
-      // The incident page lists the report it came from.
-      await page.goto(`${BASE}/#/incident/${incidentId}`);
-      await page.waitForSelector(`[data-testid="incident-report"][data-report-id="${reportId}"]`);
+    const single = page.locator('[data-testid="incident-marker"].synthetic');
+    if (await single.count()) {
+      await single.first().click();
+      await page.locator('[data-testid="incident-popup"]').waitFor();
     }
-    log(`incident page #${incidentId} lists report #${reportId}`);
-
-    check(offsiteRequests.length === 0, `no request left the Vigil server: ${offsiteRequests.join(', ')}`);
-    check(pageErrors.length === 0, `no script errors: ${pageErrors.join(' | ')}`);
-    await desk.ctx.close();
-    console.log('[browser e2e] PASS');
-  } finally {
-    await browser.close();
+    await page.mouse.move(5, 1000);
+    await page.waitForTimeout(500);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SHOTS, 'map.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${BASE}/#/incident/${incidentId}`);
+    await page.waitForSelector('[data-testid="incident-report"]');
+    await page.waitForTimeout(300);
+    await fullShot(page, 'incident.png');
+    log(`screenshots written to ${SHOTS}`);
+  } else {
+    // The incident page lists the report it came from.
+    await page.goto(`${BASE}/#/incident/${incidentId}`);
+    await page.waitForSelector(`[data-testid="incident-report"][data-report-id="${reportId}"]`);
   }
+  log(`incident page #${incidentId} lists report #${reportId}`);
+
+  await desk.ctx.close();
 }
 
-main().catch((e) => {
-  console.error('[browser e2e] FAIL: ' + (e && e.stack ? e.stack : e));
-  if (pageErrors.length) console.error('[browser e2e] page errors: ' + pageErrors.join(' | '));
-  process.exit(1);
-});
+run('e2e', main);
