@@ -840,7 +840,8 @@ pub async fn create_response(
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/responses/{}", r.id))], Json(r)))
 }
 
-/// PATCH /api/responses/{id}: timings, outcome, responder, action.
+/// PATCH /api/responses/{id}: timings, outcome, responder, action; null clears a
+/// later time or the outcome.
 pub async fn update_response(
     State(st): State<AppState>,
     auth: Auth,
@@ -859,6 +860,21 @@ pub async fn update_response(
     }
     if let Some(o) = f.str_opt("outcome", 4000)? {
         r.outcome = Some(o);
+    }
+    // null (or blank) clears a time entered by mistake or the outcome; the request
+    // time is what the response is measured from, so it stays
+    if f.is_cleared("requested_at") {
+        return Err(ApiError::field("requested_at", "cannot be cleared; correct it instead"));
+    }
+    if f.is_cleared("outcome") {
+        r.outcome = None;
+    }
+    for (name, slot) in
+        [("dispatched_at", &mut r.dispatched_at), ("on_scene_at", &mut r.on_scene_at), ("completed_at", &mut r.completed_at)]
+    {
+        if f.is_cleared(name) {
+            *slot = None;
+        }
     }
     let [requested_at, dispatched_at, on_scene_at, completed_at] = read_times(
         &f,
@@ -1093,7 +1109,7 @@ pub fn openapi_paths() -> Value {
         "/api/alerts/{id}/responses": {"post": {"summary": "Record a response (responder, analyst, admin); times in order",
             "parameters": id("alert id"), "requestBody": body(times.clone(), &["responder", "action"]),
             "responses": ok("201", "the response", &["401", "403", "404", "409", "422"])}},
-        "/api/responses/{id}": {"patch": {"summary": "Update a response's times, outcome, responder or action",
+        "/api/responses/{id}": {"patch": {"summary": "Update a response's times, outcome, responder or action (null clears dispatched_at, on_scene_at, completed_at or outcome)",
             "parameters": id("response id"), "requestBody": body(times, &[]),
             "responses": ok("200", "the response", &["401", "403", "404", "422"])}},
         "/api/responses/dashboard": {"get": {"summary": "Median minutes from issue to acknowledgement and to the first dispatch, overall, by admin area and month; alerts with no response after `hours`",

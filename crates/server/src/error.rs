@@ -138,6 +138,15 @@ impl Fields {
         }
     }
 
+    /// The field is sent as null or blank: in a PATCH, "clear it" (absent: "keep it").
+    pub fn is_cleared(&self, key: &str) -> bool {
+        match self.map.get(key) {
+            Some(Value::Null) => true,
+            Some(Value::String(s)) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
     pub fn str_opt(&self, key: &str, max_chars: usize) -> ApiResult<Option<String>> {
         match self.raw(key) {
             None => Ok(None),

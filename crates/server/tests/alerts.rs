@@ -410,6 +410,17 @@ both_backends!(response_timings_reach_the_dashboard, |db| {
     assert_eq!(r["on_scene_at"], "2024-03-02T08:55:00.000Z");
     let (s, v) = t.as_role(Role::Responder, Method::PATCH, &format!("/api/responses/{rid}"), Some(json!({"completed_at": at(50)}))).await;
     assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("completed_at")), "{v}");
+    // a time entered by mistake is cleared with null; the request time cannot be
+    let rpath = format!("/api/responses/{rid}");
+    let patch = |body: Value| t.as_role(Role::Responder, Method::PATCH, &rpath, Some(body));
+    let (s, r) = patch(json!({"completed_at": at(58)})).await;
+    assert_eq!((s, r["completed_at"].as_str()), (StatusCode::OK, Some("2024-03-02T08:58:00.000Z")), "{r}");
+    let (s, r) = patch(json!({"completed_at": null, "outcome": null})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!((r["completed_at"].clone(), r["outcome"].clone()), (Value::Null, Value::Null), "{r}");
+    assert_eq!(r["on_scene_at"], "2024-03-02T08:55:00.000Z", "what was not sent is kept");
+    let (s, v) = patch(json!({"requested_at": null})).await;
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("requested_at")), "{v}");
 
     // 30 hours on: alert b never had a response
     t.state.alerting.set_clock(Some(t0 + Duration::hours(30)));

@@ -1799,6 +1799,8 @@
       for (var i = 0; i < RESPONSE_TIMES.length; i++) {
         var k = RESPONSE_TIMES[i];
         var v = inputs[k].value;
+        // emptied in an edit: clear it (the server keeps the request time)
+        if (!v && r && r[k] && k !== 'requested_at') { body[k] = null; continue; }
         if (!v || (r && r[k] && v === toLocalInput(r[k]))) continue;
         var iso = fromLocalInput(v);
         if (!iso) { showFieldError(form, k, t('common.required')); return; }
@@ -1806,6 +1808,7 @@
       }
       var o = outcome.value.trim();
       if (o && (!r || o !== (r.outcome || ''))) body.outcome = o;
+      if (!o && r && r.outcome) body.outcome = null;
       if (r && !Object.keys(body).length) { if (onCancel) onCancel(); return; }
       submit.disabled = true;
       var req = r ? api('PATCH', '/api/responses/' + encodeURIComponent(r.id), body)

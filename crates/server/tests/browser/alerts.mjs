@@ -365,6 +365,16 @@ async function main(browser) {
     await fullShot(page, 'alert-response.png');
     await page.setViewportSize({ width: 360, height: 740 });
   }
+  // The completion was entered too early: emptying the field clears it.
+  await page.locator('[data-testid="response-item"] [data-testid="response-edit"]').click();
+  const edit2 = page.locator('[data-testid="response-edit-form"]');
+  await edit2.locator('[data-testid="resp-completed_at"]').fill('');
+  await edit2.locator('[data-testid="resp-submit"]').click();
+  await edit2.waitFor({ state: 'detached' });
+  await page.locator('[data-testid="alert-flash"]', { hasText: 'saved' }).waitFor();
+  const rtext3 = await text(page.locator('[data-testid="response-item"]'));
+  check(/Completed\s*not yet/.test(rtext3) && /On scene.*2 min after the request/.test(rtext3), `the completion time is cleared, the rest kept: ${rtext3}`);
+  log('responder cleared a completion time entered too early');
 
   // The dashboard: time to acknowledge for the area and the month.
   await page.click('[data-testid="tab-responses"]');
