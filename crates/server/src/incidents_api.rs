@@ -23,12 +23,12 @@ pub const READ: &[Role] = &[Role::Analyst, Role::Responder, Role::HrOfficer, Rol
 
 const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country"];
 
-fn query_fields(q: HashMap<String, String>) -> Fields {
+pub(crate) fn query_fields(q: HashMap<String, String>) -> Fields {
     Fields::new(q.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
 }
 
 /// Read the shared filters from a query string.
-fn filter(f: &Fields) -> ApiResult<IncidentFilter> {
+pub(crate) fn filter(f: &Fields) -> ApiResult<IncidentFilter> {
     let from = f.date_opt("from")?;
     let to = f.date_opt("to")?;
     if let (Some(a), Some(b)) = (from, to) {
@@ -48,7 +48,7 @@ fn filter(f: &Fields) -> ApiResult<IncidentFilter> {
 }
 
 /// GeoJSON Feature for an incident, with Vigil's additions in the properties.
-fn feature(r: &IncidentRecord) -> Value {
+pub(crate) fn feature(r: &IncidentRecord) -> Value {
     let mut f = vigil_ingest::write::geojson_feature(&r.located);
     let p = &mut f["properties"];
     p["id"] = r.id.into();
@@ -81,7 +81,7 @@ pub async fn list(
     let filter = filter(&f)?;
     let limit = f.i64_opt("limit", 1, PAGE_MAX)?.unwrap_or(PAGE_DEFAULT);
     let offset = f.i64_opt("offset", 0, i64::from(i32::MAX))?.unwrap_or(0);
-    let page = st.store.incident_page(&filter, limit, offset).await?;
+    let page = st.store.incident_page(&filter, None, limit, offset).await?;
     let features: Vec<Value> = page.records.iter().map(feature).collect();
     let returned = features.len() as i64;
     let mut links = vec![];

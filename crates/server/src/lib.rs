@@ -7,7 +7,8 @@
 //!
 //! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`reports_api`]
 //! (intake and triage), [`incidents_api`] (incidents, totals, areas, places, audit),
-//! [`alerts_api`] (alerts, responses, CAP), [`schedule`] (timed rule rounds, demo replay),
+//! [`alerts_api`] (alerts, responses, CAP), [`ogc_api`] (OGC API – Features for GIS
+//! clients), [`schedule`] (timed rule rounds, demo replay),
 //! [`assets`] (UI, Leaflet, tiles), [`config`] (vigil.toml), [`demo`] (bundled
 //! demo data and users), [`openapi`], [`error`].
 
@@ -21,6 +22,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod incidents_api;
+pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
 pub mod schedule;
@@ -143,6 +145,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(alerts_api::cap_routes())
+        .merge(ogc_api::routes())
         .route("/tiles/{z}/{x}/{y}", get(assets::tile))
         .route("/vendor/leaflet/{*path}", get(assets::leaflet))
         .route("/", get(assets::index))

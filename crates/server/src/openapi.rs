@@ -11,6 +11,7 @@ fn err_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
     for c in codes {
         let what = match *c {
+            "400" => "invalid query parameter (OGC API); `field` names it",
             "401" => "not logged in, or the session/token expired",
             "403" => "the caller's role may not do this, or the X-CSRF-Token header is missing/wrong on a cookie-authenticated write",
             "404" => "not found",
@@ -25,7 +26,7 @@ fn err_responses(codes: &[&str]) -> Value {
     Value::Object(m)
 }
 
-fn with(ok_code: &str, ok: Value, errors: &[&str]) -> Value {
+pub(crate) fn with(ok_code: &str, ok: Value, errors: &[&str]) -> Value {
     let mut r = err_responses(errors);
     r[ok_code] = ok;
     r
@@ -245,8 +246,10 @@ pub fn document() -> Value {
 /// GET /api/openapi.json
 pub async fn handler() -> impl IntoResponse {
     let mut doc = document();
-    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), crate::alerts_api::openapi_paths()) {
-        paths.extend(more);
+    for more in [crate::alerts_api::openapi_paths(), crate::ogc_api::openapi_paths()] {
+        if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
+            paths.extend(more);
+        }
     }
     Json(doc)
 }
