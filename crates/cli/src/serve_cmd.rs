@@ -60,6 +60,18 @@ pub enum UserCommand {
     Add(UserAddArgs),
     /// List users and their roles.
     List,
+    /// Issue a bearer token for a user without their password, for a GIS client (the
+    /// OGC API at /ogc) or a script; prints the token alone on stdout.
+    Token(UserTokenArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserTokenArgs {
+    /// The user (`vigil user list` shows them).
+    pub name: String,
+    /// Days the token stays valid.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub days: i64,
 }
 
 #[derive(Args, Debug)]
@@ -186,6 +198,14 @@ pub async fn user(c: UserCommand, store: &Store) -> Result<()> {
             for u in store.users().await? {
                 println!("{}\t{}", u.name, u.role);
             }
+            Ok(())
+        }
+        UserCommand::Token(a) => {
+            let Some((u, token, expires_at)) = store.issue_token("cli", &a.name, a.days * 24).await? else {
+                bail!("no user {} (vigil user list shows them)", a.name);
+            };
+            eprintln!("bearer token for {} ({}), valid until {expires_at}; keep it like a password", u.name, u.role);
+            println!("{token}");
             Ok(())
         }
     }

@@ -185,3 +185,44 @@ fn demo_serves_the_ui_from_an_empty_folder() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("loopback"));
 }
+
+#[test]
+fn user_token_opens_the_ogc_api_to_a_gis_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("v.db").display());
+    let o = vigil(dir.path(), &["--db", &db, "user", "add", "mariam", "--role", "planner", "--password", "gis-planner-01"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = vigil(dir.path(), &["--db", &db, "user", "token", "mariam", "--days", "2"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // the token alone on stdout (for TOKEN=$(vigil user token …)); who and until when on stderr
+    let token = String::from_utf8(o.stdout).unwrap().trim().to_string();
+    assert!(token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
+    let note = String::from_utf8_lossy(&o.stderr);
+    assert!(note.contains("mariam (planner), valid until"), "{note}");
+    // an unknown user, or a token for no days, is refused
+    let o = vigil(dir.path(), &["--db", &db, "user", "token", "nobody"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no user nobody"));
+    let o = vigil(dir.path(), &["--db", &db, "user", "token", "mariam", "--days", "0"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--days"));
+
+    let (mut child, addr, _) = spawn(dir.path(), &["--db", &db, "serve", "--addr", "127.0.0.1:0"], " on ");
+    let bearer = format!("Bearer {token}");
+    let (s, resp) = http(&addr, "GET", "/ogc/collections", &[("Authorization", &bearer)], "");
+    assert_eq!(s, 200, "{resp}");
+    assert!(json_body(&resp)["collections"].as_array().is_some_and(|c| c.len() == 3), "{resp}");
+    let (s, _) = http(&addr, "GET", "/ogc/collections", &[], "");
+    assert_eq!(s, 401);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // the audit log records the issue and its expiry, never the token
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let entries = rt.block_on(async {
+        let store = vigil_store::Store::connect(&db).await.unwrap();
+        store.audit_entries(Some(100)).await.unwrap()
+    });
+    let issued: Vec<_> = entries.iter().filter(|e| e.action == "issue_token").collect();
+    assert_eq!(issued.len(), 1, "{entries:?}");
+    assert_eq!(issued[0].actor, "cli");
+    assert!(!format!("{entries:?}").contains(&token));
+}

@@ -171,6 +171,40 @@ impl Store {
         Ok(User { id, name: name.to_string(), role })
     }
 
+    /// A bearer token for a user, valid `hours`, issued by `actor` without the
+    /// password (an administrator at the server, for a GIS client or a script); `None`
+    /// when there is no such user. Only its hash is stored; the audit log records the
+    /// issue and expiry, never the token.
+    pub async fn issue_token(&self, actor: &str, name: &str, hours: i64) -> Result<Option<(User, String, String)>> {
+        let row: Option<(i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, role FROM users WHERE name = $1").bind(name).fetch_optional(pool).await?
+        });
+        let Some((id, role)) = row else { return Ok(None) };
+        let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("user {name} has role `{role}`")))?;
+        let token = random_token();
+        let expires_at = expiry(hours);
+        let begin = self.begin_write_sql();
+        let after = serde_json::json!({"kind": "bearer", "expires_at": expires_at});
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_with(begin).await?;
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(sha256_hex(token.as_bytes()))
+            .bind(id)
+            .bind(TokenKind::Bearer.as_str())
+            .bind(random_token())
+            .bind(crate::audit::now())
+            .bind(&expires_at)
+            .execute(&mut *tx)
+            .await?;
+            audit_append!(tx, actor, "issue_token", &format!("user/{id}"), None, Some(&after));
+            tx.commit().await?;
+        });
+        Ok(Some((User { id, name: name.to_string(), role }, token, expires_at)))
+    }
+
     /// Whether a user name is taken.
     pub async fn user_exists(&self, name: &str) -> Result<bool> {
         let n: i64 = on_pool!(self, pool => {
