@@ -93,6 +93,22 @@ impl Default for GbmParams {
     }
 }
 
+/// An integer ordered as `f32::total_cmp` orders the floats.
+#[inline]
+fn total_order_key(v: f32) -> u32 {
+    let b = v.to_bits();
+    if b >> 31 == 1 {
+        !b
+    } else {
+        b | 1 << 31
+    }
+}
+
+#[inline]
+fn from_total_order_key(k: u32) -> f32 {
+    f32::from_bits(if k >> 31 == 1 { k & !(1 << 31) } else { !k })
+}
+
 /// Per-feature bin thresholds: a value v falls in bin `#{thresholds < v}`.
 #[derive(Debug, Clone)]
 pub struct BinMapper {
@@ -107,25 +123,27 @@ impl BinMapper {
         let mut thresholds = Vec::with_capacity(x.cols);
         let mut vals: Vec<f32> = Vec::new();
         let mut uniq: Vec<f32> = Vec::new();
+        let mut keys: Vec<u32> = Vec::new();
         for f in 0..x.cols {
-            // total_cmp: values that compare equal are bit-identical, so an unstable
-            // sort gives the same sequence as a stable one. Most values of the counts,
-            // lags and sums are +0.0: only the others are sorted, and the zeros put
-            // back where they belong (the same sequence as sorting them all)
-            vals.clear();
+            // sorted as integers that order like `f32::total_cmp` (a bijection, so the
+            // sequence is the same as sorting the floats, only cheaper). Most values of
+            // the counts, lags and sums are +0.0: only the others are sorted, and the
+            // zeros put back where they belong
+            keys.clear();
             let mut zeros = 0usize;
             for &v in x.col(f).iter().step_by(stride) {
                 if v.to_bits() == 0 {
                     zeros += 1;
                 } else {
-                    vals.push(v);
+                    keys.push(total_order_key(v));
                 }
             }
-            vals.sort_unstable_by(f32::total_cmp);
-            if zeros > 0 {
-                let at = vals.partition_point(|v| v.total_cmp(&0.0).is_lt());
-                vals.splice(at..at, std::iter::repeat_n(0.0f32, zeros));
-            }
+            keys.sort_unstable();
+            vals.clear();
+            let at = keys.partition_point(|&k| k < total_order_key(0.0));
+            vals.extend(keys[..at].iter().map(|&k| from_total_order_key(k)));
+            vals.extend(std::iter::repeat_n(0.0f32, zeros));
+            vals.extend(keys[at..].iter().map(|&k| from_total_order_key(k)));
             uniq.clear();
             uniq.extend_from_slice(&vals);
             uniq.dedup();
@@ -226,6 +244,12 @@ impl Cell {
         self.h += gh.1;
         self.n += 1;
     }
+    /// [`Cell::add`] without the count, for the root, whose counts are known.
+    #[inline]
+    fn add_gh(&mut self, gh: (f64, f64)) {
+        self.g += gh.0;
+        self.h += gh.1;
+    }
 }
 
 struct Feature {
@@ -251,6 +275,10 @@ struct Layout {
     /// `cell[ptr[r]..ptr[r + 1]]`.
     ptr: Vec<u32>,
     cell: Vec<u16>,
+    /// Counts of the root (all rows), the same in every tree: per cell of the
+    /// features that are not keyed, and per key set in use, per key.
+    root_n: Vec<u32>,
+    key_n: Vec<Vec<u32>>,
 }
 
 impl Layout {
@@ -339,7 +367,21 @@ impl Layout {
                 }
             }
         }
-        Layout { feats, cells: off, key_sets, key_runs, ptr, cell }
+        let mut root_n = vec![0u32; off];
+        for &c in &cell {
+            root_n[c as usize] += 1;
+        }
+        let key_n = key_sets
+            .iter()
+            .map(|&s| {
+                let mut kn = vec![0u32; keys[s].n_keys];
+                for &k in &keys[s].keys {
+                    kn[k as usize] += 1;
+                }
+                kn
+            })
+            .collect();
+        Layout { feats, cells: off, key_sets, key_runs, ptr, cell, root_n, key_n }
     }
 }
 
@@ -389,7 +431,16 @@ fn sum4(it: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
 }
 
 /// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
-fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
+/// `root`: the jobs are the root alone (all rows, `idx` the identity), with its totals.
+fn build_hists(
+    jobs: &mut [Job],
+    lay: &Layout,
+    keys: &[RowKeys],
+    idx: &[u32],
+    gh: &[(f64, f64)],
+    wk: &mut Work,
+    root: Option<(f64, f64)>,
+) {
     // one pass over each job's rows: gather the gradients by position (for the keyed
     // sums below), the node total (four running sums, element i into sum i mod 4,
     // exactly as `sum4`) and the rows' cells outside the frequent bins, each row's
@@ -403,7 +454,37 @@ fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh
     }
     let fused = (0..lay.key_sets.len()).find(|&si| !lay.key_runs[si]);
     let mut totals = Vec::with_capacity(jobs.len());
-    for (ji, j) in jobs.iter_mut().enumerate() {
+    if let Some((g0, h0)) = root {
+        // the rows in order, straight from `gh`; the counts are the layout's
+        let h = &mut jobs[0].hist[..];
+        for (c, &n) in h.iter_mut().zip(&lay.root_n) {
+            c.n = n;
+        }
+        let rows = gh.iter().zip(lay.ptr.windows(2));
+        match fused {
+            Some(si) => {
+                let agg = &mut wk.agg[si][..];
+                for ((&v, p), &key) in rows.zip(&keys[lay.key_sets[si]].keys) {
+                    for &c in &lay.cell[p[0] as usize..p[1] as usize] {
+                        h[c as usize].add_gh(v);
+                    }
+                    agg[key as usize].add_gh(v);
+                }
+                for (c, &n) in agg.iter_mut().zip(&lay.key_n[si]) {
+                    c.n = n;
+                }
+            }
+            None => {
+                for (&v, p) in rows {
+                    for &c in &lay.cell[p[0] as usize..p[1] as usize] {
+                        h[c as usize].add_gh(v);
+                    }
+                }
+            }
+        }
+        totals.push((g0, h0, gh.len() as u32));
+    }
+    for (ji, j) in jobs.iter_mut().enumerate().filter(|_| root.is_none()) {
         let h = &mut j.hist[..];
         let mut t = [(0.0, 0.0); 4];
         let rows = idx[j.start..j.end].iter().zip(&mut wk.gh_pos[j.start..j.end]);
@@ -437,7 +518,9 @@ fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh
         let kk = &keys[s].keys;
         for (ji, j) in jobs.iter().enumerate() {
             let a = &mut agg[ji * nk..(ji + 1) * nk];
-            let rows = idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]);
+            // at the root, `idx` is the identity: the gradients by position are `gh`
+            let by_pos = if root.is_some() { gh } else { &wk.gh_pos[..] };
+            let rows = idx[j.start..j.end].iter().zip(&by_pos[j.start..j.end]);
             if lay.key_runs[si] {
                 // rows come in runs of one key (the month of a panel row): sum each
                 // run in registers, then add it to the key's cell
@@ -550,16 +633,20 @@ impl Gbm {
         let mut scratch: Vec<u32> = Vec::with_capacity(n);
         let mut wk = Work { gh_pos: vec![(0.0, 0.0); n], agg: vec![Vec::new(); lay.key_sets.len()], free: Vec::new() };
         for _ in 0..p.trees {
-            let rows = gh.iter_mut().zip(&pred).zip(w.iter().zip(y));
             match loss {
                 Loss::Logistic => {
-                    for ((g, &pr), (&wr, &yr)) in rows {
-                        let q = 1.0 / (1.0 + (-pr).exp());
+                    // the exp calls first, then the arithmetic in a loop without calls
+                    // (vectorised)
+                    for (g, &pr) in gh.iter_mut().zip(&pred) {
+                        g.0 = (-pr).exp();
+                    }
+                    for (g, (&wr, &yr)) in gh.iter_mut().zip(w.iter().zip(y)) {
+                        let q = 1.0 / (1.0 + g.0);
                         *g = (wr * (q - yr), (wr * q * (1.0 - q)).max(1e-12));
                     }
                 }
                 Loss::Squared => {
-                    for ((g, &pr), (&wr, &yr)) in rows {
+                    for ((g, &pr), (&wr, &yr)) in gh.iter_mut().zip(&pred).zip(w.iter().zip(y)) {
                         *g = (wr * (pr - yr), wr);
                     }
                 }
@@ -572,7 +659,7 @@ impl Gbm {
             let mut level = vec![Open { node: 0, start: 0, end: n, depth: 0, hist: None, g: g0, h: h0 }];
             if splittable(0, n) {
                 let mut jobs = [Job { dest: Some(0), start: 0, end: n, hist: wk.hist(lay.cells) }];
-                build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
+                build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk, Some((g0, h0)));
                 let [j] = jobs;
                 level[0].hist = Some(j.hist);
             }
@@ -684,7 +771,7 @@ impl Gbm {
                     next.push(big);
                 }
                 if !jobs.is_empty() {
-                    build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
+                    build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk, None);
                     for (i, mut parent, ji) in subtract {
                         for (bgc, s) in parent.iter_mut().zip(&jobs[ji].hist) {
                             bgc.g -= s.g;
@@ -736,6 +823,16 @@ impl Gbm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn total_order_keys_sort_like_total_cmp() {
+        let mut v = vec![3.5f32, -0.0, 0.0, -2.0, f32::INFINITY, f32::NEG_INFINITY, 1e-30, -1e-30, 7.0, 0.5];
+        let mut k: Vec<u32> = v.iter().map(|&x| total_order_key(x)).collect();
+        v.sort_unstable_by(f32::total_cmp);
+        k.sort_unstable();
+        let back: Vec<u32> = k.iter().map(|&k| from_total_order_key(k).to_bits()).collect();
+        assert_eq!(back, v.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    }
 
     #[test]
     fn learns_a_step_and_a_probability() {

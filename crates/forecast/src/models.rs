@@ -202,6 +202,7 @@ impl LearnedModel {
     /// (origin, horizon) fit is independent and sees only rows up to its own origin;
     /// they are spread over `params.threads` threads, largest first, each result in
     /// its own slot, so the outcome does not depend on scheduling.
+    #[allow(clippy::too_many_arguments)]
     pub fn fit_origins(
         feats: &Features,
         y: &[f32],
