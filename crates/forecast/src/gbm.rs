@@ -630,7 +630,7 @@ impl Gbm {
         let mut gh = vec![(0.0, 0.0); n];
         let mut trees = Vec::with_capacity(p.trees);
         let mut idx: Vec<u32> = (0..n as u32).collect();
-        let mut scratch: Vec<u32> = Vec::with_capacity(n);
+        let mut scratch: Vec<u32> = vec![0; n];
         let mut wk = Work { gh_pos: vec![(0.0, 0.0); n], agg: vec![Vec::new(); lay.key_sets.len()], free: Vec::new() };
         for _ in 0..p.trees {
             match loss {
@@ -682,6 +682,10 @@ impl Gbm {
                             let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
                             for b in 0..ft.bins.saturating_sub(1) {
                                 let c = hist[ft.off + b];
+                                if c.n == 0 && c.g == 0.0 && c.h == 0.0 {
+                                    // the same split as the bin before: not better
+                                    continue;
+                                }
                                 gl += c.g;
                                 hl += c.h;
                                 nl += c.n as usize;
@@ -726,23 +730,22 @@ impl Gbm {
                         continue;
                     }
                     // stable partition of the node's rows: left (bin ≤ b) first
-                    scratch.clear();
-                    let mut write = nd.start;
                     let col = &bins[f * n..(f + 1) * n];
+                    let seg = &mut idx[nd.start..nd.end];
+                    let right_rows = &mut scratch[..seg.len()];
                     // branch-free: every row is written to both sides, and the side
                     // it does not belong to overwrites it later
-                    scratch.resize(nd.end - nd.start, 0);
-                    let mut sw = 0;
-                    for k in nd.start..nd.end {
-                        let r = idx[k];
+                    let (mut write, mut sw) = (0, 0);
+                    for k in 0..seg.len() {
+                        let r = seg[k];
                         let go_left = col[r as usize] <= b as u8;
-                        idx[write] = r;
-                        scratch[sw] = r;
+                        seg[write] = r;
+                        right_rows[sw] = r;
                         write += go_left as usize;
                         sw += !go_left as usize;
                     }
-                    idx[write..nd.end].copy_from_slice(&scratch[..sw]);
-                    let mid = write;
+                    seg[write..].copy_from_slice(&right_rows[..sw]);
+                    let mid = nd.start + write;
                     let left = Open { node: li, start: nd.start, end: mid, depth: d, hist: None, g: gl, h: hl };
                     let right =
                         Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
