@@ -587,6 +587,25 @@ fn build_hists(
     }
 }
 
+/// Stable partition of rows `seg`: those whose bin in `col` is ≤ `b` first; returns
+/// their count. `scratch` holds at least `seg.len()` values.
+fn partition(seg: &mut [u32], scratch: &mut [u32], col: &[u8], b: u8) -> usize {
+    let right = &mut scratch[..seg.len()];
+    // branch-free: every row is written to both sides, and the side it does not
+    // belong to overwrites it later
+    let (mut write, mut sw) = (0, 0);
+    for k in 0..seg.len() {
+        let r = seg[k];
+        let go_left = col[r as usize] <= b;
+        seg[write] = r;
+        right[sw] = r;
+        write += go_left as usize;
+        sw += !go_left as usize;
+    }
+    seg[write..].copy_from_slice(&right[..sw]);
+    write
+}
+
 /// A node waiting to be split or made a leaf.
 struct Open {
     node: usize,
@@ -730,22 +749,8 @@ impl Gbm {
                         continue;
                     }
                     // stable partition of the node's rows: left (bin ≤ b) first
-                    let col = &bins[f * n..(f + 1) * n];
-                    let seg = &mut idx[nd.start..nd.end];
-                    let right_rows = &mut scratch[..seg.len()];
-                    // branch-free: every row is written to both sides, and the side
-                    // it does not belong to overwrites it later
-                    let (mut write, mut sw) = (0, 0);
-                    for k in 0..seg.len() {
-                        let r = seg[k];
-                        let go_left = col[r as usize] <= b as u8;
-                        seg[write] = r;
-                        right_rows[sw] = r;
-                        write += go_left as usize;
-                        sw += !go_left as usize;
-                    }
-                    seg[write..].copy_from_slice(&right_rows[..sw]);
-                    let mid = nd.start + write;
+                    let mid = nd.start
+                        + partition(&mut idx[nd.start..nd.end], &mut scratch, &bins[f * n..(f + 1) * n], b as u8);
                     let left = Open { node: li, start: nd.start, end: mid, depth: d, hist: None, g: gl, h: hl };
                     let right =
                         Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
