@@ -606,6 +606,16 @@ fn partition(seg: &mut [u32], scratch: &mut [u32], col: &[u8], b: u8) -> usize {
     write
 }
 
+/// A row's state after a leaf: times `u` (logistic), plus `u` (squared).
+#[inline]
+fn update(state: &mut f64, u: f64, logistic: bool) {
+    if logistic {
+        *state *= u;
+    } else {
+        *state += u;
+    }
+}
+
 /// A node waiting to be split or made a leaf.
 struct Open {
     node: usize,
@@ -645,7 +655,12 @@ impl Gbm {
             Loss::Squared => mean,
         };
         let splittable = |depth: usize, count: usize| depth < p.max_depth && count >= 2 * p.min_leaf_rows;
-        let mut pred = vec![base; n];
+        // the state of each row: the raw score for squared loss; for logistic loss
+        // exp(-score), kept up to date by multiplying with exp(-leaf value), one exp
+        // per leaf rather than one per row and tree
+        let logistic = loss == Loss::Logistic;
+        let to_state = |v: f64| if logistic { (-v).exp() } else { v };
+        let mut state = vec![to_state(base); n];
         let mut gh = vec![(0.0, 0.0); n];
         let mut trees = Vec::with_capacity(p.trees);
         let mut idx: Vec<u32> = (0..n as u32).collect();
@@ -654,18 +669,13 @@ impl Gbm {
         for _ in 0..p.trees {
             match loss {
                 Loss::Logistic => {
-                    // the exp calls first, then the arithmetic in a loop without calls
-                    // (vectorised)
-                    for (g, &pr) in gh.iter_mut().zip(&pred) {
-                        g.0 = (-pr).exp();
-                    }
-                    for (g, (&wr, &yr)) in gh.iter_mut().zip(w.iter().zip(y)) {
-                        let q = 1.0 / (1.0 + g.0);
+                    for ((g, &e), (&wr, &yr)) in gh.iter_mut().zip(&state).zip(w.iter().zip(y)) {
+                        let q = 1.0 / (1.0 + e);
                         *g = (wr * (q - yr), (wr * q * (1.0 - q)).max(1e-12));
                     }
                 }
                 Loss::Squared => {
-                    for ((g, &pr), (&wr, &yr)) in gh.iter_mut().zip(&pred).zip(w.iter().zip(y)) {
+                    for ((g, &pr), (&wr, &yr)) in gh.iter_mut().zip(&state).zip(w.iter().zip(y)) {
                         *g = (wr * (pr - yr), wr);
                     }
                 }
@@ -798,14 +808,16 @@ impl Gbm {
                 level = next;
             }
             for (s, e, v) in leaves {
+                let u = to_state(v);
                 for &r in &idx[s..e] {
-                    pred[r as usize] += v;
+                    update(&mut state[r as usize], u, logistic);
                 }
             }
             for (s, e, f, b, vl, vr) in leaf_pairs {
                 let col = &bins[f * n..(f + 1) * n];
+                let (ul, ur) = (to_state(vl), to_state(vr));
                 for &r in &idx[s..e] {
-                    pred[r as usize] += if col[r as usize] <= b { vl } else { vr };
+                    update(&mut state[r as usize], if col[r as usize] <= b { ul } else { ur }, logistic);
                 }
             }
             trees.push(Tree { nodes });
