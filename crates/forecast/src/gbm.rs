@@ -275,6 +275,8 @@ struct Layout {
     /// `cell[ptr[r]..ptr[r + 1]]`.
     ptr: Vec<u32>,
     cell: Vec<u16>,
+    /// The row of each entry of `cell`.
+    cell_row: Vec<u32>,
     /// Counts of the root (all rows), the same in every tree: per cell of the
     /// features that are not keyed, and per key set in use, per key.
     root_n: Vec<u32>,
@@ -381,7 +383,11 @@ impl Layout {
                 kn
             })
             .collect();
-        Layout { feats, cells: off, key_sets, key_runs, ptr, cell, root_n, key_n }
+        let mut cell_row = Vec::with_capacity(cell.len());
+        for (r, p) in ptr.windows(2).enumerate() {
+            cell_row.extend(std::iter::repeat_n(r as u32, (p[1] - p[0]) as usize));
+        }
+        Layout { feats, cells: off, key_sets, key_runs, ptr, cell, cell_row, root_n, key_n }
     }
 }
 
@@ -455,31 +461,23 @@ fn build_hists(
     let fused = (0..lay.key_sets.len()).find(|&si| !lay.key_runs[si]);
     let mut totals = Vec::with_capacity(jobs.len());
     if let Some((g0, h0)) = root {
-        // the rows in order, straight from `gh`; the counts are the layout's
+        // the rows in order, straight from `gh`; the counts are the layout's. All
+        // rows' cells in one loop (with each cell's row): a loop per row would end
+        // after a different number of cells every time, a branch the CPU mispredicts
         let h = &mut jobs[0].hist[..];
         for (c, &n) in h.iter_mut().zip(&lay.root_n) {
             c.n = n;
         }
-        let rows = gh.iter().zip(lay.ptr.windows(2));
-        match fused {
-            Some(si) => {
-                let agg = &mut wk.agg[si][..];
-                for ((&v, p), &key) in rows.zip(&keys[lay.key_sets[si]].keys) {
-                    for &c in &lay.cell[p[0] as usize..p[1] as usize] {
-                        h[c as usize].add_gh(v);
-                    }
-                    agg[key as usize].add_gh(v);
-                }
-                for (c, &n) in agg.iter_mut().zip(&lay.key_n[si]) {
-                    c.n = n;
-                }
+        for (&c, &r) in lay.cell.iter().zip(&lay.cell_row) {
+            h[c as usize].add_gh(gh[r as usize]);
+        }
+        if let Some(si) = fused {
+            let agg = &mut wk.agg[si][..];
+            for (&v, &key) in gh.iter().zip(&keys[lay.key_sets[si]].keys) {
+                agg[key as usize].add_gh(v);
             }
-            None => {
-                for (&v, p) in rows {
-                    for &c in &lay.cell[p[0] as usize..p[1] as usize] {
-                        h[c as usize].add_gh(v);
-                    }
-                }
+            for (c, &n) in agg.iter_mut().zip(&lay.key_n[si]) {
+                c.n = n;
             }
         }
         totals.push((g0, h0, gh.len() as u32));
