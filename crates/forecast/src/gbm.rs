@@ -121,7 +121,6 @@ impl BinMapper {
     pub fn fit(x: &Matrix, max_bins: usize) -> BinMapper {
         let stride = (x.rows / 50_000).max(1);
         let mut thresholds = Vec::with_capacity(x.cols);
-        let mut vals: Vec<f32> = Vec::new();
         let mut uniq: Vec<f32> = Vec::new();
         let mut keys: Vec<u32> = Vec::new();
         for f in 0..x.cols {
@@ -139,21 +138,34 @@ impl BinMapper {
                 }
             }
             keys.sort_unstable();
-            vals.clear();
+            // the sorted values are keys[..at], `zeros` zeros, keys[at..]
             let at = keys.partition_point(|&k| k < total_order_key(0.0));
-            vals.extend(keys[..at].iter().map(|&k| from_total_order_key(k)));
-            vals.extend(std::iter::repeat_n(0.0f32, zeros));
-            vals.extend(keys[at..].iter().map(|&k| from_total_order_key(k)));
+            let n_vals = keys.len() + zeros;
+            let val = |p: usize| match p {
+                p if p < at => from_total_order_key(keys[p]),
+                p if p < at + zeros => 0.0,
+                p => from_total_order_key(keys[p - zeros]),
+            };
+            // their distinct values (as `Vec::dedup` keeps them), up to one too many
             uniq.clear();
-            uniq.extend_from_slice(&vals);
-            uniq.dedup();
+            let run_of_zeros = (zeros > 0).then_some(0.0f32);
+            let sorted = keys[..at].iter().map(|&k| from_total_order_key(k));
+            let sorted = sorted.chain(run_of_zeros).chain(keys[at..].iter().map(|&k| from_total_order_key(k)));
+            for v in sorted {
+                if uniq.last() != Some(&v) {
+                    uniq.push(v);
+                    if uniq.len() > max_bins {
+                        break;
+                    }
+                }
+            }
             let th: Vec<f32> = if uniq.len() <= max_bins {
                 uniq.windows(2).map(|w| w[0] + (w[1] - w[0]) / 2.0).collect()
             } else {
-                let mut th: Vec<f32> = (1..max_bins).map(|i| vals[i * vals.len() / max_bins]).collect();
+                let mut th: Vec<f32> = (1..max_bins).map(|i| val(i * n_vals / max_bins)).collect();
                 th.dedup();
                 // the largest value gets no threshold of its own: nothing lies above it
-                if th.last() == vals.last() {
+                if n_vals > 0 && th.last() == Some(&val(n_vals - 1)) {
                     th.pop();
                 }
                 th
