@@ -378,13 +378,14 @@ fn fit_horizon(
     month_start.push(sel.len());
     // column-major: the panel's features, then the month of year of the target.
     // Gathered a block of months at a time, unit by unit, so that the reads are runs
-    // of a unit's consecutive months rather than one value per unit and month. Each
+    // of a unit's consecutive months rather than one value per unit and month; long
+    // blocks (128 months: all of a Mali fit's) read a column almost as one stream. Each
     // column has one slot more, where the values of the rows not kept are written
     // (no branch on a coin flip per value); the slots are dropped at the end.
     let rows = sel.len();
     let stride = rows + 1;
     let mut data = vec![0.0f32; stride * width];
-    const BLOCK: usize = 16;
+    const BLOCK: usize = 128;
     let mut row_at = vec![rows as u32; BLOCK * units];
     for b0 in (0..span).step_by(BLOCK) {
         let b1 = (b0 + BLOCK).min(span);
