@@ -825,9 +825,11 @@ impl Gbm {
             }
             for (s, e, f, b, vl, vr) in leaf_pairs {
                 let col = &bins[f * n..(f + 1) * n];
-                let (ul, ur) = (to_state(vl), to_state(vr));
+                // looked up by bin, not chosen by a branch the CPU would mispredict
+                let mut u = [to_state(vr); MAXB];
+                u[..=b as usize].fill(to_state(vl));
                 for &r in &idx[s..e] {
-                    update(&mut state[r as usize], if col[r as usize] <= b { ul } else { ur }, logistic);
+                    update(&mut state[r as usize], u[col[r as usize] as usize % MAXB], logistic);
                 }
             }
             trees.push(Tree { nodes });
