@@ -93,6 +93,22 @@ impl Default for GbmParams {
     }
 }
 
+/// An integer ordered as `f32::total_cmp` orders the floats.
+#[inline]
+fn total_order_key(v: f32) -> u32 {
+    let b = v.to_bits();
+    if b >> 31 == 1 {
+        !b
+    } else {
+        b | 1 << 31
+    }
+}
+
+#[inline]
+fn from_total_order_key(k: u32) -> f32 {
+    f32::from_bits(if k >> 31 == 1 { k & !(1 << 31) } else { !k })
+}
+
 /// Per-feature bin thresholds: a value v falls in bin `#{thresholds < v}`.
 #[derive(Debug, Clone)]
 pub struct BinMapper {
@@ -105,37 +121,51 @@ impl BinMapper {
     pub fn fit(x: &Matrix, max_bins: usize) -> BinMapper {
         let stride = (x.rows / 50_000).max(1);
         let mut thresholds = Vec::with_capacity(x.cols);
-        let mut vals: Vec<f32> = Vec::new();
         let mut uniq: Vec<f32> = Vec::new();
+        let mut keys: Vec<u32> = Vec::new();
         for f in 0..x.cols {
-            // total_cmp: values that compare equal are bit-identical, so an unstable
-            // sort gives the same sequence as a stable one. Most values of the counts,
-            // lags and sums are +0.0: only the others are sorted, and the zeros put
-            // back where they belong (the same sequence as sorting them all)
-            vals.clear();
+            // sorted as integers that order like `f32::total_cmp` (a bijection, so the
+            // sequence is the same as sorting the floats, only cheaper). Most values of
+            // the counts, lags and sums are +0.0: only the others are sorted, and the
+            // zeros put back where they belong
+            keys.clear();
             let mut zeros = 0usize;
             for &v in x.col(f).iter().step_by(stride) {
                 if v.to_bits() == 0 {
                     zeros += 1;
                 } else {
-                    vals.push(v);
+                    keys.push(total_order_key(v));
                 }
             }
-            vals.sort_unstable_by(f32::total_cmp);
-            if zeros > 0 {
-                let at = vals.partition_point(|v| v.total_cmp(&0.0).is_lt());
-                vals.splice(at..at, std::iter::repeat_n(0.0f32, zeros));
-            }
+            keys.sort_unstable();
+            // the sorted values are keys[..at], `zeros` zeros, keys[at..]
+            let at = keys.partition_point(|&k| k < total_order_key(0.0));
+            let n_vals = keys.len() + zeros;
+            let val = |p: usize| match p {
+                p if p < at => from_total_order_key(keys[p]),
+                p if p < at + zeros => 0.0,
+                p => from_total_order_key(keys[p - zeros]),
+            };
+            // their distinct values (as `Vec::dedup` keeps them), up to one too many
             uniq.clear();
-            uniq.extend_from_slice(&vals);
-            uniq.dedup();
+            let run_of_zeros = (zeros > 0).then_some(0.0f32);
+            let sorted = keys[..at].iter().map(|&k| from_total_order_key(k));
+            let sorted = sorted.chain(run_of_zeros).chain(keys[at..].iter().map(|&k| from_total_order_key(k)));
+            for v in sorted {
+                if uniq.last() != Some(&v) {
+                    uniq.push(v);
+                    if uniq.len() > max_bins {
+                        break;
+                    }
+                }
+            }
             let th: Vec<f32> = if uniq.len() <= max_bins {
                 uniq.windows(2).map(|w| w[0] + (w[1] - w[0]) / 2.0).collect()
             } else {
-                let mut th: Vec<f32> = (1..max_bins).map(|i| vals[i * vals.len() / max_bins]).collect();
+                let mut th: Vec<f32> = (1..max_bins).map(|i| val(i * n_vals / max_bins)).collect();
                 th.dedup();
                 // the largest value gets no threshold of its own: nothing lies above it
-                if th.last() == vals.last() {
+                if n_vals > 0 && th.last() == Some(&val(n_vals - 1)) {
                     th.pop();
                 }
                 th
@@ -226,6 +256,12 @@ impl Cell {
         self.h += gh.1;
         self.n += 1;
     }
+    /// [`Cell::add`] without the count, for the root, whose counts are known.
+    #[inline]
+    fn add_gh(&mut self, gh: (f64, f64)) {
+        self.g += gh.0;
+        self.h += gh.1;
+    }
 }
 
 struct Feature {
@@ -251,6 +287,12 @@ struct Layout {
     /// `cell[ptr[r]..ptr[r + 1]]`.
     ptr: Vec<u32>,
     cell: Vec<u16>,
+    /// The row of each entry of `cell`.
+    cell_row: Vec<u32>,
+    /// Counts of the root (all rows), the same in every tree: per cell of the
+    /// features that are not keyed, and per key set in use, per key.
+    root_n: Vec<u32>,
+    key_n: Vec<Vec<u32>>,
 }
 
 impl Layout {
@@ -339,7 +381,25 @@ impl Layout {
                 }
             }
         }
-        Layout { feats, cells: off, key_sets, key_runs, ptr, cell }
+        let mut root_n = vec![0u32; off];
+        for &c in &cell {
+            root_n[c as usize] += 1;
+        }
+        let key_n = key_sets
+            .iter()
+            .map(|&s| {
+                let mut kn = vec![0u32; keys[s].n_keys];
+                for &k in &keys[s].keys {
+                    kn[k as usize] += 1;
+                }
+                kn
+            })
+            .collect();
+        let mut cell_row = Vec::with_capacity(cell.len());
+        for (r, p) in ptr.windows(2).enumerate() {
+            cell_row.extend(std::iter::repeat_n(r as u32, (p[1] - p[0]) as usize));
+        }
+        Layout { feats, cells: off, key_sets, key_runs, ptr, cell, cell_row, root_n, key_n }
     }
 }
 
@@ -389,7 +449,16 @@ fn sum4(it: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
 }
 
 /// Fill the histograms of `jobs` (all nodes of one level, disjoint rows).
-fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh: &[(f64, f64)], wk: &mut Work) {
+/// `root`: the jobs are the root alone (all rows, `idx` the identity), with its totals.
+fn build_hists(
+    jobs: &mut [Job],
+    lay: &Layout,
+    keys: &[RowKeys],
+    idx: &[u32],
+    gh: &[(f64, f64)],
+    wk: &mut Work,
+    root: Option<(f64, f64)>,
+) {
     // one pass over each job's rows: gather the gradients by position (for the keyed
     // sums below), the node total (four running sums, element i into sum i mod 4,
     // exactly as `sum4`) and the rows' cells outside the frequent bins, each row's
@@ -403,7 +472,29 @@ fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh
     }
     let fused = (0..lay.key_sets.len()).find(|&si| !lay.key_runs[si]);
     let mut totals = Vec::with_capacity(jobs.len());
-    for (ji, j) in jobs.iter_mut().enumerate() {
+    if let Some((g0, h0)) = root {
+        // the rows in order, straight from `gh`; the counts are the layout's. All
+        // rows' cells in one loop (with each cell's row): a loop per row would end
+        // after a different number of cells every time, a branch the CPU mispredicts
+        let h = &mut jobs[0].hist[..];
+        for (c, &n) in h.iter_mut().zip(&lay.root_n) {
+            c.n = n;
+        }
+        for (&c, &r) in lay.cell.iter().zip(&lay.cell_row) {
+            h[c as usize].add_gh(gh[r as usize]);
+        }
+        if let Some(si) = fused {
+            let agg = &mut wk.agg[si][..];
+            for (&v, &key) in gh.iter().zip(&keys[lay.key_sets[si]].keys) {
+                agg[key as usize].add_gh(v);
+            }
+            for (c, &n) in agg.iter_mut().zip(&lay.key_n[si]) {
+                c.n = n;
+            }
+        }
+        totals.push((g0, h0, gh.len() as u32));
+    }
+    for (ji, j) in jobs.iter_mut().enumerate().filter(|_| root.is_none()) {
         let h = &mut j.hist[..];
         let mut t = [(0.0, 0.0); 4];
         let rows = idx[j.start..j.end].iter().zip(&mut wk.gh_pos[j.start..j.end]);
@@ -437,7 +528,9 @@ fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh
         let kk = &keys[s].keys;
         for (ji, j) in jobs.iter().enumerate() {
             let a = &mut agg[ji * nk..(ji + 1) * nk];
-            let rows = idx[j.start..j.end].iter().zip(&wk.gh_pos[j.start..j.end]);
+            // at the root, `idx` is the identity: the gradients by position are `gh`
+            let by_pos = if root.is_some() { gh } else { &wk.gh_pos[..] };
+            let rows = idx[j.start..j.end].iter().zip(&by_pos[j.start..j.end]);
             if lay.key_runs[si] {
                 // rows come in runs of one key (the month of a panel row): sum each
                 // run in registers, then add it to the key's cell
@@ -504,6 +597,35 @@ fn build_hists(jobs: &mut [Job], lay: &Layout, keys: &[RowKeys], idx: &[u32], gh
     }
 }
 
+/// Stable partition of rows `seg`: those whose bin in `col` is ≤ `b` first; returns
+/// their count. `scratch` holds at least `seg.len()` values.
+fn partition(seg: &mut [u32], scratch: &mut [u32], col: &[u8], b: u8) -> usize {
+    let right = &mut scratch[..seg.len()];
+    // branch-free: every row is written to both sides, and the side it does not
+    // belong to overwrites it later
+    let (mut write, mut sw) = (0, 0);
+    for k in 0..seg.len() {
+        let r = seg[k];
+        let go_left = col[r as usize] <= b;
+        seg[write] = r;
+        right[sw] = r;
+        write += go_left as usize;
+        sw += !go_left as usize;
+    }
+    seg[write..].copy_from_slice(&right[..sw]);
+    write
+}
+
+/// A row's state after a leaf: times `u` (logistic), plus `u` (squared).
+#[inline]
+fn update(state: &mut f64, u: f64, logistic: bool) {
+    if logistic {
+        *state *= u;
+    } else {
+        *state += u;
+    }
+}
+
 /// A node waiting to be split or made a leaf.
 struct Open {
     node: usize,
@@ -543,23 +665,27 @@ impl Gbm {
             Loss::Squared => mean,
         };
         let splittable = |depth: usize, count: usize| depth < p.max_depth && count >= 2 * p.min_leaf_rows;
-        let mut pred = vec![base; n];
+        // the state of each row: the raw score for squared loss; for logistic loss
+        // exp(-score), kept up to date by multiplying with exp(-leaf value), one exp
+        // per leaf rather than one per row and tree
+        let logistic = loss == Loss::Logistic;
+        let to_state = |v: f64| if logistic { (-v).exp() } else { v };
+        let mut state = vec![to_state(base); n];
         let mut gh = vec![(0.0, 0.0); n];
         let mut trees = Vec::with_capacity(p.trees);
         let mut idx: Vec<u32> = (0..n as u32).collect();
-        let mut scratch: Vec<u32> = Vec::with_capacity(n);
+        let mut scratch: Vec<u32> = vec![0; n];
         let mut wk = Work { gh_pos: vec![(0.0, 0.0); n], agg: vec![Vec::new(); lay.key_sets.len()], free: Vec::new() };
         for _ in 0..p.trees {
-            let rows = gh.iter_mut().zip(&pred).zip(w.iter().zip(y));
             match loss {
                 Loss::Logistic => {
-                    for ((g, &pr), (&wr, &yr)) in rows {
-                        let q = 1.0 / (1.0 + (-pr).exp());
+                    for ((g, &e), (&wr, &yr)) in gh.iter_mut().zip(&state).zip(w.iter().zip(y)) {
+                        let q = 1.0 / (1.0 + e);
                         *g = (wr * (q - yr), (wr * q * (1.0 - q)).max(1e-12));
                     }
                 }
                 Loss::Squared => {
-                    for ((g, &pr), (&wr, &yr)) in rows {
+                    for ((g, &pr), (&wr, &yr)) in gh.iter_mut().zip(&state).zip(w.iter().zip(y)) {
                         *g = (wr * (pr - yr), wr);
                     }
                 }
@@ -572,7 +698,7 @@ impl Gbm {
             let mut level = vec![Open { node: 0, start: 0, end: n, depth: 0, hist: None, g: g0, h: h0 }];
             if splittable(0, n) {
                 let mut jobs = [Job { dest: Some(0), start: 0, end: n, hist: wk.hist(lay.cells) }];
-                build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
+                build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk, Some((g0, h0)));
                 let [j] = jobs;
                 level[0].hist = Some(j.hist);
             }
@@ -595,6 +721,10 @@ impl Gbm {
                             let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
                             for b in 0..ft.bins.saturating_sub(1) {
                                 let c = hist[ft.off + b];
+                                if c.n == 0 && c.g == 0.0 && c.h == 0.0 {
+                                    // the same split as the bin before: not better
+                                    continue;
+                                }
                                 gl += c.g;
                                 hl += c.h;
                                 nl += c.n as usize;
@@ -639,23 +769,8 @@ impl Gbm {
                         continue;
                     }
                     // stable partition of the node's rows: left (bin ≤ b) first
-                    scratch.clear();
-                    let mut write = nd.start;
-                    let col = &bins[f * n..(f + 1) * n];
-                    // branch-free: every row is written to both sides, and the side
-                    // it does not belong to overwrites it later
-                    scratch.resize(nd.end - nd.start, 0);
-                    let mut sw = 0;
-                    for k in nd.start..nd.end {
-                        let r = idx[k];
-                        let go_left = col[r as usize] <= b as u8;
-                        idx[write] = r;
-                        scratch[sw] = r;
-                        write += go_left as usize;
-                        sw += !go_left as usize;
-                    }
-                    idx[write..nd.end].copy_from_slice(&scratch[..sw]);
-                    let mid = write;
+                    let mid = nd.start
+                        + partition(&mut idx[nd.start..nd.end], &mut scratch, &bins[f * n..(f + 1) * n], b as u8);
                     let left = Open { node: li, start: nd.start, end: mid, depth: d, hist: None, g: gl, h: hl };
                     let right =
                         Open { node: ri, start: mid, end: nd.end, depth: d, hist: None, g: nd.g - gl, h: nd.h - hl };
@@ -684,7 +799,7 @@ impl Gbm {
                     next.push(big);
                 }
                 if !jobs.is_empty() {
-                    build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk);
+                    build_hists(&mut jobs, &lay, keys, &idx, &gh, &mut wk, None);
                     for (i, mut parent, ji) in subtract {
                         for (bgc, s) in parent.iter_mut().zip(&jobs[ji].hist) {
                             bgc.g -= s.g;
@@ -703,14 +818,18 @@ impl Gbm {
                 level = next;
             }
             for (s, e, v) in leaves {
+                let u = to_state(v);
                 for &r in &idx[s..e] {
-                    pred[r as usize] += v;
+                    update(&mut state[r as usize], u, logistic);
                 }
             }
             for (s, e, f, b, vl, vr) in leaf_pairs {
                 let col = &bins[f * n..(f + 1) * n];
+                // looked up by bin, not chosen by a branch the CPU would mispredict
+                let mut u = [to_state(vr); MAXB];
+                u[..=b as usize].fill(to_state(vl));
                 for &r in &idx[s..e] {
-                    pred[r as usize] += if col[r as usize] <= b { vl } else { vr };
+                    update(&mut state[r as usize], u[col[r as usize] as usize % MAXB], logistic);
                 }
             }
             trees.push(Tree { nodes });
@@ -736,6 +855,16 @@ impl Gbm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn total_order_keys_sort_like_total_cmp() {
+        let mut v = vec![3.5f32, -0.0, 0.0, -2.0, f32::INFINITY, f32::NEG_INFINITY, 1e-30, -1e-30, 7.0, 0.5];
+        let mut k: Vec<u32> = v.iter().map(|&x| total_order_key(x)).collect();
+        v.sort_unstable_by(f32::total_cmp);
+        k.sort_unstable();
+        let back: Vec<u32> = k.iter().map(|&k| from_total_order_key(k).to_bits()).collect();
+        assert_eq!(back, v.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    }
 
     #[test]
     fn learns_a_step_and_a_probability() {
