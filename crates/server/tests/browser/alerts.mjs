@@ -33,7 +33,7 @@
 // It prints one line per step and exits non-zero on the first failure.
 
 import path from 'node:path';
-import { BASE, SHOTS, EXPECT_SYNTHETIC, creds, check, stepLog, newPage, login as logIn, fullShot, text, run } from './lib.mjs';
+import { BASE, SHOTS, EXPECT_SYNTHETIC, creds, check, stepLog, newPage, login as logIn, fullShot, text, pickTown, run } from './lib.mjs';
 
 const REPORTER = creds('VIGIL_REPORTER');
 const ANALYST = creds('VIGIL_ANALYST');
@@ -103,15 +103,7 @@ async function main(browser) {
   await page.waitForSelector('#report-form');
   check((await page.locator('[data-testid="nav-alerts"]').count()) === 0, 'a reporter has no Alerts entry');
   await page.selectOption('#rf-category', 'attack_on_civilians');
-  await page.waitForFunction(() => document.querySelectorAll('#rf-towns option').length > 0);
-  const townOption = await page.evaluate((town) => {
-    const o = Array.from(document.querySelectorAll('#rf-towns option')).find((x) => x.value.startsWith(town + ' ('));
-    return o ? o.value : null;
-  }, TOWN);
-  check(townOption, `town ${TOWN} is in the place list`);
-  await page.fill('#rf-town', townOption);
-  await page.dispatchEvent('#rf-town', 'change');
-  await page.waitForFunction(() => document.querySelector('#rf-lat').value !== '');
+  await pickTown(page, TOWN);
   await page.fill('#rf-people', '60');
   await page.fill('#rf-description', `${MARK} : des hommes armés ont attaqué le marché ce matin, les familles quittent le quartier.`);
   await page.selectOption('#rf-reliability', 'B');

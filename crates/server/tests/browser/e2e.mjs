@@ -22,7 +22,7 @@
 // It prints one line per step and exits non-zero on the first failure.
 
 import path from 'node:path';
-import { BASE, SHOTS, EXPECT_SYNTHETIC, creds, check, stepLog, newPage, login, fullShot, run } from './lib.mjs';
+import { BASE, SHOTS, EXPECT_SYNTHETIC, creds, check, stepLog, newPage, login, fullShot, pickTown, run } from './lib.mjs';
 
 const REPORTER = creds('VIGIL_REPORTER');
 const ANALYST = creds('VIGIL_ANALYST');
@@ -81,16 +81,7 @@ async function main(browser) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `report form fits 360 px (overflow ${overflow}px)`);
   await page.selectOption('#rf-category', 'attack_on_civilians');
-  // Pick the town from the list: coordinates fill in from it.
-  await page.waitForFunction(() => document.querySelectorAll('#rf-towns option').length > 0);
-  const townOption = await page.evaluate((town) => {
-    const o = Array.from(document.querySelectorAll('#rf-towns option')).find((x) => x.value.startsWith(town + ' ('));
-    return o ? o.value : null;
-  }, TOWN);
-  check(townOption, `town ${TOWN} is in the place list`);
-  await page.fill('#rf-town', townOption);
-  await page.dispatchEvent('#rf-town', 'change');
-  await page.waitForFunction(() => document.querySelector('#rf-lat').value !== '');
+  await pickTown(page, TOWN);
   const lat = await page.inputValue('#rf-lat');
   const lon = await page.inputValue('#rf-lon');
   await page.fill('#rf-date', DAY);

@@ -74,6 +74,19 @@ export async function login(page, who) {
   check(shown.trim() === who.user, `logged in as ${who.user} (page shows ${shown})`);
 }
 
+// In the report form, pick a town from the place list; its coordinates fill in.
+export async function pickTown(page, town) {
+  await page.waitForFunction(() => document.querySelectorAll('#rf-towns option').length > 0);
+  const option = await page.evaluate((t) => {
+    const o = Array.from(document.querySelectorAll('#rf-towns option')).find((x) => x.value.startsWith(t + ' ('));
+    return o ? o.value : null;
+  }, town);
+  check(option, `town ${town} is in the place list`);
+  await page.fill('#rf-town', option);
+  await page.dispatchEvent('#rf-town', 'change');
+  await page.waitForFunction(() => document.querySelector('#rf-lat').value !== '');
+}
+
 // A whole-page screenshot taken by growing the window to the page's height, so that
 // the sticky demo banner stays at the top (a stitched full-page capture would move it).
 export async function fullShot(page, name) {
