@@ -1,0 +1,217 @@
+//! The SQLite half of an import, written through rusqlite on the store's own database
+//! file (same SQLite library as sqlx: one `libsqlite3-sys`).
+//!
+//! Why not sqlx: its multi-row `INSERT` turns every value into an argument object,
+//! copies it to its worker thread and binds 28,800 parameters per statement; that
+//! cost as much CPU as SQLite's own work. Here one cached single-row `INSERT` is bound
+//! straight from each parsed row, on a blocking thread, in one `BEGIN IMMEDIATE`
+//! transaction (a killed import still leaves the database as it was).
+
+use crate::incidents::{ImportReport, Prepared, Produced, COLUMNS, SECONDARY_INDEXES};
+use crate::{Result, StoreError};
+use rusqlite::{Connection, OpenFlags, Statement, TransactionBehavior};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How a second connection opens the database a [`crate::Store`]'s pool uses.
+#[derive(Clone, Debug)]
+pub(crate) struct SqliteTarget {
+    pub filename: PathBuf,
+    /// a shared-cache in-memory database (`sqlite://:memory:`), as sqlx opens it
+    pub in_memory: bool,
+}
+
+/// rusqlite errors into [`StoreError`], saying what was being done.
+pub(crate) trait Ctx<T> {
+    fn ctx(self, what: &'static str) -> Result<T>;
+}
+
+impl<T> Ctx<T> for rusqlite::Result<T> {
+    fn ctx(self, what: &'static str) -> Result<T> {
+        self.map_err(|source| StoreError::Sqlite { what, source })
+    }
+}
+
+/// Open the store's database with the settings the pool's connections get (lib.rs),
+/// minus the journal mode, which [`begin_bulk_load`] decides.
+pub(crate) fn open(target: &SqliteTarget) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if target.in_memory {
+        flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
+    }
+    let conn = Connection::open_with_flags(&target.filename, flags).ctx("opening the database for the import")?;
+    conn.busy_timeout(Duration::from_secs(30)).ctx("setting the busy timeout")?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;").ctx("setting up the import connection")?;
+    Ok(conn)
+}
+
+/// Switch to the bulk-load journal (see `BulkLoad` in incidents.rs); whether it was
+/// switched. Fails (false) at once while any other connection has the file open.
+pub(crate) fn begin_bulk_load(conn: &Connection) -> bool {
+    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
+        Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
+        _ => return false,
+    }
+    // FULL under a rollback journal: the journal is synced before the database file
+    // is changed, so even a power cut mid-import rolls back cleanly
+    let _ = conn.execute_batch("PRAGMA synchronous = FULL");
+    true
+}
+
+/// Back to WAL after [`begin_bulk_load`]; should this fail, the next connection the
+/// pool opens sets WAL again (lib.rs).
+fn end_bulk_load(conn: &Connection, switched: bool) {
+    if switched {
+        let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+        let _ = conn.execute_batch("PRAGMA synchronous = NORMAL");
+    }
+}
+
+/// `INSERT` of one row; a row whose `(source, source_id)` is stored already changes
+/// nothing (0 rows) and is then compared by fingerprint.
+fn insert_sql() -> String {
+    let marks: Vec<String> = (1..=COLUMNS.len()).map(|k| format!("?{k}")).collect();
+    format!(
+        "INSERT INTO incidents ({}) VALUES ({}) ON CONFLICT (source, source_id) DO NOTHING",
+        COLUMNS.join(", "),
+        marks.join(", ")
+    )
+}
+
+/// `UPDATE` of one row by `(source, source_id)`, same parameter numbers as [`insert_sql`].
+fn update_sql() -> String {
+    let sets: Vec<String> = COLUMNS.iter().enumerate().skip(2).map(|(n, c)| format!("{c} = ?{}", n + 1)).collect();
+    format!("UPDATE incidents SET {} WHERE source = ?1 AND source_id = ?2", sets.join(", "))
+}
+
+/// Bind the 36 [`COLUMNS`] of one row, in order, borrowing its strings.
+fn bind_row(st: &mut Statement<'_>, p: &Prepared, layout: i64) -> rusqlite::Result<()> {
+    let i = &p.incident;
+    let pl = &p.placement;
+    let start = vigil_ingest::iso_date(i.date_start);
+    let end = vigil_ingest::iso_date(i.date_end);
+    st.raw_bind_parameter(1, i.source.as_str())?;
+    st.raw_bind_parameter(2, i.source_id.as_str())?;
+    st.raw_bind_parameter(3, start.as_str())?;
+    st.raw_bind_parameter(4, end.as_str())?;
+    st.raw_bind_parameter(5, i.date_prec)?;
+    st.raw_bind_parameter(6, i.type_of_violence.map(|t| t.code()))?;
+    st.raw_bind_parameter(7, i.event_type.as_deref())?;
+    st.raw_bind_parameter(8, i.sub_event_type.as_deref())?;
+    st.raw_bind_parameter(9, i.conflict_name.as_deref())?;
+    st.raw_bind_parameter(10, i.dyad_name.as_deref())?;
+    st.raw_bind_parameter(11, i.side_a.as_deref())?;
+    st.raw_bind_parameter(12, i.side_b.as_deref())?;
+    st.raw_bind_parameter(13, i.country.as_deref())?;
+    st.raw_bind_parameter(14, i.place.as_deref())?;
+    st.raw_bind_parameter(15, i.where_description.as_deref())?;
+    st.raw_bind_parameter(16, i.adm_1.as_deref())?;
+    st.raw_bind_parameter(17, i.adm_2.as_deref())?;
+    st.raw_bind_parameter(18, i.latitude)?;
+    st.raw_bind_parameter(19, i.longitude)?;
+    st.raw_bind_parameter(20, i.where_prec)?;
+    st.raw_bind_parameter(21, i.deaths_a)?;
+    st.raw_bind_parameter(22, i.deaths_b)?;
+    st.raw_bind_parameter(23, i.deaths_civilians)?;
+    st.raw_bind_parameter(24, i.deaths_unknown)?;
+    st.raw_bind_parameter(25, i.best)?;
+    st.raw_bind_parameter(26, i.low)?;
+    st.raw_bind_parameter(27, i.high)?;
+    st.raw_bind_parameter(28, i.number_of_sources)?;
+    st.raw_bind_parameter(29, i.source_gid)?;
+    st.raw_bind_parameter(30, layout)?;
+    st.raw_bind_parameter(31, p.extra.as_str())?;
+    st.raw_bind_parameter(32, i.bounds_inconsistent() as i64)?;
+    st.raw_bind_parameter(33, p.hash)?;
+    st.raw_bind_parameter(34, pl.gid)?;
+    st.raw_bind_parameter(35, pl.admin1.as_deref())?;
+    st.raw_bind_parameter(36, pl.admin2.as_deref())?;
+    Ok(())
+}
+
+/// Write every batch the reader thread sends, in one transaction, and restore WAL.
+/// `progress` gets the bytes read after each batch; once its receiver is gone (the
+/// import's future was dropped) the transaction is rolled back.
+pub(crate) fn write(
+    mut conn: Connection,
+    bulk: bool,
+    mut batches: tokio::sync::mpsc::Receiver<Produced>,
+    layout_json: &str,
+    progress: tokio::sync::mpsc::UnboundedSender<u64>,
+    mut report: ImportReport,
+) -> Result<ImportReport> {
+    let result = write_all(&mut conn, &mut batches, layout_json, &progress, &mut report);
+    end_bulk_load(&conn, bulk);
+    result.map(|()| report)
+}
+
+fn write_all(
+    conn: &mut Connection,
+    batches: &mut tokio::sync::mpsc::Receiver<Produced>,
+    layout_json: &str,
+    progress: &tokio::sync::mpsc::UnboundedSender<u64>,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting the import transaction")?;
+    tx.execute("INSERT INTO extra_layouts (columns) VALUES (?1) ON CONFLICT (columns) DO NOTHING", [layout_json])
+        .ctx("storing the extras layout")?;
+    let layout: i64 = tx
+        .query_row("SELECT id FROM extra_layouts WHERE columns = ?1", [layout_json], |r| r.get(0))
+        .ctx("reading the extras layout")?;
+    // Into an empty table, build the secondary indexes once at the end rather than
+    // maintaining them row by row (same transaction: all or nothing).
+    let empty = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents)", [], |r| r.get::<_, bool>(0)).ctx("checking for incidents")?;
+    if empty {
+        for (name, _) in SECONDARY_INDEXES {
+            tx.execute(&format!("DROP INDEX IF EXISTS {name}"), []).ctx("dropping an index for the load")?;
+        }
+    }
+    {
+        let mut insert = tx.prepare(&insert_sql()).ctx("preparing the insert")?;
+        let mut update = tx.prepare(&update_sql()).ctx("preparing the update")?;
+        let mut stored = tx
+            .prepare("SELECT row_hash FROM incidents WHERE source = ?1 AND source_id = ?2")
+            .ctx("preparing the lookup")?;
+        loop {
+            let (rows, bytes) = match batches.blocking_recv() {
+                Some(Produced::Batch { rows, bytes }) => (rows, bytes),
+                Some(Produced::Failed(e)) => return Err(e),
+                Some(Produced::Done(counts)) => {
+                    report.absorb(counts);
+                    break;
+                }
+                None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
+            };
+            for p in &rows {
+                bind_row(&mut insert, p, layout).ctx("binding an incident")?;
+                if insert.raw_execute().ctx("inserting an incident")? == 1 {
+                    report.added += 1;
+                    continue;
+                }
+                // stored already (an earlier import, or earlier in this file)
+                let hash: i64 = stored
+                    .query_row([p.incident.source.as_str(), p.incident.source_id.as_str()], |r| r.get(0))
+                    .ctx("reading a stored incident's fingerprint")?;
+                if hash == p.hash {
+                    report.unchanged += 1;
+                } else {
+                    bind_row(&mut update, p, layout).ctx("binding an incident")?;
+                    update.raw_execute().ctx("updating an incident")?;
+                    report.updated += 1;
+                }
+            }
+            if progress.send(bytes).is_err() {
+                return Err(StoreError::Cancelled);
+            }
+        }
+    }
+    if empty {
+        for (_, ddl) in SECONDARY_INDEXES {
+            tx.execute(ddl, []).ctx("rebuilding an index")?;
+        }
+    }
+    if progress.is_closed() {
+        return Err(StoreError::Cancelled);
+    }
+    tx.commit().ctx("committing the import")
+}
