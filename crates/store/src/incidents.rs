@@ -14,7 +14,7 @@ use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 use std::io::Read;
-use vigil_ingest::{fingerprint, Format, IncidentReader, Located, ReadError};
+use vigil_ingest::{fingerprint_with, Format, IncidentReader, Located, ReadError};
 use vigil_model::{ForecastEvent, Incident, IncidentFilter, Placement, Source, ViolenceType};
 
 /// Columns written for each incident, in bind order.
@@ -480,10 +480,11 @@ async fn import_sqlite<R: Read + Send + 'static>(
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     };
     let (sender, batches) = tokio::sync::mpsc::channel::<Produced>(2);
-    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, false));
+    let (spent_tx, spent_rx) = std::sync::mpsc::channel();
+    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, false, Some(spent_rx)));
     let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
     let writer = tokio::task::spawn_blocking(move || {
-        sqlite_import::write(conn, bulk, batches, &layout_json, progress_tx, ImportReport::new(format))
+        sqlite_import::write(conn, bulk, batches, spent_tx, &layout_json, progress_tx, ImportReport::new(format))
     });
     while let Some(bytes) = progress_rx.recv().await {
         progress(bytes);
@@ -506,7 +507,7 @@ async fn import_postgres<R: Read + Send + 'static>(
     let copy_stmt = format!("COPY incidents ({}) FROM STDIN", COLUMNS.join(", "));
     let (sender, mut batches) = tokio::sync::mpsc::channel::<Produced>(2);
     let mut report = ImportReport::new(reader.format());
-    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, true));
+    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, true, None));
     let mut tx = pool.begin().await?;
     sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
         .bind(&layout_json)
@@ -633,6 +634,7 @@ fn produce<R: Read>(
     mut opts: ImportOptions,
     out: tokio::sync::mpsc::Sender<Produced>,
     split_repeats: bool,
+    spent: Option<std::sync::mpsc::Receiver<Vec<Prepared>>>,
 ) {
     let mut counts = ImportReport::new(reader.format());
     let fail = |e: StoreError| {
@@ -647,13 +649,21 @@ fn produce<R: Read>(
     }
     let mut carry: Option<Incident> = None;
     loop {
-        let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+        // a batch the writer is done with: its rows' strings are freed here, by the
+        // thread that allocated them (cheaper than cross-thread frees in the writer)
+        let mut batch: Vec<Prepared> = match spent.as_ref().and_then(|s| s.try_recv().ok()) {
+            Some(mut b) => {
+                b.clear();
+                b
+            }
+            None => Vec::with_capacity(BATCH),
+        };
         let mut ids: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(if split_repeats { BATCH } else { 0 });
         let mut eof = false;
         while batch.len() < BATCH {
             let inc = match carry.take() {
                 Some(i) => i,
-                None => match reader.next() {
+                None => match reader.next_without_extras() {
                     None => {
                         eof = true;
                         break;
@@ -681,7 +691,7 @@ fn produce<R: Read>(
                 }
                 ids.insert(inc.source_id.clone());
             }
-            batch.push(prepare(inc, &placer, &mut counts));
+            batch.push(prepare(inc, reader.extras(), &placer, &mut counts));
         }
         if !batch.is_empty() && out.blocking_send(Produced::Batch { rows: batch, bytes: reader.bytes_read() }).is_err() {
             return; // the writer failed and has its own error
@@ -716,7 +726,14 @@ fn is_core_column(format: Format, h: &str) -> bool {
     }
 }
 
-fn prepare(incident: Incident, placer: &Placer, report: &mut ImportReport) -> Prepared {
+/// Place, count and fingerprint one incident read without its extras, which are
+/// given (borrowed from the reader's record) as `extras` and encoded here.
+fn prepare<'a>(
+    incident: Incident,
+    extras: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone,
+    placer: &Placer,
+    report: &mut ImportReport,
+) -> Prepared {
     let (placement, outside) = placer.place(&incident);
     if incident.point().is_none() {
         report.without_point += 1;
@@ -738,15 +755,48 @@ fn prepare(incident: Incident, placer: &Placer, report: &mut ImportReport) -> Pr
             report.gid_mismatches += 1;
         }
     }
-    let values: Vec<&str> = incident.extra.iter().map(|(_, v)| v.as_str()).collect();
-    let extra = serde_json::to_string(&values).expect("strings serialise");
-    let hash = fingerprint(&incident);
-    // Stored as `extra` (JSON) from here on: free the ~20 strings and shared names in
-    // this thread rather than in the writer's (cross-thread frees and reference
-    // counts cost several times more).
-    let mut incident = incident;
-    drop(std::mem::take(&mut incident.extra));
+    let extra = json_array(extras.clone().map(|(_, v)| v));
+    let hash = fingerprint_with(&incident, extras);
     Prepared { extra, hash, placement, incident }
+}
+
+/// The values as a JSON array of strings, byte for byte as `serde_json::to_string`
+/// writes a `Vec<&str>` (how `extra` has always been stored), without its per-byte
+/// escape table walk: runs that need no escape are copied whole.
+fn json_array<'a>(values: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(2 + values.len() * 16);
+    out.push('[');
+    for (n, v) in values.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        let mut rest = v;
+        while let Some(at) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            out.push_str(&rest[..at]);
+            let b = rest.as_bytes()[at];
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("\\u00");
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 0xf)]));
+                }
+            }
+            rest = &rest[at + 1..];
+        }
+        out.push_str(rest);
+        out.push('"');
+    }
+    out.push(']');
+    out
 }
 
 fn write_reject(
@@ -821,4 +871,22 @@ where
         extra,
     };
     Ok(Located { incident, placement: Placement { gid: n(33)?, admin1: s(34)?, admin2: s(35)? } })
+}
+
+#[cfg(test)]
+mod tests {
+    /// `extra` is stored exactly as serde_json wrote it before `json_array` existed.
+    #[test]
+    fn json_array_matches_serde_json() {
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        let cases: Vec<Vec<&str>> = vec![
+            vec![],
+            vec![""],
+            vec!["plain", "", "Ségou, Mopti", "quote \" and \\ back\\"],
+            vec![all_ascii.as_str(), "tab\tnew\nline\r\u{8}\u{c}\u{1}\u{1f}\u{7f}", "€ 𝄞 \u{2028}", "\"\"", "\\"],
+        ];
+        for values in cases {
+            assert_eq!(super::json_array(values.iter().copied()), serde_json::to_string(&values).unwrap(), "{values:?}");
+        }
+    }
 }

@@ -84,12 +84,34 @@ fn update_sql() -> String {
     format!("UPDATE incidents SET {} WHERE source = ?1 AND source_id = ?2", sets.join(", "))
 }
 
+/// A date as bound: `YYYY-MM-DD` from a stack buffer (no allocation per row), or
+/// chrono's text outside the years 0 to 9999.
+enum DateText {
+    Short([u8; 10]),
+    Other(String),
+}
+
+impl DateText {
+    fn new(d: chrono::NaiveDate) -> Self {
+        match vigil_ingest::iso_date_bytes(d) {
+            Some(b) => DateText::Short(b),
+            None => DateText::Other(d.to_string()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            DateText::Short(b) => std::str::from_utf8(b).expect("ASCII digits and dashes"),
+            DateText::Other(s) => s,
+        }
+    }
+}
+
 /// Bind the 36 [`COLUMNS`] of one row, in order, borrowing its strings.
 fn bind_row(st: &mut Statement<'_>, p: &Prepared, layout: i64) -> rusqlite::Result<()> {
     let i = &p.incident;
     let pl = &p.placement;
-    let start = vigil_ingest::iso_date(i.date_start);
-    let end = vigil_ingest::iso_date(i.date_end);
+    let (start, end) = (DateText::new(i.date_start), DateText::new(i.date_end));
     st.raw_bind_parameter(1, i.source.as_str())?;
     st.raw_bind_parameter(2, i.source_id.as_str())?;
     st.raw_bind_parameter(3, start.as_str())?;
@@ -130,17 +152,19 @@ fn bind_row(st: &mut Statement<'_>, p: &Prepared, layout: i64) -> rusqlite::Resu
 }
 
 /// Write every batch the reader thread sends, in one transaction, and restore WAL.
+/// Written batches go back to the reader thread through `spent`.
 /// `progress` gets the bytes read after each batch; once its receiver is gone (the
 /// import's future was dropped) the transaction is rolled back.
 pub(crate) fn write(
     mut conn: Connection,
     bulk: bool,
     mut batches: tokio::sync::mpsc::Receiver<Produced>,
+    spent: std::sync::mpsc::Sender<Vec<Prepared>>,
     layout_json: &str,
     progress: tokio::sync::mpsc::UnboundedSender<u64>,
     mut report: ImportReport,
 ) -> Result<ImportReport> {
-    let result = write_all(&mut conn, &mut batches, layout_json, &progress, &mut report);
+    let result = write_all(&mut conn, &mut batches, &spent, layout_json, &progress, &mut report);
     end_bulk_load(&conn, bulk);
     result.map(|()| report)
 }
@@ -148,6 +172,7 @@ pub(crate) fn write(
 fn write_all(
     conn: &mut Connection,
     batches: &mut tokio::sync::mpsc::Receiver<Produced>,
+    spent: &std::sync::mpsc::Sender<Vec<Prepared>>,
     layout_json: &str,
     progress: &tokio::sync::mpsc::UnboundedSender<u64>,
     report: &mut ImportReport,
@@ -200,6 +225,8 @@ fn write_all(
                     report.updated += 1;
                 }
             }
+            // back to the reader thread, which frees what it allocated
+            let _ = spent.send(rows);
             if progress.send(bytes).is_err() {
                 return Err(StoreError::Cancelled);
             }
