@@ -107,28 +107,46 @@ impl DateText {
     }
 }
 
-/// Bind the 36 [`COLUMNS`] of one row, in order, borrowing its strings.
-fn bind_row(st: &mut Statement<'_>, p: &Prepared, layout: i64) -> rusqlite::Result<()> {
+/// Bind the 36 [`COLUMNS`] of one row, in order, borrowing its strings. Bindings
+/// outlive a statement's execution, so a text equal to the one `prev` (the row bound
+/// last to this statement) gave it is not copied into SQLite again.
+fn bind_row(st: &mut Statement<'_>, p: &Prepared, prev: Option<&Prepared>, layout: i64) -> rusqlite::Result<()> {
     let i = &p.incident;
     let pl = &p.placement;
-    let (start, end) = (DateText::new(i.date_start), DateText::new(i.date_end));
-    st.raw_bind_parameter(1, i.source.as_str())?;
-    st.raw_bind_parameter(2, i.source_id.as_str())?;
-    st.raw_bind_parameter(3, start.as_str())?;
-    st.raw_bind_parameter(4, end.as_str())?;
+    let mut text = |n: usize, f: fn(&Prepared) -> Option<&str>| -> rusqlite::Result<()> {
+        let v = f(p);
+        if prev.is_none_or(|q| f(q) != v) {
+            st.raw_bind_parameter(n, v)?;
+        }
+        Ok(())
+    };
+    text(1, |p| Some(p.incident.source.as_str()))?;
+    text(2, |p| Some(p.incident.source_id.as_str()))?;
+    text(7, |p| p.incident.event_type.as_deref())?;
+    text(8, |p| p.incident.sub_event_type.as_deref())?;
+    text(9, |p| p.incident.conflict_name.as_deref())?;
+    text(10, |p| p.incident.dyad_name.as_deref())?;
+    text(11, |p| p.incident.side_a.as_deref())?;
+    text(12, |p| p.incident.side_b.as_deref())?;
+    text(13, |p| p.incident.country.as_deref())?;
+    text(14, |p| p.incident.place.as_deref())?;
+    text(15, |p| p.incident.where_description.as_deref())?;
+    text(16, |p| p.incident.adm_1.as_deref())?;
+    text(17, |p| p.incident.adm_2.as_deref())?;
+    text(31, |p| Some(p.extra.as_str()))?;
+    text(35, |p| p.placement.admin1.as_deref())?;
+    text(36, |p| p.placement.admin2.as_deref())?;
+    if prev.is_none_or(|q| q.incident.date_start != i.date_start) {
+        st.raw_bind_parameter(3, DateText::new(i.date_start).as_str())?;
+    }
+    if prev.is_none_or(|q| q.incident.date_end != i.date_end) {
+        st.raw_bind_parameter(4, DateText::new(i.date_end).as_str())?;
+    }
+    if prev.is_none() {
+        st.raw_bind_parameter(30, layout)?;
+    }
     st.raw_bind_parameter(5, i.date_prec)?;
     st.raw_bind_parameter(6, i.type_of_violence.map(|t| t.code()))?;
-    st.raw_bind_parameter(7, i.event_type.as_deref())?;
-    st.raw_bind_parameter(8, i.sub_event_type.as_deref())?;
-    st.raw_bind_parameter(9, i.conflict_name.as_deref())?;
-    st.raw_bind_parameter(10, i.dyad_name.as_deref())?;
-    st.raw_bind_parameter(11, i.side_a.as_deref())?;
-    st.raw_bind_parameter(12, i.side_b.as_deref())?;
-    st.raw_bind_parameter(13, i.country.as_deref())?;
-    st.raw_bind_parameter(14, i.place.as_deref())?;
-    st.raw_bind_parameter(15, i.where_description.as_deref())?;
-    st.raw_bind_parameter(16, i.adm_1.as_deref())?;
-    st.raw_bind_parameter(17, i.adm_2.as_deref())?;
     st.raw_bind_parameter(18, i.latitude)?;
     st.raw_bind_parameter(19, i.longitude)?;
     st.raw_bind_parameter(20, i.where_prec)?;
@@ -141,13 +159,9 @@ fn bind_row(st: &mut Statement<'_>, p: &Prepared, layout: i64) -> rusqlite::Resu
     st.raw_bind_parameter(27, i.high)?;
     st.raw_bind_parameter(28, i.number_of_sources)?;
     st.raw_bind_parameter(29, i.source_gid)?;
-    st.raw_bind_parameter(30, layout)?;
-    st.raw_bind_parameter(31, p.extra.as_str())?;
     st.raw_bind_parameter(32, i.bounds_inconsistent() as i64)?;
     st.raw_bind_parameter(33, p.hash)?;
     st.raw_bind_parameter(34, pl.gid)?;
-    st.raw_bind_parameter(35, pl.admin1.as_deref())?;
-    st.raw_bind_parameter(36, pl.admin2.as_deref())?;
     Ok(())
 }
 
@@ -207,8 +221,10 @@ fn write_all(
                 }
                 None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
             };
+            let mut prev = None;
             for p in &rows {
-                bind_row(&mut insert, p, layout).ctx("binding an incident")?;
+                bind_row(&mut insert, p, prev, layout).ctx("binding an incident")?;
+                prev = Some(p);
                 if insert.raw_execute().ctx("inserting an incident")? == 1 {
                     report.added += 1;
                     continue;
@@ -220,7 +236,7 @@ fn write_all(
                 if hash == p.hash {
                     report.unchanged += 1;
                 } else {
-                    bind_row(&mut update, p, layout).ctx("binding an incident")?;
+                    bind_row(&mut update, p, None, layout).ctx("binding an incident")?;
                     update.raw_execute().ctx("updating an incident")?;
                     report.updated += 1;
                 }
@@ -233,6 +249,11 @@ fn write_all(
         }
     }
     if empty {
+        // The rebuild sorts: in runs of 8 MiB that stay in the CPU caches rather than
+        // one run as large as the page cache (64 MiB), with one helper thread sorting
+        // and merging runs while this one scans the table. On 1M rows: about a third
+        // less wall time for the three indexes, the same CPU time.
+        tx.execute_batch("PRAGMA cache_size = -8192; PRAGMA threads = 1;").ctx("setting up the index rebuild")?;
         for (_, ddl) in SECONDARY_INDEXES {
             tx.execute(ddl, []).ctx("rebuilding an index")?;
         }
