@@ -456,6 +456,9 @@ async fn import_sqlite<R: Read + Send + 'static>(
 ) -> Result<ImportReport> {
     let format = reader.format();
     let panicked = |_| StoreError::Corrupt("the import's writer thread panicked".into());
+    // an in-memory database has no journal to switch, and lives only as long as one
+    // of its connections: the pool's stay open
+    let in_memory = target.in_memory;
     let mut conn = tokio::task::spawn_blocking(move || sqlite_import::open(&target)).await.map_err(panicked)??;
     // SQLite leaves WAL mode only if no other connection has the file open: close this
     // pool's idle ones (it reopens them when next needed), waiting briefly for any
@@ -463,6 +466,9 @@ async fn import_sqlite<R: Read + Send + 'static>(
     // still fails, another process has the file open: stay in WAL mode.
     let mut tries = 0;
     let bulk = loop {
+        if in_memory {
+            break false;
+        }
         while let Some(idle) = pool.try_acquire() {
             let _ = idle.close().await;
         }

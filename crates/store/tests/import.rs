@@ -220,6 +220,18 @@ both_backends!(stats_by_year_type_and_area, |db| {
     assert!(months.iter().all(|r| r.key.starts_with("2020-")));
 });
 
+/// The import writes through a connection of its own; an in-memory store (shared
+/// between the pool's connections) must still hold the rows afterwards.
+#[tokio::test]
+async fn in_memory_sqlite_store_keeps_what_was_imported() {
+    let store = Store::connect("sqlite://:memory:").await.unwrap();
+    let first = import_file(&store, GED_SAMPLE).await;
+    assert_eq!(first.added, 1000);
+    assert_eq!(all(&store).await.len(), 1000);
+    let again = import_file(&store, GED_SAMPLE).await;
+    assert_eq!((again.added, again.unchanged), (0, 1000));
+}
+
 #[tokio::test]
 async fn store_url_errors_say_what_is_accepted() {
     let e = Store::connect("mysql://x").await.unwrap_err().to_string();
