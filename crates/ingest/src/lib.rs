@@ -33,6 +33,12 @@ pub const GED_COLUMNS: [&str; 49] = [
 /// Word-at-a-time multiply-rotate (FxHash's mixing), written here so it is stable
 /// across builds and platforms, unlike `std`'s hasher. Change detection, not security.
 pub fn fingerprint(i: &vigil_model::Incident) -> i64 {
+    fingerprint_with(i, i.extra.iter().map(|(k, v)| (&**k, v.as_str())))
+}
+
+/// [`fingerprint`] of `i` with `extra` (names and values) hashed in place of
+/// `i.extra`: the same value for the same pairs, without building them as `String`s.
+pub fn fingerprint_with<'a>(i: &vigil_model::Incident, extra: impl IntoIterator<Item = (&'a str, &'a str)>) -> i64 {
     struct Fnv(u64);
     impl Fnv {
         #[inline]
@@ -73,8 +79,12 @@ pub fn fingerprint(i: &vigil_model::Incident) -> i64 {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     h.bytes(i.source.as_str().as_bytes());
     h.bytes(i.source_id.as_bytes());
-    h.bytes(iso_date(i.date_start).as_bytes());
-    h.bytes(iso_date(i.date_end).as_bytes());
+    for d in [i.date_start, i.date_end] {
+        match iso_date_bytes(d) {
+            Some(b) => h.bytes(&b),
+            None => h.bytes(d.to_string().as_bytes()),
+        }
+    }
     h.opt_i(i.date_prec);
     h.opt_i(i.type_of_violence.map(|t| t.code()));
     for s in [
@@ -108,7 +118,7 @@ pub fn fingerprint(i: &vigil_model::Incident) -> i64 {
     ] {
         h.opt_i(v);
     }
-    for (k, v) in &i.extra {
+    for (k, v) in extra {
         h.bytes(k.as_bytes());
         h.bytes(v.as_bytes());
     }
@@ -118,24 +128,34 @@ pub fn fingerprint(i: &vigil_model::Incident) -> i64 {
 /// A date as `YYYY-MM-DD`, exactly as `NaiveDate::to_string` writes it, without going
 /// through chrono's formatter for the years 0 to 9999 (the rest take that path).
 pub fn iso_date(d: chrono::NaiveDate) -> String {
+    match iso_date_bytes(d) {
+        Some(b) => String::from_utf8(b.to_vec()).expect("ASCII digits and dashes"),
+        None => d.to_string(),
+    }
+}
+
+/// [`iso_date`]'s ten ASCII bytes, for the years 0 to 9999 (`None` otherwise), without
+/// allocating.
+pub fn iso_date_bytes(d: chrono::NaiveDate) -> Option<[u8; 10]> {
     use chrono::Datelike;
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        return None;
     }
     let y = y as u32;
-    let digit = |v: u32| char::from(b'0' + v as u8);
-    let mut s = String::with_capacity(10);
-    for v in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
-        s.push(digit(v));
-    }
-    s.push('-');
-    s.push(digit(m / 10));
-    s.push(digit(m % 10));
-    s.push('-');
-    s.push(digit(day / 10));
-    s.push(digit(day % 10));
-    s
+    let digit = |v: u32| b'0' + v as u8;
+    Some([
+        digit(y / 1000),
+        digit(y / 100 % 10),
+        digit(y / 10 % 10),
+        digit(y % 10),
+        b'-',
+        digit(m / 10),
+        digit(m % 10),
+        b'-',
+        digit(day / 10),
+        digit(day % 10),
+    ])
 }
 
 #[cfg(test)]

@@ -96,7 +96,12 @@ pub struct IncidentReader<R: Read> {
     index: Vec<Option<usize>>,
     /// header index and name of each column that goes to `extra`
     extra_cols: Vec<(usize, std::sync::Arc<str>)>,
-    record: csv::StringRecord,
+    /// the record last read, its bytes as csv split them into fields
+    bytes: csv::ByteRecord,
+    /// the same bytes, checked to be UTF-8 (empty after a record that is not)
+    text: String,
+    /// the record as a `StringRecord`, built only when asked for (rejects)
+    raw: std::cell::OnceCell<csv::StringRecord>,
     /// a first data record read while looking for the HXL row
     pending: bool,
     done: bool,
@@ -147,14 +152,17 @@ impl<R: Read> IncidentReader<R> {
             header,
             index,
             extra_cols,
-            record: csv::StringRecord::new(),
+            bytes: csv::ByteRecord::new(),
+            text: String::new(),
+            raw: std::cell::OnceCell::new(),
             pending: false,
             done: false,
         };
         // The HDX layout puts a row of HXL hashtags under the header.
-        match me.rdr.read_record(&mut me.record) {
+        match me.fill() {
             Ok(true) => {
-                let tags = me.record.iter().filter(|f| !f.trim().is_empty()).collect::<Vec<_>>();
+                let row = me.row();
+                let tags = (0..me.bytes.len()).map(|i| row.get(i)).filter(|f| !f.trim().is_empty()).collect::<Vec<_>>();
                 if !tags.is_empty() && tags.iter().all(|f| f.trim_start().starts_with('#')) {
                     me.format = match me.format {
                         Format::Ged { columns, .. } => Format::Ged { columns, hxl_row: true },
@@ -165,9 +173,46 @@ impl<R: Read> IncidentReader<R> {
                 }
             }
             Ok(false) => me.done = true,
-            Err(e) => return Err(csv_error(&me.file, &e)),
+            Err(e) => return Err(e),
         }
         Ok(me)
+    }
+
+    /// Read the next record, like `csv::Reader::read_record` (same outcomes and
+    /// errors) but checking UTF-8 once for the whole record: csv's `StringRecord`
+    /// checks field by field as soon as one byte is not ASCII, several times slower.
+    fn fill(&mut self) -> Result<bool, ReadError> {
+        self.raw = std::cell::OnceCell::new();
+        let pos = self.rdr.position().clone();
+        let read = self.rdr.read_byte_record(&mut self.bytes);
+        self.text.clear();
+        let utf8 = match std::str::from_utf8(self.bytes.as_slice()) {
+            // all of it is UTF-8; each field is too unless a character spans two
+            Ok(s) if (0..self.bytes.len()).all(|i| self.bytes.range(i).is_some_and(|r| s.is_char_boundary(r.start))) => {
+                self.text.push_str(s);
+                Ok(())
+            }
+            _ => {
+                let bad = self.bytes.iter().position(|f| std::str::from_utf8(f).is_err()).unwrap_or(0);
+                // as csv does: a record that is not UTF-8 is wiped
+                self.bytes.clear();
+                Err(bad)
+            }
+        };
+        match (read, utf8) {
+            (Err(e), _) => Err(csv_error(&self.file, &e)),
+            (Ok(_), Err(field)) => Err(ReadError::Csv {
+                file: self.file.clone(),
+                line: pos.line(),
+                message: format!("invalid UTF-8 in field {}", field + 1),
+            }),
+            (Ok(more), Ok(())) => Ok(more),
+        }
+    }
+
+    fn row(&self) -> Row<'_> {
+        let line = self.bytes.position().map(|p| p.line()).unwrap_or(0);
+        Row { text: &self.text, bytes: &self.bytes, index: &self.index, file: &self.file, line }
     }
 
     pub fn format(&self) -> Format {
@@ -180,7 +225,7 @@ impl<R: Read> IncidentReader<R> {
 
     /// The raw fields of the record last read (for writing rejected rows as they were).
     pub fn raw_record(&self) -> &csv::StringRecord {
-        &self.record
+        self.raw.get_or_init(|| csv::StringRecord::from_byte_record(self.bytes.clone()).unwrap_or_default())
     }
 
     /// Bytes consumed so far, for progress bars.
@@ -191,29 +236,45 @@ impl<R: Read> IncidentReader<R> {
     /// The next incident, or the row error that stopped it. `None` at end of file.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<Result<Incident, ReadError>> {
+        self.read(true)
+    }
+
+    /// Like [`IncidentReader::next`] but with `extra` left empty: a caller that only
+    /// encodes the extra values reads them borrowed from [`IncidentReader::extras`]
+    /// instead of getting a `String` and a name per value per row.
+    pub fn next_without_extras(&mut self) -> Option<Result<Incident, ReadError>> {
+        self.read(false)
+    }
+
+    /// Names and values of the extra columns of the record last read, in file order
+    /// (what [`IncidentReader::next`] puts into `extra`).
+    pub fn extras(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
+        let row = self.row();
+        self.extra_cols.iter().map(move |(i, name)| (&**name, row.get(*i)))
+    }
+
+    fn read(&mut self, with_extras: bool) -> Option<Result<Incident, ReadError>> {
         if self.done {
             return None;
         }
         if self.pending {
             self.pending = false;
         } else {
-            match self.rdr.read_record(&mut self.record) {
+            match self.fill() {
                 Ok(true) => {}
                 Ok(false) => {
                     self.done = true;
                     return None;
                 }
-                Err(e) => {
-                    // a malformed record (wrong field count, bad UTF-8): report it and go on
-                    return Some(Err(csv_error(&self.file, &e)));
-                }
+                // a malformed record (wrong field count, bad UTF-8): report it and go on
+                Err(e) => return Some(Err(e)),
             }
         }
-        let line = self.record.position().map(|p| p.line()).unwrap_or(0);
-        let row = Row { r: &self.record, index: &self.index, file: &self.file, line };
+        let row = self.row();
+        let extra_cols: &[_] = if with_extras { &self.extra_cols } else { &[] };
         let result = match self.format {
-            Format::Ged { .. } => row.ged(&self.extra_cols),
-            Format::Acled { .. } => row.acled(&self.extra_cols),
+            Format::Ged { .. } => row.ged(extra_cols),
+            Format::Acled { .. } => row.acled(extra_cols),
         };
         Some(result.map_err(ReadError::Row))
     }
@@ -231,16 +292,24 @@ fn csv_error(file: &str, e: &csv::Error) -> ReadError {
     ReadError::Csv { file: file.to_string(), line, message }
 }
 
+#[derive(Clone, Copy)]
 struct Row<'a> {
-    r: &'a csv::StringRecord,
+    /// the record's fields, concatenated
+    text: &'a str,
+    bytes: &'a csv::ByteRecord,
     index: &'a [Option<usize>],
     file: &'a str,
     line: u64,
 }
 
-impl Row<'_> {
-    fn raw(&self, col: Col) -> &str {
-        self.index[col as usize].and_then(|i| self.r.get(i)).map(str::trim).unwrap_or("")
+impl<'a> Row<'a> {
+    /// Field `i`, or "" past the end.
+    fn get(&self, i: usize) -> &'a str {
+        self.bytes.range(i).and_then(|r| self.text.get(r)).unwrap_or("")
+    }
+
+    fn raw(&self, col: Col) -> &'a str {
+        self.index[col as usize].map(|i| self.get(i)).map(str::trim).unwrap_or("")
     }
 
     fn err(&self, column: Col, reason: impl Into<String>) -> RowError {
@@ -331,7 +400,7 @@ impl Row<'_> {
     }
 
     fn extras(&self, cols: &[(usize, std::sync::Arc<str>)]) -> Vec<(std::sync::Arc<str>, String)> {
-        cols.iter().map(|(i, name)| (name.clone(), self.r.get(*i).unwrap_or("").to_string())).collect()
+        cols.iter().map(|(i, name)| (name.clone(), self.get(*i).to_string())).collect()
     }
 
     fn point(&self) -> Result<(Option<f64>, Option<f64>), RowError> {
@@ -504,5 +573,79 @@ mod iso_day_tests {
                 assert_eq!(slow, None, "{v}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod extras_tests {
+    /// Reading without extras, then taking them borrowed, gives the same pairs and the
+    /// same fingerprint as [`super::IncidentReader::next`].
+    #[test]
+    fn borrowed_extras_read_and_hash_the_same() {
+        for f in ["testdata/ged231_global_sample1000_uncertainUCDP.csv", "crates/ingest/tests/fixtures/acled_hdx_handwritten.csv"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(f);
+            let mut a = super::IncidentReader::open(&path).unwrap();
+            let mut b = super::IncidentReader::open(&path).unwrap();
+            let mut n = 0;
+            while let Some(full) = a.next() {
+                let full = full.unwrap();
+                let core = b.next_without_extras().unwrap().unwrap();
+                assert!(core.extra.is_empty(), "{f}");
+                let pairs: Vec<(&str, &str)> = b.extras().collect();
+                assert_eq!(pairs, full.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect::<Vec<_>>(), "{f}");
+                assert_eq!(crate::fingerprint_with(&core, b.extras()), crate::fingerprint(&full), "{f}");
+                n += 1;
+            }
+            assert!(b.next_without_extras().is_none(), "{f}");
+            assert!(n > 0, "{f}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    use super::IncidentReader;
+
+    /// The reader checks UTF-8 once per record instead of through csv's
+    /// `StringRecord`; record by record it must give what `StringRecord` gives: the
+    /// same errors (field number, line) and the same raw record for rejects.
+    #[test]
+    fn records_and_errors_as_csv_string_records_give_them() {
+        let mut data = b"id,type_of_violence,date_start,date_end,latitude,longitude,best,low,high,note\n".to_vec();
+        for row in [
+            &b"1,1,2020-01-01,2020-01-01,12.6,-8.0,1,1,1,S\xc3\xa9gou"[..],
+            b"2,1,2020-01-01,2020-01-01,12.6,-8.0,1,1,1,bad \xff byte",
+            // an \xc3\xa9 split by the delimiter: valid once the fields are joined
+            b"3,1,2020-01-01,2020-01-01,12.6,-8.0,1,1,\xc3,\xa9",
+            b"4,1,2020-01-01,2020-01-01,12.6,-8.0,1,1,1",
+            b"5,1,2020-01-01,2020-01-01,12.6,-8.0,1,1,1,2,\xff",
+            b"6,1,2020-01-01,2020-01-01,12.6,-8.0,1,1,1,\"quoted, \xc3\xa9\"",
+            b"7,1,2020-01-01,2020-01-01,12.6,-8.0,1,1,1,\xe2\x82",
+        ] {
+            data.extend_from_slice(row);
+            data.push(b'\n');
+        }
+        let mut ours = IncidentReader::from_reader(&data[..], "t.csv").unwrap();
+        let mut theirs = csv::ReaderBuilder::new().flexible(false).from_reader(&data[..]);
+        let mut record = csv::StringRecord::new();
+        let mut errors = 0;
+        loop {
+            let expected = theirs.read_record(&mut record);
+            let got = ours.next();
+            match (expected, got) {
+                (Ok(false), None) => break,
+                (Ok(true), Some(Ok(incident))) => {
+                    assert_eq!(ours.raw_record(), &record);
+                    assert_eq!(incident.extra("note"), record.get(9));
+                }
+                (Err(e), Some(Err(got))) => {
+                    errors += 1;
+                    assert_eq!(got.to_string(), super::csv_error("t.csv", &e).to_string());
+                    assert_eq!(ours.raw_record(), &record, "{got}");
+                }
+                (e, g) => panic!("csv: {e:?}, reader: {g:?}"),
+            }
+        }
+        assert_eq!(errors, 5);
     }
 }

@@ -7,13 +7,14 @@
 //! database is as it was), unless rejects are being collected.
 
 use crate::placement::Placer;
+use crate::sqlite_import::{self, SqliteTarget};
 use crate::{on_pool, Result, Store, StoreError};
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 use std::io::Read;
-use vigil_ingest::{fingerprint, Format, IncidentReader, Located, ReadError};
+use vigil_ingest::{fingerprint_with, Format, IncidentReader, Located, ReadError};
 use vigil_model::{ForecastEvent, Incident, IncidentFilter, Placement, Source, ViolenceType};
 
 /// Columns written for each incident, in bind order.
@@ -25,8 +26,6 @@ pub(crate) const COLUMNS: [&str; 36] = [
     "extra_layout", "extra", "bounds_flag", "row_hash", "gid", "admin1", "admin2",
 ];
 
-/// Rows per multi-row INSERT on SQLite (36 × 800 binds stays under SQLite's 32,766).
-const SQLITE_ROWS_PER_INSERT: usize = 800;
 /// Rows read before they are matched and written.
 const BATCH: usize = 4000;
 
@@ -59,7 +58,7 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    fn new(format: Format) -> Self {
+    pub(crate) fn new(format: Format) -> Self {
         ImportReport {
             format,
             added: 0,
@@ -77,11 +76,12 @@ impl ImportReport {
 }
 
 /// One incident ready to write.
-struct Prepared {
-    incident: Incident,
-    placement: Placement,
-    extra: String,
-    hash: i64,
+pub(crate) struct Prepared {
+    pub incident: Incident,
+    pub placement: Placement,
+    /// the extras' values as a JSON array
+    pub extra: String,
+    pub hash: i64,
 }
 
 /// Grouping keys for `vigil stats`.
@@ -233,15 +233,7 @@ macro_rules! bind_incident {
 pub(crate) use bind_incident;
 pub(crate) use bind_params;
 
-/// Multi-row INSERT for SQLite. Plain `?` placeholders: SQLite looks up a named
-/// parameter (`$N`) by a linear scan, which makes a 28,800-parameter statement
-/// quadratic (seconds per batch instead of milliseconds).
-fn insert_sql(rows: usize) -> String {
-    let row = format!("({})", vec!["?"; COLUMNS.len()].join(","));
-    format!("INSERT INTO incidents ({}) VALUES {}", COLUMNS.join(", "), vec![row; rows].join(","))
-}
-
-/// `n` placeholders for a list: `?` on SQLite (see [`insert_sql`]), `$k` from
+/// `n` placeholders for a list: `?` on SQLite (`$N` is looked up by a linear scan), `$k` from
 /// `$first` on PostgreSQL.
 pub(crate) fn placeholder_list(n: usize, first: usize, postgres: bool) -> String {
     if postgres {
@@ -329,7 +321,7 @@ impl Store {
     /// Import every row of a GED or ACLED file in one transaction. `progress` is
     /// called with the bytes read so far after each batch.
     ///
-    /// Reading, validating and placing rows runs on its own thread while this task
+    /// Reading, validating and placing rows runs on its own thread while another
     /// writes the previous batch, so parsing and the database overlap.
     pub async fn import_incidents<R: Read + Send + 'static>(
         &self,
@@ -342,120 +334,13 @@ impl Store {
         let extra_names: Vec<String> =
             reader.header().iter().filter(|h| !is_core_column(format, h)).cloned().collect();
         let layout_json = serde_json::to_string(&extra_names).expect("strings serialise");
-        let insert_full = insert_sql(SQLITE_ROWS_PER_INSERT);
-        let update = update_sql();
-        let copy_stmt = format!("COPY incidents ({}) FROM STDIN", COLUMNS.join(", "));
-        let postgres = self.is_postgres();
-
-        let (sender, mut batches) = tokio::sync::mpsc::channel::<Produced>(2);
-        let producer = std::thread::spawn(move || produce(reader, placer, opts, sender));
-
-        let mut report = ImportReport::new(format);
-        on_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut bulk = conn.begin_bulk_load().await;
-            // SQLite leaves WAL mode only if no other connection has the file open:
-            // close this pool's idle ones (it reopens them when next needed), waiting
-            // briefly for any still on their way back to the pool. If the pool holds
-            // no other connection and the switch still fails, another process has the
-            // file open: stay in WAL mode.
-            let mut tries = 0;
-            while !bulk && !postgres && pool.size() > 1 && tries < 100 {
-                while let Some(idle) = pool.try_acquire() {
-                    let _ = idle.close().await;
-                }
-                bulk = conn.begin_bulk_load().await;
-                if !bulk {
-                    tries += 1;
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                }
+        match self.backend() {
+            crate::Backend::Sqlite(pool) => {
+                let target = self.sqlite_target().ok_or_else(|| StoreError::Corrupt("SQLite store without a database name".into()))?;
+                import_sqlite(pool, target, reader, placer, opts, layout_json, progress).await
             }
-            let result: Result<()> = async {
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
-                    .bind(&layout_json)
-                    .execute(&mut *tx)
-                    .await?;
-                let layout: i64 = sqlx::query_scalar("SELECT id FROM extra_layouts WHERE columns = $1")
-                    .bind(&layout_json)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                // Into an empty table, build the secondary indexes once at the end rather
-                // than maintaining them row by row (same transaction: all or nothing).
-                let empty: bool = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM incidents LIMIT 1) t")
-                    .fetch_one(&mut *tx)
-                    .await?
-                    == 0;
-                if empty {
-                    for (name, _) in SECONDARY_INDEXES {
-                        sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *tx).await?;
-                    }
-                }
-                loop {
-                    let batch = match batches.recv().await {
-                        Some(Produced::Batch { rows, bytes }) => {
-                            progress(bytes);
-                            rows
-                        }
-                        Some(Produced::Failed(e)) => return Err(e),
-                        Some(Produced::Done(counts)) => {
-                            report.absorb(counts);
-                            break;
-                        }
-                        None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
-                    };
-                    let source = batch[0].incident.source.as_str();
-                    // what is stored already, for this batch's ids
-                    let sql = format!(
-                        "SELECT source_id, row_hash FROM incidents WHERE source = {} AND source_id IN ({})",
-                        if postgres { "$1" } else { "?" },
-                        placeholder_list(batch.len(), 2, postgres)
-                    );
-                    let existing: HashMap<String, i64> = if empty && report.added == 0 && report.updated == 0 && report.unchanged == 0 {
-                        HashMap::new()
-                    } else {
-                        let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(source);
-                        for p in &batch {
-                            q = q.bind(p.incident.source_id.as_str());
-                        }
-                        q.fetch_all(&mut *tx)
-                            .await?
-                            .iter()
-                            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
-                            .collect::<Result<_, sqlx::Error>>()?
-                    };
-                    let mut fresh: Vec<Prepared> = Vec::with_capacity(batch.len());
-                    for p in batch {
-                        match existing.get(&p.incident.source_id) {
-                            None => fresh.push(p),
-                            Some(h) if *h == p.hash => report.unchanged += 1,
-                            Some(_) => {
-                                report.updated += 1;
-                                let q = sqlx::query(AssertSqlSafe(update.as_str()));
-                                bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash).execute(&mut *tx).await?;
-                            }
-                        }
-                    }
-                    report.added += fresh.len() as u64;
-                    write_new(&mut tx, fresh, layout, &insert_full, &copy_stmt).await?;
-                }
-                if empty {
-                    for (_, ddl) in SECONDARY_INDEXES {
-                        sqlx::query(*ddl).execute(&mut *tx).await?;
-                    }
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-            .await;
-            if !conn.end_bulk_load(bulk).await {
-                // not back in WAL mode: do not hand this connection to anyone else
-                let _ = conn.close().await;
-            }
-            result?;
-        });
-        producer.join().map_err(|_| StoreError::Corrupt("the import's reader thread panicked".into()))?;
-        Ok(report)
+            crate::Backend::Postgres(pool) => import_postgres(pool, reader, placer, opts, layout_json, progress).await,
+        }
     }
 
     /// Every incident matching a filter, in date then id order, one at a time.
@@ -558,20 +443,175 @@ impl Store {
     }
 }
 
+/// The SQLite side: rows written through a rusqlite connection of its own on a
+/// blocking thread ([`crate::sqlite_import`]), under a rollback journal when the
+/// file can be switched to one.
+async fn import_sqlite<R: Read + Send + 'static>(
+    pool: &sqlx::SqlitePool,
+    target: SqliteTarget,
+    reader: IncidentReader<R>,
+    placer: Placer,
+    opts: ImportOptions,
+    layout_json: String,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImportReport> {
+    let format = reader.format();
+    let panicked = |_| StoreError::Corrupt("the import's writer thread panicked".into());
+    // an in-memory database has no journal to switch, and lives only as long as one
+    // of its connections: the pool's stay open
+    let in_memory = target.in_memory;
+    let mut conn = tokio::task::spawn_blocking(move || sqlite_import::open(&target)).await.map_err(panicked)??;
+    // SQLite leaves WAL mode only if no other connection has the file open: close this
+    // pool's idle ones (it reopens them when next needed), waiting briefly for any
+    // still on their way back to the pool. If the pool holds none and the switch
+    // still fails, another process has the file open: stay in WAL mode.
+    let mut tries = 0;
+    let bulk = loop {
+        if in_memory {
+            break false;
+        }
+        while let Some(idle) = pool.try_acquire() {
+            let _ = idle.close().await;
+        }
+        let (c, switched) = tokio::task::spawn_blocking(move || {
+            let switched = sqlite_import::begin_bulk_load(&conn);
+            (conn, switched)
+        })
+        .await
+        .map_err(panicked)?;
+        conn = c;
+        if switched || pool.size() == 0 || tries >= 100 {
+            break switched;
+        }
+        tries += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+    let (sender, batches) = tokio::sync::mpsc::channel::<Produced>(2);
+    let (spent_tx, spent_rx) = std::sync::mpsc::channel();
+    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, false, Some(spent_rx)));
+    let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
+    let writer = tokio::task::spawn_blocking(move || {
+        sqlite_import::write(conn, bulk, batches, spent_tx, &layout_json, progress_tx, ImportReport::new(format))
+    });
+    while let Some(bytes) = progress_rx.recv().await {
+        progress(bytes);
+    }
+    let report = writer.await.map_err(panicked)??;
+    producer.join().map_err(|_| StoreError::Corrupt("the import's reader thread panicked".into()))?;
+    Ok(report)
+}
+
+/// The PostgreSQL side: batches matched against what is stored, new rows by COPY.
+async fn import_postgres<R: Read + Send + 'static>(
+    pool: &sqlx::PgPool,
+    reader: IncidentReader<R>,
+    placer: Placer,
+    opts: ImportOptions,
+    layout_json: String,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImportReport> {
+    let update = update_sql();
+    let copy_stmt = format!("COPY incidents ({}) FROM STDIN", COLUMNS.join(", "));
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Produced>(2);
+    let mut report = ImportReport::new(reader.format());
+    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, true, None));
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
+        .bind(&layout_json)
+        .execute(&mut *tx)
+        .await?;
+    let layout: i64 =
+        sqlx::query_scalar("SELECT id FROM extra_layouts WHERE columns = $1").bind(&layout_json).fetch_one(&mut *tx).await?;
+    // Into an empty table, build the secondary indexes once at the end rather than
+    // maintaining them row by row (same transaction: all or nothing).
+    let empty: bool = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM incidents LIMIT 1) t")
+        .fetch_one(&mut *tx)
+        .await?
+        == 0;
+    if empty {
+        for (name, _) in SECONDARY_INDEXES {
+            sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *tx).await?;
+        }
+    }
+    loop {
+        let batch = match batches.recv().await {
+            Some(Produced::Batch { rows, bytes }) => {
+                progress(bytes);
+                rows
+            }
+            Some(Produced::Failed(e)) => return Err(e),
+            Some(Produced::Done(counts)) => {
+                report.absorb(counts);
+                break;
+            }
+            None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
+        };
+        let source = batch[0].incident.source.as_str();
+        // what is stored already, for this batch's ids
+        let existing: HashMap<String, i64> = if empty && report.added == 0 && report.updated == 0 && report.unchanged == 0 {
+            HashMap::new()
+        } else {
+            let sql = format!(
+                "SELECT source_id, row_hash FROM incidents WHERE source = $1 AND source_id IN ({})",
+                placeholder_list(batch.len(), 2, true)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(source);
+            for p in &batch {
+                q = q.bind(p.incident.source_id.as_str());
+            }
+            q.fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+                .collect::<Result<_, sqlx::Error>>()?
+        };
+        let mut fresh: Vec<Prepared> = Vec::with_capacity(batch.len());
+        for p in batch {
+            match existing.get(&p.incident.source_id) {
+                None => fresh.push(p),
+                Some(h) if *h == p.hash => report.unchanged += 1,
+                Some(_) => {
+                    report.updated += 1;
+                    let q = sqlx::query(AssertSqlSafe(update.as_str()));
+                    bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash).execute(&mut *tx).await?;
+                }
+            }
+        }
+        report.added += fresh.len() as u64;
+        if !fresh.is_empty() {
+            let mut buf = String::with_capacity(fresh.len() * 600);
+            for p in &fresh {
+                copy_line(&mut buf, p, layout);
+            }
+            let mut c = tx.copy_in_raw(&copy_stmt).await?;
+            c.send(buf.as_bytes()).await?;
+            c.finish().await?;
+        }
+    }
+    if empty {
+        for (_, ddl) in SECONDARY_INDEXES {
+            sqlx::query(*ddl).execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await?;
+    producer.join().map_err(|_| StoreError::Corrupt("the import's reader thread panicked".into()))?;
+    Ok(report)
+}
+
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("stored date `{s}`")))
 }
 
 /// Indexes on `incidents` besides its key, as in the migrations: dropped and
 /// rebuilt around a bulk load into an empty table.
-const SECONDARY_INDEXES: &[(&str, &str)] = &[
+pub(crate) const SECONDARY_INDEXES: &[(&str, &str)] = &[
     ("incidents_date", "CREATE INDEX IF NOT EXISTS incidents_date ON incidents (date_start)"),
     ("incidents_gid", "CREATE INDEX IF NOT EXISTS incidents_gid ON incidents (gid)"),
     ("incidents_admin2", "CREATE INDEX IF NOT EXISTS incidents_admin2 ON incidents (admin2)"),
 ];
 
 /// What the reader thread hands to the writer.
-enum Produced {
+pub(crate) enum Produced {
     Batch { rows: Vec<Prepared>, bytes: u64 },
     Failed(StoreError),
     Done(ImportReport),
@@ -579,7 +619,7 @@ enum Produced {
 
 impl ImportReport {
     /// Add the reader thread's counts (rejects, flags, geography) to the writer's.
-    fn absorb(&mut self, r: ImportReport) {
+    pub(crate) fn absorb(&mut self, r: ImportReport) {
         self.rejected += r.rejected;
         self.flagged_bounds += r.flagged_bounds;
         self.without_point += r.without_point;
@@ -592,12 +632,16 @@ impl ImportReport {
 
 /// The reader thread: rows → validated, placed, fingerprinted batches. A bad row is
 /// sent as `Failed` (the writer then drops its transaction) unless rejects are
-/// being collected. Stops early if the writer has gone away.
+/// being collected. Stops early if the writer has gone away. With `split_repeats`
+/// a batch ends before an id it already holds, for a writer that matches a whole
+/// batch against what is stored at once (PostgreSQL; SQLite's goes row by row).
 fn produce<R: Read>(
     mut reader: IncidentReader<R>,
     placer: Placer,
     mut opts: ImportOptions,
     out: tokio::sync::mpsc::Sender<Produced>,
+    split_repeats: bool,
+    spent: Option<std::sync::mpsc::Receiver<Vec<Prepared>>>,
 ) {
     let mut counts = ImportReport::new(reader.format());
     let fail = |e: StoreError| {
@@ -612,13 +656,21 @@ fn produce<R: Read>(
     }
     let mut carry: Option<Incident> = None;
     loop {
-        let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
-        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(BATCH);
+        // a batch the writer is done with: its rows' strings are freed here, by the
+        // thread that allocated them (cheaper than cross-thread frees in the writer)
+        let mut batch: Vec<Prepared> = match spent.as_ref().and_then(|s| s.try_recv().ok()) {
+            Some(mut b) => {
+                b.clear();
+                b
+            }
+            None => Vec::with_capacity(BATCH),
+        };
+        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(if split_repeats { BATCH } else { 0 });
         let mut eof = false;
         while batch.len() < BATCH {
             let inc = match carry.take() {
                 Some(i) => i,
-                None => match reader.next() {
+                None => match reader.next_without_extras() {
                     None => {
                         eof = true;
                         break;
@@ -637,14 +689,16 @@ fn produce<R: Read>(
                     Some(Err(e)) => return fail(StoreError::Read(e)),
                 },
             };
-            if ids.contains(&inc.source_id) {
-                // the same id twice in one batch: write what we have first, so the
-                // second occurrence is matched against the first
-                carry = Some(inc);
-                break;
+            if split_repeats {
+                if ids.contains(&inc.source_id) {
+                    // the same id twice in one batch: write what we have first, so the
+                    // second occurrence is matched against the first
+                    carry = Some(inc);
+                    break;
+                }
+                ids.insert(inc.source_id.clone());
             }
-            ids.insert(inc.source_id.clone());
-            batch.push(prepare(inc, &placer, &mut counts));
+            batch.push(prepare(inc, reader.extras(), &placer, &mut counts));
         }
         if !batch.is_empty() && out.blocking_send(Produced::Batch { rows: batch, bytes: reader.bytes_read() }).is_err() {
             return; // the writer failed and has its own error
@@ -679,7 +733,14 @@ fn is_core_column(format: Format, h: &str) -> bool {
     }
 }
 
-fn prepare(incident: Incident, placer: &Placer, report: &mut ImportReport) -> Prepared {
+/// Place, count and fingerprint one incident read without its extras, which are
+/// given (borrowed from the reader's record) as `extras` and encoded here.
+fn prepare<'a>(
+    incident: Incident,
+    extras: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone,
+    placer: &Placer,
+    report: &mut ImportReport,
+) -> Prepared {
     let (placement, outside) = placer.place(&incident);
     if incident.point().is_none() {
         report.without_point += 1;
@@ -701,15 +762,48 @@ fn prepare(incident: Incident, placer: &Placer, report: &mut ImportReport) -> Pr
             report.gid_mismatches += 1;
         }
     }
-    let values: Vec<&str> = incident.extra.iter().map(|(_, v)| v.as_str()).collect();
-    let extra = serde_json::to_string(&values).expect("strings serialise");
-    let hash = fingerprint(&incident);
-    // Stored as `extra` (JSON) from here on: free the ~20 strings and shared names in
-    // this thread rather than in the writer's (cross-thread frees and reference
-    // counts cost several times more).
-    let mut incident = incident;
-    drop(std::mem::take(&mut incident.extra));
+    let extra = json_array(extras.clone().map(|(_, v)| v));
+    let hash = fingerprint_with(&incident, extras);
     Prepared { extra, hash, placement, incident }
+}
+
+/// The values as a JSON array of strings, byte for byte as `serde_json::to_string`
+/// writes a `Vec<&str>` (how `extra` has always been stored), without its per-byte
+/// escape table walk: runs that need no escape are copied whole.
+fn json_array<'a>(values: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(2 + values.len() * 16);
+    out.push('[');
+    for (n, v) in values.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        let mut rest = v;
+        while let Some(at) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            out.push_str(&rest[..at]);
+            let b = rest.as_bytes()[at];
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("\\u00");
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 0xf)]));
+                }
+            }
+            rest = &rest[at + 1..];
+        }
+        out.push_str(rest);
+        out.push('"');
+    }
+    out.push(']');
+    out
 }
 
 fn write_reject(
@@ -726,166 +820,6 @@ fn write_reject(
     rec.extend(raw.iter().map(str::to_string));
     w.write_record(&rec)?;
     Ok(())
-}
-
-/// Journal settings for the duration of an import.
-///
-/// SQLite in WAL mode writes every page twice: into the WAL, then again when the WAL
-/// is checkpointed into the database file (for a bulk load, the whole file at commit).
-/// A rollback journal instead saves only the original content of pages that existed
-/// before the import and writes the new pages straight into the database file, once.
-/// Atomicity is the same: a killed import leaves a hot journal (and pages past the
-/// original end of the file) that the next connection rolls back. So an import
-/// switches to `journal_mode = DELETE` with `synchronous = FULL` (every commit and
-/// journal write synced, safe against power loss too) and back to WAL afterwards.
-///
-/// SQLite only leaves WAL mode when no other connection has the file open; if any
-/// does (a running server, another pool connection), the switch fails at once and
-/// the import runs in WAL mode as before. While the import holds the rollback
-/// journal, a process opening the database waits (busy timeout) instead of reading
-/// beside it as WAL would allow.
-trait BulkLoad {
-    /// Switch to the bulk-load journal if possible; whether it was switched.
-    async fn begin_bulk_load(&mut self) -> bool;
-    /// Undo [`BulkLoad::begin_bulk_load`] (after commit or rollback); false if that failed.
-    async fn end_bulk_load(&mut self, switched: bool) -> bool;
-}
-
-impl BulkLoad for sqlx::SqliteConnection {
-    async fn begin_bulk_load(&mut self) -> bool {
-        match sqlx::query_scalar::<_, String>("PRAGMA journal_mode = DELETE").fetch_one(&mut *self).await {
-            Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
-            _ => return false, // another connection has the file open: stay in WAL
-        }
-        // FULL under a rollback journal: the journal is synced before the database
-        // file is changed, so even a power cut mid-import rolls back cleanly
-        let _ = sqlx::query("PRAGMA synchronous = FULL").execute(&mut *self).await;
-        true
-    }
-
-    async fn end_bulk_load(&mut self, switched: bool) -> bool {
-        if !switched {
-            return true;
-        }
-        // as on connect (lib.rs); should this fail, the next connection sets WAL again
-        let wal = sqlx::query_scalar::<_, String>("PRAGMA journal_mode = WAL").fetch_one(&mut *self).await;
-        let sync = sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *self).await;
-        matches!(wal, Ok(m) if m.eq_ignore_ascii_case("wal")) && sync.is_ok()
-    }
-}
-
-impl BulkLoad for sqlx::PgConnection {
-    async fn begin_bulk_load(&mut self) -> bool {
-        false
-    }
-
-    async fn end_bulk_load(&mut self, _switched: bool) -> bool {
-        true
-    }
-}
-
-/// Insert new rows: multi-row INSERT on SQLite, COPY on PostgreSQL.
-trait WriteNew {
-    async fn write_new_rows(&mut self, rows: Vec<Prepared>, layout: i64, insert_full: &str, copy: &str) -> Result<()>;
-}
-
-/// Bind the 36 [`COLUMNS`] of one incident like [`bind_incident!`], but moving its
-/// strings into the query: sqlx copies a borrowed `&str` into a new `String` for its
-/// worker thread, while an owned one is only wrapped.
-macro_rules! bind_incident_owned {
-    ($q:expr, $p:expr, $layout:expr, $source:expr) => {{
-        let Prepared { incident: i, placement: pl, extra, hash } = $p;
-        let bounds_flag = i.bounds_inconsistent() as i64;
-        $q.bind($source)
-            .bind(i.source_id)
-            .bind(vigil_ingest::iso_date(i.date_start))
-            .bind(vigil_ingest::iso_date(i.date_end))
-            .bind(i.date_prec)
-            .bind(i.type_of_violence.map(|t| t.code()))
-            .bind(i.event_type)
-            .bind(i.sub_event_type)
-            .bind(i.conflict_name)
-            .bind(i.dyad_name)
-            .bind(i.side_a)
-            .bind(i.side_b)
-            .bind(i.country)
-            .bind(i.place)
-            .bind(i.where_description)
-            .bind(i.adm_1)
-            .bind(i.adm_2)
-            .bind(i.latitude)
-            .bind(i.longitude)
-            .bind(i.where_prec)
-            .bind(i.deaths_a)
-            .bind(i.deaths_b)
-            .bind(i.deaths_civilians)
-            .bind(i.deaths_unknown)
-            .bind(i.best)
-            .bind(i.low)
-            .bind(i.high)
-            .bind(i.number_of_sources)
-            .bind(i.source_gid)
-            .bind($layout)
-            .bind(extra)
-            .bind(bounds_flag)
-            .bind(hash)
-            .bind(pl.gid)
-            .bind(pl.admin1)
-            .bind(pl.admin2)
-    }};
-}
-
-impl WriteNew for sqlx::Transaction<'_, sqlx::Sqlite> {
-    async fn write_new_rows(&mut self, rows: Vec<Prepared>, layout: i64, insert_full: &str, _copy: &str) -> Result<()> {
-        let mut rows = rows.into_iter();
-        loop {
-            let n = rows.len().min(SQLITE_ROWS_PER_INSERT);
-            if n == 0 {
-                return Ok(());
-            }
-            let partial;
-            let sql = if n == SQLITE_ROWS_PER_INSERT {
-                insert_full
-            } else {
-                partial = insert_sql(n);
-                &partial
-            };
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for p in rows.by_ref().take(n) {
-                let source: std::sync::Arc<str> = match p.incident.source {
-                    s if s == Source::Ged => GED_SOURCE.with(|a| a.clone()),
-                    s => std::sync::Arc::from(s.as_str()),
-                };
-                q = bind_incident_owned!(q, p, layout, source);
-            }
-            q.execute(&mut **self).await?;
-        }
-    }
-}
-
-thread_local! {
-    /// `ged`, shared by every GED row's `source` bind instead of copied into each.
-    static GED_SOURCE: std::sync::Arc<str> = std::sync::Arc::from(Source::Ged.as_str());
-}
-
-impl WriteNew for sqlx::Transaction<'_, sqlx::Postgres> {
-    async fn write_new_rows(&mut self, rows: Vec<Prepared>, layout: i64, _insert: &str, copy: &str) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let mut buf = String::with_capacity(rows.len() * 600);
-        for p in &rows {
-            copy_line(&mut buf, p, layout);
-        }
-        let mut c = self.copy_in_raw(copy).await?;
-        c.send(buf.as_bytes()).await?;
-        c.finish().await?;
-        Ok(())
-    }
-}
-
-async fn write_new<T: WriteNew>(tx: &mut T, rows: Vec<Prepared>, layout: i64, insert_full: &str, copy: &str) -> Result<()> {
-    tx.write_new_rows(rows, layout, insert_full, copy).await
 }
 
 /// Decode an incident from a row holding [`COLUMNS`] from index `at` on.
@@ -944,4 +878,22 @@ where
         extra,
     };
     Ok(Located { incident, placement: Placement { gid: n(33)?, admin1: s(34)?, admin2: s(35)? } })
+}
+
+#[cfg(test)]
+mod tests {
+    /// `extra` is stored exactly as serde_json wrote it before `json_array` existed.
+    #[test]
+    fn json_array_matches_serde_json() {
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        let cases: Vec<Vec<&str>> = vec![
+            vec![],
+            vec![""],
+            vec!["plain", "", "Ségou, Mopti", "quote \" and \\ back\\"],
+            vec![all_ascii.as_str(), "tab\tnew\nline\r\u{8}\u{c}\u{1}\u{1f}\u{7f}", "€ 𝄞 \u{2028}", "\"\"", "\\"],
+        ];
+        for values in cases {
+            assert_eq!(super::json_array(values.iter().copied()), serde_json::to_string(&values).unwrap(), "{values:?}");
+        }
+    }
 }

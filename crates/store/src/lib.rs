@@ -2,8 +2,9 @@
 //! PostgreSQL (a shared server), behind one [`Store`] type.
 //!
 //! Both backends run the same SQL wherever the dialects agree (sqlx accepts `$1`
-//! placeholders on SQLite too); they part only where speed needs it: bulk inserts
-//! are multi-row `INSERT`s on SQLite and `COPY` on PostgreSQL. Schemas live in
+//! placeholders on SQLite too); they part only where speed needs it: an import
+//! writes through a rusqlite connection of its own on SQLite (one prepared row
+//! `INSERT`, see `sqlite_import`) and by `COPY` on PostgreSQL. Schemas live in
 //! `migrations/sqlite` and `migrations/postgres` and are applied on connect.
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
@@ -16,6 +17,7 @@ pub mod boundaries;
 pub mod incidents;
 pub mod placement;
 pub mod reports;
+mod sqlite_import;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -32,6 +34,9 @@ pub enum StoreError {
     BadUrl(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// from the SQLite import's own connection (rusqlite), with what it was doing
+    #[error("database error {what}: {source}")]
+    Sqlite { what: &'static str, source: rusqlite::Error },
     #[error("could not apply the schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
@@ -77,6 +82,8 @@ macro_rules! on_pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    /// how the SQLite import opens its own connection to the same database
+    sqlite: Option<sqlite_import::SqliteTarget>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -86,6 +93,7 @@ impl Store {
     /// Connect to `sqlite://PATH` (created if missing) or `postgres://…`, and bring
     /// the schema up to date.
     pub async fn connect(url: &str) -> Result<Store> {
+        let mut sqlite = None;
         let backend = if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             if path.is_empty() {
                 return Err(StoreError::BadUrl(url.into()));
@@ -106,6 +114,11 @@ impl Store {
                 // temp_store stays on disk: rebuilding indexes after a 10M-row import
                 // sorts in temporary storage, which in memory grew the process to 680 MB
                 .pragma("cache_size", "-65536");
+            let (name, params) = path.split_once('?').unwrap_or((path, ""));
+            sqlite = Some(sqlite_import::SqliteTarget {
+                filename: opts.get_filename().to_path_buf(),
+                in_memory: name == ":memory:" || params.split('&').any(|p| p == "mode=memory"),
+            });
             let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
             Backend::Sqlite(pool)
@@ -117,11 +130,15 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.into()));
         };
-        Ok(Store { backend })
+        Ok(Store { backend, sqlite })
     }
 
     pub fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    pub(crate) fn sqlite_target(&self) -> Option<sqlite_import::SqliteTarget> {
+        self.sqlite.clone()
     }
 
     pub fn is_postgres(&self) -> bool {

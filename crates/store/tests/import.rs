@@ -61,6 +61,20 @@ both_backends!(newer_release_updates_changed_rows, |db| {
     assert_eq!((e.incident.best, e.incident.high, e.incident.deaths_b), (2, 2, Some(2)));
 });
 
+both_backends!(an_id_twice_in_one_file_is_matched_against_its_first_row, |db| {
+    let csv = "id,type_of_violence,date_start,date_end,latitude,longitude,best,low,high\n\
+               1,1,2020-01-01,2020-01-01,12.65,-8.0,1,1,1\n\
+               2,1,2020-01-02,2020-01-02,12.65,-8.0,1,1,1\n\
+               1,1,2020-01-01,2020-01-01,12.65,-8.0,1,1,1\n\
+               2,1,2020-01-02,2020-01-02,12.65,-8.0,5,1,9\n\
+               3,1,2020-01-03,2020-01-03,12.65,-8.0,1,1,1\n";
+    let rep = import_text(&db.store, csv, "twice.csv").await.unwrap();
+    assert_eq!((rep.added, rep.updated, rep.unchanged), (3, 1, 1));
+    let stored = all(&db.store).await;
+    let best: Vec<(&str, i64)> = stored.iter().map(|l| (l.incident.source_id.as_str(), l.incident.best)).collect();
+    assert_eq!(best, [("1", 1), ("2", 5), ("3", 1)], "the later row wins");
+});
+
 both_backends!(bad_row_fails_whole_import_and_changes_nothing, |db| {
     import_file(&db.store, SYNTHETIC).await;
     let before = all(&db.store).await;
@@ -205,6 +219,18 @@ both_backends!(stats_by_year_type_and_area, |db| {
     let months = db.store.stats(StatKey::Month, &f).await.unwrap();
     assert!(months.iter().all(|r| r.key.starts_with("2020-")));
 });
+
+/// The import writes through a connection of its own; an in-memory store (shared
+/// between the pool's connections) must still hold the rows afterwards.
+#[tokio::test]
+async fn in_memory_sqlite_store_keeps_what_was_imported() {
+    let store = Store::connect("sqlite://:memory:").await.unwrap();
+    let first = import_file(&store, GED_SAMPLE).await;
+    assert_eq!(first.added, 1000);
+    assert_eq!(all(&store).await.len(), 1000);
+    let again = import_file(&store, GED_SAMPLE).await;
+    assert_eq!((again.added, again.unchanged), (0, 1000));
+}
 
 #[tokio::test]
 async fn store_url_errors_say_what_is_accepted() {
