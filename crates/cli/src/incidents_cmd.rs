@@ -307,7 +307,8 @@ pub async fn stats(a: StatsArgs, store: &Store) -> Result<()> {
             let widths: Vec<usize> = (0..header.len())
                 .map(|c| lines.iter().map(|l| l[c].chars().count()).chain([header[c].len()]).max().unwrap_or(0))
                 .collect();
-            let numeric = |c: usize| c > 0 && !(c == 1 && !names.is_empty());
+            // the key column, and the area name beside an area code, are text
+            let numeric = |c: usize| c > 1 || (c == 1 && names.is_empty());
             let fmt = |cells: Vec<&str>| {
                 cells
                     .iter()
