@@ -124,7 +124,28 @@ impl DateText {
     }
 }
 
-/// Bind the 36 [`COLUMNS`] of one row, in order, borrowing its strings. Bindings
+/// The 1-based parameter number of a column in [`COLUMNS`] (the INSERT's order),
+/// found at compile time: a name that is not a column fails the build, so the binds
+/// below cannot drift from the column list.
+const fn col(name: &str) -> usize {
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        let (a, b) = (COLUMNS[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i + 1;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a column of COLUMNS")
+}
+
+/// Bind the 36 [`COLUMNS`] of one row, borrowing its strings. Bindings
 /// outlive a statement's execution, so a text equal to the one `prev` (the row bound
 /// last to this statement) gave it is not copied into SQLite again.
 fn bind_row(st: &mut Statement<'_>, p: &Prepared, prev: Option<&Prepared>, layout: i64) -> rusqlite::Result<()> {
@@ -137,48 +158,48 @@ fn bind_row(st: &mut Statement<'_>, p: &Prepared, prev: Option<&Prepared>, layou
         }
         Ok(())
     };
-    text(1, |p| Some(p.incident.source.as_str()))?;
-    text(2, |p| Some(p.incident.source_id.as_str()))?;
-    text(7, |p| p.incident.event_type.as_deref())?;
-    text(8, |p| p.incident.sub_event_type.as_deref())?;
-    text(9, |p| p.incident.conflict_name.as_deref())?;
-    text(10, |p| p.incident.dyad_name.as_deref())?;
-    text(11, |p| p.incident.side_a.as_deref())?;
-    text(12, |p| p.incident.side_b.as_deref())?;
-    text(13, |p| p.incident.country.as_deref())?;
-    text(14, |p| p.incident.place.as_deref())?;
-    text(15, |p| p.incident.where_description.as_deref())?;
-    text(16, |p| p.incident.adm_1.as_deref())?;
-    text(17, |p| p.incident.adm_2.as_deref())?;
-    text(31, |p| Some(p.extra.as_str()))?;
-    text(35, |p| p.placement.admin1.as_deref())?;
-    text(36, |p| p.placement.admin2.as_deref())?;
+    text(const { col("source") }, |p| Some(p.incident.source.as_str()))?;
+    text(const { col("source_id") }, |p| Some(p.incident.source_id.as_str()))?;
+    text(const { col("event_type") }, |p| p.incident.event_type.as_deref())?;
+    text(const { col("sub_event_type") }, |p| p.incident.sub_event_type.as_deref())?;
+    text(const { col("conflict_name") }, |p| p.incident.conflict_name.as_deref())?;
+    text(const { col("dyad_name") }, |p| p.incident.dyad_name.as_deref())?;
+    text(const { col("side_a") }, |p| p.incident.side_a.as_deref())?;
+    text(const { col("side_b") }, |p| p.incident.side_b.as_deref())?;
+    text(const { col("country") }, |p| p.incident.country.as_deref())?;
+    text(const { col("place") }, |p| p.incident.place.as_deref())?;
+    text(const { col("where_description") }, |p| p.incident.where_description.as_deref())?;
+    text(const { col("adm_1") }, |p| p.incident.adm_1.as_deref())?;
+    text(const { col("adm_2") }, |p| p.incident.adm_2.as_deref())?;
+    text(const { col("extra") }, |p| Some(p.extra.as_str()))?;
+    text(const { col("admin1") }, |p| p.placement.admin1.as_deref())?;
+    text(const { col("admin2") }, |p| p.placement.admin2.as_deref())?;
     if prev.is_none_or(|q| q.incident.date_start != i.date_start) {
-        st.raw_bind_parameter(3, DateText::new(i.date_start).as_str())?;
+        st.raw_bind_parameter(const { col("date_start") }, DateText::new(i.date_start).as_str())?;
     }
     if prev.is_none_or(|q| q.incident.date_end != i.date_end) {
-        st.raw_bind_parameter(4, DateText::new(i.date_end).as_str())?;
+        st.raw_bind_parameter(const { col("date_end") }, DateText::new(i.date_end).as_str())?;
     }
     if prev.is_none() {
-        st.raw_bind_parameter(30, layout)?;
+        st.raw_bind_parameter(const { col("extra_layout") }, layout)?;
     }
-    st.raw_bind_parameter(5, i.date_prec)?;
-    st.raw_bind_parameter(6, i.type_of_violence.map(|t| t.code()))?;
-    st.raw_bind_parameter(18, i.latitude)?;
-    st.raw_bind_parameter(19, i.longitude)?;
-    st.raw_bind_parameter(20, i.where_prec)?;
-    st.raw_bind_parameter(21, i.deaths_a)?;
-    st.raw_bind_parameter(22, i.deaths_b)?;
-    st.raw_bind_parameter(23, i.deaths_civilians)?;
-    st.raw_bind_parameter(24, i.deaths_unknown)?;
-    st.raw_bind_parameter(25, i.best)?;
-    st.raw_bind_parameter(26, i.low)?;
-    st.raw_bind_parameter(27, i.high)?;
-    st.raw_bind_parameter(28, i.number_of_sources)?;
-    st.raw_bind_parameter(29, i.source_gid)?;
-    st.raw_bind_parameter(32, i.bounds_inconsistent() as i64)?;
-    st.raw_bind_parameter(33, p.hash)?;
-    st.raw_bind_parameter(34, pl.gid)?;
+    st.raw_bind_parameter(const { col("date_prec") }, i.date_prec)?;
+    st.raw_bind_parameter(const { col("type_of_violence") }, i.type_of_violence.map(|t| t.code()))?;
+    st.raw_bind_parameter(const { col("latitude") }, i.latitude)?;
+    st.raw_bind_parameter(const { col("longitude") }, i.longitude)?;
+    st.raw_bind_parameter(const { col("where_prec") }, i.where_prec)?;
+    st.raw_bind_parameter(const { col("deaths_a") }, i.deaths_a)?;
+    st.raw_bind_parameter(const { col("deaths_b") }, i.deaths_b)?;
+    st.raw_bind_parameter(const { col("deaths_civilians") }, i.deaths_civilians)?;
+    st.raw_bind_parameter(const { col("deaths_unknown") }, i.deaths_unknown)?;
+    st.raw_bind_parameter(const { col("best") }, i.best)?;
+    st.raw_bind_parameter(const { col("low") }, i.low)?;
+    st.raw_bind_parameter(const { col("high") }, i.high)?;
+    st.raw_bind_parameter(const { col("number_of_sources") }, i.number_of_sources)?;
+    st.raw_bind_parameter(const { col("source_gid") }, i.source_gid)?;
+    st.raw_bind_parameter(const { col("bounds_flag") }, i.bounds_inconsistent() as i64)?;
+    st.raw_bind_parameter(const { col("row_hash") }, p.hash)?;
+    st.raw_bind_parameter(const { col("gid") }, pl.gid)?;
     Ok(())
 }
 
