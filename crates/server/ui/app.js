@@ -750,6 +750,18 @@
     ]);
   }
 
+  // A form's request failed: a 422 shows under the field it names (and, with `fixKey`,
+  // a line above asking to fix it); anything else shows in `err`.
+  function formFailed(form, err, e, fixKey, field) {
+    if (e.status === 422 && showFieldError(form, field || e.field, e.message)) {
+      if (!fixKey) return;
+      err.textContent = t(fixKey);
+    } else {
+      err.textContent = t('common.error', { msg: e.message });
+    }
+    err.hidden = false;
+  }
+
   function clearErrors(form) {
     Array.prototype.forEach.call(form.querySelectorAll('.field-error'), function (e) { e.hidden = true; e.textContent = ''; });
     Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (e) { e.removeAttribute('aria-invalid'); });
@@ -1011,13 +1023,7 @@
           formErr.hidden = false;
           return;
         }
-        if (e.status === 422 && showFieldError(form, e.field, e.message)) {
-          formErr.textContent = t('report.fix');
-          formErr.hidden = false;
-          return;
-        }
-        formErr.textContent = t('common.error', { msg: e.message });
-        formErr.hidden = false;
+        formFailed(form, formErr, e, 'report.fix');
       });
     });
 
@@ -1218,9 +1224,7 @@
           h('p', null, verifiedLinks(id))
         ]);
       }).catch(function (e) {
-        if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
-        err.textContent = t('common.error', { msg: e.message });
-        err.hidden = false;
+        formFailed(form, err, e);
       });
     });
     panel.appendChild(form);
@@ -1279,9 +1283,7 @@
       api('POST', '/api/reports/' + encodeURIComponent(r.id) + '/discard', { reason: reason.value.trim() }).then(function () {
         finishCard(card, h('p', { 'class': 'muted', 'data-testid': 'discarded' }, '#' + r.id + ' — ' + t('triage.discarded')));
       }).catch(function (e) {
-        if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
-        err.textContent = t('common.error', { msg: e.message });
-        err.hidden = false;
+        formFailed(form, err, e);
       });
     });
     panel.appendChild(form);
@@ -1817,13 +1819,7 @@
         reload(t('resp.saved', { id: res && res.id }));
       }).catch(function (e) {
         submit.disabled = false;
-        if (e.status === 422 && showFieldError(form, e.field, e.message)) {
-          err.textContent = t('resp.fix');
-          err.hidden = false;
-          return;
-        }
-        err.textContent = t('common.error', { msg: e.message });
-        err.hidden = false;
+        formFailed(form, err, e, 'resp.fix');
       });
     });
     return form;
@@ -2203,13 +2199,7 @@
       }).catch(function (e) {
         submit.disabled = false;
         submitLabel();
-        if (e.status === 422 && showFieldError(form, errorField(e), e.message)) {
-          err.textContent = t('na.fix');
-          err.hidden = false;
-          return;
-        }
-        err.textContent = t('common.error', { msg: e.message });
-        err.hidden = false;
+        formFailed(form, err, e, 'na.fix', errorField(e));
       });
     });
     setTimeout(function () { if (map) headline.focus(); }, 0);
@@ -2418,9 +2408,7 @@
       if (!url.value.trim()) { showFieldError(form, 'url', t('common.required')); return; }
       api('POST', '/api/webhooks', { url: url.value.trim(), format: format.value }).then(function () { url.value = ''; load(); })
         .catch(function (e) {
-          if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
-          err.textContent = t('common.error', { msg: e.message });
-          err.hidden = false;
+          formFailed(form, err, e);
         });
     });
     main.appendChild(h('div', { 'class': 'alerts-page' }, [alertTabs('webhooks'), h('h1', null, t('hooks.title')), h('p', { 'class': 'muted' }, t('hooks.intro')), form, body]));

@@ -146,6 +146,24 @@ fn expiry(hours: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::hours(hours)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Store a session token (its hash only) in an open transaction `tx`, on either backend.
+macro_rules! insert_session {
+    ($tx:ident, $token:expr, $user_id:expr, $kind:expr, $csrf:expr, $created:expr, $expires:expr) => {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(sha256_hex($token.as_bytes()))
+        .bind($user_id)
+        .bind($kind.as_str())
+        .bind($csrf)
+        .bind($created)
+        .bind($expires)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 impl Store {
     /// Create a user. `actor` is who did it (for the audit log), e.g. `cli` or an admin.
     pub async fn add_user(&self, actor: &str, name: &str, role: Role, password: &str) -> Result<User> {
@@ -187,18 +205,7 @@ impl Store {
         let after = serde_json::json!({"kind": "bearer", "expires_at": expires_at});
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
-            sqlx::query(
-                "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(sha256_hex(token.as_bytes()))
-            .bind(id)
-            .bind(TokenKind::Bearer.as_str())
-            .bind(random_token())
-            .bind(crate::audit::now())
-            .bind(&expires_at)
-            .execute(&mut *tx)
-            .await?;
+            insert_session!(tx, &token, id, TokenKind::Bearer, &random_token(), &crate::audit::now(), &expires_at);
             audit_append!(tx, actor, "issue_token", &format!("user/{id}"), None, Some(&after));
             tx.commit().await?;
         });
@@ -253,18 +260,7 @@ impl Store {
             for (token, kind, ttl) in
                 [(&cookie_token, TokenKind::Cookie, COOKIE_TTL_HOURS), (&bearer_token, TokenKind::Bearer, BEARER_TTL_HOURS)]
             {
-                sqlx::query(
-                    "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(sha256_hex(token.as_bytes()))
-                .bind(id)
-                .bind(kind.as_str())
-                .bind(&csrf_token)
-                .bind(&now)
-                .bind(expiry(ttl))
-                .execute(&mut *tx)
-                .await?;
+                insert_session!(tx, token, id, kind, &csrf_token, &now, expiry(ttl));
             }
             audit_append!(tx, name, "login", &format!("user/{id}"), None, Some(&details));
             tx.commit().await?;

@@ -361,7 +361,7 @@ pub fn message_xml(alert: &Alert, index: usize, cfg: &CapConfig) -> Result<Strin
             alert.threat, alert.rule_name, alert.rule_id
         )
     };
-    let doc = CapAlert {
+    let mut doc = CapAlert {
         xmlns: CAP_NAMESPACE,
         identifier: msg.identifier.clone(),
         sender: cfg.sender.clone(),
@@ -394,7 +394,6 @@ pub fn message_xml(alert: &Alert, index: usize, cfg: &CapConfig) -> Result<Strin
         parameter: parameter.clone(),
         area: vec![area],
     };
-    let mut doc = doc;
     doc.info.push(info(&cfg.language, &alert.rule_name, &alert.headline, description, area.clone()));
     // a second block in French, unless the first already claims to be French
     if let Some(fr) = alert.fr.as_ref().filter(|_| !cfg.language.starts_with("fr")) {
