@@ -6,6 +6,7 @@
 //! A bad row aborts the whole import (the transaction is never committed, so the
 //! database is as it was), unless rejects are being collected.
 
+use crate::extras::{Interner, ValueDict};
 use crate::placement::Placer;
 use crate::sqlite_import::{self, SqliteTarget};
 use crate::{on_pool, Result, Store, StoreError};
@@ -18,12 +19,12 @@ use vigil_ingest::{fingerprint_with, Format, IncidentReader, Located, ReadError}
 use vigil_model::{ForecastEvent, Incident, IncidentFilter, Placement, Source, ViolenceType};
 
 /// Columns written for each incident, in bind order.
-pub(crate) const COLUMNS: [&str; 36] = [
+pub(crate) const COLUMNS: [&str; 37] = [
     "source", "source_id", "date_start", "date_end", "date_prec", "type_of_violence", "event_type",
     "sub_event_type", "conflict_name", "dyad_name", "side_a", "side_b", "country", "place",
     "where_description", "adm_1", "adm_2", "latitude", "longitude", "where_prec", "deaths_a", "deaths_b",
     "deaths_civilians", "deaths_unknown", "best", "low", "high", "number_of_sources", "source_gid",
-    "extra_layout", "extra", "bounds_flag", "row_hash", "gid", "admin1", "admin2",
+    "extra_layout", "extra", "bounds_flag", "row_hash", "gid", "admin1", "admin2", "extra_packed",
 ];
 
 /// Rows read before they are matched and written.
@@ -79,9 +80,32 @@ impl ImportReport {
 pub(crate) struct Prepared {
     pub incident: Incident,
     pub placement: Placement,
-    /// the extras' values as a JSON array
-    pub extra: String,
+    /// the extras' values: a JSON array (PostgreSQL), or packed (SQLite, [`crate::extras`])
+    pub extra: StoredExtra,
     pub hash: i64,
+}
+
+/// An incident's extras as written: exactly one of the `extra` (JSON) and
+/// `extra_packed` columns is set.
+pub(crate) enum StoredExtra {
+    Json(String),
+    Packed(Vec<u8>),
+}
+
+impl StoredExtra {
+    pub(crate) fn json(&self) -> Option<&str> {
+        match self {
+            StoredExtra::Json(s) => Some(s),
+            StoredExtra::Packed(_) => None,
+        }
+    }
+
+    pub(crate) fn packed(&self) -> Option<&[u8]> {
+        match self {
+            StoredExtra::Json(_) => None,
+            StoredExtra::Packed(b) => Some(b),
+        }
+    }
 }
 
 /// Grouping keys for `vigil stats`.
@@ -228,6 +252,7 @@ macro_rules! bind_incident {
             .bind(pl.gid)
             .bind(pl.admin1.as_deref())
             .bind(pl.admin2.as_deref())
+            .bind(None::<Vec<u8>>) // extra_packed: only the SQLite import packs extras
     }};
 }
 pub(crate) use bind_incident;
@@ -270,7 +295,7 @@ fn copy_line(buf: &mut String, p: &Prepared, layout: i64) {
     let i = &p.incident;
     let n = |v: Option<i64>| v.map(|x| x.to_string());
     let f = |v: Option<f64>| v.map(|x| x.to_string());
-    let fields: [Option<String>; 36] = [
+    let fields: [Option<String>; 37] = [
         Some(i.source.as_str().into()),
         Some(i.source_id.clone()),
         Some(i.date_start.to_string()),
@@ -301,12 +326,13 @@ fn copy_line(buf: &mut String, p: &Prepared, layout: i64) {
         n(i.number_of_sources),
         n(i.source_gid),
         Some(layout.to_string()),
-        Some(p.extra.clone()),
+        p.extra.json().map(str::to_string),
         Some((i.bounds_inconsistent() as i64).to_string()),
         Some(p.hash.to_string()),
         n(p.placement.gid),
         p.placement.admin1.clone(),
         p.placement.admin2.clone(),
+        None, // extra_packed: SQLite only
     ];
     for (k, v) in fields.iter().enumerate() {
         if k > 0 {
@@ -350,6 +376,7 @@ impl Store {
         mut f: impl FnMut(Located) -> Result<()>,
     ) -> Result<u64> {
         let layouts = self.extra_layouts().await?;
+        let values = self.extra_values().await?;
         let (wh, params) = filter_sql(filter);
         let sql = format!("SELECT {} FROM incidents{wh} ORDER BY date_start, id", COLUMNS.join(", "));
         let mut n = 0u64;
@@ -357,11 +384,33 @@ impl Store {
             let q = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
             let mut rows = q.fetch(pool);
             while let Some(row) = rows.try_next().await? {
-                f(located_from_row(&row, 0, &layouts)?)?;
+                f(located_from_row(&row, 0, &layouts, &values)?)?;
                 n += 1;
             }
         });
         Ok(n)
+    }
+
+    /// The stored extras values packed rows refer to (SQLite; none on PostgreSQL),
+    /// from a cache topped up with the values added since it was read: values are
+    /// only ever added, and a committed id never changes its value.
+    pub(crate) async fn extra_values(&self) -> Result<std::sync::Arc<ValueDict>> {
+        let crate::Backend::Sqlite(pool) = self.backend() else {
+            return Ok(Default::default());
+        };
+        let cached = self.extra_values.lock().expect("not poisoned").clone();
+        let added: Vec<(i64, String)> = sqlx::query_as("SELECT id, value FROM extra_values WHERE id > $1")
+            .bind(cached.max_id())
+            .fetch_all(pool)
+            .await?;
+        if added.is_empty() {
+            return Ok(cached);
+        }
+        let mut dict = (*cached).clone();
+        dict.extend(added);
+        let dict = std::sync::Arc::new(dict);
+        *self.extra_values.lock().expect("not poisoned") = dict.clone();
+        Ok(dict)
     }
 
     /// Column names of each layout of source-specific extras, by layout id.
@@ -488,10 +537,13 @@ async fn import_sqlite<R: Read + Send + 'static>(
     };
     let (sender, batches) = tokio::sync::mpsc::channel::<Produced>(2);
     let (spent_tx, spent_rx) = std::sync::mpsc::channel();
-    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, false, Some(spent_rx)));
+    let (interner_tx, interner_rx) = std::sync::mpsc::sync_channel(1);
+    let producer =
+        std::thread::spawn(move || produce(reader, placer, opts, sender, false, Some(spent_rx), Some(interner_rx)));
     let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
     let writer = tokio::task::spawn_blocking(move || {
-        sqlite_import::write(conn, bulk, batches, spent_tx, &layout_json, progress_tx, ImportReport::new(format))
+        let channels = sqlite_import::Channels { batches, spent: spent_tx, interner: interner_tx, progress: progress_tx };
+        sqlite_import::write(conn, bulk, channels, &layout_json, ImportReport::new(format))
     });
     while let Some(bytes) = progress_rx.recv().await {
         progress(bytes);
@@ -514,7 +566,7 @@ async fn import_postgres<R: Read + Send + 'static>(
     let copy_stmt = format!("COPY incidents ({}) FROM STDIN", COLUMNS.join(", "));
     let (sender, mut batches) = tokio::sync::mpsc::channel::<Produced>(2);
     let mut report = ImportReport::new(reader.format());
-    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, true, None));
+    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, true, None, None));
     let mut tx = pool.begin().await?;
     sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
         .bind(&layout_json)
@@ -535,7 +587,7 @@ async fn import_postgres<R: Read + Send + 'static>(
     }
     loop {
         let batch = match batches.recv().await {
-            Some(Produced::Batch { rows, bytes }) => {
+            Some(Produced::Batch { rows, bytes, values: _ }) => {
                 progress(bytes);
                 rows
             }
@@ -573,7 +625,7 @@ async fn import_postgres<R: Read + Send + 'static>(
                 Some(_) => {
                     report.updated += 1;
                     let q = sqlx::query(AssertSqlSafe(update.as_str()));
-                    bind_incident!(q, &p.incident, &p.placement, layout, p.extra.as_str(), p.hash).execute(&mut *tx).await?;
+                    bind_incident!(q, &p.incident, &p.placement, layout, p.extra.json(), p.hash).execute(&mut *tx).await?;
                 }
             }
         }
@@ -612,7 +664,8 @@ pub(crate) const SECONDARY_INDEXES: &[(&str, &str)] = &[
 
 /// What the reader thread hands to the writer.
 pub(crate) enum Produced {
-    Batch { rows: Vec<Prepared>, bytes: u64 },
+    /// `values`: extras values interned for these rows, to store before them
+    Batch { rows: Vec<Prepared>, bytes: u64, values: Vec<(i64, Box<str>)> },
     Failed(StoreError),
     Done(ImportReport),
 }
@@ -635,6 +688,9 @@ impl ImportReport {
 /// being collected. Stops early if the writer has gone away. With `split_repeats`
 /// a batch ends before an id it already holds, for a writer that matches a whole
 /// batch against what is stored at once (PostgreSQL; SQLite's goes row by row).
+/// With `interner` (SQLite) extras are packed, by the interner the writer sends
+/// once its transaction has begun (it starts from the values stored); without,
+/// they are JSON.
 fn produce<R: Read>(
     mut reader: IncidentReader<R>,
     placer: Placer,
@@ -642,6 +698,7 @@ fn produce<R: Read>(
     out: tokio::sync::mpsc::Sender<Produced>,
     split_repeats: bool,
     spent: Option<std::sync::mpsc::Receiver<Vec<Prepared>>>,
+    interner: Option<std::sync::mpsc::Receiver<Interner>>,
 ) {
     let mut counts = ImportReport::new(reader.format());
     let fail = |e: StoreError| {
@@ -654,6 +711,11 @@ fn produce<R: Read>(
             return fail(e.into());
         }
     }
+    let mut interner = match interner.map(|rx| rx.recv()) {
+        None => None,
+        Some(Ok(i)) => Some(i),
+        Some(Err(_)) => return, // the writer failed before it began, and has its own error
+    };
     let mut carry: Option<Incident> = None;
     loop {
         // a batch the writer is done with: its rows' strings are freed here, by the
@@ -698,9 +760,10 @@ fn produce<R: Read>(
                 }
                 ids.insert(inc.source_id.clone());
             }
-            batch.push(prepare(inc, reader.extras(), &placer, &mut counts));
+            batch.push(prepare(inc, reader.extras(), &placer, interner.as_mut(), &mut counts));
         }
-        if !batch.is_empty() && out.blocking_send(Produced::Batch { rows: batch, bytes: reader.bytes_read() }).is_err() {
+        let values = interner.as_mut().map(Interner::take_new).unwrap_or_default();
+        if !batch.is_empty() && out.blocking_send(Produced::Batch { rows: batch, bytes: reader.bytes_read(), values }).is_err() {
             return; // the writer failed and has its own error
         }
         if eof && carry.is_none() {
@@ -734,11 +797,13 @@ fn is_core_column(format: Format, h: &str) -> bool {
 }
 
 /// Place, count and fingerprint one incident read without its extras, which are
-/// given (borrowed from the reader's record) as `extras` and encoded here.
+/// given (borrowed from the reader's record) as `extras` and encoded here: packed
+/// with an interner, else as JSON.
 fn prepare<'a>(
     incident: Incident,
     extras: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone,
     placer: &Placer,
+    interner: Option<&mut Interner>,
     report: &mut ImportReport,
 ) -> Prepared {
     let (placement, outside) = placer.place(&incident);
@@ -762,7 +827,14 @@ fn prepare<'a>(
             report.gid_mismatches += 1;
         }
     }
-    let extra = json_array(extras.clone().map(|(_, v)| v));
+    let extra = match interner {
+        Some(i) => {
+            let mut packed = Vec::with_capacity(extras.len() * 4);
+            i.pack(extras.clone().map(|(_, v)| v), &mut packed);
+            StoredExtra::Packed(packed)
+        }
+        None => StoredExtra::Json(json_array(extras.clone().map(|(_, v)| v))),
+    };
     let hash = fingerprint_with(&incident, extras);
     Prepared { extra, hash, placement, incident }
 }
@@ -823,12 +895,18 @@ fn write_reject(
 }
 
 /// Decode an incident from a row holding [`COLUMNS`] from index `at` on.
-pub(crate) fn located_from_row<R: Row>(r: &R, at: usize, layouts: &HashMap<i64, Vec<String>>) -> Result<Located>
+pub(crate) fn located_from_row<R: Row>(
+    r: &R,
+    at: usize,
+    layouts: &HashMap<i64, Vec<String>>,
+    values: &ValueDict,
+) -> Result<Located>
 where
     usize: sqlx::ColumnIndex<R>,
     i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
     f64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
     String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
+    Vec<u8>: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
 {
     let s = |i: usize| -> Result<Option<String>> { Ok(r.try_get::<Option<String>, _>(at + i)?) };
     let n = |i: usize| -> Result<Option<i64>> { Ok(r.try_get::<Option<i64>, _>(at + i)?) };
@@ -837,9 +915,10 @@ where
     let source_text = s(0)?.unwrap_or_default();
     let source = Source::parse(&source_text).ok_or_else(|| StoreError::Corrupt(format!("source `{source_text}`")))?;
     let layout = n(29)?;
-    let values: Vec<String> = match s(30)? {
-        Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        None => vec![],
+    let values: Vec<String> = match (s(30)?, r.try_get::<Option<Vec<u8>>, _>(at + 36)?) {
+        (_, Some(packed)) => values.unpack(&packed)?,
+        (Some(t), None) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        (None, None) => vec![],
     };
     let extra = match layout.and_then(|l| layouts.get(&l)) {
         Some(cols) => cols.iter().map(|c| std::sync::Arc::from(c.as_str())).zip(values).collect(),

@@ -8,12 +8,14 @@
 //! `migrations/sqlite` and `migrations/postgres` and are applied on connect.
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
-//! re-assignment), [`placement`] (grid and admin codes for a point).
+//! re-assignment), [`placement`] (grid and admin codes for a point), `extras` (how
+//! the source-specific columns of an incident are stored).
 
 pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod boundaries;
+mod extras;
 pub mod incidents;
 pub mod placement;
 pub mod reports;
@@ -84,6 +86,8 @@ pub struct Store {
     backend: Backend,
     /// how the SQLite import opens its own connection to the same database
     sqlite: Option<sqlite_import::SqliteTarget>,
+    /// stored extras values, as far as read (topped up per query: see `extras`)
+    extra_values: std::sync::Arc<std::sync::Mutex<std::sync::Arc<extras::ValueDict>>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -130,7 +134,7 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.into()));
         };
-        Ok(Store { backend, sqlite })
+        Ok(Store { backend, sqlite, extra_values: Default::default() })
     }
 
     pub fn backend(&self) -> &Backend {

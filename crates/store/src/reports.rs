@@ -939,6 +939,7 @@ impl Store {
         window: Option<(i64, i64)>,
     ) -> Result<Vec<IncidentRecord>> {
         let layouts = self.extra_layouts().await?;
+        let values = self.extra_values().await?;
         let (wh, params) = filter_sql_with_id(filter, id);
         let wh = and_where(wh, within);
         let n = COLUMNS.len();
@@ -948,7 +949,7 @@ impl Store {
             let rows = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params).fetch_all(pool).await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in &rows {
-                let located = located_from_row(r, 1, &layouts)?;
+                let located = located_from_row(r, 1, &layouts, &values)?;
                 let synthetic = located.incident.extra("source_article").is_some_and(|s| s.contains("SYNTHETIC"));
                 out.push(IncidentRecord {
                     id: r.try_get(0)?,

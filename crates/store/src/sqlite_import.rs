@@ -7,6 +7,7 @@
 //! straight from each parsed row, on a blocking thread, in one `BEGIN IMMEDIATE`
 //! transaction (a killed import still leaves the database as it was).
 
+use crate::extras::Interner;
 use crate::incidents::{ImportReport, Prepared, Produced, COLUMNS, SECONDARY_INDEXES};
 use crate::{Result, StoreError};
 use rusqlite::{Connection, OpenFlags, Statement, TransactionBehavior};
@@ -145,7 +146,7 @@ const fn col(name: &str) -> usize {
     panic!("not a column of COLUMNS")
 }
 
-/// Bind the 36 [`COLUMNS`] of one row, borrowing its strings. Bindings
+/// Bind the 37 [`COLUMNS`] of one row, borrowing its strings. Bindings
 /// outlive a statement's execution, so a text equal to the one `prev` (the row bound
 /// last to this statement) gave it is not copied into SQLite again.
 fn bind_row(st: &mut Statement<'_>, p: &Prepared, prev: Option<&Prepared>, layout: i64) -> rusqlite::Result<()> {
@@ -171,7 +172,7 @@ fn bind_row(st: &mut Statement<'_>, p: &Prepared, prev: Option<&Prepared>, layou
     text(const { col("where_description") }, |p| p.incident.where_description.as_deref())?;
     text(const { col("adm_1") }, |p| p.incident.adm_1.as_deref())?;
     text(const { col("adm_2") }, |p| p.incident.adm_2.as_deref())?;
-    text(const { col("extra") }, |p| Some(p.extra.as_str()))?;
+    text(const { col("extra") }, |p| p.extra.json())?;
     text(const { col("admin1") }, |p| p.placement.admin1.as_deref())?;
     text(const { col("admin2") }, |p| p.placement.admin2.as_deref())?;
     if prev.is_none_or(|q| q.incident.date_start != i.date_start) {
@@ -200,41 +201,51 @@ fn bind_row(st: &mut Statement<'_>, p: &Prepared, prev: Option<&Prepared>, layou
     st.raw_bind_parameter(const { col("bounds_flag") }, i.bounds_inconsistent() as i64)?;
     st.raw_bind_parameter(const { col("row_hash") }, p.hash)?;
     st.raw_bind_parameter(const { col("gid") }, pl.gid)?;
+    st.raw_bind_parameter(const { col("extra_packed") }, p.extra.packed())?;
     Ok(())
 }
 
+/// How the writer talks to the reader thread and the import's task.
+pub(crate) struct Channels {
+    pub batches: tokio::sync::mpsc::Receiver<Produced>,
+    /// written batches go back to the reader thread, which frees what it allocated
+    pub spent: std::sync::mpsc::Sender<Vec<Prepared>>,
+    /// the extras interner, sent to the reader thread once the transaction has begun
+    pub interner: std::sync::mpsc::SyncSender<Interner>,
+    /// bytes read after each batch; once its receiver is gone (the import's future
+    /// was dropped) the transaction is rolled back
+    pub progress: tokio::sync::mpsc::UnboundedSender<u64>,
+}
+
 /// Write every batch the reader thread sends, in one transaction, and restore WAL.
-/// Written batches go back to the reader thread through `spent`.
-/// `progress` gets the bytes read after each batch; once its receiver is gone (the
-/// import's future was dropped) the transaction is rolled back.
 pub(crate) fn write(
     mut conn: Connection,
     bulk: bool,
-    mut batches: tokio::sync::mpsc::Receiver<Produced>,
-    spent: std::sync::mpsc::Sender<Vec<Prepared>>,
+    mut channels: Channels,
     layout_json: &str,
-    progress: tokio::sync::mpsc::UnboundedSender<u64>,
     mut report: ImportReport,
 ) -> Result<ImportReport> {
-    let result = write_all(&mut conn, &mut batches, &spent, layout_json, &progress, &mut report);
+    let result = write_all(&mut conn, &mut channels, layout_json, &mut report);
     end_bulk_load(&conn, bulk);
     result.map(|()| report)
 }
 
-fn write_all(
-    conn: &mut Connection,
-    batches: &mut tokio::sync::mpsc::Receiver<Produced>,
-    spent: &std::sync::mpsc::Sender<Vec<Prepared>>,
-    layout_json: &str,
-    progress: &tokio::sync::mpsc::UnboundedSender<u64>,
-    report: &mut ImportReport,
-) -> Result<()> {
+fn write_all(conn: &mut Connection, ch: &mut Channels, layout_json: &str, report: &mut ImportReport) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting the import transaction")?;
     tx.execute("INSERT INTO extra_layouts (columns) VALUES (?1) ON CONFLICT (columns) DO NOTHING", [layout_json])
         .ctx("storing the extras layout")?;
     let layout: i64 = tx
         .query_row("SELECT id FROM extra_layouts WHERE columns = ?1", [layout_json], |r| r.get(0))
         .ctx("reading the extras layout")?;
+    // the values packed extras refer to, read inside the transaction: this import is
+    // the only writer until it commits, so the ids it gives new values stay free
+    let stored: Vec<(i64, String)> = tx
+        .prepare("SELECT id, value FROM extra_values")
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .ctx("reading the stored extras values")?;
+    if ch.interner.send(Interner::new(stored)).is_err() {
+        return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into()));
+    }
     // Into an empty table, build the secondary indexes once at the end rather than
     // maintaining them row by row (same transaction: all or nothing).
     let empty = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents)", [], |r| r.get::<_, bool>(0)).ctx("checking for incidents")?;
@@ -249,9 +260,16 @@ fn write_all(
         let mut stored = tx
             .prepare("SELECT row_hash FROM incidents WHERE source = ?1 AND source_id = ?2")
             .ctx("preparing the lookup")?;
+        let mut add_value =
+            tx.prepare("INSERT INTO extra_values (id, value) VALUES (?1, ?2)").ctx("preparing the extras values insert")?;
         loop {
-            let (rows, bytes) = match batches.blocking_recv() {
-                Some(Produced::Batch { rows, bytes }) => (rows, bytes),
+            let (rows, bytes) = match ch.batches.blocking_recv() {
+                Some(Produced::Batch { rows, bytes, values }) => {
+                    for (id, value) in &values {
+                        add_value.execute(rusqlite::params![id, value.as_ref()]).ctx("storing an extras value")?;
+                    }
+                    (rows, bytes)
+                }
                 Some(Produced::Failed(e)) => return Err(e),
                 Some(Produced::Done(counts)) => {
                     report.absorb(counts);
@@ -280,8 +298,8 @@ fn write_all(
                 }
             }
             // back to the reader thread, which frees what it allocated
-            let _ = spent.send(rows);
-            if progress.send(bytes).is_err() {
+            let _ = ch.spent.send(rows);
+            if ch.progress.send(bytes).is_err() {
                 return Err(StoreError::Cancelled);
             }
         }
@@ -296,7 +314,7 @@ fn write_all(
             tx.execute(ddl, []).ctx("rebuilding an index")?;
         }
     }
-    if progress.is_closed() {
+    if ch.progress.is_closed() {
         return Err(StoreError::Cancelled);
     }
     tx.commit().ctx("committing the import")
