@@ -5,7 +5,7 @@
 #
 # Environment:
 #   ROWS=1000000 BIG_ROWS=10000000   file sizes (BIG_ROWS=0 skips the large run)
-#   SKIP_PEER=1 SKIP_POSTGIS=1 SKIP_VIGIL=1   leave a side out
+#   SKIP_PEER=1 SKIP_POSTGIS=1 SKIP_VIGIL=1 SKIP_FLOOR=1   leave a side out
 #   VIGIL_BENCH_POSTGRES=postgres://user:pass@host:port   use that server (a superuser)
 #                                  instead of starting a throwaway one (scripts/pg-start.sh)
 #   VIGIL_REV=<commit>             build Vigil from that commit (a clean clone in
@@ -119,6 +119,18 @@ if [[ -n $vigil_ok ]]; then
 fi
 
 # ------------------------------------------------------------------------------------
+# SQLite's own floor: typed rows generated in memory (no file, no parsing, no
+# geography) and the same three indexes; no SQLite import can be faster than this.
+if [[ -z ${SKIP_FLOOR:-} ]]; then
+    section "SQLite floor: $ROWS typed rows + the same indexes, no parsing (crates/store/examples/sqlite_floor.rs)"
+    if cargo build --release -q -p vigil-store --example sqlite_floor; then
+        mkdir -p "$OUT/floor"
+        timed floor "$TARGET_DIR/release/examples/sqlite_floor" "$OUT/floor/floor.db" "$ROWS"
+        rm -f "$OUT/floor/floor.db"
+    fi
+fi
+
+# ------------------------------------------------------------------------------------
 if [[ -z ${SKIP_PEER:-} ]]; then
     section "Python peer: pandas read_csv + geopandas sjoin + gid + to_sql (SQLite)"
     VENV=$OUT/venv
@@ -174,7 +186,11 @@ fi
     printf '%-52s %10s %12s %10s\n' "Vigil (vigil import, SQLite)" "${v:-n/a}" "${R[vigil_small.rss_mb]:-n/a}" "1.0×"
     printf '%-52s %10s %12s %10s\n' "Python peer (pandas+geopandas, SQLite)" "${R[peer.wall]:-n/a}" "${R[peer.rss_mb]:-n/a}" "$(fmt_ratio "${R[peer.wall]:-}" "$v")"
     printf '%-52s %10s %12s %10s\n' "PostGIS (COPY, ST_Contains + GiST; server RSS n/a)" "${R[postgis.wall]:-n/a}" "-" "$(fmt_ratio "${R[postgis.wall]:-}" "$v")"
+    printf '%-52s %10s %12s %10s\n' "SQLite floor (typed rows + indexes, no parsing)" "${R[floor.wall]:-n/a}" "${R[floor.rss_mb]:-n/a}" "$(fmt_ratio "${R[floor.wall]:-}" "$v")"
     echo "goal: peer/Vigil >= 20×, PostGIS/Vigil >= 15×"
+    if [[ -n ${R[floor.wall]:-} ]]; then
+        echo "ceiling for any SQLite import on this machine: peer/floor $(fmt_ratio "${R[peer.wall]:-}" "${R[floor.wall]}"), PostGIS/floor $(fmt_ratio "${R[postgis.wall]:-}" "${R[floor.wall]}")"
+    fi
     if [[ -n ${R[vigil_big.wall]:-} ]]; then
         echo
         printf '%-52s %10s %12s\n' "Vigil alone" "wall s" "peak RSS MB"
