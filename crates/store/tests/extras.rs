@@ -5,32 +5,14 @@
 
 mod common;
 
-use common::repo;
+use common::{all, import_text, repo};
 use sqlx::{Connection, SqliteConnection};
 use std::io::Cursor;
 use vigil_ingest::{IncidentReader, Located};
-use vigil_model::IncidentFilter;
-use vigil_store::{ImportOptions, ImportReport, Store};
+use vigil_store::Store;
 
 const GED_SAMPLE: &str = "testdata/ged231_global_sample1000_uncertainUCDP.csv";
 const SYNTHETIC: &str = "data/synthetic/ged_mali_synthetic_2012_2022.csv";
-
-async fn import_text(store: &Store, text: &str, name: &str) -> vigil_store::Result<ImportReport> {
-    let r = IncidentReader::from_reader(Cursor::new(text.to_string()), name)?;
-    store.import_incidents(r, ImportOptions::default(), &|_| {}).await
-}
-
-async fn all(store: &Store) -> Vec<Located> {
-    let mut v = vec![];
-    store
-        .for_each_incident(&IncidentFilter::default(), |l| {
-            v.push(l);
-            Ok(())
-        })
-        .await
-        .unwrap();
-    v
-}
 
 /// The extras of every stored incident, as (source_id, [(column, value)]).
 fn extras(stored: &[Located]) -> Vec<(String, Vec<(String, String)>)> {

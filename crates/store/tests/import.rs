@@ -3,32 +3,15 @@
 
 mod common;
 
-use common::{load_mali_boundaries, repo, TestDb};
+use common::{all, import_text, load_mali_boundaries, repo, TestDb};
 use std::io::Cursor;
-use vigil_ingest::{GedWriter, IncidentReader, Located};
+use vigil_ingest::{GedWriter, IncidentReader};
 use vigil_model::IncidentFilter;
 use vigil_store::{ImportOptions, ImportReport, StatKey, Store};
-
-async fn import_text(store: &Store, text: &str, name: &str) -> vigil_store::Result<ImportReport> {
-    let r = IncidentReader::from_reader(Cursor::new(text.to_string()), name)?;
-    store.import_incidents(r, ImportOptions::default(), &|_| {}).await
-}
 
 async fn import_file(store: &Store, path: &str) -> ImportReport {
     let r = IncidentReader::open(&repo(path)).unwrap();
     store.import_incidents(r, ImportOptions::default(), &|_| {}).await.unwrap()
-}
-
-async fn all(store: &Store) -> Vec<Located> {
-    let mut v = vec![];
-    store
-        .for_each_incident(&IncidentFilter::default(), |l| {
-            v.push(l);
-            Ok(())
-        })
-        .await
-        .unwrap();
-    v
 }
 
 const GED_SAMPLE: &str = "testdata/ged231_global_sample1000_uncertainUCDP.csv";

@@ -82,3 +82,22 @@ pub async fn load_mali_boundaries(store: &Store) {
         store.import_boundaries(level, &areas).await.unwrap();
     }
 }
+
+/// Import CSV text (named `name` in errors) with the default options.
+pub async fn import_text(store: &Store, text: &str, name: &str) -> vigil_store::Result<vigil_store::ImportReport> {
+    let r = vigil_ingest::IncidentReader::from_reader(std::io::Cursor::new(text.to_string()), name)?;
+    store.import_incidents(r, vigil_store::ImportOptions::default(), &|_| {}).await
+}
+
+/// Every stored incident, in date then id order.
+pub async fn all(store: &Store) -> Vec<vigil_ingest::Located> {
+    let mut v = vec![];
+    store
+        .for_each_incident(&vigil_model::IncidentFilter::default(), |l| {
+            v.push(l);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    v
+}
