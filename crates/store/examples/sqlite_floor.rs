@@ -55,6 +55,5 @@ fn main() -> rusqlite::Result<()> {
         "sqlite_floor: {rows} rows in {t_rows:.2}s, three indexes by {t_indexes:.2}s, committed by {total:.2}s; file {} MB",
         size / 1_000_000
     );
-    println!("floor_seconds={total:.2}");
     Ok(())
 }

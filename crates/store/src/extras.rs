@@ -61,18 +61,19 @@ impl Interner {
         Interner { ids, next_id: max + 1, cols: vec![], new: vec![] }
     }
 
-    /// Append the packed form of one row's extras to `out` (cleared first).
-    pub(crate) fn pack<'a>(&mut self, values: impl Iterator<Item = &'a str>, out: &mut Vec<u8>) {
-        out.clear();
+    /// The packed form of one row's extras.
+    pub(crate) fn pack<'a>(&mut self, values: impl ExactSizeIterator<Item = &'a str>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(values.len() * 4);
         for (col, v) in values.enumerate() {
             match self.code(col, v) {
-                Some(id) => put_varint(out, ((id as u64) << 1) | 1),
+                Some(id) => put_varint(&mut out, ((id as u64) << 1) | 1),
                 None => {
-                    put_varint(out, (v.len() as u64) << 1);
+                    put_varint(&mut out, (v.len() as u64) << 1);
                     out.extend_from_slice(v.as_bytes());
                 }
             }
         }
+        out
     }
 
     /// Values interned since the last call, for the writer to store.
@@ -193,8 +194,7 @@ mod tests {
     use super::*;
 
     fn roundtrip(interner: &mut Interner, dict: &mut ValueDict, row: &[&str]) -> Vec<u8> {
-        let mut packed = vec![];
-        interner.pack(row.iter().copied(), &mut packed);
+        let packed = interner.pack(row.iter().copied());
         dict.extend(interner.take_new().into_iter().map(|(id, v)| (id, v.into())));
         assert_eq!(dict.unpack(&packed).unwrap(), row, "packed {packed:?}");
         packed

@@ -587,7 +587,7 @@ async fn import_postgres<R: Read + Send + 'static>(
     }
     loop {
         let batch = match batches.recv().await {
-            Some(Produced::Batch { rows, bytes, values: _ }) => {
+            Some(Produced::Batch { rows, bytes, .. }) => {
                 progress(bytes);
                 rows
             }
@@ -828,11 +828,7 @@ fn prepare<'a>(
         }
     }
     let extra = match interner {
-        Some(i) => {
-            let mut packed = Vec::with_capacity(extras.len() * 4);
-            i.pack(extras.clone().map(|(_, v)| v), &mut packed);
-            StoredExtra::Packed(packed)
-        }
+        Some(i) => StoredExtra::Packed(i.pack(extras.clone().map(|(_, v)| v))),
         None => StoredExtra::Json(json_array(extras.clone().map(|(_, v)| v))),
     };
     let hash = fingerprint_with(&incident, extras);
@@ -916,10 +912,11 @@ where
     let source = Source::parse(&source_text).ok_or_else(|| StoreError::Corrupt(format!("source `{source_text}`")))?;
     let layout = n(29)?;
     let values: Vec<String> = match (s(30)?, r.try_get::<Option<Vec<u8>>, _>(at + 36)?) {
-        (_, Some(packed)) => values.unpack(&packed)?,
-        (Some(t), None) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        (None, None) => vec![],
-    };
+        (_, Some(packed)) => values.unpack(&packed),
+        (Some(t), None) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("extra: {e}"))),
+        (None, None) => Ok(vec![]),
+    }
+    .map_err(|e| StoreError::Corrupt(format!("incident {source_text}:{}: {e}", s(1).ok().flatten().unwrap_or_default())))?;
     let extra = match layout.and_then(|l| layouts.get(&l)) {
         Some(cols) => cols.iter().map(|c| std::sync::Arc::from(c.as_str())).zip(values).collect(),
         None => vec![],

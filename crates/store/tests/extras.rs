@@ -121,6 +121,8 @@ async fn a_failed_imports_values_do_not_reach_a_later_import() {
     assert!(import_text(&db.store, &bad, "bad.csv").await.is_err());
     let mut c = raw(&db).await;
     let after_failure: i64 = sqlx::query_scalar("SELECT count(*) FROM extra_values").fetch_one(&mut c).await.unwrap();
+    // read (and cache) what is stored now, before a later import reuses the ids
+    assert_eq!(all(&db.store).await.len(), 200);
     // the ids the failed import handed out are free again: a new import takes them
     // for its own values, and every row reads back as its file has it
     let rest = [&lines[..1], &lines[201..]].concat().join("\n");
@@ -148,4 +150,24 @@ async fn a_store_open_during_another_import_reads_its_new_values() {
     want.extend(extras_in_file(&sample));
     want.sort();
     assert_eq!(got, want);
+}
+
+#[tokio::test]
+async fn damaged_packed_extras_are_an_error_naming_the_incident() {
+    let db = common::sqlite().await;
+    let text = std::fs::read_to_string(repo(SYNTHETIC)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    import_text(&db.store, &lines[..11].join("\n"), "ten.csv").await.unwrap();
+    // an id no stored value has
+    sqlx::query("UPDATE incidents SET extra_packed = x'ffff7f' WHERE source_id = '90000003'")
+        .execute(&mut raw(&db).await)
+        .await
+        .unwrap();
+    let err = db
+        .store
+        .for_each_incident(&vigil_model::IncidentFilter::default(), |_| Ok(()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("incident ged:90000003") && err.contains("no stored value"), "{err}");
 }
