@@ -12,7 +12,7 @@ import { h, $, clear } from './core/dom.js';
 import { api } from './core/client.js';
 import { parseRoute, go, setRenderer } from './core/router.js';
 import { can, ownReportsOnly, defaultRoute } from './core/access.js';
-import { loadVocabulary } from './core/vocabulary.js';
+import { loadVocabulary, vocab } from './core/vocabulary.js';
 import { forgetAreas } from './core/areas.js';
 import { setDemo, renderChrome } from './core/chrome.js';
 import { detectBasemap } from './lib/map.js';
@@ -76,6 +76,11 @@ function render() {
   }
   if (r.name === 'login' && S.user) { go(defaultRoute()); return; }
   renderChrome();
+  if (!vocab().loaded) {
+    // Without the vocabulary no menu or form can be drawn: say so rather than guess.
+    main.appendChild(h('p', { 'class': 'form-error', 'data-testid': 'vocabulary-error' }, t('common.error', { msg: 'GET /api/vocabulary: ' + (S.vocabError || '?') })));
+    return;
+  }
   if (!allowed(route)) {
     main.appendChild(h('p', { 'class': 'notice', 'data-testid': 'forbidden' }, t('common.forbidden')));
     return;
@@ -102,11 +107,7 @@ function boot() {
   window.addEventListener('hashchange', render);
   window.addEventListener('online', () => { flushOutbox(); });
 
-  const pVocab = loadVocabulary(api).catch((e) => {
-    // Without the vocabulary no menu or form can be drawn: say so rather than guess.
-    const main = $('#view');
-    main.appendChild(h('p', { 'class': 'form-error', 'data-testid': 'vocabulary-error' }, t('common.error', { msg: 'GET /api/vocabulary: ' + e.message })));
-  });
+  const pVocab = loadVocabulary(api).catch((e) => { S.vocabError = e.message || String(e); });
   const pDemo = api('GET', '/api/demo-info', undefined, { allow401: true })
     .then((info) => { setDemo(info); return info; })
     .catch(() => null);

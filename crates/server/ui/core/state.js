@@ -10,7 +10,8 @@ export const S = {
   synthetic: false,  // the data on this server is synthetic
   view: null,        // {destroy()} of the current page
   flash: null,       // a message for the next page (an alert just raised)
-  returnTo: null
+  returnTo: null,
+  vocabError: null   // why GET /api/vocabulary failed, if it did
 };
 
 /** Forget the logged-in user (logout, or a session that expired). */
