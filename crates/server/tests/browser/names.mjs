@@ -11,8 +11,8 @@ const ANALYST = creds('VIGIL_ANALYST');
 const EVIL = (name) => `<img src=x onerror="window.__pwned=(window.__pwned||0)+1">${name}`;
 const log = stepLog('names');
 
-async function doctor(page, pattern, rename) {
-  await page.route(pattern, async (route) => {
+async function doctor(page, match, rename) {
+  await page.route(match, async (route) => {
     const res = await route.fetch();
     const body = await res.json();
     await route.fulfill({ response: res, json: rename(body) });
@@ -27,11 +27,11 @@ async function tooltipOf(page, scope) {
 
 async function main(browser) {
   const { page } = await newPage(browser, { width: 1280, height: 900 });
-  await doctor(page, '**/api/areas?**', (fc) => {
+  await doctor(page, (url) => url.pathname === '/api/areas', (fc) => {
     for (const f of fc.features || []) f.properties.name = EVIL(f.properties.name);
     return fc;
   });
-  await doctor(page, '**/api/places', (list) => {
+  await doctor(page, (url) => url.pathname === '/api/places', (list) => {
     const places = Array.isArray(list) ? list : list.places;
     for (const p of places) p.name = EVIL(p.name);
     return list;

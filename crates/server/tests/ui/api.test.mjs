@@ -30,6 +30,7 @@ test('errors map to what the UI does with them', () => {
   assert.equal(errorKind(new ApiError(422, {})), 'refused');
   assert.equal(errorKind(new ApiError(409, {})), 'refused');
   assert.equal(errorReason(new ApiError(422, { error: 'is in the future', field: 'occurred_at' })), 'occurred_at: is in the future');
+  assert.equal(errorReason(new ApiError(422, { error: 'occurred_at: is in the future', field: 'occurred_at' })), 'occurred_at: is in the future');
   assert.equal(errorReason(new ApiError(403, { error: 'not allowed' })), 'not allowed');
 });
 

@@ -38,7 +38,8 @@ export function errorKind(e) {
 /** The reason a user reads: "field: message" when the server named a field. */
 export function errorReason(e) {
   if (isNetworkError(e)) return String((e && e.message) || e);
-  return e.field ? e.field + ': ' + e.message : e.message;
+  // the server's messages often start with the field already ("occurred_at: is in the future")
+  return e.field && String(e.message).indexOf(e.field) !== 0 ? e.field + ': ' + e.message : e.message;
 }
 
 /** `?a=1&b=x%20y` from an object; empty, null and undefined values are left out. */
