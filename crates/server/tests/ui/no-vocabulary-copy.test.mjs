@@ -1,7 +1,8 @@
 // The vocabulary is defined once, on the server: the web UI must hold no copy of its
 // codes or labels (no category or role lists, no role arrays, no label tables for
 // categories, roles, statuses or grading). Fails when someone types them back in.
-// The codes to look for are read from the Rust definition, so that this test follows it.
+// The codes to look for are read from the Rust definition (vigil_model::vocab), so
+// that this test follows it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,27 +21,18 @@ function walk(dir, ext) {
   });
 }
 
-// The Rust source that defines the vocabulary: the model's vocabulary module when it
-// exists, else the store's older definitions.
-function rustVocabularySources() {
-  const candidates = [
-    ...(fs.existsSync(path.join(ROOT, 'crates/model/src')) ? walk(path.join(ROOT, 'crates/model/src'), '.rs') : []),
-    path.join(ROOT, 'crates/store/src/reports.rs'),
-    path.join(ROOT, 'crates/store/src/accounts.rs')
-  ].filter((p) => fs.existsSync(p));
-  return candidates.map((p) => fs.readFileSync(p, 'utf8'));
+const MODEL_VOCAB = path.join(ROOT, 'crates/model/src/vocab.rs');
+
+/** The codes of one `pub const NAME: &[Term] = &[term("code", "en", "fr"), …];` list. */
+function termCodes(src, name) {
+  const m = src.match(new RegExp(`pub const ${name}: &\\[Term\\] = &\\[([\\s\\S]*?)\\];`));
+  return m ? [...m[1].matchAll(/term\(\s*"([^"]+)"/g)].map((x) => x[1]) : [];
 }
 
-/** Category and role codes, as the Rust source spells them. */
+/** Category and role codes, as the model defines them (crates/model/src/vocab.rs). */
 function serverCodes() {
-  const src = rustVocabularySources().join('\n');
-  const categories = new Set();
-  const roles = new Set();
-  // ("attack_on_civilians", "…", "…") or code: "attack_on_civilians" near a category
-  for (const m of src.matchAll(/\(\s*"([a-z][a-z_]+)"\s*,\s*"[^"]*"\s*,\s*"[^"]*"\s*\)/g)) categories.add(m[1]);
-  for (const m of src.matchAll(/Category::\w+\s*=>\s*"([a-z][a-z_]+)"/g)) categories.add(m[1]);
-  for (const m of src.matchAll(/Role::\w+\s*=>\s*"([a-z][a-z_]+)"/g)) roles.add(m[1]);
-  return { categories, roles };
+  const src = fs.existsSync(MODEL_VOCAB) ? fs.readFileSync(MODEL_VOCAB, 'utf8') : '';
+  return { categories: new Set(termCodes(src, 'CATEGORIES')), roles: new Set(termCodes(src, 'ROLES')) };
 }
 
 const uiFiles = walk(UI, '.js');
