@@ -186,7 +186,7 @@ pub struct IncidentReader<R: Read> {
     lines: Arc<Mutex<Lines>>,
     /// line where the record last read starts
     line: u64,
-    /// the id column's values so far (see [`IdKey`]) and the line of each
+    /// the id column's values so far (see [`id_key`]) and the line of each
     seen_ids: HashMap<u64, u64>,
     file: String,
     format: Format,
@@ -220,15 +220,17 @@ impl<R: Read> IncidentReader<R> {
         let tracked = Tracked { inner: reader, offset: 0, lines: lines.clone() };
         let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(tracked);
         let file = name.to_string();
+        let inside = memchr::memchr_iter(b'\n', rdr.byte_headers().map_err(|e| csv_error(&file, &e, 1))?.as_slice()).count();
+        let header_line = record_line(&lines, rdr.position().byte(), inside as u64);
         let header: Vec<String> = rdr
             .headers()
             .map_err(|e| csv_error(&file, &e, 1))?
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
             .collect();
-        let header_line = record_line(&lines, rdr.position().byte(), header.iter().map(|h| h.matches('\n').count() as u64).sum());
+        let mut names: HashMap<&str, usize> = HashMap::with_capacity(header.len());
         for (second, name) in header.iter().enumerate() {
-            if let Some(first) = header[..second].iter().position(|h| h == name) {
+            if let Some(first) = names.insert(name, second) {
                 return Err(ReadError::DuplicateColumn {
                     file,
                     line: header_line,
@@ -238,6 +240,7 @@ impl<R: Read> IncidentReader<R> {
                 });
             }
         }
+        drop(names);
         let has = |c: &str| header.iter().any(|h| h == c);
         let (is_ged, is_acled) = (GED_REQUIRED.iter().all(|c| has(c)), ACLED_REQUIRED.iter().all(|c| has(c)));
         let core: &[&'static str] = if is_ged {
@@ -379,7 +382,7 @@ impl<R: Read> IncidentReader<R> {
     /// (what [`IncidentReader::next`] puts into `extra`).
     pub fn extras(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
         let row = self.row();
-        self.extra_cols.iter().map(move |(i, name)| (&**name, row.get(*i)))
+        self.extra_cols.iter().map(move |(i, name)| (&**name, crate::write::unneutralise(row.get(*i))))
     }
 
     fn read(&mut self, with_extras: bool) -> Option<Result<Incident, ReadError>> {
@@ -486,8 +489,10 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// A text field, with the `'` Vigil's exports put before formula-like text
+    /// taken off ([`crate::write::unneutralise`]).
     fn text(&self, col: Col) -> Option<String> {
-        let v = self.raw(col);
+        let v = crate::write::unneutralise(self.raw(col));
         (!v.is_empty() && v != "NA").then(|| v.to_string())
     }
 
@@ -564,7 +569,7 @@ impl<'a> Row<'a> {
     }
 
     fn extras(&self, cols: &[(usize, std::sync::Arc<str>)]) -> Vec<(std::sync::Arc<str>, String)> {
-        cols.iter().map(|(i, name)| (name.clone(), self.get(*i).to_string())).collect()
+        cols.iter().map(|(i, name)| (name.clone(), crate::write::unneutralise(self.get(*i)).to_string())).collect()
     }
 
     fn point(&self) -> Result<(Option<f64>, Option<f64>), RowError> {
