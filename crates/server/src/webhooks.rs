@@ -259,7 +259,7 @@ enum DeliveryError {
     Timeout(u128),
     /// hyper's error says "client error (Connect)"; the reason (such as a refused
     /// resolved address) is in its sources, shown after it.
-    #[error("request failed: {0}{}", sources(.0))]
+    #[error("request failed: {0}{more}", more = sources(.0))]
     Failed(hyper_util::client::legacy::Error),
     #[error("HTTP {0}")]
     Status(u16),
