@@ -55,11 +55,22 @@ pub struct WebhookSettings {
     pub max_attempts: i64,
     /// Time allowed for one request.
     pub timeout_ms: u64,
+    /// Let webhooks point at this machine (127.0.0.0/8, ::1, `localhost`): for a
+    /// relay on the same host, and tests. Off by default: a webhook is a request the
+    /// server makes on an admin's behalf, and loopback reaches services not meant to
+    /// be reachable from outside (see vigil-server's `webhooks::check_url`).
+    pub allow_loopback: bool,
 }
 
 impl Default for WebhookSettings {
     fn default() -> Self {
-        WebhookSettings { backoff_base_ms: 5_000, backoff_max_ms: 3_600_000, max_attempts: 20, timeout_ms: 10_000 }
+        WebhookSettings {
+            backoff_base_ms: 5_000,
+            backoff_max_ms: 3_600_000,
+            max_attempts: 20,
+            timeout_ms: 10_000,
+            allow_loopback: false,
+        }
     }
 }
 

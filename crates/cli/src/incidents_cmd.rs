@@ -280,9 +280,10 @@ pub async fn stats(a: StatsArgs, store: &Store) -> Result<()> {
     match format {
         TableFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
+            // area names come from boundary files: neutralised for spreadsheets
             w.write_record(&header)?;
             for l in &lines {
-                w.write_record(l)?;
+                w.write_record(l.iter().map(|c| vigil_ingest::write::neutralise(c)))?;
             }
             w.flush()?;
         }

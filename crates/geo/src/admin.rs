@@ -15,18 +15,19 @@ use geo::{BoundingRect, MultiPolygon};
 use rstar::{RTree, RTreeObject, AABB};
 use std::collections::HashSet;
 
-/// An error in a boundary file, saying which feature and which property.
+/// An error in a boundary file, saying which feature (counted from 1, in file order)
+/// and which property. `index` is the 0-based position in `features`.
 #[derive(Debug, thiserror::Error)]
 pub enum BoundaryError {
     #[error("not valid GeoJSON: {0}")]
     Json(String),
     #[error("expected a FeatureCollection of polygons")]
     NotFeatureCollection,
-    #[error("feature {index}: property `{field}` is missing or empty (properties present: {present})")]
+    #[error("feature {n}: property `{field}` is missing or empty (properties present: {present})", n = .index + 1)]
     MissingProperty { index: usize, field: String, present: String },
-    #[error("feature {index} ({code}): geometry is {kind}, expected Polygon or MultiPolygon")]
+    #[error("feature {n} ({code}): geometry is {kind}, expected Polygon or MultiPolygon", n = .index + 1)]
     BadGeometry { index: usize, code: String, kind: String },
-    #[error("feature {index}: code `{code}` appears twice in the file")]
+    #[error("feature {n}: code `{code}` appears twice in the file", n = .index + 1)]
     DuplicateCode { index: usize, code: String },
     #[error("the file has no features")]
     Empty,
@@ -283,6 +284,6 @@ mod tests {
     fn missing_property_names_the_feature_and_field() {
         let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"x":"1"},"geometry":{"type":"Point","coordinates":[0,0]}}]}"#;
         let err = parse_boundaries(text, 2, "adm2_pcode", "adm2_name").unwrap_err().to_string();
-        assert!(err.contains("feature 0") && err.contains("adm2_pcode") && err.contains("x"), "{err}");
+        assert!(err.contains("feature 1:") && err.contains("adm2_pcode") && err.contains("x"), "{err}");
     }
 }

@@ -7,10 +7,29 @@
 //! (for `--skip-invalid`) or stop (the default, atomic import).
 
 use chrono::NaiveDate;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use vigil_model::{Incident, Source, ViolenceType};
+
+/// Longest record (a CSV row, the header included) the readers accept, in bytes.
+/// Real rows are under 10 KiB; a longer one is nearly always a file that is not CSV
+/// (or not split into lines), and reading it whole would take memory in proportion
+/// to it. Such a record is refused as soon as it passes the limit.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+
+/// How many characters of a value an error message quotes.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// At most [`EXCERPT_CHARS`] characters of `s`, with `…` when cut.
+pub fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        None => s.to_string(),
+        Some((at, _)) => format!("{}…", &s[..at]),
+    }
+}
 
 /// The layouts Vigil reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +56,11 @@ impl std::fmt::Display for Format {
 #[error("{file}:{line}: column `{column}`: {reason} (value: {value:?})")]
 pub struct RowError {
     pub file: String,
-    /// 1-based line where the record starts.
+    /// Line where the record starts, as the file counts it: 1-based, the header
+    /// included, each newline inside a quoted field counted.
     pub line: u64,
     pub column: String,
+    /// The value, or its first [`EXCERPT_CHARS`] characters and `…`.
     pub value: String,
     pub reason: String,
 }
@@ -49,8 +70,15 @@ pub struct RowError {
 pub enum ReadError {
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
+    /// `found` lists the header's first columns, each cut to a short excerpt.
     #[error("{file}: unknown header. Expected UCDP GED columns ({ged}) or ACLED columns ({acled}); found: {found}")]
     UnknownHeader { file: String, ged: String, acled: String, found: String },
+    /// Two header columns with one name: which of them a reader would take is a guess.
+    #[error("{file}:{line}: the header names column `{name}` twice (fields {first} and {second})")]
+    DuplicateColumn { file: String, line: u64, name: String, first: usize, second: usize },
+    /// A record over [`MAX_RECORD_BYTES`], refused before it is read whole.
+    #[error("{file}:{line}: a record longer than {limit} bytes (is this a CSV file with one record per line?); nothing after it was read")]
+    TooLong { file: String, line: u64, limit: u64 },
     #[error("{file}:{line}: malformed CSV: {message}")]
     Csv { file: String, line: u64, message: String },
     #[error(transparent)]
@@ -86,9 +114,80 @@ columns!(
     actor1, actor2, adm_1, adm_2, admin1, admin2, best, conflict_name, country, date_end, date_prec, date_start, deaths_a, deaths_b, deaths_civilians, deaths_unknown, dyad_name, event_date, event_id_cnty, event_type, fatalities, geo_precision, high, id, inter1, inter2, latitude, location, longitude, low, number_of_sources, priogrid_gid, side_a, side_b, sub_event_type, time_precision, type_of_violence, where_coordinates, where_description, where_prec,
 );
 
+/// Where the newlines are, shared by [`Tracked`] (which finds them as bytes pass
+/// into csv's buffer) and the reader (which asks, record by record, how many lie
+/// before an offset). Offsets already asked past are dropped, so this holds only the
+/// newlines of csv's read-ahead, however long the file.
+#[derive(Debug, Default)]
+struct Lines {
+    /// offsets of newlines not yet counted into `before`
+    ahead: VecDeque<u64>,
+    /// newlines before the offset last asked about
+    before: u64,
+    /// offset where the record being read starts
+    record_start: u64,
+    /// newlines seen so far
+    seen: u64,
+}
+
+impl Lines {
+    /// Newlines at offsets below `at` (`at` never decreasing from call to call).
+    fn before(&mut self, at: u64) -> u64 {
+        while self.ahead.front().is_some_and(|&o| o < at) {
+            self.ahead.pop_front();
+            self.before += 1;
+        }
+        self.before
+    }
+}
+
+/// The file under csv: records where the newlines are, and refuses to go on once
+/// the record being read is longer than [`MAX_RECORD_BYTES`]. csv asks for more bytes
+/// only when it has used all it has, so at each read everything before `offset`
+/// belongs to the records read so far or to the current one.
+struct Tracked<R> {
+    inner: R,
+    offset: u64,
+    lines: Arc<Mutex<Lines>>,
+}
+
+/// The marker in the `io::Error` by which [`Tracked`] stops a long record.
+#[derive(Debug)]
+struct TooLong {
+    line: u64,
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record longer than {MAX_RECORD_BYTES} bytes at line {}", self.line)
+    }
+}
+impl std::error::Error for TooLong {}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        if self.offset - lines.record_start > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(TooLong { line: lines.seen + 1 }));
+        }
+        let n = self.inner.read(buf)?;
+        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+            lines.ahead.push_back(self.offset + i as u64);
+            lines.seen += 1;
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// Streams incidents out of one CSV file.
 pub struct IncidentReader<R: Read> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<Tracked<R>>,
+    lines: Arc<Mutex<Lines>>,
+    /// line where the record last read starts
+    line: u64,
+    /// the id column's values so far (see [`id_key`]) and the line of each
+    seen_ids: HashMap<u64, u64>,
     file: String,
     format: Format,
     header: Vec<String>,
@@ -117,14 +216,31 @@ impl IncidentReader<File> {
 impl<R: Read> IncidentReader<R> {
     /// `name` is used in error messages (normally the file path).
     pub fn from_reader(reader: R, name: &str) -> Result<Self, ReadError> {
-        let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+        let lines = Arc::new(Mutex::new(Lines::default()));
+        let tracked = Tracked { inner: reader, offset: 0, lines: lines.clone() };
+        let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(tracked);
         let file = name.to_string();
+        let inside = memchr::memchr_iter(b'\n', rdr.byte_headers().map_err(|e| csv_error(&file, &e, 1))?.as_slice()).count();
+        let header_line = record_line(&lines, rdr.position().byte(), inside as u64);
         let header: Vec<String> = rdr
             .headers()
-            .map_err(|e| csv_error(&file, &e))?
+            .map_err(|e| csv_error(&file, &e, 1))?
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
             .collect();
+        let mut names: HashMap<&str, usize> = HashMap::with_capacity(header.len());
+        for (second, name) in header.iter().enumerate() {
+            if let Some(first) = names.insert(name, second) {
+                return Err(ReadError::DuplicateColumn {
+                    file,
+                    line: header_line,
+                    name: excerpt(name),
+                    first: first + 1,
+                    second: second + 1,
+                });
+            }
+        }
+        drop(names);
         let has = |c: &str| header.iter().any(|h| h == c);
         let (is_ged, is_acled) = (GED_REQUIRED.iter().all(|c| has(c)), ACLED_REQUIRED.iter().all(|c| has(c)));
         let core: &[&'static str] = if is_ged {
@@ -132,14 +248,19 @@ impl<R: Read> IncidentReader<R> {
         } else if is_acled {
             ACLED_CORE
         } else {
+            const SHOWN: usize = 12;
+            let mut found: Vec<String> =
+                header.iter().take(SHOWN).map(|h| excerpt(h)).collect();
+            if header.len() > SHOWN {
+                found.push(format!("… ({} columns in all)", header.len()));
+            }
             return Err(ReadError::UnknownHeader {
                 file,
                 ged: GED_REQUIRED.join(", "),
                 acled: ACLED_REQUIRED.join(", "),
-                found: header.join(", "),
+                found: found.join(", "),
             });
         };
-        // first occurrence wins should a name repeat
         let index = COL_NAMES.iter().map(|c| header.iter().position(|h| h == c)).collect();
         let extra_cols = (0..header.len())
             .filter(|i| !core.contains(&header[*i].as_str()))
@@ -147,6 +268,9 @@ impl<R: Read> IncidentReader<R> {
             .collect();
         let mut me = IncidentReader {
             rdr,
+            lines,
+            line: header_line,
+            seen_ids: HashMap::new(),
             file,
             format: if is_ged { Format::Ged { columns: header.len(), hxl_row: false } } else { Format::Acled { hxl_row: false } },
             header,
@@ -183,8 +307,17 @@ impl<R: Read> IncidentReader<R> {
     /// checks field by field as soon as one byte is not ASCII, several times slower.
     fn fill(&mut self) -> Result<bool, ReadError> {
         self.raw = std::cell::OnceCell::new();
-        let pos = self.rdr.position().clone();
+        self.lines.lock().unwrap_or_else(|p| p.into_inner()).record_start = self.rdr.position().byte();
         let read = self.rdr.read_byte_record(&mut self.bytes);
+        if let Err(e) = &read {
+            if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                return Err(csv_error(&self.file, e, 0));
+            }
+        }
+        // newlines inside quoted fields are kept in the fields; the record starts that
+        // many lines above where it ends
+        let inside = memchr::memchr_iter(b'\n', self.bytes.as_slice()).count() as u64;
+        self.line = record_line(&self.lines, self.rdr.position().byte(), inside);
         self.text.clear();
         let utf8 = match std::str::from_utf8(self.bytes.as_slice()) {
             // all of it is UTF-8; each field is too unless a character spans two
@@ -200,10 +333,10 @@ impl<R: Read> IncidentReader<R> {
             }
         };
         match (read, utf8) {
-            (Err(e), _) => Err(csv_error(&self.file, &e)),
+            (Err(e), _) => Err(csv_error(&self.file, &e, self.line)),
             (Ok(_), Err(field)) => Err(ReadError::Csv {
                 file: self.file.clone(),
-                line: pos.line(),
+                line: self.line,
                 message: format!("invalid UTF-8 in field {}", field + 1),
             }),
             (Ok(more), Ok(())) => Ok(more),
@@ -211,8 +344,7 @@ impl<R: Read> IncidentReader<R> {
     }
 
     fn row(&self) -> Row<'_> {
-        let line = self.bytes.position().map(|p| p.line()).unwrap_or(0);
-        Row { text: &self.text, bytes: &self.bytes, index: &self.index, file: &self.file, line }
+        Row { text: &self.text, bytes: &self.bytes, index: &self.index, file: &self.file, line: self.line }
     }
 
     pub fn format(&self) -> Format {
@@ -250,7 +382,7 @@ impl<R: Read> IncidentReader<R> {
     /// (what [`IncidentReader::next`] puts into `extra`).
     pub fn extras(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
         let row = self.row();
-        self.extra_cols.iter().map(move |(i, name)| (&**name, row.get(*i)))
+        self.extra_cols.iter().map(move |(i, name)| (&**name, crate::write::unneutralise(row.get(*i))))
     }
 
     fn read(&mut self, with_extras: bool) -> Option<Result<Incident, ReadError>> {
@@ -271,17 +403,52 @@ impl<R: Read> IncidentReader<R> {
             }
         }
         let row = self.row();
+        if let Some(at) = memchr::memchr(0, self.bytes.as_slice()) {
+            let field = (0..self.bytes.len()).find(|&i| self.bytes.range(i).is_some_and(|r| r.contains(&at))).unwrap_or(0);
+            return Some(Err(ReadError::Row(RowError {
+                file: self.file.clone(),
+                line: self.line,
+                column: excerpt(self.header.get(field).map(String::as_str).unwrap_or("")),
+                value: excerpt(row.get(field)),
+                reason: "contains a NUL byte (a binary file, or a broken export?)".into(),
+            })));
+        }
         let extra_cols: &[_] = if with_extras { &self.extra_cols } else { &[] };
-        let result = match self.format {
-            Format::Ged { .. } => row.ged(extra_cols),
-            Format::Acled { .. } => row.acled(extra_cols),
+        let (result, id_col) = match self.format {
+            Format::Ged { .. } => (row.ged(extra_cols), Col::id),
+            Format::Acled { .. } => (row.acled(extra_cols), Col::event_id_cnty),
         };
-        Some(result.map_err(ReadError::Row))
+        let incident = match result {
+            Ok(i) => i,
+            Err(e) => return Some(Err(ReadError::Row(e))),
+        };
+        let first = *self.seen_ids.entry(id_key(&incident.source_id)).or_insert(self.line);
+        if first != self.line {
+            let reason = format!("the same id as line {first}: an id may appear only once in a file");
+            return Some(Err(ReadError::Row(self.row().err(id_col, reason))));
+        }
+        Some(Ok(incident))
     }
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> ReadError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+/// The line a record starts on, given where it ends (`end`: the offset just past
+/// its terminator, or the end of the file) and the newlines inside its fields. csv
+/// ends a record on the terminator's first byte (`\r` of `\r\n`, else `\n`) and
+/// skips blank lines and the `\n` of a `\r\n` before the next one, so csv's own line
+/// count is one short on CRLF files and after blank lines.
+fn record_line(lines: &Mutex<Lines>, end: u64, inside: u64) -> u64 {
+    let before_last = lines.lock().unwrap_or_else(|p| p.into_inner()).before(end.saturating_sub(1));
+    (before_last + 1).saturating_sub(inside).max(1)
+}
+
+/// `line`: where the record starts (0 for an I/O error: the line is in it, if any).
+fn csv_error(file: &str, e: &csv::Error, line: u64) -> ReadError {
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if let Some(t) = io.get_ref().and_then(|r| r.downcast_ref::<TooLong>()) {
+            return ReadError::TooLong { file: file.to_string(), line: t.line, limit: MAX_RECORD_BYTES };
+        }
+        return ReadError::Io { path: file.to_string(), source: std::io::Error::new(io.kind(), io.to_string()) };
+    }
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("the record has {len} fields, the header has {expected_len}")
@@ -317,13 +484,15 @@ impl<'a> Row<'a> {
             file: self.file.to_string(),
             line: self.line,
             column: COL_NAMES[column as usize].to_string(),
-            value: self.raw(column).to_string(),
+            value: excerpt(self.raw(column)),
             reason: reason.into(),
         }
     }
 
+    /// A text field, with the `'` Vigil's exports put before formula-like text
+    /// taken off ([`crate::write::unneutralise`]).
     fn text(&self, col: Col) -> Option<String> {
-        let v = self.raw(col);
+        let v = crate::write::unneutralise(self.raw(col));
         (!v.is_empty() && v != "NA").then(|| v.to_string())
     }
 
@@ -400,7 +569,7 @@ impl<'a> Row<'a> {
     }
 
     fn extras(&self, cols: &[(usize, std::sync::Arc<str>)]) -> Vec<(std::sync::Arc<str>, String)> {
-        cols.iter().map(|(i, name)| (name.clone(), self.get(*i).to_string())).collect()
+        cols.iter().map(|(i, name)| (name.clone(), crate::write::unneutralise(self.get(*i)).to_string())).collect()
     }
 
     fn point(&self) -> Result<(Option<f64>, Option<f64>), RowError> {
@@ -415,6 +584,9 @@ impl<'a> Row<'a> {
 
     fn ged(&self, extra_cols: &[(usize, std::sync::Arc<str>)]) -> Result<Incident, RowError> {
         let source_id = self.text(Col::id).ok_or_else(|| self.err(Col::id, "required, but empty"))?;
+        if !source_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.err(Col::id, "expected a whole number (UCDP GED ids are numeric)"));
+        }
         let tov = self.int(Col::type_of_violence)?;
         let type_of_violence =
             Some(ViolenceType::from_code(tov).ok_or_else(|| self.err(Col::type_of_violence, "must be 1, 2 or 3"))?);
@@ -530,6 +702,23 @@ impl<'a> Row<'a> {
     }
 }
 
+/// The key an id is remembered by, to find it again in the same file: a numeric id
+/// (every GED id) is its number, so no two differ; another (ACLED's `MLI1234`) is a
+/// 64-bit hash of it, 8 bytes a row instead of the string. Two different non-numeric
+/// ids would share a hash by chance with odds of about n²/2⁶⁵ for n rows (below one
+/// in ten million for a 2-million-row file); the error then names both lines.
+fn id_key(id: &str) -> u64 {
+    if id.len() <= 19 && !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = id.parse::<u64>() {
+            return n;
+        }
+    }
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
 /// ACLED `inter` codes: 1 is state forces. Newer exports write the name instead.
 fn inter_is_state(v: &str) -> bool {
     v == "1" || v.eq_ignore_ascii_case("State forces")
@@ -640,7 +829,8 @@ mod utf8_tests {
                 }
                 (Err(e), Some(Err(got))) => {
                     errors += 1;
-                    assert_eq!(got.to_string(), super::csv_error("t.csv", &e).to_string());
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    assert_eq!(got.to_string(), super::csv_error("t.csv", &e, line).to_string());
                     assert_eq!(ours.raw_record(), &record, "{got}");
                 }
                 (e, g) => panic!("csv: {e:?}, reader: {g:?}"),

@@ -2,10 +2,45 @@
 //!
 //! Writers stream: each takes one [`Located`] incident at a time, so an export of the
 //! whole store never holds it in memory.
+//!
+//! Every CSV cell goes through [`neutralise`]: a text that a spreadsheet would run as
+//! a formula gets a leading `'` (OWASP's advice for CSV injection), numbers are
+//! written as they are, and the readers take the `'` off again (see
+//! [`unneutralise`]), so export → import stays the identity.
 
 use crate::GED_COLUMNS;
 use std::io::Write;
 use vigil_model::{Incident, Placement};
+
+/// Whether a spreadsheet would take `v` as a formula (or, with a tab or carriage
+/// return first, mangle it into one): it starts, after any `'` already there, with
+/// `=`, `+`, `-`, `@`, tab or CR, and is not a number (`-3.5` is data: a negative
+/// longitude is written as it is).
+fn formula_like(v: &str) -> bool {
+    let s = v.trim_start_matches('\'');
+    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) && s.parse::<f64>().is_err()
+}
+
+/// A CSV cell as written: `v` with a `'` in front when [`formula_like`], else `v`.
+/// A value that starts with `'` before such a character gets one more, so that
+/// [`unneutralise`] gives every value back exactly.
+pub fn neutralise(v: &str) -> String {
+    if formula_like(v) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// The value [`neutralise`] was given, from the cell it wrote: one leading `'` taken
+/// off a [`formula_like`] cell. Other cells, including ones that start with a `'`
+/// followed by ordinary text (`'Ayn` in a place name), are returned as they are.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(cell) => rest,
+        _ => cell,
+    }
+}
 
 /// An incident with the geography Vigil derived for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +114,14 @@ impl<W: Write> GedWriter<W> {
 
     pub fn write(&mut self, l: &Located) -> csv::Result<()> {
         self.row.clear();
-        self.row.extend(GED_COLUMNS.iter().map(|c| ged_field(l, c)));
+        self.row.extend(GED_COLUMNS.iter().map(|c| {
+            let v = ged_field(l, c);
+            if formula_like(&v) {
+                format!("'{v}")
+            } else {
+                v
+            }
+        }));
         self.w.write_record(&self.row)
     }
 
@@ -130,7 +172,7 @@ impl<W: Write> HxlWriter<W> {
     pub fn write(&mut self, l: &Located) -> csv::Result<()> {
         let i = &l.incident;
         let p = &l.placement;
-        self.w.write_record([
+        let cells = [
             i.source.as_str().to_string(),
             i.source_id.clone(),
             i.date_start.to_string(),
@@ -151,7 +193,8 @@ impl<W: Write> HxlWriter<W> {
             i.low.to_string(),
             i.high.to_string(),
             opt_i(i.deaths_civilians),
-        ])
+        ];
+        self.w.write_record(cells.iter().map(|c| neutralise(c)))
     }
 
     pub fn finish(mut self) -> std::io::Result<W> {

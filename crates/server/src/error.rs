@@ -144,7 +144,8 @@ impl Fields {
         }
     }
 
-    fn raw(&self, key: &str) -> Option<&Value> {
+    /// The value as sent, `None` when absent, null or blank.
+    pub fn raw(&self, key: &str) -> Option<&Value> {
         match self.map.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,

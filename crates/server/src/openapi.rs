@@ -120,6 +120,7 @@ pub fn document() -> Value {
                         "credibility": {"type": "integer", "minimum": 1, "maximum": 6, "description": "Admiralty information credibility"},
                         "language": {"type": "string", "enum": ["fr", "en"]},
                         "channel": {"type": "string", "enum": ["web", "api", "call_centre", "sms", "odk"]},
+                        "client_id": {"type": "string", "format": "uuid", "description": "made once per report by the client; a repeat with the same client_id and content returns the first answer and stores nothing, with different content it is 409"},
                         "restricted": {"$ref": "#/components/schemas/Restricted"}
                     }},
                 "NewReportForm": {"type": "object", "description": "multipart/form-data: the NewReport fields as text, restricted ones as `victims`, `witnesses`, `contacts` (or `restricted.victims`…), plus files in `attachment`",
@@ -186,7 +187,7 @@ pub fn document() -> Value {
                     "requestBody": {"required": true, "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}},
                         "multipart/form-data": {"schema": {"$ref": "#/components/schemas/NewReportForm"}}}},
-                    "responses": with("201", json_ok("stored", json!({"$ref": "#/components/schemas/Report"})), &["401", "403", "415", "422"])},
+                    "responses": with("201", json_ok("stored", json!({"$ref": "#/components/schemas/Report"})), &["401", "403", "409", "415", "422"])},
                 "get": {"summary": "List reports, newest first, with suggested duplicates",
                     "description": roles("reporter (own reports only, no suggestions), analyst, hr_officer, admin"),
                     "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["new", "verified", "merged", "discarded"]}},

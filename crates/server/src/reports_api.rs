@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use vigil_model::{vocab, ViolenceType};
 use vigil_store::accounts::{Role, TokenKind};
+use vigil_store::report_client_id::Submitted;
 use vigil_store::reports::{
     Coding, NewAttachment, NewReport, Report, ReportQuery, RestrictedDetail,
 };
@@ -42,6 +43,7 @@ const REPORT_FIELDS: &[&str] = &[
     "language",
     "channel",
     "restricted",
+    "client_id",
 ];
 const RESTRICTED_FIELDS: &[&str] = &["victims", "witnesses", "contacts"];
 /// Largest accepted report body (attachments included).
@@ -67,6 +69,30 @@ fn occurred_date(s: &str) -> ApiResult<chrono::NaiveDate> {
     Ok(day)
 }
 
+/// The Admiralty source reliability letter, `A`–`F`: exactly one ASCII letter after
+/// trimming (either case), so no Unicode case mapping (`ẚ` upper-cases to `Aʾ`) can
+/// slip another string in.
+fn admiralty_reliability(s: &str) -> Option<String> {
+    match s.trim().as_bytes() {
+        [c @ (b'A'..=b'F' | b'a'..=b'f')] => Some(char::from(c.to_ascii_uppercase()).to_string()),
+        _ => None,
+    }
+}
+
+/// The Admiralty information credibility, 1–6: a JSON integer, or a string of exactly
+/// one ASCII digit after trimming (form fields are strings; `+3` or `03` are not).
+fn admiralty_credibility(v: Option<&Value>) -> Option<i64> {
+    let n = match v? {
+        Value::Number(n) => n.as_i64()?,
+        Value::String(s) => match s.trim().as_bytes() {
+            [d @ b'0'..=b'9'] => i64::from(d - b'0'),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    (1..=6).contains(&n).then_some(n)
+}
+
 /// Validate a report's fields into a [`NewReport`] (without body and attachments).
 fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
     f.only(REPORT_FIELDS)?;
@@ -82,16 +108,14 @@ fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
     let town_id = f.i64_opt("town_id", 1, i64::MAX)?;
     let people_affected = f.i64_opt("people_affected", 0, 10_000_000)?;
     let description = f.str_req("description", 20_000)?;
-    let reliability = f.str_req("reliability", 1)?.to_uppercase();
-    if !("A"..="F").contains(&reliability.as_str()) {
-        return Err(ApiError::field("reliability", "must be a letter A to F (Admiralty source reliability)"));
-    }
-    let credibility = f
-        .i64_opt("credibility", 1, 6)
-        .map_err(|_| {
+    let reliability = admiralty_reliability(&f.str_req("reliability", 20)?)
+        .ok_or_else(|| ApiError::field("reliability", "must be a letter A to F (Admiralty source reliability)"))?;
+    let credibility = match f.raw("credibility") {
+        None => return Err(ApiError::field("credibility", "is required")),
+        v => admiralty_credibility(v).ok_or_else(|| {
             ApiError::field("credibility", "must be a whole number 1 to 6 (Admiralty information credibility)")
-        })?
-        .ok_or_else(|| ApiError::field("credibility", "is required"))?;
+        })?,
+    };
     let language = f.str_opt("language", 2)?;
     if let Some(l) = &language {
         if l != "fr" && l != "en" {
@@ -136,7 +160,19 @@ fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
         content_type: String::new(),
         raw_body: vec![],
         attachments: vec![],
+        client: None,
     })
+}
+
+/// The optional `client_id`: a UUID (`8-4-4-4-12` hex digits), kept lower-case.
+fn client_id(f: &Fields) -> ApiResult<Option<String>> {
+    let Some(id) = f.str_opt("client_id", 36)? else { return Ok(None) };
+    let uuid_like = id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
+    if !uuid_like {
+        return Err(ApiError::field("client_id", "must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e"));
+    }
+    Ok(Some(id.to_ascii_lowercase()))
 }
 
 /// Read a multipart form: text fields into a map (restricted ones, named
@@ -217,10 +253,28 @@ pub async fn create(
         }
     };
     let mut new = parse_report(&fields, &auth)?;
+    let client_id = client_id(&fields)?;
     new.content_type = ct;
     new.raw_body = body.to_vec();
     new.attachments = files;
-    let report = vigil_app::reports::submit_report(&st, &auth.user, new).await?;
+    // a repeat (same client_id, same content) is answered as the first time was,
+    // from the report stored then; alert rules ran then
+    let report = match st.store.submit_report_once(&auth.user, client_id.as_deref(), new).await? {
+        Submitted::New(report) => {
+            vigil_app::alerts::on_report(&st, &report).await;
+            report
+        }
+        Submitted::Repeat(report) => report,
+        Submitted::Conflict { report_id } => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!(
+                    "client_id was already used for report {report_id} with different content; \
+                     a new report needs a new client_id"
+                ),
+            ))
+        }
+    };
     let location = format!("/api/reports/{}", report.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(report_json(&report, &auth))))
 }

@@ -707,7 +707,7 @@ fn produce<R: Read>(
     if let Some(w) = opts.rejects.as_mut() {
         let mut head = vec!["line".to_string(), "column".into(), "reason".into()];
         head.extend(reader.header().iter().cloned());
-        if let Err(e) = w.write_record(&head) {
+        if let Err(e) = w.write_record(head.iter().map(|c| vigil_ingest::write::neutralise(c))) {
             return fail(e.into());
         }
     }
@@ -886,7 +886,8 @@ fn write_reject(
     };
     let mut rec = vec![line.to_string(), column, reason];
     rec.extend(raw.iter().map(str::to_string));
-    w.write_record(&rec)?;
+    // the file's own cells, as hostile as they came: neutralised for spreadsheets
+    w.write_record(rec.iter().map(|c| vigil_ingest::write::neutralise(c)))?;
     Ok(())
 }
 

@@ -25,6 +25,7 @@ pub mod incident_records;
 pub mod incidents;
 pub mod placement;
 pub mod places;
+pub mod report_client_id;
 pub mod reports;
 mod sqlite_import;
 pub mod triage;
@@ -102,6 +103,22 @@ pub struct Store {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Create a missing database file readable and writable by its owner only (0600)
+/// before SQLite opens it: the records in it are not for other accounts on the
+/// machine. SQLite gives the `-wal`, `-shm` and `-journal` files it makes beside it
+/// the main file's permissions. An existing file keeps its own.
+fn create_private(path: &std::path::Path) -> Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Write { what: format!("database file {}", path.display()), source }),
+    }
+}
+
 impl Store {
     /// Connect to `sqlite://PATH` (created if missing) or `postgres://…`, and bring
     /// the schema up to date.
@@ -118,19 +135,25 @@ impl Store {
                 // import writes a quarter of the pages and makes a quarter of the write
                 // calls it would with the default 4 KiB
                 .page_size(16384)
-                // WAL + NORMAL: a committed transaction survives a process kill; a
-                // killed import leaves no trace because it never committed.
+                // WAL + FULL: the WAL is synced at every commit, so a committed
+                // transaction (a report acknowledged with 201) survives a power cut,
+                // not only a process kill (NORMAL syncs at checkpoints only); a killed
+                // import leaves no trace because it never committed.
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30))
                 // temp_store stays on disk: rebuilding indexes after a 10M-row import
                 // sorts in temporary storage, which in memory grew the process to 680 MB
                 .pragma("cache_size", "-65536");
             let (name, params) = path.split_once('?').unwrap_or((path, ""));
+            let in_memory = name == ":memory:" || params.split('&').any(|p| p == "mode=memory");
+            if !in_memory {
+                create_private(opts.get_filename())?;
+            }
             sqlite = Some(sqlite_import::SqliteTarget {
                 filename: opts.get_filename().to_path_buf(),
-                in_memory: name == ":memory:" || params.split('&').any(|p| p == "mode=memory"),
+                in_memory,
             });
             let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
             SQLITE_MIGRATIONS.run(&pool).await?;

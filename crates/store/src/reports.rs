@@ -115,6 +115,8 @@ pub struct NewReport {
     pub content_type: String,
     pub raw_body: Vec<u8>,
     pub attachments: Vec<NewAttachment>,
+    /// Set by [`Store::submit_report_once`] (crate::report_client_id).
+    pub client: Option<crate::report_client_id::ClientId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -228,8 +230,8 @@ impl Store {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (received_at, reporter_id, channel, category, occurred_at, occurred_date, \
                  place_name, latitude, longitude, town_id, people_affected, description, reliability, credibility, \
-                 language, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'new') \
-                 RETURNING id",
+                 language, status, client_id, client_digest) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'new', $16, $17) RETURNING id",
             )
             .bind(&received_at)
             .bind(reporter.id)
@@ -246,6 +248,8 @@ impl Store {
             .bind(&r.reliability)
             .bind(r.credibility)
             .bind(r.language.as_deref())
+            .bind(r.client.as_ref().map(|c| c.id.as_str()))
+            .bind(r.client.as_ref().map(|c| c.digest.as_str()))
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query(

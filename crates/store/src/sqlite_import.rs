@@ -45,7 +45,10 @@ pub(crate) fn open(target: &SqliteTarget) -> Result<Connection> {
     }
     let conn = Connection::open_with_flags(&target.filename, flags).ctx("opening the database for the import")?;
     conn.busy_timeout(Duration::from_secs(30)).ctx("setting the busy timeout")?;
-    conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;").ctx("setting up the import connection")?;
+    // synchronous = FULL as the pool's: a committed import is on disk also when the
+    // bulk-load journal could not be switched to and the import runs in WAL mode
+    conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536; PRAGMA synchronous = FULL;")
+        .ctx("setting up the import connection")?;
     Ok(conn)
 }
 
@@ -81,7 +84,7 @@ pub(crate) fn begin_bulk_load(conn: &Connection) -> bool {
 fn end_bulk_load(conn: &Connection, switched: bool) {
     if switched {
         let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
-        let _ = conn.execute_batch("PRAGMA synchronous = NORMAL");
+        let _ = conn.execute_batch("PRAGMA synchronous = FULL");
     }
 }
 

@@ -44,18 +44,51 @@ both_backends!(newer_release_updates_changed_rows, |db| {
     assert_eq!((e.incident.best, e.incident.high, e.incident.deaths_b), (2, 2, Some(2)));
 });
 
-both_backends!(an_id_twice_in_one_file_is_matched_against_its_first_row, |db| {
+both_backends!(an_id_twice_in_one_file_is_refused_naming_both_lines, |db| {
     let csv = "id,type_of_violence,date_start,date_end,latitude,longitude,best,low,high\n\
                1,1,2020-01-01,2020-01-01,12.65,-8.0,1,1,1\n\
                2,1,2020-01-02,2020-01-02,12.65,-8.0,1,1,1\n\
                1,1,2020-01-01,2020-01-01,12.65,-8.0,1,1,1\n\
                2,1,2020-01-02,2020-01-02,12.65,-8.0,5,1,9\n\
                3,1,2020-01-03,2020-01-03,12.65,-8.0,1,1,1\n";
-    let rep = import_text(&db.store, csv, "twice.csv").await.unwrap();
-    assert_eq!((rep.added, rep.updated, rep.unchanged), (3, 1, 1));
+    // the default, atomic import: refused, nothing stored
+    let err = import_text(&db.store, csv, "twice.csv").await.unwrap_err().to_string();
+    assert!(err.starts_with("twice.csv:4: column `id`: the same id as line 2"), "{err}");
+    assert!(all(&db.store).await.is_empty());
+    // --skip-invalid: the later rows are rejected, the first ones kept
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rejects.csv");
+    let w: Box<dyn std::io::Write + Send> = Box::new(std::fs::File::create(&path).unwrap());
+    let opts = ImportOptions { rejects: Some(csv::WriterBuilder::new().flexible(true).from_writer(w)) };
+    let r = IncidentReader::from_reader(Cursor::new(csv), "twice.csv").unwrap();
+    let rep = db.store.import_incidents(r, opts, &|_| {}).await.unwrap();
+    assert_eq!((rep.added, rep.rejected), (3, 2));
+    let rejects = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert!(lines[1].starts_with("4,id,the same id as line 2:"), "{}", lines[1]);
+    assert!(lines[2].starts_with("5,id,the same id as line 3:"), "{}", lines[2]);
     let stored = all(&db.store).await;
     let best: Vec<(&str, i64)> = stored.iter().map(|l| (l.incident.source_id.as_str(), l.incident.best)).collect();
-    assert_eq!(best, [("1", 1), ("2", 5), ("3", 1)], "the later row wins");
+    assert_eq!(best, [("1", 1), ("2", 1), ("3", 1)], "the first row of an id is kept");
+});
+
+both_backends!(rejects_name_the_files_own_lines_on_a_crlf_file, |db| {
+    // line 1 header; line 2 good; lines 3-4 one record with a quoted newline; line 5 bad
+    let csv = "id,type_of_violence,date_start,date_end,latitude,longitude,best,low,high,note\r\n\
+               1,1,2020-01-01,2020-01-01,12.65,-8.0,1,1,1,a\r\n\
+               2,1,2020-01-01,2020-01-01,12.65,-8.0,1,1,1,\"two\r\nlines\"\r\n\
+               3,1,2020-01-01,2020-01-01,95.0,-8.0,1,1,1,b\r\n";
+    let err = import_text(&db.store, csv, "crlf.csv").await.unwrap_err().to_string();
+    assert!(err.starts_with("crlf.csv:5: column `latitude`"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rejects.csv");
+    let w: Box<dyn std::io::Write + Send> = Box::new(std::fs::File::create(&path).unwrap());
+    let opts = ImportOptions { rejects: Some(csv::WriterBuilder::new().flexible(true).from_writer(w)) };
+    let r = IncidentReader::from_reader(Cursor::new(csv), "crlf.csv").unwrap();
+    let rep = db.store.import_incidents(r, opts, &|_| {}).await.unwrap();
+    assert_eq!((rep.added, rep.rejected), (2, 1));
+    let rejects = std::fs::read_to_string(&path).unwrap();
+    assert!(rejects.lines().nth(1).unwrap().starts_with("5,latitude,"), "{rejects}");
 });
 
 both_backends!(bad_row_fails_whole_import_and_changes_nothing, |db| {
