@@ -115,6 +115,7 @@ async fn postgres_import_work_is_linear_under_generic_plans() {
     store.close().await;
     let after_second = counters_after(&mut watch, after_first.1, after_first.2 + bumped as u64).await;
     let read_second = after_second.0 - after_first.0;
+    eprintln!("rows of incidents read: {read_first} by the first import, {read_second} by the re-import ({ROWS} rows each)");
     let involved = 2 * ROWS as u64; // the file's rows and those stored before it
     assert!(
         read_second <= READS_PER_ROW * involved,
