@@ -261,7 +261,9 @@ fi
         printf '%-52s %10s %12s %10s\n' "Vigil re-import, unchanged" "${R[vigilpg_${label}_re.wall]:-n/a}" "${R[vigilpg_${label}_re.rss_mb]:-n/a}" "$(fmt_ratio "${R[vigilpg_${label}_re.wall]:-}" "$p")"
         [[ -n ${R[vigilpg_$label.db_mb]:-} ]] && echo "Vigil incidents table with its indexes: ${R[vigilpg_$label.db_mb]} MB"
     done
-    echo "goal (PostgreSQL): Vigil/PostGIS <= 1.0× at $ROWS rows; Vigil's peak RSS flat from $ROWS to $BIG_ROWS rows"
+    flat=""
+    [[ -n $BIG ]] && flat="; peak RSS of Vigil flat from $ROWS to $BIG_ROWS rows"
+    echo "goal (PostgreSQL): Vigil/PostGIS <= 1.0× at $ROWS rows$flat"
     echo
     echo "admin2 assignment, $ROWS rows (where_prec >= 4 gets none on every side):"
     specs=()
