@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Vigil's import benchmark (issue 2, Performance). See bench/import/README.md.
 #
-#   bench/import/run.sh            # 1M rows: Vigil, Python peer, PostGIS; then Vigil on 10M
+#   bench/import/run.sh            # 1M rows: Vigil (SQLite), Python peer, SQLite floor;
+#                                  # Vigil on PostgreSQL beside PostGIS at 1M and 10M;
+#                                  # then Vigil (SQLite) on 10M
 #
 # Environment:
-#   ROWS=1000000 BIG_ROWS=10000000   file sizes (BIG_ROWS=0 skips the large run)
+#   ROWS=1000000 BIG_ROWS=10000000   file sizes (BIG_ROWS=0 skips the large runs)
 #   SKIP_PEER=1 SKIP_POSTGIS=1 SKIP_VIGIL=1 SKIP_FLOOR=1   leave a side out
+#   SKIP_VIGIL_SQLITE=1 SKIP_VIGIL_PG=1   leave out Vigil on one backend (the binary is still built)
+#   PG_BIG=0                       skip the 10M PostgreSQL pair (Vigil-PG + PostGIS)
 #   VIGIL_BENCH_POSTGRES=postgres://user:pass@host:port   use that server (a superuser)
 #                                  instead of starting a throwaway one (scripts/pg-start.sh)
 #   VIGIL_REV=<commit>             build Vigil from that commit (a clean clone in
@@ -113,9 +117,12 @@ vigil_run() { # name rows file
     R[$name.db_mb]=$(du -m "$dir/vigil.db" | cut -f1)
 }
 
-if [[ -n $vigil_ok ]]; then
+if [[ -n $vigil_ok && -z ${SKIP_VIGIL_SQLITE:-} ]]; then
     section "Vigil: import $ROWS rows (grid + admin2) into SQLite"
     vigil_run vigil_small "$ROWS" "$SMALL"
+    section "Vigil: re-import of the unchanged $ROWS rows into SQLite"
+    warm "$SMALL"
+    timed vigil_small_re "$VIGIL" import "$SMALL" --db "sqlite://$OUT/vigil_small/vigil.db"
 fi
 
 # ------------------------------------------------------------------------------------
@@ -149,8 +156,12 @@ if [[ -z ${SKIP_PEER:-} ]]; then
 fi
 
 # ------------------------------------------------------------------------------------
-if [[ -z ${SKIP_POSTGIS:-} ]]; then
-    section "PostGIS: COPY + ANALYZE + UPDATE … ST_Contains (GiST)"
+# PostgreSQL: Vigil's import and the PostGIS peer on one server, the same file, one
+# after the other, with the server's durable settings (the test server of
+# scripts/pg-start.sh runs with fsync off; a benchmark may not).
+pg_ok=""
+if [[ -z ${SKIP_POSTGIS:-} || ( -n $vigil_ok && -z ${SKIP_VIGIL_PG:-} ) ]]; then
+    section "PostgreSQL server (durable: fsync, synchronous_commit, full_page_writes on)"
     # shellcheck source=scripts/pg-start.sh
     source "$ROOT/scripts/pg-start.sh"
     if [[ -n ${VIGIL_BENCH_POSTGRES:-} ]]; then
@@ -161,18 +172,57 @@ if [[ -z ${SKIP_POSTGIS:-} ]]; then
         pg_base=$VIGIL_PG_URL_BASE
     fi
     psql=${VIGIL_PG_BINDIR:+$VIGIL_PG_BINDIR/}psql
-    "$psql" "$pg_base/postgres" -X -qAt -c "SELECT version()"
-    warm "$SMALL"
-    bash "$HERE/postgis.sh" "$SMALL" "$CERCLES" "$pg_base" vigil_bench 2>&1 | grep -v '^NOTICE' | tee "$OUT/postgis.log"
-    R[postgis.wall]=$(sed -n 's/^postgis_seconds=//p' "$OUT/postgis.log")
-    "$psql" "$pg_base/vigil_bench" -X -qAt \
-        -c "SELECT coalesce(admin2, ''), count(*) FROM incidents GROUP BY 1 ORDER BY 1" >"$OUT/postgis.counts"
-    "$psql" "$pg_base/postgres" -X -q -c "DROP DATABASE vigil_bench"
+    "$psql" "$pg_base/postgres" -X -q -v ON_ERROR_STOP=1 \
+        -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+        -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 1
+    "$psql" "$pg_base/postgres" -X -qAt -c "SELECT version()" \
+        -c "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings WHERE name IN
+            ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'work_mem',
+             'maintenance_work_mem', 'max_wal_size', 'checkpoint_timeout')"
+    pg_ok=1
+fi
+
+pg_counts() { # url → admin2 counts on stdout
+    "$psql" "$1" -X -qAt -c "SELECT coalesce(admin2, ''), count(*) FROM incidents GROUP BY 1 ORDER BY 1"
+}
+
+pg_pair() { # label file: PostGIS, then Vigil (import, re-import) on the same server
+    local label=$1 file=$2
+    if [[ -z ${SKIP_POSTGIS:-} ]]; then
+        warm "$file"
+        bash "$HERE/postgis.sh" "$file" "$CERCLES" "$pg_base" vigil_bench 2>&1 | grep -v '^NOTICE' | tee "$OUT/postgis_$label.log"
+        R[postgis_$label.wall]=$(sed -n 's/^postgis_seconds=//p' "$OUT/postgis_$label.log")
+        pg_counts "$pg_base/vigil_bench" >"$OUT/postgis_$label.counts"
+        "$psql" "$pg_base/postgres" -X -q -c "DROP DATABASE vigil_bench"
+    fi
+    if [[ -n $vigil_ok && -z ${SKIP_VIGIL_PG:-} ]]; then
+        local url=$pg_base/vigil_bench_pg
+        "$psql" "$pg_base/postgres" -X -q -c "DROP DATABASE IF EXISTS vigil_bench_pg" -c "CREATE DATABASE vigil_bench_pg"
+        "$VIGIL" boundaries import "$CERCLES" --level 2 --db "$url"
+        warm "$file"
+        timed "vigilpg_$label" "$VIGIL" import "$file" --db "$url"
+        warm "$file"
+        timed "vigilpg_${label}_re" "$VIGIL" import "$file" --db "$url"
+        pg_counts "$url" >"$OUT/vigilpg_$label.counts"
+        R[vigilpg_$label.db_mb]=$("$psql" "$url" -X -qAt -c "SELECT pg_total_relation_size('incidents') / 1048576")
+        "$psql" "$pg_base/postgres" -X -q -c "DROP DATABASE vigil_bench_pg"
+    fi
+}
+
+if [[ -n $pg_ok ]]; then
+    section "PostgreSQL, $ROWS rows: PostGIS (COPY + ANALYZE + UPDATE … ST_Contains, GiST), then Vigil (import, re-import)"
+    pg_pair small "$SMALL"
+    R[postgis.wall]=${R[postgis_small.wall]:-}
+    if [[ -n $BIG && ${PG_BIG:-1} != 0 ]]; then
+        section "PostgreSQL, $BIG_ROWS rows: PostGIS, then Vigil (import, re-import)"
+        pg_pair big "$BIG"
+    fi
 fi
 
 # ------------------------------------------------------------------------------------
-if [[ -n $vigil_ok && -n $BIG ]]; then
-    section "Vigil: import $BIG_ROWS rows (memory as the file grows)"
+if [[ -n $vigil_ok && -n $BIG && -z ${SKIP_VIGIL_SQLITE:-} ]]; then
+    section "Vigil: import $BIG_ROWS rows into SQLite (memory as the file grows)"
     vigil_run vigil_big "$BIG_ROWS" "$BIG"
 fi
 
@@ -185,7 +235,8 @@ fi
     v=${R[vigil_small.wall]:-}
     printf '%-52s %10s %12s %10s\n' "Vigil (vigil import, SQLite)" "${v:-n/a}" "${R[vigil_small.rss_mb]:-n/a}" "1.0×"
     printf '%-52s %10s %12s %10s\n' "Python peer (pandas+geopandas, SQLite)" "${R[peer.wall]:-n/a}" "${R[peer.rss_mb]:-n/a}" "$(fmt_ratio "${R[peer.wall]:-}" "$v")"
-    printf '%-52s %10s %12s %10s\n' "PostGIS (COPY, ST_Contains + GiST; server RSS n/a)" "${R[postgis.wall]:-n/a}" "-" "$(fmt_ratio "${R[postgis.wall]:-}" "$v")"
+    printf '%-52s %10s %12s %10s\n' "Vigil re-import, unchanged (SQLite)" "${R[vigil_small_re.wall]:-n/a}" "${R[vigil_small_re.rss_mb]:-n/a}" "$(fmt_ratio "${R[vigil_small_re.wall]:-}" "$v")"
+    printf '%-52s %10s %12s %10s\n' "PostGIS (COPY, ST_Contains + GiST; durable server)" "${R[postgis.wall]:-n/a}" "-" "$(fmt_ratio "${R[postgis.wall]:-}" "$v")"
     printf '%-52s %10s %12s %10s\n' "SQLite floor (typed rows + indexes, no parsing)" "${R[floor.wall]:-n/a}" "${R[floor.rss_mb]:-n/a}" "$(fmt_ratio "${R[floor.wall]:-}" "$v")"
     echo "goal: peer/Vigil >= 20×, PostGIS/Vigil >= 15×"
     if [[ -n ${R[floor.wall]:-} ]]; then
@@ -198,10 +249,25 @@ fi
         printf '%-52s %10s %12s\n' "$BIG_ROWS rows" "${R[vigil_big.wall]}" "${R[vigil_big.rss_mb]}"
         echo "Vigil SQLite file: ${R[vigil_small.db_mb]} MB ($ROWS rows), ${R[vigil_big.db_mb]} MB ($BIG_ROWS rows)"
     fi
+    for label in small big; do
+        [[ -n ${R[vigilpg_$label.wall]:-}${R[postgis_$label.wall]:-} ]] || continue
+        n=$ROWS
+        [[ $label == big ]] && n=$BIG_ROWS
+        echo
+        printf '%-52s %10s %12s %10s\n' "PostgreSQL, $n rows (one durable server)" "wall s" "peak RSS MB" "vs PostGIS"
+        p=${R[postgis_$label.wall]:-}
+        printf '%-52s %10s %12s %10s\n' "PostGIS peer (COPY, ST_Contains + GiST; psql)" "${p:-n/a}" "-" "1.0×"
+        printf '%-52s %10s %12s %10s\n' "Vigil import (COPY staging + set-based merge)" "${R[vigilpg_$label.wall]:-n/a}" "${R[vigilpg_$label.rss_mb]:-n/a}" "$(fmt_ratio "${R[vigilpg_$label.wall]:-}" "$p")"
+        printf '%-52s %10s %12s %10s\n' "Vigil re-import, unchanged" "${R[vigilpg_${label}_re.wall]:-n/a}" "${R[vigilpg_${label}_re.rss_mb]:-n/a}" "$(fmt_ratio "${R[vigilpg_${label}_re.wall]:-}" "$p")"
+        [[ -n ${R[vigilpg_$label.db_mb]:-} ]] && echo "Vigil incidents table with its indexes: ${R[vigilpg_$label.db_mb]} MB"
+    done
+    flat=""
+    [[ -n $BIG ]] && flat="; peak RSS of Vigil flat from $ROWS to $BIG_ROWS rows"
+    echo "goal (PostgreSQL): Vigil/PostGIS <= 1.0× at $ROWS rows$flat"
     echo
     echo "admin2 assignment, $ROWS rows (where_prec >= 4 gets none on every side):"
     specs=()
-    for s in vigil_small:Vigil peer:peer postgis:PostGIS; do
+    for s in vigil_small:Vigil peer:peer postgis_small:PostGIS vigilpg_small:Vigil-PG; do
         [[ -s $OUT/${s%%:*}.counts ]] && specs+=("${s#*:}=$OUT/${s%%:*}.counts")
     done
     if ((${#specs[@]})); then
@@ -209,6 +275,14 @@ fi
     fi
     if [[ -s $OUT/vigil_big.counts ]]; then
         python3 "$HERE/counts.py" compare "Vigil-$BIG_ROWS=$OUT/vigil_big.counts" | sed -n 1,3p
+    fi
+    specs=()
+    for s in postgis_big:PostGIS-$BIG_ROWS vigilpg_big:Vigil-PG-$BIG_ROWS; do
+        [[ -s $OUT/${s%%:*}.counts ]] && specs+=("${s#*:}=$OUT/${s%%:*}.counts")
+    done
+    if ((${#specs[@]})); then
+        echo
+        python3 "$HERE/counts.py" compare "${specs[@]}" || true
     fi
 } | tee "$OUT/summary.txt"
 

@@ -150,35 +150,39 @@ pub async fn import(a: ImportArgs, store: &Store) -> Result<()> {
         .await
         .with_context(|| format!("importing {} (nothing was stored)", a.file.display()))?;
     pb.finish_and_clear();
-    println!(
+    // committed by now: a closed stdout (`| head`) ends the command quietly (main.rs)
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{}: {format}: {} added, {} updated, {} unchanged, {} rejected",
         a.file.display(),
         report.added,
         report.updated,
         report.unchanged,
         report.rejected
-    );
+    )?;
     if report.rejected > 0 {
         if let Some(p) = &a.skip_invalid {
-            println!("  rejected rows and their reasons: {}", p.display());
+            writeln!(out, "  rejected rows and their reasons: {}", p.display())?;
         }
     }
     if report.flagged_bounds > 0 {
-        println!("  {} rows break low <= best <= high (accepted and flagged)", report.flagged_bounds);
+        writeln!(out, "  {} rows break low <= best <= high (accepted and flagged)", report.flagged_bounds)?;
     }
     if report.without_point > 0 {
-        println!("  {} rows have no coordinates (no grid cell or admin area)", report.without_point);
+        writeln!(out, "  {} rows have no coordinates (no grid cell or admin area)", report.without_point)?;
     }
     if report.gid_mismatches > 0 {
-        println!("  {} rows carry a priogrid_gid that differs from their point's cell", report.gid_mismatches);
+        writeln!(out, "  {} rows carry a priogrid_gid that differs from their point's cell", report.gid_mismatches)?;
     }
     if report.outside_admin2 > 0 || report.outside_admin1 > 0 {
-        println!(
+        writeln!(
+            out,
             "  points in no loaded polygon (left unassigned): {} at admin1, {} at admin2; e.g. {}",
             report.outside_admin1,
             report.outside_admin2,
             report.outside_examples.join(", ")
-        );
+        )?;
     }
     Ok(())
 }
@@ -192,12 +196,14 @@ pub async fn boundaries(c: BoundariesCommand, store: &Store) -> Result<()> {
             let areas = vigil_geo::admin::parse_boundaries(&text, a.level, &code, &name)
                 .with_context(|| format!("{}", a.file.display()))?;
             let r = store.import_boundaries(a.level, &areas).await.context("storing boundaries (nothing was changed)")?;
-            println!("{}: {} areas at level {}", a.file.display(), r.areas, r.level);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}: {} areas at level {}", a.file.display(), r.areas, r.level)?;
             if a.level > 0 {
-                println!(
+                writeln!(
+                    out,
                     "  incidents assigned: {}; too coarse for this level: {}; in no polygon (left unassigned): {}",
                     r.assigned, r.too_coarse, r.outside
-                );
+                )?;
             }
             Ok(())
         }

@@ -8,6 +8,7 @@ mod serve_cmd;
 mod vocab_arg;
 
 use anyhow::{Context, Result};
+use std::io::Write;
 
 /// Imports allocate and free millions of small strings across two threads; glibc's
 /// allocator spent a third of an import's time on that (perf), mimalloc a fraction.
@@ -61,6 +62,7 @@ enum Command {
 }
 
 fn main() {
+    quiet_on_closed_stdout();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("VIGIL_LOG"))
@@ -68,11 +70,63 @@ fn main() {
         .init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     if let Err(e) = rt.block_on(run(cli)) {
-        eprintln!("error: {e:#}");
+        if closed_pipe(&e) {
+            // the reader stopped reading (`vigil … | head`): what it asked for is out,
+            // and every command writes its results only after its work is committed
+            std::process::exit(0);
+        }
+        let _ = writeln!(std::io::stderr(), "error: {e:#}");
         // a use case's error says what kind it is; anything else is a plain failure
         let code = e.chain().find_map(|c| c.downcast_ref::<vigil_app::AppError>()).map_or(1, |a| i32::from(a.exit_code()));
         std::process::exit(code);
     }
+}
+
+/// Whether an error is, somewhere in its chain, a write to a pipe whose reader has
+/// gone (wrapped as io, CSV or store errors along the way).
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    fn io_closed(e: &std::io::Error) -> bool {
+        e.kind() == std::io::ErrorKind::BrokenPipe
+            || e.get_ref().is_some_and(|inner| error_closed(inner))
+    }
+    fn error_closed(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut cur = Some(e);
+        while let Some(err) = cur {
+            if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                if io_closed(io) {
+                    return true;
+                }
+            }
+            if let Some(csv::ErrorKind::Io(io)) = err.downcast_ref::<csv::Error>().map(csv::Error::kind) {
+                if io_closed(io) {
+                    return true;
+                }
+            }
+            cur = err.source();
+        }
+        false
+    }
+    e.chain().any(|err| error_closed(err))
+}
+
+/// `print!` panics when standard output is a closed pipe. The commands write their
+/// output through `write!` and return the error (see [`closed_pipe`]); this covers
+/// any `print!` left, which in every command runs after its work is done: exit 0
+/// without a panic message, as a Unix tool on a closed pipe does.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 async fn run(cli: Cli) -> Result<()> {

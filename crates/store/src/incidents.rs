@@ -1,8 +1,10 @@
 //! Incidents: the import pipeline, exports, stats and the rows forecasts read.
 //!
 //! An import is one transaction. Rows stream from the reader in batches; each batch
-//! is placed (gid, admin codes), matched against what is stored by `(source,
-//! source_id)`, and split into added, updated (fingerprint differs) and unchanged.
+//! is placed (gid, admin codes) and fingerprinted on a reader thread, then written by
+//! the backend's writer (`sqlite_import`: row by row on the unique key; `pg_import`:
+//! staged by COPY and merged set-wise), which splits them into added, updated
+//! (fingerprint differs from what is stored by `(source, source_id)`) and unchanged.
 //! A bad row aborts the whole import (the transaction is never committed, so the
 //! database is as it was), unless rejects are being collected.
 
@@ -268,81 +270,6 @@ pub(crate) fn placeholder_list(n: usize, first: usize, postgres: bool) -> String
     }
 }
 
-fn update_sql() -> String {
-    let sets: Vec<String> = COLUMNS.iter().enumerate().skip(2).map(|(n, c)| format!("{c} = ${}", n + 1)).collect();
-    format!("UPDATE incidents SET {} WHERE source = $1 AND source_id = $2", sets.join(", "))
-}
-
-/// Append one field to a PostgreSQL COPY text-format line.
-fn copy_field(buf: &mut String, v: Option<&str>) {
-    match v {
-        None => buf.push_str("\\N"),
-        Some(s) => {
-            for ch in s.chars() {
-                match ch {
-                    '\\' => buf.push_str("\\\\"),
-                    '\t' => buf.push_str("\\t"),
-                    '\n' => buf.push_str("\\n"),
-                    '\r' => buf.push_str("\\r"),
-                    c => buf.push(c),
-                }
-            }
-        }
-    }
-}
-
-fn copy_line(buf: &mut String, p: &Prepared, layout: i64) {
-    let i = &p.incident;
-    let n = |v: Option<i64>| v.map(|x| x.to_string());
-    let f = |v: Option<f64>| v.map(|x| x.to_string());
-    let fields: [Option<String>; 37] = [
-        Some(i.source.as_str().into()),
-        Some(i.source_id.clone()),
-        Some(i.date_start.to_string()),
-        Some(i.date_end.to_string()),
-        n(i.date_prec),
-        n(i.type_of_violence.map(|t| t.code())),
-        i.event_type.clone(),
-        i.sub_event_type.clone(),
-        i.conflict_name.clone(),
-        i.dyad_name.clone(),
-        i.side_a.clone(),
-        i.side_b.clone(),
-        i.country.clone(),
-        i.place.clone(),
-        i.where_description.clone(),
-        i.adm_1.clone(),
-        i.adm_2.clone(),
-        f(i.latitude),
-        f(i.longitude),
-        n(i.where_prec),
-        n(i.deaths_a),
-        n(i.deaths_b),
-        n(i.deaths_civilians),
-        n(i.deaths_unknown),
-        Some(i.best.to_string()),
-        Some(i.low.to_string()),
-        Some(i.high.to_string()),
-        n(i.number_of_sources),
-        n(i.source_gid),
-        Some(layout.to_string()),
-        p.extra.json().map(str::to_string),
-        Some((i.bounds_inconsistent() as i64).to_string()),
-        Some(p.hash.to_string()),
-        n(p.placement.gid),
-        p.placement.admin1.clone(),
-        p.placement.admin2.clone(),
-        None, // extra_packed: SQLite only
-    ];
-    for (k, v) in fields.iter().enumerate() {
-        if k > 0 {
-            buf.push('\t');
-        }
-        copy_field(buf, v.as_deref());
-    }
-    buf.push('\n');
-}
-
 impl Store {
     /// Import every row of a GED or ACLED file in one transaction. `progress` is
     /// called with the bytes read so far after each batch.
@@ -365,7 +292,9 @@ impl Store {
                 let target = self.sqlite_target().ok_or_else(|| StoreError::Corrupt("SQLite store without a database name".into()))?;
                 import_sqlite(pool, target, reader, placer, opts, layout_json, progress).await
             }
-            crate::Backend::Postgres(pool) => import_postgres(pool, reader, placer, opts, layout_json, progress).await,
+            crate::Backend::Postgres(pool) => {
+                crate::pg_import::import(pool, reader, placer, opts, layout_json, progress).await
+            }
         }
     }
 
@@ -539,7 +468,7 @@ async fn import_sqlite<R: Read + Send + 'static>(
     let (spent_tx, spent_rx) = std::sync::mpsc::channel();
     let (interner_tx, interner_rx) = std::sync::mpsc::sync_channel(1);
     let producer =
-        std::thread::spawn(move || produce(reader, placer, opts, sender, false, Some(spent_rx), Some(interner_rx)));
+        std::thread::spawn(move || produce(reader, placer, opts, sender, Some(spent_rx), Some(interner_rx)));
     let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
     let writer = tokio::task::spawn_blocking(move || {
         let channels = sqlite_import::Channels { batches, spent: spent_tx, interner: interner_tx, progress: progress_tx };
@@ -549,103 +478,6 @@ async fn import_sqlite<R: Read + Send + 'static>(
         progress(bytes);
     }
     let report = writer.await.map_err(panicked)??;
-    producer.join().map_err(|_| StoreError::Corrupt("the import's reader thread panicked".into()))?;
-    Ok(report)
-}
-
-/// The PostgreSQL side: batches matched against what is stored, new rows by COPY.
-async fn import_postgres<R: Read + Send + 'static>(
-    pool: &sqlx::PgPool,
-    reader: IncidentReader<R>,
-    placer: Placer,
-    opts: ImportOptions,
-    layout_json: String,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<ImportReport> {
-    let update = update_sql();
-    let copy_stmt = format!("COPY incidents ({}) FROM STDIN", COLUMNS.join(", "));
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<Produced>(2);
-    let mut report = ImportReport::new(reader.format());
-    let producer = std::thread::spawn(move || produce(reader, placer, opts, sender, true, None, None));
-    let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO extra_layouts (columns) VALUES ($1) ON CONFLICT (columns) DO NOTHING")
-        .bind(&layout_json)
-        .execute(&mut *tx)
-        .await?;
-    let layout: i64 =
-        sqlx::query_scalar("SELECT id FROM extra_layouts WHERE columns = $1").bind(&layout_json).fetch_one(&mut *tx).await?;
-    // Into an empty table, build the secondary indexes once at the end rather than
-    // maintaining them row by row (same transaction: all or nothing).
-    let empty: bool = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM incidents LIMIT 1) t")
-        .fetch_one(&mut *tx)
-        .await?
-        == 0;
-    if empty {
-        for (name, _) in SECONDARY_INDEXES {
-            sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *tx).await?;
-        }
-    }
-    loop {
-        let batch = match batches.recv().await {
-            Some(Produced::Batch { rows, bytes, .. }) => {
-                progress(bytes);
-                rows
-            }
-            Some(Produced::Failed(e)) => return Err(e),
-            Some(Produced::Done(counts)) => {
-                report.absorb(counts);
-                break;
-            }
-            None => return Err(StoreError::Corrupt("the import's reader thread stopped unexpectedly".into())),
-        };
-        let source = batch[0].incident.source.as_str();
-        // what is stored already, for this batch's ids
-        let existing: HashMap<String, i64> = if empty && report.added == 0 && report.updated == 0 && report.unchanged == 0 {
-            HashMap::new()
-        } else {
-            let sql = format!(
-                "SELECT source_id, row_hash FROM incidents WHERE source = $1 AND source_id IN ({})",
-                placeholder_list(batch.len(), 2, true)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(source);
-            for p in &batch {
-                q = q.bind(p.incident.source_id.as_str());
-            }
-            q.fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
-                .collect::<Result<_, sqlx::Error>>()?
-        };
-        let mut fresh: Vec<Prepared> = Vec::with_capacity(batch.len());
-        for p in batch {
-            match existing.get(&p.incident.source_id) {
-                None => fresh.push(p),
-                Some(h) if *h == p.hash => report.unchanged += 1,
-                Some(_) => {
-                    report.updated += 1;
-                    let q = sqlx::query(AssertSqlSafe(update.as_str()));
-                    bind_incident!(q, &p.incident, &p.placement, layout, p.extra.json(), p.hash).execute(&mut *tx).await?;
-                }
-            }
-        }
-        report.added += fresh.len() as u64;
-        if !fresh.is_empty() {
-            let mut buf = String::with_capacity(fresh.len() * 600);
-            for p in &fresh {
-                copy_line(&mut buf, p, layout);
-            }
-            let mut c = tx.copy_in_raw(&copy_stmt).await?;
-            c.send(buf.as_bytes()).await?;
-            c.finish().await?;
-        }
-    }
-    if empty {
-        for (_, ddl) in SECONDARY_INDEXES {
-            sqlx::query(*ddl).execute(&mut *tx).await?;
-        }
-    }
-    tx.commit().await?;
     producer.join().map_err(|_| StoreError::Corrupt("the import's reader thread panicked".into()))?;
     Ok(report)
 }
@@ -685,18 +517,14 @@ impl ImportReport {
 
 /// The reader thread: rows → validated, placed, fingerprinted batches. A bad row is
 /// sent as `Failed` (the writer then drops its transaction) unless rejects are
-/// being collected. Stops early if the writer has gone away. With `split_repeats`
-/// a batch ends before an id it already holds, for a writer that matches a whole
-/// batch against what is stored at once (PostgreSQL; SQLite's goes row by row).
-/// With `interner` (SQLite) extras are packed, by the interner the writer sends
-/// once its transaction has begun (it starts from the values stored); without,
-/// they are JSON.
-fn produce<R: Read>(
+/// being collected. Stops early if the writer has gone away. With `interner`
+/// (SQLite) extras are packed, by the interner the writer sends once its
+/// transaction has begun (it starts from the values stored); without, they are JSON.
+pub(crate) fn produce<R: Read>(
     mut reader: IncidentReader<R>,
     placer: Placer,
     mut opts: ImportOptions,
     out: tokio::sync::mpsc::Sender<Produced>,
-    split_repeats: bool,
     spent: Option<std::sync::mpsc::Receiver<Vec<Prepared>>>,
     interner: Option<std::sync::mpsc::Receiver<Interner>>,
 ) {
@@ -716,7 +544,6 @@ fn produce<R: Read>(
         Some(Ok(i)) => Some(i),
         Some(Err(_)) => return, // the writer failed before it began, and has its own error
     };
-    let mut carry: Option<Incident> = None;
     loop {
         // a batch the writer is done with: its rows' strings are freed here, by the
         // thread that allocated them (cheaper than cross-thread frees in the writer)
@@ -727,46 +554,33 @@ fn produce<R: Read>(
             }
             None => Vec::with_capacity(BATCH),
         };
-        let mut ids: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(if split_repeats { BATCH } else { 0 });
         let mut eof = false;
         while batch.len() < BATCH {
-            let inc = match carry.take() {
-                Some(i) => i,
-                None => match reader.next_without_extras() {
-                    None => {
-                        eof = true;
-                        break;
-                    }
-                    Some(Ok(i)) => i,
-                    Some(Err(e @ (ReadError::Row(_) | ReadError::Csv { .. }))) => match opts.rejects.as_mut() {
-                        None => return fail(StoreError::Read(e)),
-                        Some(w) => {
-                            if let Err(e) = write_reject(w, &e, reader.raw_record()) {
-                                return fail(e);
-                            }
-                            counts.rejected += 1;
-                            continue;
-                        }
-                    },
-                    Some(Err(e)) => return fail(StoreError::Read(e)),
-                },
-            };
-            if split_repeats {
-                if ids.contains(&inc.source_id) {
-                    // the same id twice in one batch: write what we have first, so the
-                    // second occurrence is matched against the first
-                    carry = Some(inc);
+            let inc = match reader.next_without_extras() {
+                None => {
+                    eof = true;
                     break;
                 }
-                ids.insert(inc.source_id.clone());
-            }
+                Some(Ok(i)) => i,
+                Some(Err(e @ (ReadError::Row(_) | ReadError::Csv { .. }))) => match opts.rejects.as_mut() {
+                    None => return fail(StoreError::Read(e)),
+                    Some(w) => {
+                        if let Err(e) = write_reject(w, &e, reader.raw_record()) {
+                            return fail(e);
+                        }
+                        counts.rejected += 1;
+                        continue;
+                    }
+                },
+                Some(Err(e)) => return fail(StoreError::Read(e)),
+            };
             batch.push(prepare(inc, reader.extras(), &placer, interner.as_mut(), &mut counts));
         }
         let values = interner.as_mut().map(Interner::take_new).unwrap_or_default();
         if !batch.is_empty() && out.blocking_send(Produced::Batch { rows: batch, bytes: reader.bytes_read(), values }).is_err() {
             return; // the writer failed and has its own error
         }
-        if eof && carry.is_none() {
+        if eof {
             break;
         }
     }

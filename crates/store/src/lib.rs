@@ -4,7 +4,8 @@
 //! Both backends run the same SQL wherever the dialects agree (sqlx accepts `$1`
 //! placeholders on SQLite too); they part only where speed needs it: an import
 //! writes through a rusqlite connection of its own on SQLite (one prepared row
-//! `INSERT`, see `sqlite_import`) and by `COPY` on PostgreSQL. Schemas live in
+//! `INSERT`, see `sqlite_import`) and by `COPY` into a staging table, merged set-wise,
+//! on PostgreSQL (`pg_import`). Schemas live in
 //! `migrations/sqlite` and `migrations/postgres` and are applied on connect.
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
@@ -23,6 +24,7 @@ pub mod boundaries;
 mod extras;
 pub mod incident_records;
 pub mod incidents;
+mod pg_import;
 pub mod placement;
 pub mod places;
 pub mod report_client_id;
