@@ -484,7 +484,9 @@ pub async fn on_incident(st: &AppState, incident_id: i64) {
 }
 
 async fn evaluate_incident(st: &AppState, incident_id: i64) -> ApiResult<Vec<Applied>> {
-    let Some(rec) = st.store.incident(incident_id).await? else { return Ok(vec![]) };
+    let Some(rec) = st.store.incident(incident_id).await?.filter(crate::cap_access::feeds_alerts) else {
+        return Ok(vec![]);
+    };
     let rules = st.alerting.rules();
     let inc = IncidentInput::from_parts(&rec.located.incident, &rec.located.placement);
     let days = rules.lookback_days().max(1) + 1;
@@ -499,7 +501,7 @@ async fn evaluate_incident(st: &AppState, incident_id: i64) -> ApiResult<Vec<App
     let mut targets = HashMap::new();
     targets.insert(inc.id.clone(), rec.id);
     for h in st.store.incident_records(&filter, None).await? {
-        if h.id == rec.id {
+        if h.id == rec.id || !crate::cap_access::feeds_alerts(&h) {
             continue;
         }
         let i = IncidentInput::from_parts(&h.located.incident, &h.located.placement);
@@ -1021,8 +1023,13 @@ pub async fn rules_in_force(State(st): State<AppState>, auth: Auth) -> ApiResult
 }
 
 /// GET /cap/{id}.xml (the alert's latest CAP message; drafts are not published: 404)
-/// and GET /cap/alerts.atom (issued, unexpired alerts). Public, like any CAP feed.
-pub async fn cap_file(State(st): State<AppState>, Path(file): Path<String>) -> ApiResult<impl IntoResponse> {
+/// and GET /cap/alerts.atom (issued, unexpired alerts). Public with CAP scope
+/// Public; a token is needed with scope Restricted (see [`crate::cap_access`]).
+pub async fn cap_file(
+    State(st): State<AppState>,
+    _reader: crate::cap_access::CapReader,
+    Path(file): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     let cfg = &st.alerting.cap;
     if file == "alerts.atom" {
         let now = st.alerting.now();

@@ -11,6 +11,7 @@
 //! re-assignment), [`placement`] (grid and admin codes for a point), `extras` (how
 //! the source-specific columns of an incident are stored).
 
+pub mod access;
 pub mod accounts;
 pub mod alerts;
 pub mod audit;

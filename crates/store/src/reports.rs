@@ -12,6 +12,7 @@
 //! them) sits in `report_restricted` / `incident_restricted`; callers ask for it
 //! explicitly and only the server decides who may.
 
+use crate::access::Visibility;
 use crate::accounts::User;
 use crate::audit::{audit_append, sha256_hex};
 use crate::incidents::{bind_incident, bind_params, filter_sql_with_id, located_from_row, parse_date, Param, COLUMNS};
@@ -77,14 +78,6 @@ impl RestrictedDetail {
         self.victims.is_none() && self.witnesses.is_none() && self.contacts.is_none()
     }
 
-    /// A fingerprint for audit entries: proves what was stored without revealing it.
-    fn digest(&self) -> Option<String> {
-        if self.is_empty() {
-            None
-        } else {
-            Some(sha256_hex(serde_json::to_string(self).expect("strings serialise").as_bytes()))
-        }
-    }
 
     /// Append another report's detail (for a merge), keeping both.
     fn merged_with(&self, other: &RestrictedDetail) -> RestrictedDetail {
@@ -383,7 +376,6 @@ impl Store {
         }
         let begin = self.begin_write_sql();
         let received_at = crate::audit::now();
-        let raw_sha256 = sha256_hex(&r.raw_body);
         let id: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
             let id: i64 = sqlx::query_scalar(
@@ -443,10 +435,12 @@ impl Store {
                 "occurred_at": r.occurred_at, "place_name": r.place_name, "latitude": r.latitude,
                 "longitude": r.longitude, "town_id": r.town_id, "people_affected": r.people_affected,
                 "description": r.description, "reliability": r.reliability, "credibility": r.credibility,
-                "language": r.language, "raw_sha256": raw_sha256, "attachments": files,
+                "language": r.language, "raw_bytes": r.raw_body.len(), "attachments": files,
             });
-            if let Some(d) = r.restricted.digest() {
-                after["restricted_sha256"] = d.into();
+            // no digest of restricted detail: an unkeyed hash lets anyone who reads the
+            // log confirm a guessed name; the entry says only that some was recorded
+            if !r.restricted.is_empty() {
+                after["restricted_recorded"] = true.into();
             }
             audit_append!(tx, &reporter.name, "create", &format!("report/{id}"), None, Some(&after));
             tx.commit().await?;
@@ -506,7 +500,7 @@ impl Store {
     }
 
     /// Reports linked to an incident (verified into it or merged into it), oldest first.
-    pub async fn reports_for_incident(&self, incident_id: i64, with_restricted: bool) -> Result<Vec<Report>> {
+    pub(crate) async fn reports_for_incident(&self, incident_id: i64, with_restricted: bool) -> Result<Vec<Report>> {
         let sql = format!("{REPORT_SELECT} WHERE r.incident_id = $1 ORDER BY r.received_at, r.id");
         let mut reports: Vec<Report> = on_pool!(self, pool => {
             let rows = sqlx::query(AssertSqlSafe(sql.as_str())).bind(incident_id).fetch_all(pool).await?;
@@ -547,7 +541,7 @@ impl Store {
         Ok(())
     }
 
-    async fn report_restricted(&self, id: i64) -> Result<RestrictedDetail> {
+    pub(crate) async fn report_restricted(&self, id: i64) -> Result<RestrictedDetail> {
         let row: Option<(Option<String>, Option<String>, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT victims, witnesses, contacts FROM report_restricted WHERE report_id = $1")
                 .bind(id)
@@ -560,7 +554,7 @@ impl Store {
     }
 
     /// The body of a report exactly as received, with its content type.
-    pub async fn report_raw(&self, id: i64) -> Result<Option<(String, Vec<u8>)>> {
+    pub(crate) async fn report_raw(&self, id: i64) -> Result<Option<(String, Vec<u8>)>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as("SELECT content_type, raw_body FROM report_restricted WHERE report_id = $1")
                 .bind(id)
@@ -570,7 +564,7 @@ impl Store {
     }
 
     /// The restricted detail of an incident (empty when it has none).
-    pub async fn incident_restricted(&self, incident_id: i64) -> Result<RestrictedDetail> {
+    pub(crate) async fn incident_restricted(&self, incident_id: i64) -> Result<RestrictedDetail> {
         let row: Option<(Option<String>, Option<String>, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT victims, witnesses, contacts FROM incident_restricted WHERE incident_id = $1")
                 .bind(incident_id)
@@ -585,7 +579,8 @@ impl Store {
     /// Incidents and other reports that may describe the same event as `report`:
     /// within [`DUP_DAYS`] days, within [`DUP_KM`] km (or sharing words when a point
     /// is missing), best first.
-    pub async fn suggest_duplicates(&self, report: &Report) -> Result<Vec<Suggestion>> {
+    /// Only incidents `vis` allows are suggested.
+    pub async fn suggest_duplicates(&self, vis: Visibility, report: &Report) -> Result<Vec<Suggestion>> {
         let day = parse_date(&report.occurred_date)?;
         let lo = (day - chrono::Duration::days(DUP_DAYS)).to_string();
         let hi = (day + chrono::Duration::days(DUP_DAYS)).to_string();
@@ -604,14 +599,16 @@ impl Store {
         let (lon0, lat0) = point.unwrap_or((0.0, 0.0));
         let with_point = point.is_some();
         type Cand = (i64, String, Option<f64>, Option<f64>, String);
+        let visible = vis.sql().map(|v| format!(" AND {v}")).unwrap_or_default();
+        let inc_sql = format!(
+            "SELECT id, date_start, latitude, longitude, \
+             COALESCE(place, '') || ' ' || COALESCE(where_description, '') || ' ' || COALESCE(event_type, '') || ' ' || \
+             COALESCE(category, '') || ' ' || COALESCE(side_a, '') || ' ' || COALESCE(side_b, '') \
+             FROM incidents WHERE date_start >= $1 AND date_start <= $2 \
+             AND ($3 = 0 OR (latitude BETWEEN $4 AND $5 AND longitude BETWEEN $6 AND $7)){visible} ORDER BY id LIMIT 200"
+        );
         let (incidents, reports): (Vec<Cand>, Vec<Cand>) = on_pool!(self, pool => {
-            let inc = sqlx::query_as(
-                "SELECT id, date_start, latitude, longitude, \
-                 COALESCE(place, '') || ' ' || COALESCE(where_description, '') || ' ' || COALESCE(event_type, '') || ' ' || \
-                 COALESCE(category, '') || ' ' || COALESCE(side_a, '') || ' ' || COALESCE(side_b, '') \
-                 FROM incidents WHERE date_start >= $1 AND date_start <= $2 \
-                 AND ($3 = 0 OR (latitude BETWEEN $4 AND $5 AND longitude BETWEEN $6 AND $7)) ORDER BY id LIMIT 200",
-            )
+            let inc = sqlx::query_as(AssertSqlSafe(inc_sql.as_str()))
             .bind(&lo)
             .bind(&hi)
             .bind(with_point as i64)
@@ -678,7 +675,7 @@ impl Store {
         if end < start {
             return Err(ReportError::Invalid { field: "date_end", message: "is before date_start".into() });
         }
-        let incident = Incident {
+        let mut incident = Incident {
             source: Source::Vigil,
             source_id: format!("V-{report_id}"),
             date_start: start,
@@ -692,7 +689,9 @@ impl Store {
             side_a: Some(c.side_a.clone()),
             side_b: Some(c.side_b.clone()),
             country: c.country.clone(),
-            place: c.place.clone().or(report.place_name.clone()),
+            // the public place is coded: the analyst's, else the gazetteer's (below),
+            // never the reporter's text as typed
+            place: c.place.clone(),
             where_description: None,
             adm_1: None,
             adm_2: None,
@@ -714,6 +713,9 @@ impl Store {
         let sensitivity =
             c.sensitivity.clone().unwrap_or_else(|| if restricted.is_empty() { "public" } else { "restricted" }.into());
         let (placement, _) = self.placer().await?.place(&incident);
+        if incident.place.is_none() {
+            incident.place = self.gazetteer_place(report.town_id, &placement).await?;
+        }
         let begin = self.begin_write_sql();
         let now = crate::audit::now();
         let cols = format!("{}, {RECORD_EXTRA_COLUMNS}", COLUMNS.join(", "));
@@ -725,8 +727,8 @@ impl Store {
         inc_json["verification"] = "verified".into();
         inc_json["placement"] = serde_json::to_value(&placement).expect("placement serialises");
         inc_json["from_report"] = report_id.into();
-        if let Some(d) = restricted.digest() {
-            inc_json["restricted_sha256"] = d.into();
+        if !restricted.is_empty() {
+            inc_json["restricted_recorded"] = true.into();
         }
         let id: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
@@ -828,10 +830,9 @@ impl Store {
             );
             let mut after = serde_json::json!({"merged_report": report_id});
             if !extra.is_empty() {
-                after["restricted_sha256"] = merged.digest().into();
+                after["restricted_changed"] = true.into();
             }
-            let before = (!extra.is_empty()).then(|| serde_json::json!({"restricted_sha256": old.digest()}));
-            audit_append!(tx, &actor.name, "merge", &format!("incident/{incident_id}"), before.as_ref(), Some(&after));
+            audit_append!(tx, &actor.name, "merge", &format!("incident/{incident_id}"), None, Some(&after));
             tx.commit().await?;
         });
         Ok(())
@@ -884,15 +885,16 @@ impl Store {
 
     /// Where and when the stored incidents lie: (west, south, east, north) of their
     /// points, and the first start and last end date; `None` when there are none.
-    pub async fn incident_extent(&self) -> Result<Option<([f64; 4], NaiveDate, NaiveDate)>> {
+    /// Only the incidents `vis` allows count.
+    pub async fn incident_extent(&self, vis: Visibility) -> Result<Option<([f64; 4], NaiveDate, NaiveDate)>> {
         type Extent = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<String>, Option<String>);
+        let sql = format!(
+            "SELECT MIN(longitude), MIN(latitude), MAX(longitude), MAX(latitude), MIN(date_start), MAX(date_end) \
+             FROM incidents{}",
+            and_where(String::new(), vis.sql())
+        );
         let r: Extent = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT MIN(longitude), MIN(latitude), MAX(longitude), MAX(latitude), MIN(date_start), MAX(date_end) \
-                 FROM incidents",
-            )
-            .fetch_one(pool)
-            .await?
+            sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_one(pool).await?
         });
         Ok(match r {
             (w, s, e, n, Some(a), Some(b)) => {
@@ -908,15 +910,20 @@ impl Store {
     /// every row, and when it cannot show them all the latest matter most.
     ///
     /// `bbox` (west, south, east, north in degrees; west > east crosses the
-    /// antimeridian) keeps incidents whose point lies in it.
+    /// antimeridian) keeps incidents whose point lies in it; `vis` keeps those the
+    /// caller may see (see [`crate::access`]).
     pub async fn incident_page(
         &self,
+        vis: Visibility,
         filter: &IncidentFilter,
         bbox: Option<[f64; 4]>,
         limit: i64,
         offset: i64,
     ) -> Result<IncidentPage> {
-        let within = bbox.map(bbox_sql);
+        let within = match (bbox.map(bbox_sql), vis.sql()) {
+            (Some(b), Some(v)) => Some(format!("{b} AND {v}")),
+            (b, v) => b.or(v.map(str::to_string)),
+        };
         let records = self
             .select_records(filter, None, within.as_deref(), "ORDER BY date_start DESC, id DESC", Some((limit, offset)))
             .await?;
