@@ -20,7 +20,7 @@ fn csv_ids(text: &str, skip_hashtags: bool) -> Vec<String> {
 
 fn geojson_ids(text: &str) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
-    v["features"].as_array().unwrap().iter().map(|f| f["properties"]["id"].to_string().trim_matches('"').to_string()).collect()
+    v["features"].as_array().unwrap().iter().map(|f| f["properties"]["source_id"].as_str().unwrap().to_string()).collect()
 }
 
 fn db_url(dir: &Path) -> String {

@@ -126,7 +126,8 @@ async fn engine_as_of(st: &AppState, rules: &RuleSet, as_of: NaiveDate) -> ApiRe
         to: Some(as_of),
         ..Default::default()
     };
-    for rec in st.store.incident_records(&filter, None).await? {
+    // only incidents that may feed published alerts (crate::cap_access)
+    for rec in st.store.incident_records(&filter, None).await?.into_iter().filter(crate::cap_access::feeds_alerts) {
         let i = IncidentInput::from_parts(&rec.located.incident, &rec.located.placement);
         targets.insert(i.id.clone(), rec.id);
         engine.observe(i);
@@ -202,7 +203,8 @@ pub async fn replay(
     let rules = st.alerting.rules();
     let (mut engine, mut targets) = engine_as_of(st, &rules, from - Duration::days(1)).await?;
     let filter = IncidentFilter { from: Some(from), to: Some(to), ..Default::default() };
-    let records = st.store.incident_records(&filter, None).await?;
+    let records: Vec<_> =
+        st.store.incident_records(&filter, None).await?.into_iter().filter(crate::cap_access::feeds_alerts).collect();
     let mut s = RoundSummary::default();
     let mut next = records.into_iter().peekable();
     let mut day = from;

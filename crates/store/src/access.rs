@@ -21,7 +21,8 @@
 //!
 //! Reports (free text, reporter, place as typed, attachments) go to the roles that
 //! read reports: analyst, hr_officer, admin, and a reporter for their own only (any
-//! other report is "not found" to them, exactly as a missing one).
+//! other report is "not found" to them, exactly as a missing one). A report that went
+//! into an incident held back from a caller is held back with it.
 
 use crate::accounts::{Role, User};
 use crate::audit::{audit_append, AuditEntry};
@@ -187,12 +188,35 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `p` may see a report: their own always; others' if `p` reads reports
+    /// and the incident it went into (if any) is one `p` may see.
+    async fn report_visible(&self, p: &Principal, r: &Report) -> Result<bool> {
+        if r.reporter_id == p.user.id {
+            return Ok(true);
+        }
+        if !p.reads_reports() {
+            return Ok(false);
+        }
+        match r.incident_id {
+            None => Ok(true),
+            Some(incident) => self.incident_visible(p, incident).await,
+        }
+    }
+
+    /// Whether an incident exists and `p` may see it (by its sensitivity).
+    async fn incident_visible(&self, p: &Principal, id: i64) -> Result<bool> {
+        let level: Option<Option<String>> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT sensitivity FROM incidents WHERE id = $1").bind(id).fetch_optional(pool).await?
+        });
+        Ok(level.is_some_and(|l| p.visibility().allows(l.as_deref())))
+    }
+
     /// One report as `p` may see it; `None` for a report that does not exist and for
-    /// one `p` may not read (a reporter asking for someone else's): the same answer.
+    /// one `p` may not read (a reporter asking for someone else's, a report behind an
+    /// incident held back from `p`): the same answer.
     pub async fn report_for(&self, p: &Principal, id: i64) -> Result<Option<Report>> {
         let Some(r) = self.report(id, false).await? else { return Ok(None) };
-        let own = r.reporter_id == p.user.id;
-        if !(p.reads_reports() || (p.role() == Role::Reporter && own)) {
+        if !self.report_visible(p, &r).await? {
             return Ok(None);
         }
         let mut v = vec![r];
@@ -209,14 +233,19 @@ impl Store {
         } else if !p.reads_reports() {
             return Ok(vec![]);
         }
-        let mut list = self.reports(&q, false).await?;
+        let mut list = vec![];
+        for r in self.reports(&q, false).await? {
+            if self.report_visible(p, &r).await? {
+                list.push(r);
+            }
+        }
         self.reports_restricted_for(p, &mut list).await?;
         Ok(list)
     }
 
     /// The reports behind an incident, for roles that read reports (others get none).
     pub async fn incident_reports_for(&self, p: &Principal, incident_id: i64) -> Result<Vec<Report>> {
-        if !p.reads_reports() {
+        if !p.reads_reports() || !self.incident_visible(p, incident_id).await? {
             return Ok(vec![]);
         }
         let mut list = self.reports_for_incident(incident_id, false).await?;
