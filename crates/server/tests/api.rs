@@ -123,7 +123,7 @@ const CONTACT: &str = "+223 76 00 00 00";
 // Restricted detail reaches hr_officer only (admin by an explicit grant, see
 // tests/leaks.rs): in report JSON, incident
 // JSON, GeoJSON, the audit log and the `vigil incidents` exports.
-both_backends!(restricted_detail_only_for_hr_and_admin, |db| {
+both_backends!(restricted_detail_only_for_hr_officer, |db| {
     let t = TestApp::new(&db.store, false).await;
     let restricted = json!({"restricted": {"victims": VICTIMS, "witnesses": WITNESS, "contacts": CONTACT}});
     let mut body = good_report();
