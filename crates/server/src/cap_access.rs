@@ -1,21 +1,18 @@
 //! Who may fetch the CAP documents (`/cap/{id}.xml`) and the Atom feed
-//! (`/cap/alerts.atom`), and which incidents may feed the alerts they publish.
+//! (`/cap/alerts.atom`).
 //!
 //! With the configured CAP `scope = "Public"` the feed is public, as CAP feeds are.
 //! With `scope = "Restricted"` it is for logged-in accounts of the roles that read
 //! alerts, by bearer token (or session cookie): without one, 401.
 //!
-//! Alerts are published (CAP, Atom, webhooks) from coded, analyst-approved incident
-//! fields only, and only from public incidents: a restricted or confidential
-//! incident never triggers, nor counts towards, an alert.
+//! Which incidents feed published alerts is the application layer's rule
+//! (`vigil_app::alerts::feeds_alerts`: public incidents only).
 
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use vigil_store::access::Visibility;
-use vigil_store::reports::IncidentRecord;
 use vigil_warn::cap::Scope;
 
 /// Extracting it is the access check of the CAP routes.
@@ -33,12 +30,7 @@ impl FromRequestParts<AppState> for CapReader {
             e.message = format!("this CAP feed has scope Restricted: {}", e.message);
             e
         })?;
-        auth.require(crate::alerts_api::READ, "read the restricted CAP feed")?;
+        auth.require(&crate::access::ALERTS, "read the restricted CAP feed")?;
         Ok(CapReader)
     }
-}
-
-/// Whether an incident may trigger or count towards a published alert.
-pub fn feeds_alerts(r: &IncidentRecord) -> bool {
-    Visibility::Public.allows(r.sensitivity.as_deref())
 }

@@ -18,12 +18,11 @@ use axum::Json;
 use serde_json::Value;
 use std::collections::HashMap;
 use vigil_model::{IncidentFilter, ViolenceType};
-use vigil_store::accounts::Role;
 use vigil_store::reports::IncidentRecord;
 use vigil_store::StatKey;
 
 /// Who may read incidents, maps and totals (everyone but reporters).
-pub const READ: &[Role] = &[Role::Analyst, Role::Responder, Role::HrOfficer, Role::Planner, Role::Admin];
+pub use crate::access::MAP as READ;
 
 const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country"];
 
@@ -76,7 +75,7 @@ pub async fn list(
     Caller { auth, principal }: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read incidents")?;
+    auth.require(&READ, "read incidents")?;
     let query = q.clone();
     let f = query_fields(q);
     let mut known = FILTER_FIELDS.to_vec();
@@ -118,7 +117,7 @@ pub async fn get_one(
     Caller { auth, principal }: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read incidents")?;
+    auth.require(&READ, "read incidents")?;
     let r = st
         .store
         .incident_for(&principal, id)
@@ -147,7 +146,7 @@ pub async fn monthly(
     Caller { auth, principal }: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read incident totals")?;
+    auth.require(&READ, "read incident totals")?;
     let f = query_fields(q);
     f.only(FILTER_FIELDS)?;
     let rows = st.store.visible_stats(principal.visibility(), StatKey::Month, &filter(&f)?).await?;
@@ -165,7 +164,7 @@ pub async fn areas(
     Caller { auth, principal }: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read admin areas")?;
+    auth.require(&READ, "read admin areas")?;
     let f = query_fields(q);
     let mut known = FILTER_FIELDS.to_vec();
     known.push("level");
@@ -204,7 +203,7 @@ pub async fn audit(
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(&[Role::Admin], "read the audit log")?;
+    auth.require(&crate::access::ADMIN, "read the audit log")?;
     let f = query_fields(q);
     f.only(&["limit"])?;
     let limit = f.i64_opt("limit", 1, 100_000)?.or(Some(1000));
@@ -213,7 +212,7 @@ pub async fn audit(
 
 /// GET /api/audit/verify: recompute the chain (admins only).
 pub async fn audit_verify(State(st): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
-    auth.require(&[Role::Admin], "verify the audit log")?;
+    auth.require(&crate::access::ADMIN, "verify the audit log")?;
     let v = st.store.verify_audit().await?;
     let problems: Vec<Value> =
         v.problems.iter().map(|p| serde_json::json!({"problem": p, "message": p.to_string()})).collect();

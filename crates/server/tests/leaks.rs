@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{good_coding, good_report, TestApp};
 use serde_json::{json, Value};
-use vigil_server::alerts_api::AlertingConfig;
+use vigil_app::AlertingConfig;
 use vigil_server::ServerConfig;
 use vigil_store::accounts::Role::{self, *};
 use vigil_warn::cap::{CapConfig, Scope};

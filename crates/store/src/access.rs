@@ -76,7 +76,7 @@ impl Principal {
     /// Victims', witnesses' and contacts' detail, reports' raw bodies, confidential
     /// incidents: hr_officer, or an account granted restricted access.
     pub fn sees_restricted_detail(&self) -> bool {
-        self.user.role == Role::HrOfficer || self.restricted_access
+        vigil_model::vocab::access::RESTRICTED.contains(&self.user.role.as_str()) || self.restricted_access
     }
 
     /// Reads reports other than their own (free text, reporter, attachments).
