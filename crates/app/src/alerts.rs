@@ -17,7 +17,8 @@ use std::collections::HashMap;
 use vigil_model::IncidentFilter;
 use vigil_store::alerts::{AlertWrite, CapMessageRow, StatusChangeRow, StoredAlert, TriggerRow, WebhookEvent};
 use vigil_store::placement::Placer;
-use vigil_store::reports::Report;
+use vigil_store::access::Visibility;
+use vigil_store::reports::{IncidentRecord, Report};
 use vigil_store::Store;
 use vigil_warn::cap::{self, CapConfig, MsgType};
 use vigil_warn::rules::Reliability;
@@ -320,6 +321,13 @@ pub async fn on_incident(cx: &Context, incident_id: i64) {
 /// An engine with the rules in force, the admin area names, and the stored
 /// incidents of `filter` observed (except `skip`); and the map from their rule ids
 /// (`source:source_id`) to store ids. The one place an engine is built.
+/// Whether an incident may trigger or count towards a published alert (CAP, Atom,
+/// webhooks): public ones only. A restricted or confidential incident never shows
+/// in a public output, not even as a count (see vigil_store::access).
+pub fn feeds_alerts(r: &IncidentRecord) -> bool {
+    Visibility::Public.allows(r.sensitivity.as_deref())
+}
+
 pub(crate) async fn engine_over(
     store: &Store,
     rules: &RuleSet,
@@ -331,7 +339,7 @@ pub(crate) async fn engine_over(
     let mut engine = Engine::new(rules.clone()).with_area_names(names);
     let mut targets = HashMap::new();
     for rec in store.incident_records(filter, None).await? {
-        if Some(rec.id) == skip {
+        if Some(rec.id) == skip || !feeds_alerts(&rec) {
             continue;
         }
         let i = IncidentInput::from_parts(&rec.located.incident, &rec.located.placement);
@@ -344,7 +352,7 @@ pub(crate) async fn engine_over(
 /// The incident rules on one stored incident, against the stored incidents of the
 /// rules' look-back window before it.
 pub async fn evaluate_incident(cx: &Context, incident_id: i64) -> AppResult<Vec<Applied>> {
-    let Some(rec) = cx.store.incident(incident_id).await? else { return Ok(vec![]) };
+    let Some(rec) = cx.store.incident(incident_id).await?.filter(feeds_alerts) else { return Ok(vec![]) };
     let rules = cx.alerting.rules();
     let inc = IncidentInput::from_parts(&rec.located.incident, &rec.located.placement);
     let days = rules.lookback_days().max(1) + 1;

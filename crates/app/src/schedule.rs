@@ -150,7 +150,9 @@ pub async fn replay(
     let rules = cx.alerting.rules();
     let (mut engine, mut targets) = engine_as_of(cx, &rules, from - Duration::days(1)).await?;
     let filter = IncidentFilter { from: Some(from), to: Some(to), ..Default::default() };
-    let records = cx.store.incident_records(&filter, None).await?;
+    // only incidents that may feed published alerts
+    let records: Vec<_> =
+        cx.store.incident_records(&filter, None).await?.into_iter().filter(crate::alerts::feeds_alerts).collect();
     let mut s = RoundSummary::default();
     let mut next = records.into_iter().peekable();
     let mut day = from;

@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use vigil_ingest::{GedWriter, HxlWriter, IncidentReader};
 use vigil_model::{IncidentFilter, ViolenceType};
+use vigil_store::access::Visibility;
 use vigil_store::{ImportOptions, StatKey, Store};
 
 #[derive(Args, Debug)]
@@ -101,6 +102,10 @@ pub struct IncidentsArgs {
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also export restricted and confidential incidents (held back by default);
+    /// the export is recorded in the audit log with who ran it.
+    #[arg(long)]
+    pub include_sensitive: bool,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -210,8 +215,29 @@ pub async fn boundaries(c: BoundariesCommand, store: &Store) -> Result<()> {
     }
 }
 
+/// Who ran a command, for the audit log: the operating-system account.
+fn os_user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into())
+}
+
 pub async fn incidents(a: IncidentsArgs, store: &Store) -> Result<()> {
     let filter = a.filter.filter();
+    // public incidents only, unless asked for the rest: then the request is audited
+    // before anything is written (see vigil_store::access)
+    let vis = if a.include_sensitive {
+        let details = serde_json::json!({
+            "format": format!("{:?}", a.format).to_lowercase(),
+            "filter": filter,
+            "out": a.out.as_ref().map(|p| p.display().to_string()),
+        });
+        store
+            .audit_record(&format!("cli:{}", os_user()), "export_sensitive", "incidents", Some(&details))
+            .await
+            .context("recording the sensitive export in the audit log (nothing was exported)")?;
+        Visibility::Confidential
+    } else {
+        Visibility::Public
+    };
     let out: Box<dyn Write> = match &a.out {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
@@ -221,20 +247,20 @@ pub async fn incidents(a: IncidentsArgs, store: &Store) -> Result<()> {
     let n = match a.format {
         ExportFormat::Csv => {
             let mut w = GedWriter::new(out)?;
-            let n = store.for_each_incident(&filter, |l| Ok(w.write(&l)?)).await?;
+            let n = store.for_each_visible_incident(vis, &filter, |l| Ok(w.write(&l)?)).await?;
             w.finish()?;
             n
         }
         ExportFormat::Hxl => {
             let mut w = HxlWriter::new(out)?;
-            let n = store.for_each_incident(&filter, |l| Ok(w.write(&l)?)).await?;
+            let n = store.for_each_visible_incident(vis, &filter, |l| Ok(w.write(&l)?)).await?;
             w.finish()?;
             n
         }
         ExportFormat::Geojson => {
             // collect first: the GeoJSON writer pulls from an iterator
             let mut all = Vec::new();
-            let n = store.for_each_incident(&filter, |l| {
+            let n = store.for_each_visible_incident(vis, &filter, |l| {
                 all.push(l);
                 Ok(())
             })

@@ -106,7 +106,11 @@ fn report_survives_kill_9_and_audit_tamper_is_named() {
         let store = vigil_store::Store::connect(&db).await.unwrap();
         let r = store.report(id, true).await.unwrap().expect("the acknowledged report is stored");
         assert_eq!((r.category.as_str(), r.reliability.as_str(), r.credibility), ("ied", "A", 1));
-        let (_, raw) = store.report_raw(id).await.unwrap().unwrap();
+        let hr = vigil_store::access::Principal {
+            user: vigil_store::accounts::User { id: 0, name: "test".into(), role: vigil_store::accounts::Role::HrOfficer },
+            restricted_access: false,
+        };
+        let (_, raw) = store.report_raw_for(&hr, id).await.unwrap().unwrap();
         assert_eq!(raw, report.as_bytes());
     });
 

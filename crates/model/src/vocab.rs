@@ -189,8 +189,10 @@ pub mod access {
     pub const RECORD_RESPONSE: &[&str] = &["responder", "analyst", "admin"];
     /// Webhooks, the audit log.
     pub const ADMIN: &[&str] = &["admin"];
-    /// Restricted detail (victims, witnesses, contacts, a report's raw body).
-    pub const RESTRICTED: &[&str] = &["hr_officer", "admin"];
+    /// Restricted detail (victims, witnesses, contacts, a report's raw body) and
+    /// confidential incidents; another account only by an explicit, audited grant
+    /// (`users.restricted_access`, see vigil_store::access).
+    pub const RESTRICTED: &[&str] = &["hr_officer"];
 }
 
 /// The access lists as served (`"access"` of the vocabulary).

@@ -199,12 +199,13 @@ pub async fn logout(State(st): State<AppState>, auth: Auth, jar: CookieJar) -> A
 }
 
 /// GET /api/me
-pub async fn me(State(st): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
+pub async fn me(State(st): State<AppState>, caller: crate::caller::Caller) -> ApiResult<impl IntoResponse> {
+    let auth = &caller.auth;
     Ok(Json(serde_json::json!({
         "user": auth.user.name,
         "role": auth.user.role,
         "csrf_token": auth.csrf_token,
-        "sees_restricted": auth.sees_restricted(),
+        "sees_restricted": caller.principal.sees_restricted_detail(),
         "demo": st.config.demo,
         "synthetic_data": st.config.demo,
     })))

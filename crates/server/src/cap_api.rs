@@ -34,8 +34,13 @@ pub async fn rules_in_force(State(st): State<AppState>, auth: Auth) -> ApiResult
 }
 
 /// GET /cap/{id}.xml (the alert's latest CAP message; drafts are not published: 404)
-/// and GET /cap/alerts.atom (issued, unexpired alerts). Public, like any CAP feed.
-pub async fn cap_file(State(st): State<AppState>, Path(file): Path<String>) -> ApiResult<impl IntoResponse> {
+/// and GET /cap/alerts.atom (issued, unexpired alerts). Public with CAP scope
+/// Public; a token is needed with scope Restricted (see [`crate::cap_access`]).
+pub async fn cap_file(
+    State(st): State<AppState>,
+    _reader: crate::cap_access::CapReader,
+    Path(file): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     if file == "alerts.atom" {
         let xml = alerts::atom_feed(&st).await?;
         return Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml));

@@ -1,10 +1,14 @@
 //! Reading incidents: GeoJSON points, one incident with its reports and history,
 //! monthly totals, admin areas shaded by totals, towns, and the audit log.
 //!
-//! Restricted detail appears only in the single-incident view and only for roles
-//! that see it; lists, GeoJSON and totals never carry it.
+//! What a caller sees is decided by the store's access rules (`vigil_store::access`,
+//! table there and in the README): incidents above the caller's sensitivity level
+//! are neither listed nor counted nor found (404); a linked report's text, reporter,
+//! place as typed and attachments go only to roles that read reports; restricted
+//! detail only to hr_officer or an account granted it, and each such read is audited.
 
 use crate::auth::Auth;
+use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, Fields};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -68,7 +72,7 @@ pub const PAGE_MAX: i64 = 50_000;
 /// all that match, and a `next` link while more remain (as OGC API – Features pages).
 pub async fn list(
     State(st): State<AppState>,
-    auth: Auth,
+    Caller { auth, principal }: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require(&READ, "read incidents")?;
@@ -80,7 +84,7 @@ pub async fn list(
     let filter = filter(&f)?;
     let limit = f.i64_opt("limit", 1, PAGE_MAX)?.unwrap_or(PAGE_DEFAULT);
     let offset = f.i64_opt("offset", 0, i64::from(i32::MAX))?.unwrap_or(0);
-    let page = st.store.incident_page(&filter, None, limit, offset).await?;
+    let page = st.store.incident_page(principal.visibility(), &filter, None, limit, offset).await?;
     let features: Vec<Value> = page.records.iter().map(feature).collect();
     let returned = features.len() as i64;
     let mut links = vec![];
@@ -106,33 +110,28 @@ pub async fn list(
     ))
 }
 
-/// GET /api/incidents/{id}: the incident (flat), its reports and its history.
-pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+/// GET /api/incidents/{id}: the incident (flat), its reports and its history, as
+/// far as the caller may see them (an incident held back from the caller is 404).
+pub async fn get_one(
+    State(st): State<AppState>,
+    Caller { auth, principal }: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
     auth.require(&READ, "read incidents")?;
-    let r = st.store.incident(id).await?.ok_or_else(|| ApiError::not_found(format!("incident {id} not found")))?;
+    let r = st
+        .store
+        .incident_for(&principal, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("incident {id} not found")))?;
     let f = feature(&r);
     let mut incident = f["properties"].clone();
     incident["latitude"] = r.located.incident.latitude.into();
     incident["longitude"] = r.located.incident.longitude.into();
-    if auth.sees_restricted() {
-        incident["restricted"] = serde_json::to_value(st.store.incident_restricted(id).await?).expect("serialises");
+    if let Some(d) = st.store.incident_restricted_for(&principal, id).await? {
+        incident["restricted"] = serde_json::to_value(d).expect("serialises");
     }
-    let reports = st.store.reports_for_incident(id, auth.sees_restricted()).await?;
-    let mut entities = vec![format!("incident/{id}")];
-    entities.extend(reports.iter().map(|r| format!("report/{}", r.id)));
-    let history = st.store.audit_for(&entities).await?;
-    let reports: Vec<Value> = reports
-        .iter()
-        .map(|rep| {
-            let mut v = serde_json::to_value(rep).expect("serialises");
-            if !auth.sees_restricted() {
-                if let Some(o) = v.as_object_mut() {
-                    o.remove("restricted");
-                }
-            }
-            v
-        })
-        .collect();
+    let reports = st.store.incident_reports_for(&principal, id).await?;
+    let history = st.store.incident_history_for(&principal, id, &reports).await?;
     Ok(Json(serde_json::json!({
         "incident": incident,
         "geometry": f["geometry"],
@@ -144,13 +143,13 @@ pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>
 /// GET /api/stats/monthly
 pub async fn monthly(
     State(st): State<AppState>,
-    auth: Auth,
+    Caller { auth, principal }: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require(&READ, "read incident totals")?;
     let f = query_fields(q);
     f.only(FILTER_FIELDS)?;
-    let rows = st.store.stats(StatKey::Month, &filter(&f)?).await?;
+    let rows = st.store.visible_stats(principal.visibility(), StatKey::Month, &filter(&f)?).await?;
     let out: Vec<Value> = rows
         .iter()
         .map(|r| serde_json::json!({"month": r.key, "incidents": r.incidents, "fatalities": r.best}))
@@ -162,7 +161,7 @@ pub async fn monthly(
 /// filters (areas with none get zeros).
 pub async fn areas(
     State(st): State<AppState>,
-    auth: Auth,
+    Caller { auth, principal }: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require(&READ, "read admin areas")?;
@@ -173,7 +172,7 @@ pub async fn areas(
     let level = f.i64_opt("level", 1, 2)?.unwrap_or(2) as u8;
     let key = if level == 1 { StatKey::Admin1 } else { StatKey::Admin2 };
     let totals: HashMap<String, (i64, i64)> =
-        st.store.stats(key, &filter(&f)?).await?.into_iter().map(|r| (r.key, (r.incidents, r.best))).collect();
+        st.store.visible_stats(principal.visibility(), key, &filter(&f)?).await?.into_iter().map(|r| (r.key, (r.incidents, r.best))).collect();
     let areas = st.store.areas(level).await?;
     let features: Vec<Value> = areas
         .iter()

@@ -24,6 +24,8 @@ pub mod access;
 pub mod alerts_api;
 pub mod assets;
 pub mod auth;
+pub mod caller;
+pub mod cap_access;
 pub mod config;
 pub mod demo;
 pub mod error;

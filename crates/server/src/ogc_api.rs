@@ -5,11 +5,13 @@
 //! `datetime` (incidents also by `type`, `admin1`, `admin2`, `country`, `gid`).
 //!
 //! The same roles as the JSON API read the data, with the same bearer tokens (GDAL:
-//! `GDAL_HTTP_HEADERS="Authorization: Bearer …"`); restricted detail never appears.
+//! `GDAL_HTTP_HEADERS="Authorization: Bearer …"`); restricted detail never appears,
+//! and incidents above the caller's sensitivity level (`vigil_store::access`) are
+//! neither listed, counted, found (404) nor part of the extent.
 //! The landing page and conformance are open, as the standard expects of a client's
 //! first look. Invalid parameters are `400` (not the API's `422`), as the standard asks.
 
-use crate::auth::Auth;
+use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, Fields};
 use crate::incidents_api::{feature, filter, query_fields, READ};
 use crate::AppState;
@@ -22,6 +24,7 @@ use chrono::NaiveDate;
 use geo::BoundingRect;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use vigil_store::access::Visibility;
 
 /// Items per page unless `limit` says otherwise.
 pub const ITEMS_DEFAULT: i64 = 1_000;
@@ -150,12 +153,12 @@ const COLLECTIONS: &[(&str, &str, &str)] = &[
     ("admin2", "Admin areas, level 2", "Cercles (admin level 2) as loaded with `vigil boundaries import`."),
 ];
 
-async fn describe(st: &AppState, b: &str, id: &str) -> ApiResult<Value> {
+async fn describe(st: &AppState, vis: Visibility, b: &str, id: &str) -> ApiResult<Value> {
     let (_, title, description) =
         COLLECTIONS.iter().find(|c| c.0 == id).ok_or_else(|| ApiError::not_found(format!("no collection `{id}`")))?;
     let mut extent = json!({});
     if id == "incidents" {
-        if let Some((bbox, first, last)) = st.store.incident_extent().await? {
+        if let Some((bbox, first, last)) = st.store.incident_extent(vis).await? {
             extent = json!({
                 "spatial": {"bbox": [bbox], "crs": CRS84},
                 "temporal": {"interval": [[format!("{first}T00:00:00Z"), format!("{last}T23:59:59Z")]],
@@ -201,12 +204,16 @@ fn areas_bbox(areas: &[vigil_geo::AdminArea]) -> Option<[f64; 4]> {
 }
 
 /// GET /ogc/collections
-async fn collections(State(st): State<AppState>, auth: Auth, headers: HeaderMap) -> ApiResult<Json<Value>> {
+async fn collections(
+    State(st): State<AppState>,
+    Caller { auth, principal }: Caller,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
     auth.require(&READ, "read incidents and admin areas")?;
     let b = base(&headers);
     let mut list = Vec::new();
     for (id, _, _) in COLLECTIONS {
-        list.push(describe(&st, &b, id).await?);
+        list.push(describe(&st, principal.visibility(), &b, id).await?);
     }
     Ok(Json(json!({
         "links": [link(format!("{b}/ogc/collections"), "self", "application/json", "the collections")],
@@ -217,12 +224,12 @@ async fn collections(State(st): State<AppState>, auth: Auth, headers: HeaderMap)
 /// GET /ogc/collections/{collection}
 async fn collection(
     State(st): State<AppState>,
-    auth: Auth,
+    Caller { auth, principal }: Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     auth.require(&READ, "read incidents and admin areas")?;
-    Ok(Json(describe(&st, &base(&headers), &id).await?))
+    Ok(Json(describe(&st, principal.visibility(), &base(&headers), &id).await?))
 }
 
 /// `bbox=west,south,east,north` (CRS84).
@@ -318,7 +325,7 @@ fn time_stamp(st: &AppState) -> String {
 /// GET /ogc/collections/{collection}/items
 async fn items(
     State(st): State<AppState>,
-    auth: Auth,
+    Caller { auth, principal }: Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
@@ -341,7 +348,7 @@ async fn items(
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let page = st.store.incident_page(&fl, bbox, limit, offset).await?;
+        let page = st.store.incident_page(principal.visibility(), &fl, bbox, limit, offset).await?;
         (page.records.iter().map(ogc_feature).collect::<Vec<_>>(), page.matched)
     } else {
         f.only(&["limit", "offset", "bbox"]).map_err(as_bad)?;
@@ -364,7 +371,7 @@ async fn items(
 /// GET /ogc/collections/{collection}/items/{feature}
 async fn item(
     State(st): State<AppState>,
-    auth: Auth,
+    Caller { auth, principal }: Caller,
     headers: HeaderMap,
     Path((id, fid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
@@ -374,7 +381,7 @@ async fn item(
     let mut feat = match id.as_str() {
         "incidents" => {
             let n: i64 = fid.parse().map_err(|_| missing())?;
-            ogc_feature(&st.store.incident(n).await?.ok_or_else(missing)?)
+            ogc_feature(&st.store.incident_for(&principal, n).await?.ok_or_else(missing)?)
         }
         "admin1" | "admin2" => {
             let areas = st.store.areas(level_of(&id)).await?;

@@ -84,7 +84,8 @@ pub fn document() -> Value {
                 Authenticate with POST /api/login: browsers get an HttpOnly SameSite=Strict cookie `vigil_session` and must send \
                 `X-CSRF-Token` on writes; API clients send `Authorization: Bearer <token>` and need no CSRF header. \
                 Roles are checked on every endpoint. Restricted detail (victims, witnesses, contacts, raw bodies) is returned \
-                only to hr_officer and admin. Errors are JSON {error, field}. In the demo all incidents are SYNTHETIC \
+                only to hr_officer or an account granted restricted access, and each read is audited; incidents above \
+                the caller's sensitivity level are neither listed nor counted and are 404 (README: Who sees what). Errors are JSON {error, field}. In the demo all incidents are SYNTHETIC \
                 (`synthetic: true`)."
         },
         "components": {
@@ -103,7 +104,7 @@ pub fn document() -> Value {
                     "csrf_token": {"type": "string"}, "token": {"type": "string", "description": "bearer token for API use"},
                     "demo": {"type": "boolean"}, "synthetic_data": {"type": "boolean"}}},
                 "Role": {"type": "string", "enum": ["reporter", "analyst", "responder", "hr_officer", "planner", "admin"]},
-                "Restricted": {"type": "object", "description": "hr_officer and admin only", "properties": {
+                "Restricted": {"type": "object", "description": "hr_officer, or an account granted restricted access, only", "properties": {
                     "victims": {"type": "string"}, "witnesses": {"type": "string"}, "contacts": {"type": "string"}}},
                 "NewReport": {"type": "object", "required": ["category", "occurred_at", "description", "reliability", "credibility"],
                     "additionalProperties": false,
@@ -194,10 +195,10 @@ pub fn document() -> Value {
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 500}}],
                     "responses": with("200", json_ok("reports", json!({"type": "array", "items": {"$ref": "#/components/schemas/Report"}})), &["401", "403", "422"])}
             },
-            "/api/reports/{id}": {"get": {"summary": "One report", "description": roles("reporter (own only), analyst, hr_officer, admin"),
+            "/api/reports/{id}": {"get": {"summary": "One report", "description": roles("reporter (own only: another's report is 404, as a missing one), analyst, hr_officer, admin"),
                 "parameters": id_param("report id"),
                 "responses": with("200", json_ok("the report", json!({"$ref": "#/components/schemas/Report"})), &["401", "403", "404"])}},
-            "/api/reports/{id}/raw": {"get": {"summary": "The report body exactly as received", "description": roles("hr_officer, admin"),
+            "/api/reports/{id}/raw": {"get": {"summary": "The report body exactly as received", "description": roles("hr_officer, or an account granted restricted access"),
                 "parameters": id_param("report id"), "responses": with("200", json!({"description": "the bytes, with their content type"}), &["401", "403", "404"])}},
             "/api/reports/{id}/verify": {"post": {"summary": "Verify a new report into a new incident", "description": roles("analyst, hr_officer, admin"),
                 "parameters": id_param("report id"), "requestBody": body("Coding"),
@@ -215,7 +216,7 @@ pub fn document() -> Value {
                 "parameters": page_params,
                 "responses": with("200", json!({"description": "FeatureCollection", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}), &["401", "403", "422"])}},
             "/api/incidents/{id}": {"get": {"summary": "One incident with its reports and history",
-                "description": format!("{read_inc} `incident.restricted` and reports' `restricted` only for hr_officer and admin."),
+                "description": format!("{read_inc} Reports and their history entries only for analyst, hr_officer, admin; `incident.restricted` and reports' `restricted` only for hr_officer or an account granted restricted access (audited). An incident above the caller's sensitivity level is 404."),
                 "parameters": id_param("incident store id"),
                 "responses": with("200", json_ok("incident", json!({"type": "object", "properties": {
                     "incident": {"type": "object"}, "geometry": {"type": "object", "nullable": true},

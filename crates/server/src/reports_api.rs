@@ -6,6 +6,7 @@
 //! one transaction and acknowledged with 201 only after commit.
 
 use crate::auth::Auth;
+use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult, Fields};
 use crate::AppState;
 use axum::body::{Body, Bytes};
@@ -221,15 +222,10 @@ async fn read_multipart(headers: &HeaderMap, body: Bytes) -> ApiResult<(Fields, 
     Ok((Fields::new(map), files))
 }
 
-/// The JSON of a report for this caller: restricted detail only for those who see it.
-fn report_json(r: &Report, auth: &Auth) -> Value {
-    let mut v = serde_json::to_value(r).expect("report serialises");
-    if !auth.sees_restricted() {
-        if let Some(o) = v.as_object_mut() {
-            o.remove("restricted");
-        }
-    }
-    v
+/// The JSON of a report as the store gave it for this caller (restricted detail is
+/// in it only when the store's read function put it there).
+fn report_json(r: &Report) -> Value {
+    serde_json::to_value(r).expect("report serialises")
 }
 
 /// POST /api/reports
@@ -259,7 +255,7 @@ pub async fn create(
     new.attachments = files;
     // a repeat (same client_id, same content) is answered as the first time was,
     // from the report stored then; alert rules ran then
-    let report = match st.store.submit_report_once(&auth.user, client_id.as_deref(), new).await? {
+    let mut report = match st.store.submit_report_once(&auth.user, client_id.as_deref(), new).await? {
         Submitted::New(report) => {
             vigil_app::alerts::on_report(&st, &report).await;
             report
@@ -276,13 +272,15 @@ pub async fn create(
         }
     };
     let location = format!("/api/reports/{}", report.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(report_json(&report, &auth))))
+    // the submitter gets back what they sent, not the stored restricted detail
+    report.restricted = None;
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(report_json(&report))))
 }
 
 /// GET /api/reports?status=&limit=
 pub async fn list(
     State(st): State<AppState>,
-    auth: Auth,
+    Caller { auth, principal }: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     auth.require(&READ, "read reports")?;
@@ -298,38 +296,35 @@ pub async fn list(
     let limit = f.i64_opt("limit", 1, 5000)?;
     let own = auth.role() == Role::Reporter;
     let query = ReportQuery { status, reporter_id: own.then_some(auth.user.id), limit };
-    let reports = st.store.reports(&query, auth.sees_restricted()).await?;
+    let reports = st.store.reports_for(&principal, &query).await?;
     let mut out = Vec::with_capacity(reports.len());
     for r in &reports {
-        let mut v = report_json(r, &auth);
+        let mut v = report_json(r);
         // reporters get no pointers to other people's reports or to incidents
-        let dups = if !own && r.status == "new" { st.store.suggest_duplicates(r).await? } else { vec![] };
+        let dups =
+            if !own && r.status == "new" { st.store.suggest_duplicates(principal.visibility(), r).await? } else { vec![] };
         v["suggested_duplicates"] = serde_json::to_value(dups).expect("suggestions serialise");
         out.push(v);
     }
     Ok(Json(out))
 }
 
-/// Load a report the caller may see.
-async fn visible_report(st: &AppState, auth: &Auth, id: i64) -> ApiResult<Report> {
-    auth.require(&READ, "read reports")?;
-    let r = st
-        .store
-        .report(id, auth.sees_restricted())
+/// Load a report the caller may see. A report that exists but is not the caller's
+/// to read is "not found", exactly as one that does not exist: no existence oracle.
+async fn visible_report(st: &AppState, caller: &Caller, id: i64) -> ApiResult<Report> {
+    caller.auth.require(&READ, "read reports")?;
+    st.store
+        .report_for(&caller.principal, id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("report {id} not found")))?;
-    if auth.role() == Role::Reporter && r.reporter_id != auth.user.id {
-        return Err(ApiError::forbidden("reporters may read only their own reports"));
-    }
-    Ok(r)
+        .ok_or_else(|| ApiError::not_found(format!("report {id} not found")))
 }
 
 /// GET /api/reports/{id}
-pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
-    let r = visible_report(&st, &auth, id).await?;
-    let mut v = report_json(&r, &auth);
-    let dups = if auth.role() != Role::Reporter && r.status == "new" {
-        st.store.suggest_duplicates(&r).await?
+pub async fn get_one(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+    let r = visible_report(&st, &caller, id).await?;
+    let mut v = report_json(&r);
+    let dups = if caller.auth.role() != Role::Reporter && r.status == "new" {
+        st.store.suggest_duplicates(caller.principal.visibility(), &r).await?
     } else {
         vec![]
     };
@@ -337,12 +332,20 @@ pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>
     Ok(Json(v))
 }
 
-/// GET /api/reports/{id}/raw: the body exactly as received (it carries restricted
-/// detail, so human-rights officers and admins only).
-pub async fn raw(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
-    auth.require(&crate::access::RESTRICTED, "read a report's raw body")?;
-    let (ct, body) =
-        st.store.report_raw(id).await?.ok_or_else(|| ApiError::not_found(format!("report {id} not found")))?;
+/// GET /api/reports/{id}/raw: the body exactly as received. It carries restricted
+/// detail, so hr_officer (or an account granted restricted access) only; audited.
+pub async fn raw(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+    if !caller.principal.sees_restricted_detail() {
+        return Err(ApiError::forbidden(format!(
+            "role {} may not read a report's raw body: it carries restricted detail (hr_officer, or an account granted restricted access)",
+            caller.auth.role()
+        )));
+    }
+    let (ct, body) = st
+        .store
+        .report_raw_for(&caller.principal, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("report {id} not found")))?;
     let ct = if ct.is_empty() { "application/octet-stream".to_string() } else { ct };
     Ok((
         [

@@ -26,7 +26,7 @@ pub enum Role {
     HrOfficer,
     /// Read incidents, maps and figures for scenarios and reporting.
     Planner,
-    /// Everything, including the audit log and restricted detail.
+    /// Accounts and the audit log; restricted detail only by an explicit grant.
     Admin,
 }
 
@@ -49,9 +49,10 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Victims', witnesses' and contacts' details: human-rights officers and admins only.
+    /// Victims', witnesses' and contacts' details by role alone: human-rights officers only
+    /// (another account only by an explicit grant, see `access::Principal`).
     pub fn sees_restricted(self) -> bool {
-        matches!(self, Role::HrOfficer | Role::Admin)
+        self == Role::HrOfficer
     }
 }
 

@@ -2,6 +2,7 @@
 //! Vigil adds to the coding (category, sensitivity, verification), one by one, by
 //! filter, or a page at a time with what matched in all.
 
+use crate::access::Visibility;
 use crate::incidents::{bind_params, filter_sql_with_id, located_from_row, parse_date, Param, COLUMNS};
 use crate::reports::ReportError;
 use crate::{on_pool, Store};
@@ -71,15 +72,16 @@ impl Store {
 
     /// Where and when the stored incidents lie: (west, south, east, north) of their
     /// points, and the first start and last end date; `None` when there are none.
-    pub async fn incident_extent(&self) -> Result<Option<([f64; 4], NaiveDate, NaiveDate)>> {
+    /// Only the incidents `vis` allows count.
+    pub async fn incident_extent(&self, vis: Visibility) -> Result<Option<([f64; 4], NaiveDate, NaiveDate)>> {
         type Extent = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<String>, Option<String>);
+        let sql = format!(
+            "SELECT MIN(longitude), MIN(latitude), MAX(longitude), MAX(latitude), MIN(date_start), MAX(date_end) \
+             FROM incidents{}",
+            and_where(String::new(), vis.sql())
+        );
         let r: Extent = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT MIN(longitude), MIN(latitude), MAX(longitude), MAX(latitude), MIN(date_start), MAX(date_end) \
-                 FROM incidents",
-            )
-            .fetch_one(pool)
-            .await?
+            sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_one(pool).await?
         });
         Ok(match r {
             (w, s, e, n, Some(a), Some(b)) => {
@@ -95,15 +97,20 @@ impl Store {
     /// every row, and when it cannot show them all the latest matter most.
     ///
     /// `bbox` (west, south, east, north in degrees; west > east crosses the
-    /// antimeridian) keeps incidents whose point lies in it.
+    /// antimeridian) keeps incidents whose point lies in it; `vis` keeps those the
+    /// caller may see (see [`crate::access`]).
     pub async fn incident_page(
         &self,
+        vis: Visibility,
         filter: &IncidentFilter,
         bbox: Option<[f64; 4]>,
         limit: i64,
         offset: i64,
     ) -> Result<IncidentPage> {
-        let within = bbox.map(bbox_sql);
+        let within = match (bbox.map(bbox_sql), vis.sql()) {
+            (Some(b), Some(v)) => Some(format!("{b} AND {v}")),
+            (b, v) => b.or(v.map(str::to_string)),
+        };
         let records = self
             .select_records(filter, None, within.as_deref(), "ORDER BY date_start DESC, id DESC", Some((limit, offset)))
             .await?;

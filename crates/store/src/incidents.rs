@@ -8,6 +8,7 @@
 //! A bad row aborts the whole import (the transaction is never committed, so the
 //! database is as it was), unless rejects are being collected.
 
+use crate::access::Visibility;
 use crate::extras::{Interner, ValueDict};
 use crate::placement::Placer;
 use crate::sqlite_import::{self, SqliteTarget};
@@ -197,6 +198,15 @@ pub(crate) fn filter_sql_with_id(f: &IncidentFilter, id: Option<i64>) -> (String
     }
 }
 
+/// A WHERE clause (empty or ` WHERE …`) narrowed to the incidents `vis` allows.
+pub(crate) fn with_visibility(wh: String, vis: Visibility) -> String {
+    match vis.sql() {
+        None => wh,
+        Some(v) if wh.is_empty() => format!(" WHERE {v}"),
+        Some(v) => format!("{wh} AND {v}"),
+    }
+}
+
 /// Bind a filter's parameters in order.
 macro_rules! bind_params {
     ($q:expr, $params:expr) => {{
@@ -302,11 +312,22 @@ impl Store {
     pub async fn for_each_incident(
         &self,
         filter: &IncidentFilter,
+        f: impl FnMut(Located) -> Result<()>,
+    ) -> Result<u64> {
+        self.for_each_visible_incident(Visibility::Confidential, filter, f).await
+    }
+
+    /// [`Store::for_each_incident`] over the incidents `vis` allows (exports).
+    pub async fn for_each_visible_incident(
+        &self,
+        vis: Visibility,
+        filter: &IncidentFilter,
         mut f: impl FnMut(Located) -> Result<()>,
     ) -> Result<u64> {
         let layouts = self.extra_layouts().await?;
         let values = self.extra_values().await?;
         let (wh, params) = filter_sql(filter);
+        let wh = with_visibility(wh, vis);
         let sql = format!("SELECT {} FROM incidents{wh} ORDER BY date_start, id", COLUMNS.join(", "));
         let mut n = 0u64;
         on_pool!(self, pool => {
@@ -356,7 +377,13 @@ impl Store {
 
     /// Incident and fatality totals grouped by a key.
     pub async fn stats(&self, key: StatKey, filter: &IncidentFilter) -> Result<Vec<StatRow>> {
+        self.visible_stats(Visibility::Confidential, key, filter).await
+    }
+
+    /// [`Store::stats`] over the incidents `vis` allows (what a role's figures count).
+    pub async fn visible_stats(&self, vis: Visibility, key: StatKey, filter: &IncidentFilter) -> Result<Vec<StatRow>> {
         let (wh, params) = filter_sql(filter);
+        let wh = with_visibility(wh, vis);
         let k = key.sql();
         let sql = format!(
             "SELECT COALESCE({k}, '') AS k, COUNT(*), CAST(COALESCE(SUM(best), 0) AS BIGINT), \

@@ -17,6 +17,7 @@
 //! [`accounts`], [`audit`], [`vocab`] (the store's coded types against the model's
 //! vocabulary). All of Vigil's SQL is in this crate.
 
+pub mod access;
 pub mod accounts;
 pub mod alerts;
 pub mod audit;

@@ -3,6 +3,7 @@
 //! incident, merged into an existing one, discarded with a reason). Every step
 //! writes its audit entry in the same transaction as the change.
 
+use crate::access::Visibility;
 use crate::accounts::User;
 use crate::audit::audit_append;
 use crate::incident_records::RECORD_EXTRA_COLUMNS;
@@ -56,7 +57,8 @@ impl Store {
     /// Incidents and other reports that may describe the same event as `report`:
     /// within [`DUP_DAYS`] days, within [`DUP_KM`] km (or sharing words when a point
     /// is missing), best first.
-    pub async fn suggest_duplicates(&self, report: &Report) -> Result<Vec<Suggestion>> {
+    /// Only incidents `vis` allows are suggested.
+    pub async fn suggest_duplicates(&self, vis: Visibility, report: &Report) -> Result<Vec<Suggestion>> {
         let day = parse_date(&report.occurred_date)?;
         let lo = (day - chrono::Duration::days(DUP_DAYS)).to_string();
         let hi = (day + chrono::Duration::days(DUP_DAYS)).to_string();
@@ -75,14 +77,16 @@ impl Store {
         let (lon0, lat0) = point.unwrap_or((0.0, 0.0));
         let with_point = point.is_some();
         type Cand = (i64, String, Option<f64>, Option<f64>, String);
+        let visible = vis.sql().map(|v| format!(" AND {v}")).unwrap_or_default();
+        let inc_sql = format!(
+            "SELECT id, date_start, latitude, longitude, \
+             COALESCE(place, '') || ' ' || COALESCE(where_description, '') || ' ' || COALESCE(event_type, '') || ' ' || \
+             COALESCE(category, '') || ' ' || COALESCE(side_a, '') || ' ' || COALESCE(side_b, '') \
+             FROM incidents WHERE date_start >= $1 AND date_start <= $2 \
+             AND ($3 = 0 OR (latitude BETWEEN $4 AND $5 AND longitude BETWEEN $6 AND $7)){visible} ORDER BY id LIMIT 200"
+        );
         let (incidents, reports): (Vec<Cand>, Vec<Cand>) = on_pool!(self, pool => {
-            let inc = sqlx::query_as(
-                "SELECT id, date_start, latitude, longitude, \
-                 COALESCE(place, '') || ' ' || COALESCE(where_description, '') || ' ' || COALESCE(event_type, '') || ' ' || \
-                 COALESCE(category, '') || ' ' || COALESCE(side_a, '') || ' ' || COALESCE(side_b, '') \
-                 FROM incidents WHERE date_start >= $1 AND date_start <= $2 \
-                 AND ($3 = 0 OR (latitude BETWEEN $4 AND $5 AND longitude BETWEEN $6 AND $7)) ORDER BY id LIMIT 200",
-            )
+            let inc = sqlx::query_as(AssertSqlSafe(inc_sql.as_str()))
             .bind(&lo)
             .bind(&hi)
             .bind(with_point as i64)
@@ -149,7 +153,7 @@ impl Store {
         if end < start {
             return Err(ReportError::Invalid { field: "date_end", message: "is before date_start".into() });
         }
-        let incident = Incident {
+        let mut incident = Incident {
             source: Source::Vigil,
             source_id: format!("V-{report_id}"),
             date_start: start,
@@ -163,7 +167,9 @@ impl Store {
             side_a: Some(c.side_a.clone()),
             side_b: Some(c.side_b.clone()),
             country: c.country.clone(),
-            place: c.place.clone().or(report.place_name.clone()),
+            // the public place is coded: the analyst's, else the gazetteer's (below),
+            // never the reporter's text as typed
+            place: c.place.clone(),
             where_description: None,
             adm_1: None,
             adm_2: None,
@@ -185,6 +191,9 @@ impl Store {
         let sensitivity =
             c.sensitivity.clone().unwrap_or_else(|| if restricted.is_empty() { "public" } else { "restricted" }.into());
         let (placement, _) = self.placer().await?.place(&incident);
+        if incident.place.is_none() {
+            incident.place = self.gazetteer_place(report.town_id, &placement).await?;
+        }
         let begin = self.begin_write_sql();
         let now = crate::audit::now();
         let cols = format!("{}, {RECORD_EXTRA_COLUMNS}", COLUMNS.join(", "));
@@ -196,8 +205,8 @@ impl Store {
         inc_json["verification"] = "verified".into();
         inc_json["placement"] = serde_json::to_value(&placement).expect("placement serialises");
         inc_json["from_report"] = report_id.into();
-        if let Some(d) = restricted.digest() {
-            inc_json["restricted_sha256"] = d.into();
+        if !restricted.is_empty() {
+            inc_json["restricted_recorded"] = true.into();
         }
         let id: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
@@ -299,10 +308,9 @@ impl Store {
             );
             let mut after = serde_json::json!({"merged_report": report_id});
             if !extra.is_empty() {
-                after["restricted_sha256"] = merged.digest().into();
+                after["restricted_changed"] = true.into();
             }
-            let before = (!extra.is_empty()).then(|| serde_json::json!({"restricted_sha256": old.digest()}));
-            audit_append!(tx, &actor.name, "merge", &format!("incident/{incident_id}"), before.as_ref(), Some(&after));
+            audit_append!(tx, &actor.name, "merge", &format!("incident/{incident_id}"), None, Some(&after));
             tx.commit().await?;
         });
         Ok(())
