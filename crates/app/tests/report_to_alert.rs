@@ -31,6 +31,7 @@ fn report(lat: f64, lon: f64, text: &str) -> NewReport {
         content_type: "application/json".into(),
         raw_body: text.as_bytes().to_vec(),
         attachments: vec![],
+        client: None,
     }
 }
 
