@@ -8,10 +8,12 @@ mod common;
 
 use common::{ok, repo};
 
-/// The `id` column (GED layout, and HXL's first column) of a CSV export.
+/// The incident ids of a CSV export: column `id` (GED layout) or `source_id` (HXL).
 fn csv_ids(text: &str, skip_hashtags: bool) -> Vec<String> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let mut out: Vec<String> = rdr.records().map(|r| r.unwrap()[0].to_string()).collect();
+    let headers = rdr.headers().unwrap().clone();
+    let col = headers.iter().position(|h| h == "id" || h == "source_id").expect("an id column");
+    let mut out: Vec<String> = rdr.records().map(|r| r.unwrap()[col].to_string()).collect();
     if skip_hashtags {
         out.remove(0);
     }

@@ -117,8 +117,9 @@ fn report_survives_kill_9_and_audit_tamper_is_named() {
     let o = vigil(dir.path(), &["--db", &db, "audit", "verify"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{out}");
-    // user, login, report, and the alert the report rule raised (A1 mentioning an explosive device)
-    assert!(out.contains("intact: 4 entries"), "{out}");
+    // user, login, report, the alert the report rule raised (A1 mentioning an explosive
+    // device), and the audited read of the raw body above
+    assert!(out.contains("intact: 5 entries"), "{out}");
 
     // edit entry 3 (the report's creation) behind the server's back
     rt.block_on(async {
