@@ -153,6 +153,12 @@ async fn feature_ids(t: &TestApp, role: Role, path: &str) -> Vec<i64> {
     ids
 }
 
+/// The test's webhook receiver is on loopback, which a server accepts only when configured.
+fn loopback_webhooks(mut config: ServerConfig) -> ServerConfig {
+    config.alerting.webhooks.allow_loopback = true;
+    config
+}
+
 async fn subscribe_webhook(t: &TestApp) {
     let (s, v) = t
         .as_role(Admin, Method::POST, "/api/webhooks", Some(json!({"url": "http://127.0.0.1:9/hook", "format": "json"})))
@@ -176,7 +182,7 @@ async fn text(t: &TestApp, path: &str, bearer: Option<&str>) -> (StatusCode, Str
 // the OGC API, and from alerts: no CAP message, no Atom entry, no webhook payload.
 both_backends!(sensitive_incidents_are_held_back_on_every_path, |db| {
     common::load_mali_boundaries(&db.store).await;
-    let t = TestApp::new(&db.store, false).await;
+    let t = TestApp::with_config(&db.store, loopback_webhooks(ServerConfig::default()), true).await;
     subscribe_webhook(&t).await;
     let confidential = cluster(&t, "confidential", json!({})).await;
     let restricted = cluster(&t, "restricted", json!({})).await;
@@ -241,7 +247,7 @@ both_backends!(public_outputs_carry_coded_fields_and_a_restricted_feed_needs_a_t
     cap.scope = Scope::Restricted;
     cap.restriction = Some("MINUSMA staff".into());
     let config = ServerConfig { alerting: AlertingConfig { cap: Some(cap), ..Default::default() }, ..Default::default() };
-    let t = TestApp::with_config(&db.store, config, true).await;
+    let t = TestApp::with_config(&db.store, loopback_webhooks(config), true).await;
     subscribe_webhook(&t).await;
     let ids = cluster(&t, "public", json!({"place_name": TYPED_PLACE, "description": DESCRIPTION})).await;
     let (_, v) = t.as_role(Planner, Method::GET, &format!("/api/incidents/{}", ids[2]), None).await;
