@@ -114,7 +114,10 @@ async fn run_script(script: &str, roles: &[Role]) {
     let db = format!("sqlite://{}", dir.path().join("vigil.db").display());
     let store = Store::connect(&db).await.expect("open store");
     vigil_server::demo::seed(&store, true).await.expect("seed demo data");
-    let config = ServerConfig { demo: true, ..ServerConfig::default() };
+    let mut config = ServerConfig { demo: true, ..ServerConfig::default() };
+    // alerts.mjs subscribes a webhook on loopback (port 9, nothing listens), which a
+    // server accepts only when configured
+    config.alerting.webhooks.allow_loopback = true;
     let state = AppState::new(store, config).await.expect("app state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
