@@ -23,7 +23,11 @@ impl Atoms {
     pub fn new(mut v: Vec<f64>) -> Atoms {
         v.sort_by(f64::total_cmp);
         let hi = v.len();
-        Atoms { pool: Arc::new(v), lo: 0, hi }
+        Atoms {
+            pool: Arc::new(v),
+            lo: 0,
+            hi,
+        }
     }
     /// A window of an already sorted shared pool.
     pub fn window(pool: Arc<Vec<f64>>, lo: usize, hi: usize) -> Atoms {
@@ -64,6 +68,8 @@ pub enum Dist {
     Empirical(Atoms),
     /// Zero with probability `1 - p`, otherwise one of the (positive) atoms.
     Hurdle { p: f64, sizes: Atoms },
+    /// Any step CDF on counts (a stacked ensemble's mixture).
+    Steps(crate::calibration::StepCdf),
 }
 
 /// Quantile levels written to every forecast file, in column order.
@@ -76,6 +82,7 @@ impl Dist {
             Dist::Poisson(l) => *l,
             Dist::Empirical(a) => a.mean(),
             Dist::Hurdle { p, sizes } => p * sizes.mean(),
+            Dist::Steps(s) => s.mean(),
         }
     }
 
@@ -86,6 +93,7 @@ impl Dist {
             Dist::Poisson(l) => 1.0 - (-l).exp(),
             Dist::Empirical(a) => a.share_positive(),
             Dist::Hurdle { p, sizes } => p * sizes.share_positive(),
+            Dist::Steps(s) => 1.0 - s.at(0.0),
         }
     }
 
@@ -117,6 +125,7 @@ impl Dist {
                     sizes.quantile((q - (1.0 - p)) / p)
                 }
             }
+            Dist::Steps(s) => s.quantile(q),
         }
     }
 
@@ -133,6 +142,11 @@ impl Dist {
                     0.0
                 }
             }
+            Dist::Steps(s) => {
+                let u = rng.uniform();
+                let i = s.cdf.partition_point(|&c| c <= u);
+                s.values[i.min(s.values.len() - 1)]
+            }
         }
     }
 
@@ -143,7 +157,11 @@ impl Dist {
             Dist::Zero => out.fill(0.0),
             Dist::Hurdle { p, sizes } => {
                 for s in out.iter_mut() {
-                    *s = if rng.uniform() < *p { sizes.draw(rng) } else { 0.0 };
+                    *s = if rng.uniform() < *p {
+                        sizes.draw(rng)
+                    } else {
+                        0.0
+                    };
                 }
             }
             _ => {
@@ -171,8 +189,13 @@ fn normal_quantile(p: f64) -> f64 {
         -3.066479806614716e1,
         2.506628277459239,
     ];
-    const B: [f64; 5] =
-        [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
     const C: [f64; 6] = [
         -7.784894002430293e-3,
         -3.223964580411365e-1,
@@ -181,7 +204,12 @@ fn normal_quantile(p: f64) -> f64 {
         4.374664141464968,
         2.938163982698783,
     ];
-    const D: [f64; 4] = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
     let pl = 0.02425;
     if p < pl {
         let q = (-2.0 * p.ln()).sqrt();
@@ -211,7 +239,10 @@ mod tests {
     }
     #[test]
     fn hurdle_quantiles() {
-        let d = Dist::Hurdle { p: 0.2, sizes: Atoms::new(vec![1.0, 5.0]) };
+        let d = Dist::Hurdle {
+            p: 0.2,
+            sizes: Atoms::new(vec![1.0, 5.0]),
+        };
         assert!((d.mean() - 0.6).abs() < 1e-12);
         assert!((d.p_any() - 0.2).abs() < 1e-12);
         assert_eq!(d.quantile(0.8), 0.0);

@@ -61,12 +61,20 @@ pub struct ForecastRow {
 /// FNV-1a of a unit id: a sampling stream key that does not depend on the unit's
 /// position, so a cell gets the same draws whatever other cells are forecast.
 pub(crate) fn unit_key(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// The sampling stream of one (model, unit, origin, horizon).
 pub(crate) fn draw_rng(seed: u64, model: ModelKind, unit_id: &str, origin: Month, h: u32) -> Rng {
-    Rng::new(rng::stream(&[seed, model.stream_id(), unit_key(unit_id), origin.0 as u64, h as u64]))
+    Rng::new(rng::stream(&[
+        seed,
+        model.stream_id(),
+        unit_key(unit_id),
+        origin.0 as u64,
+        h as u64,
+    ]))
 }
 
 /// Forecast from events: only events up to the end of `opts.origin` are used.
@@ -80,7 +88,10 @@ pub fn forecast(
 }
 
 /// Forecast from a panel whose last month is the origin.
-pub fn forecast_panel(panel: &Panel, opts: &ForecastOptions) -> Result<Vec<ForecastRow>, ForecastError> {
+pub fn forecast_panel(
+    panel: &Panel,
+    opts: &ForecastOptions,
+) -> Result<Vec<ForecastRow>, ForecastError> {
     if panel.end() != opts.origin {
         return Err(ForecastError::BadOption(format!(
             "the panel ends in {} but the origin is {}",
@@ -95,18 +106,25 @@ pub fn forecast_panel(panel: &Panel, opts: &ForecastOptions) -> Result<Vec<Forec
     let o = panel.months - 1;
     let hs: Vec<usize> = opts.horizons.iter().map(|&h| h as usize).collect();
     // per horizon, per unit
-    let dists: Vec<Vec<Dist>> = match opts.model {
-        ModelKind::Learned => {
-            let feats = Features::build(panel, &y);
-            let m0 = (panel.start.month() - 1) as usize;
-            let model = LearnedModel::fit(&feats, &y, m0, o, &hs, &opts.learned, opts.seed);
-            hs.iter().map(|&h| model.predict(&feats, m0, o, h)).collect()
-        }
-        kind => {
-            let d = benchmark(kind, &y, panel.months, o);
-            hs.iter().map(|_| d.clone()).collect()
-        }
-    };
+    let dists: Vec<Vec<Dist>> =
+        match opts.model {
+            ModelKind::Learned => {
+                let feats = Features::build(panel, &y);
+                let m0 = (panel.start.month() - 1) as usize;
+                let model = LearnedModel::fit(&feats, &y, m0, o, &hs, &opts.learned, opts.seed);
+                hs.iter()
+                    .map(|&h| model.predict(&feats, m0, o, h))
+                    .collect()
+            }
+            ModelKind::Ensemble => return Err(ForecastError::BadOption(
+                "the ensemble needs its backtest: use vigil_forecast::publish::forecast_guarded"
+                    .into(),
+            )),
+            kind => {
+                let d = benchmark(kind, &y, panel.months, o);
+                hs.iter().map(|_| d.clone()).collect()
+            }
+        };
     let mut rows = Vec::with_capacity(panel.units.len() * hs.len());
     for (u, unit) in panel.units.units.iter().enumerate() {
         for (k, &h) in opts.horizons.iter().enumerate() {
@@ -131,10 +149,20 @@ pub fn forecast_panel(panel: &Panel, opts: &ForecastOptions) -> Result<Vec<Forec
 
 /// Write rows as CSV: `gid` (cells) or `unit`, `month`, `horizon`, `mean`, `p_any`,
 /// `q05…q95`, and `samples` (space-separated integers) when the rows carry draws.
-pub fn write_csv<W: Write>(rows: &[ForecastRow], level: Level, out: W) -> Result<(), ForecastError> {
+pub fn write_csv<W: Write>(
+    rows: &[ForecastRow],
+    level: Level,
+    out: W,
+) -> Result<(), ForecastError> {
     let mut w = csv::Writer::from_writer(out);
     let with_samples = rows.first().is_some_and(|r| r.samples.is_some());
-    let mut header = vec![if level == Level::Pgm { "gid" } else { "unit" }, "month", "horizon", "mean", "p_any"];
+    let mut header = vec![
+        if level == Level::Pgm { "gid" } else { "unit" },
+        "month",
+        "horizon",
+        "mean",
+        "p_any",
+    ];
     header.extend(["q05", "q10", "q25", "q50", "q75", "q90", "q95"]);
     if with_samples {
         header.push("samples");
@@ -151,7 +179,12 @@ pub fn write_csv<W: Write>(rows: &[ForecastRow], level: Level, out: W) -> Result
         rec.extend(r.quantiles.iter().map(|q| fmt_num(*q)));
         if with_samples {
             let s = r.samples.as_deref().unwrap_or(&[]);
-            rec.push(s.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "));
+            rec.push(
+                s.iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
         w.write_record(&rec)?;
     }

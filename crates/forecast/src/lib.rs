@@ -16,6 +16,7 @@
 //! * [`forecast`] / [`backtest`]: the two things a user runs; [`plot`] draws charts.
 
 pub mod backtest;
+pub mod calibration;
 pub mod dist;
 pub mod features;
 pub mod forecast;
@@ -27,6 +28,7 @@ pub mod month;
 pub mod panel;
 pub mod plot;
 pub mod rng;
+pub mod skill;
 pub mod units;
 
 pub use backtest::{backtest, BacktestOptions, BacktestReport};
@@ -57,7 +59,9 @@ impl Target {
             "sb" | "1" => Ok(Target::Sb),
             "ns" | "2" => Ok(Target::Ns),
             "os" | "3" => Ok(Target::Os),
-            _ => Err(ForecastError::BadOption(format!("unknown target `{s}` (all, sb, ns, os)"))),
+            _ => Err(ForecastError::BadOption(format!(
+                "unknown target `{s}` (all, sb, ns, os)"
+            ))),
         }
     }
     pub fn as_str(self) -> &'static str {
