@@ -40,10 +40,7 @@ fn cpu_s() -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // fields after the command name (which is in parentheses): utime is the 12th, stime the 13th
     let rest = s.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let f: Vec<f64> = rest
-        .split_whitespace()
-        .map(|v| v.parse().unwrap_or(f64::NAN))
-        .collect();
+    let f: Vec<f64> = rest.split_whitespace().map(|v| v.parse().unwrap_or(f64::NAN)).collect();
     if f.len() < 13 {
         return f64::NAN;
     }
@@ -54,10 +51,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("mali") => mali(&args[2], &args[3], args.get(4).map(String::as_str)),
-        Some("fits") => fits(
-            &args[2],
-            args.get(3).and_then(|v| v.parse().ok()).unwrap_or(1),
-        ),
+        Some("fits") => fits(&args[2], args.get(3).and_then(|v| v.parse().ok()).unwrap_or(1)),
         Some("skill") => skill(
             &args[2],
             args.get(3).map(String::as_str).unwrap_or("2015-12"),
@@ -76,31 +70,18 @@ fn main() {
 /// The SYNTHETIC Mali cell-month panel through 2021-12 + 12 months.
 fn mali_panel(data: &str) -> Panel {
     let read = |p: &str| std::fs::read_to_string(format!("{data}/{p}")).expect("data file");
-    let outline = parse_boundaries(
-        &read("boundaries/mli_adm0_ocha_cod_dissolved.geojson"),
-        0,
-        "adm0_pcode",
-        "adm0_name",
-    )
-    .unwrap()
-    .remove(0)
-    .geometry;
-    let admin1 = parse_boundaries(
-        &read("boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson"),
-        1,
-        "adm1_pcode",
-        "adm1_name",
-    )
-    .unwrap();
-    let geo = Geography {
-        outline: Some(outline),
-        admin1,
-        capital: vigil_forecast::units::known_capital("Mali"),
-    };
-    let events = io::read_ged_csv(
-        std::fs::File::open(format!("{data}/synthetic/ged_mali_synthetic_2012_2022.csv")).unwrap(),
-    )
-    .unwrap();
+    let outline =
+        parse_boundaries(&read("boundaries/mli_adm0_ocha_cod_dissolved.geojson"), 0, "adm0_pcode", "adm0_name")
+            .unwrap()
+            .remove(0)
+            .geometry;
+    let admin1 =
+        parse_boundaries(&read("boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson"), 1, "adm1_pcode", "adm1_name")
+            .unwrap();
+    let geo = Geography { outline: Some(outline), admin1, capital: vigil_forecast::units::known_capital("Mali") };
+    let events =
+        io::read_ged_csv(std::fs::File::open(format!("{data}/synthetic/ged_mali_synthetic_2012_2022.csv")).unwrap())
+            .unwrap();
     let units = UnitSet::cells_of_outline(&geo).unwrap();
     let last: Month = "2021-12".parse().unwrap();
     let end = last.plus(12);
@@ -116,10 +97,7 @@ fn fits(data: &str, repeat: usize) {
     let y = panel.target(vigil_forecast::Target::All);
     let f = Features::build(&panel, &y);
     let o = panel.index("2021-12".parse().unwrap()).unwrap();
-    let p1 = LearnedParams {
-        threads: 1,
-        ..Default::default()
-    };
+    let p1 = LearnedParams { threads: 1, ..Default::default() };
     for _ in 0..repeat {
         let t = Instant::now();
         let c = cpu_s();
@@ -128,11 +106,7 @@ fn fits(data: &str, repeat: usize) {
         let c_fit = cpu_s() - c;
         let mut checksum = 0.0;
         for h in [1, 3, 6, 12] {
-            checksum += m
-                .predict(&f, 0, o, h)
-                .iter()
-                .map(|d| d.p_any() + d.mean())
-                .sum::<f64>();
+            checksum += m.predict(&f, 0, o, h).iter().map(|d| d.p_any() + d.mean()).sum::<f64>();
         }
         println!("fits: 4 horizon fits on 1 thread {t_fit:.3}s (CPU {c_fit:.2}s), checksum {checksum:.12}");
     }
@@ -147,11 +121,7 @@ fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
     // the panel for the peer (not timed)
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(panel_out).unwrap());
-        writeln!(
-            w,
-            "gid,row,col,month,sb,ns,os,other,dist_capital,dist_border,admin1,lon,lat"
-        )
-        .unwrap();
+        writeln!(w, "gid,row,col,month,sb,ns,os,other,dist_capital,dist_border,admin1,lon,lat").unwrap();
         let (sb, ns, os) = (panel.by_type(1), panel.by_type(2), panel.by_type(3));
         let all = panel.target(vigil_forecast::Target::All);
         for (u, un) in panel.units.units.iter().enumerate() {
@@ -189,20 +159,13 @@ fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
         let t_feat = t.elapsed().as_secs_f64();
         let o = panel.index(last).unwrap();
         let t = Instant::now();
-        let p1 = LearnedParams {
-            threads: 1,
-            ..Default::default()
-        };
+        let p1 = LearnedParams { threads: 1, ..Default::default() };
         let m = LearnedModel::fit(&f, &y, 0, o, &[1, 3, 6, 12], &p1, 1);
         let t_fit = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let mut checksum = 0.0;
         for h in [1, 3, 6, 12] {
-            checksum += m
-                .predict(&f, 0, o, h)
-                .iter()
-                .map(|d| d.p_any() + d.mean())
-                .sum::<f64>();
+            checksum += m.predict(&f, 0, o, h).iter().map(|d| d.p_any() + d.mean()).sum::<f64>();
         }
         let t_pred = t.elapsed().as_secs_f64();
         println!(
@@ -236,28 +199,13 @@ fn mali(data: &str, panel_out: &str, scores_out: Option<&str>) {
     );
     for h in [1, 3, 6, 12] {
         let l = report.scores(ModelKind::Learned, h, Subset::All).unwrap();
-        let c = report
-            .scores(ModelKind::Conflictology, h, Subset::All)
-            .unwrap();
-        println!(
-            "vigil mali: h={h:<2} CRPS {:.4} (conflictology {:.4})",
-            l.crps, c.crps
-        );
+        let c = report.scores(ModelKind::Conflictology, h, Subset::All).unwrap();
+        println!("vigil mali: h={h:<2} CRPS {:.4} (conflictology {:.4})", l.crps, c.crps);
     }
-    let mean: f64 = [1, 3, 6, 12]
-        .iter()
-        .map(|&h| {
-            report
-                .scores(ModelKind::Learned, h, Subset::All)
-                .unwrap()
-                .crps
-        })
-        .sum::<f64>()
-        / 4.0;
-    println!(
-        "vigil mali: mean CRPS over horizons {mean:.4}; wall {total:.2}s; peak RSS {:.0} MiB",
-        peak_rss_mib()
-    );
+    let mean: f64 =
+        [1, 3, 6, 12].iter().map(|&h| report.scores(ModelKind::Learned, h, Subset::All).unwrap().crps).sum::<f64>()
+            / 4.0;
+    println!("vigil mali: mean CRPS over horizons {mean:.4}; wall {total:.2}s; peak RSS {:.0} MiB", peak_rss_mib());
 }
 
 /// A SYNTHETIC conflict process on a square block of cells: drifting hot spots with a
@@ -278,11 +226,7 @@ fn africa(cells: usize, months: usize) {
             lon,
             lat,
             dist_capital_km: vigil_geo::haversine_km((lon, lat), (15.0, 0.0)),
-            dist_border_km: ((k / side)
-                .min(side - 1 - k / side)
-                .min(k % side)
-                .min(side - 1 - k % side) as f64)
-                * 55.0,
+            dist_border_km: ((k / side).min(side - 1 - k / side).min(k % side).min(side - 1 - k % side) as f64) * 55.0,
             admin1: ((k / side) / 10 * 10 + (k % side) / 10) as i32,
         });
     }
@@ -346,8 +290,8 @@ fn africa(cells: usize, months: usize) {
             lam *= season;
             if rng.uniform() < 1.0 - (-lam).exp() {
                 // heavy-tailed size: 1 + Poisson around a log-normal-ish level
-                let z = (-2.0 * rng.uniform().max(1e-12).ln()).sqrt()
-                    * (2.0 * std::f64::consts::PI * rng.uniform()).cos();
+                let z =
+                    (-2.0 * rng.uniform().max(1e-12).ln()).sqrt() * (2.0 * std::f64::consts::PI * rng.uniform()).cos();
                 let level = (0.8 + 1.1 * z).exp();
                 y[u * months + t] = 1.0 + rng.poisson(level) as f32;
             }
@@ -374,19 +318,11 @@ fn africa(cells: usize, months: usize) {
     for h in [1u32, 3, 6, 12] {
         let mut line = format!("africa: h={h:<2}");
         for m in ModelKind::ALL {
-            line += &format!(
-                " {} {:.4}",
-                m.as_str(),
-                report.scores(m, h, Subset::All).unwrap().crps
-            );
+            line += &format!(" {} {:.4}", m.as_str(), report.scores(m, h, Subset::All).unwrap().crps);
         }
         println!("{line}");
     }
-    println!(
-        "africa: total wall {:.1}s, peak RSS {:.0} MiB",
-        t0.elapsed().as_secs_f64(),
-        peak_rss_mib()
-    );
+    println!("africa: total wall {:.1}s, peak RSS {:.0} MiB", t0.elapsed().as_secs_f64(), peak_rss_mib());
 }
 
 /// The skill backtest on the SYNTHETIC Mali panel: every origin FIRST..LAST, horizons
@@ -400,15 +336,10 @@ fn skill(data_dir: &str, first: &str, last: &str) {
     let last: Month = last.parse().unwrap();
     let load = t.elapsed().as_secs_f64();
     let mut opts = SkillOptions::new(first, last);
-    if let Some(e) = std::env::var("VIGIL_SKILL_EVERY")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(e) = std::env::var("VIGIL_SKILL_EVERY").ok().and_then(|v| v.parse().ok()) {
         opts.every = e;
     }
-    opts.halflife = std::env::var("VIGIL_SKILL_HALFLIFE")
-        .ok()
-        .and_then(|v| v.parse().ok());
+    opts.halflife = std::env::var("VIGIL_SKILL_HALFLIFE").ok().and_then(|v| v.parse().ok());
     let t1 = Instant::now();
     let c0 = cpu_s();
     let r = skill_backtest(&panel, &opts, &mut |_, _| {}).unwrap();

@@ -142,14 +142,7 @@ struct Acc {
 
 impl Acc {
     fn new() -> Acc {
-        Acc {
-            n: 0,
-            crps: 0.0,
-            msle: 0.0,
-            brier: 0.0,
-            p: Vec::new(),
-            label: Vec::new(),
-        }
+        Acc { n: 0, crps: 0.0, msle: 0.0, brier: 0.0, p: Vec::new(), label: Vec::new() }
     }
     fn scores(&self) -> Scores {
         let n = self.n.max(1) as f64;
@@ -172,11 +165,7 @@ pub fn backtest(
     opts: &BacktestOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BacktestReport, ForecastError> {
-    let max_h = *opts
-        .horizons
-        .iter()
-        .max()
-        .ok_or_else(|| ForecastError::BadHorizons(String::new()))?;
+    let max_h = *opts.horizons.iter().max().ok_or_else(|| ForecastError::BadHorizons(String::new()))?;
     let data_end = match opts.data_end {
         Some(m) => m,
         None => {
@@ -186,10 +175,7 @@ pub fn backtest(
     };
     let end = opts.last.plus(max_h as i32).min(data_end);
     if end < opts.last {
-        return Err(ForecastError::NoData(format!(
-            "the data end in {data_end}, before the last origin {}",
-            opts.last
-        )));
+        return Err(ForecastError::NoData(format!("the data end in {data_end}, before the last origin {}", opts.last)));
     }
     let panel = Panel::from_events(events, units, opts.start, end);
     backtest_panel(&panel, opts, progress)
@@ -201,15 +187,12 @@ pub fn backtest_panel(
     opts: &BacktestOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BacktestReport, ForecastError> {
-    let o_first = panel.index(opts.first).ok_or_else(|| {
-        ForecastError::NoData(format!(
-            "the first origin {} is outside the data",
-            opts.first
-        ))
-    })?;
-    let o_last = panel.index(opts.last).ok_or_else(|| {
-        ForecastError::NoData(format!("the last origin {} is outside the data", opts.last))
-    })?;
+    let o_first = panel
+        .index(opts.first)
+        .ok_or_else(|| ForecastError::NoData(format!("the first origin {} is outside the data", opts.first)))?;
+    let o_last = panel
+        .index(opts.last)
+        .ok_or_else(|| ForecastError::NoData(format!("the last origin {} is outside the data", opts.last)))?;
     if opts.models.is_empty() {
         return Err(ForecastError::BadOption("no model to backtest".into()));
     }
@@ -230,19 +213,13 @@ pub fn backtest_panel(
 
     let nm = opts.models.len();
     let slot = |mi: usize, hi: usize| mi * hs.len() + hi;
-    let mut accs: Vec<[Acc; 2]> = (0..nm * hs.len())
-        .map(|_| [Acc::new(), Acc::new()])
-        .collect();
+    let mut accs: Vec<[Acc; 2]> = (0..nm * hs.len()).map(|_| [Acc::new(), Acc::new()]).collect();
     let mut rel: Vec<Vec<RelBin>> = vec![vec![RelBin::default(); REL_BINS]; nm * hs.len()];
     // every refit up front: the fits at different origins are independent (each sees
     // only its own origin's past) and run side by side
     let refit_origins: Vec<usize> = (o_first..=o_last).step_by(every).collect();
     // progress counts the fits (one per refit origin and horizon), then the origins scored
-    let n_fits = if feats.is_some() {
-        refit_origins.len() * hs.len()
-    } else {
-        0
-    };
+    let n_fits = if feats.is_some() { refit_origins.len() * hs.len() } else { 0 };
     let total = n_fits + (o_last - o_first + 1);
     progress(0, total);
     let mut fitted: Vec<LearnedModel> = match &feats {
@@ -250,16 +227,7 @@ pub fn backtest_panel(
             let done = std::sync::atomic::AtomicUsize::new(0);
             std::thread::scope(|s| {
                 let fits = s.spawn(|| {
-                    LearnedModel::fit_origins(
-                        f,
-                        &y,
-                        m0,
-                        &refit_origins,
-                        &hs_usize,
-                        &opts.learned,
-                        opts.seed,
-                        &done,
-                    )
+                    LearnedModel::fit_origins(f, &y, m0, &refit_origins, &hs_usize, &opts.learned, opts.seed, &done)
                 });
                 while !fits.is_finished() {
                     progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
@@ -276,9 +244,7 @@ pub fn backtest_panel(
     let mut map = Vec::new();
     let map_h = hs[0];
     let score_threads = if opts.learned.threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     } else {
         opts.learned.threads
     };
@@ -291,9 +257,8 @@ pub fn backtest_panel(
             refits += 1;
         }
         let origin = panel.start.plus(o as i32);
-        let active: Vec<bool> = (0..units)
-            .map(|u| ((o + 1).saturating_sub(12)..=o).any(|t| y[u * months + t] >= 1.0))
-            .collect();
+        let active: Vec<bool> =
+            (0..units).map(|u| ((o + 1).saturating_sub(12)..=o).any(|t| y[u * months + t] >= 1.0)).collect();
         for (mi, &kind) in opts.models.iter().enumerate() {
             let bench = kind.is_benchmark().then(|| benchmark(kind, &y, months, o));
             for (hi, &h) in hs.iter().enumerate() {
@@ -307,10 +272,7 @@ pub fn backtest_panel(
                         &owned
                     }
                 };
-                if o == o_last
-                    && h == map_h
-                    && (kind == ModelKind::Learned || !want_learned && mi == 0)
-                {
+                if o == o_last && h == map_h && (kind == ModelKind::Learned || !want_learned && mi == 0) {
                     map = panel
                         .units
                         .units
@@ -331,15 +293,9 @@ pub fn backtest_panel(
                 }
                 // draws and scores of each unit, on a few threads; summed below in
                 // unit order, as if one thread had done it all
-                let per_unit = score_units(
-                    dists,
-                    &y[..],
-                    months,
-                    tt,
-                    opts.samples.max(1),
-                    score_threads,
-                    |u| draw_rng(opts.seed, kind, &panel.units.units[u].id, origin, h),
-                );
+                let per_unit = score_units(dists, &y[..], months, tt, opts.samples.max(1), score_threads, |u| {
+                    draw_rng(opts.seed, kind, &panel.units.units[u].id, origin, h)
+                });
                 for (u, (d, &(crps, msle))) in dists.iter().zip(&per_unit).enumerate() {
                     let obs = y[u * months + tt] as f64;
                     let p = d.p_any();
@@ -371,36 +327,21 @@ pub fn backtest_panel(
     for (hi, &h) in hs.iter().enumerate() {
         for (mi, &kind) in opts.models.iter().enumerate() {
             for (k, subset) in [Subset::All, Subset::Active].into_iter().enumerate() {
-                rows.push(ScoreRow {
-                    model: kind,
-                    horizon: h,
-                    subset,
-                    scores: accs[slot(mi, hi)][k].scores(),
-                });
+                rows.push(ScoreRow { model: kind, horizon: h, subset, scores: accs[slot(mi, hi)][k].scores() });
             }
             let bins = rel[slot(mi, hi)]
                 .iter()
                 .map(|b| RelBin {
                     n: b.n,
                     mean_p: if b.n > 0 { b.mean_p / b.n as f64 } else { 0.0 },
-                    observed: if b.n > 0 {
-                        b.observed / b.n as f64
-                    } else {
-                        0.0
-                    },
+                    observed: if b.n > 0 { b.observed / b.n as f64 } else { 0.0 },
                 })
                 .collect();
-            reliability.push(Reliability {
-                model: kind,
-                horizon: h,
-                bins,
-            });
+            reliability.push(Reliability { model: kind, horizon: h, bins });
         }
     }
     Ok(BacktestReport {
-        origins: (o_first..=o_last)
-            .map(|o| panel.start.plus(o as i32))
-            .collect(),
+        origins: (o_first..=o_last).map(|o| panel.start.plus(o as i32)).collect(),
         refits,
         horizons: hs,
         models: opts.models.clone(),
@@ -445,22 +386,15 @@ fn score_units(
     let chunk = n.div_ceil(threads);
     std::thread::scope(|s| {
         let score = &score;
-        let handles: Vec<_> = (0..threads)
-            .map(|k| s.spawn(move || score((k * chunk).min(n), ((k + 1) * chunk).min(n))))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|hd| hd.join().expect("scoring thread"))
-            .collect()
+        let handles: Vec<_> =
+            (0..threads).map(|k| s.spawn(move || score((k * chunk).min(n), ((k + 1) * chunk).min(n)))).collect();
+        handles.into_iter().flat_map(|hd| hd.join().expect("scoring thread")).collect()
     })
 }
 
 impl BacktestReport {
     pub fn scores(&self, model: ModelKind, horizon: u32, subset: Subset) -> Option<&Scores> {
-        self.rows
-            .iter()
-            .find(|r| r.model == model && r.horizon == horizon && r.subset == subset)
-            .map(|r| &r.scores)
+        self.rows.iter().find(|r| r.model == model && r.horizon == horizon && r.subset == subset).map(|r| &r.scores)
     }
 
     /// The benchmark with the lowest CRPS at a horizon, and that CRPS.
@@ -498,16 +432,8 @@ impl BacktestReport {
     /// and Brier; > 1 is better for AP).
     pub fn to_table(&self) -> String {
         let mut s = String::new();
-        let o0 = self
-            .origins
-            .first()
-            .map(|m| m.to_string())
-            .unwrap_or_default();
-        let o1 = self
-            .origins
-            .last()
-            .map(|m| m.to_string())
-            .unwrap_or_default();
+        let o0 = self.origins.first().map(|m| m.to_string()).unwrap_or_default();
+        let o1 = self.origins.last().map(|m| m.to_string()).unwrap_or_default();
         let _ = writeln!(
             s,
             "Backtest: target {}, {} units, origins {o0}..{o1} ({} origins, learned model fitted {} times)",
@@ -524,10 +450,7 @@ impl BacktestReport {
                 "model", "CRPS", "MSLE", "Brier", "AP", "CRPS¹", "MSLE¹", "Brier¹", "AP¹"
             );
             for &m in &self.models {
-                let (Some(a), Some(b)) = (
-                    self.scores(m, h, Subset::All),
-                    self.scores(m, h, Subset::Active),
-                ) else {
+                let (Some(a), Some(b)) = (self.scores(m, h, Subset::All), self.scores(m, h, Subset::Active)) else {
                     continue;
                 };
                 let _ = writeln!(
@@ -547,9 +470,7 @@ impl BacktestReport {
             if self.models.contains(&ModelKind::Learned) {
                 let mut line = String::from("  skill ratio vs best benchmark:");
                 for subset in [Subset::All, Subset::Active] {
-                    let l = self
-                        .scores(ModelKind::Learned, h, subset)
-                        .expect("learned scores");
+                    let l = self.scores(ModelKind::Learned, h, subset).expect("learned scores");
                     let best = |f: &dyn Fn(&Scores) -> f64, lower: bool| -> Option<f64> {
                         let vals = self
                             .models
@@ -576,10 +497,7 @@ impl BacktestReport {
                 }
                 let _ = writeln!(s, "{line}");
                 if let Some((bm, bc)) = self.best_benchmark(h, Subset::All) {
-                    let l = self
-                        .scores(ModelKind::Learned, h, Subset::All)
-                        .expect("learned")
-                        .crps;
+                    let l = self.scores(ModelKind::Learned, h, Subset::All).expect("learned").crps;
                     let _ = writeln!(
                         s,
                         "  CRPS margin (all units): hurdle-gbm {:.4} vs best benchmark {} {:.4}: {:+.4} ({:+.1}%) {}",

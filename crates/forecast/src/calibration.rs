@@ -42,10 +42,7 @@ impl StepCdf {
             values.push(0.0);
             cdf.push(1.0);
         }
-        StepCdf {
-            values: Arc::new(values),
-            cdf: Arc::new(cdf),
-        }
+        StepCdf { values: Arc::new(values), cdf: Arc::new(cdf) }
     }
 
     /// P(X ≤ x).
@@ -86,27 +83,12 @@ impl StepCdf {
 
     /// The mixture Σ wᵢ·Fᵢ (weights summing to 1; zero weights skipped).
     pub fn mixture(parts: &[(f64, &StepCdf)]) -> StepCdf {
-        let mut values: Vec<f64> = parts
-            .iter()
-            .filter(|p| p.0 > 0.0)
-            .flat_map(|p| p.1.values.iter().copied())
-            .collect();
+        let mut values: Vec<f64> =
+            parts.iter().filter(|p| p.0 > 0.0).flat_map(|p| p.1.values.iter().copied()).collect();
         values.sort_by(f64::total_cmp);
         values.dedup();
-        let cdf = values
-            .iter()
-            .map(|&v| {
-                parts
-                    .iter()
-                    .filter(|p| p.0 > 0.0)
-                    .map(|p| p.0 * p.1.at(v))
-                    .sum()
-            })
-            .collect();
-        let mut s = StepCdf {
-            values: Arc::new(values),
-            cdf: Arc::new(cdf),
-        };
+        let cdf = values.iter().map(|&v| parts.iter().filter(|p| p.0 > 0.0).map(|p| p.0 * p.1.at(v)).sum()).collect();
+        let mut s = StepCdf { values: Arc::new(values), cdf: Arc::new(cdf) };
         if let Some(l) = Arc::make_mut(&mut s.cdf).last_mut() {
             *l = 1.0;
         }
@@ -117,14 +99,9 @@ impl StepCdf {
 /// The step CDF of a distribution.
 pub fn step_cdf(d: &Dist) -> StepCdf {
     match d {
-        Dist::Zero => StepCdf {
-            values: Arc::new(vec![0.0]),
-            cdf: Arc::new(vec![1.0]),
-        },
+        Dist::Zero => StepCdf { values: Arc::new(vec![0.0]), cdf: Arc::new(vec![1.0]) },
         Dist::Poisson(l) => poisson_steps(*l),
-        Dist::Empirical(a) => {
-            StepCdf::from_weighted(a.values().iter().map(|&v| (v, 1.0)).collect())
-        }
+        Dist::Empirical(a) => StepCdf::from_weighted(a.values().iter().map(|&v| (v, 1.0)).collect()),
         Dist::Hurdle { p, sizes } => {
             let n = sizes.values().len() as f64;
             let mut pairs: Vec<(f64, f64)> = sizes.values().iter().map(|&v| (v, p / n)).collect();
@@ -141,11 +118,7 @@ fn poisson_steps(l: f64) -> StepCdf {
     }
     let (mut values, mut cdf) = (Vec::new(), Vec::new());
     // start where the mass starts (log space, so that large means do not underflow)
-    let lo = if l > 50.0 {
-        (l - 12.0 * l.sqrt()).floor().max(0.0)
-    } else {
-        0.0
-    };
+    let lo = if l > 50.0 { (l - 12.0 * l.sqrt()).floor().max(0.0) } else { 0.0 };
     let mut k = lo;
     let mut logp = -l + k * l.ln() - crate::rng::ln_factorial(k);
     let mut acc = 0.0;
@@ -164,10 +137,7 @@ fn poisson_steps(l: f64) -> StepCdf {
     for c in cdf.iter_mut() {
         *c /= total;
     }
-    StepCdf {
-        values: Arc::new(values),
-        cdf: Arc::new(cdf),
-    }
+    StepCdf { values: Arc::new(values), cdf: Arc::new(cdf) }
 }
 
 /// The CRPS cross terms of several forecasts against an outcome y:
@@ -239,20 +209,9 @@ pub const IGN_FLOOR: f64 = 0.01;
 /// probabilities mixed with a uniform share of [`IGN_FLOOR`].
 pub fn ign_binned(s: &StepCdf, y: f64) -> f64 {
     let nb = IGN_BINS.len() + 1;
-    let bin = IGN_BINS
-        .iter()
-        .position(|&b| y <= b)
-        .unwrap_or(IGN_BINS.len());
-    let hi = if bin < IGN_BINS.len() {
-        s.at(IGN_BINS[bin])
-    } else {
-        1.0
-    };
-    let lo = if bin == 0 {
-        0.0
-    } else {
-        s.at(IGN_BINS[bin - 1])
-    };
+    let bin = IGN_BINS.iter().position(|&b| y <= b).unwrap_or(IGN_BINS.len());
+    let hi = if bin < IGN_BINS.len() { s.at(IGN_BINS[bin]) } else { 1.0 };
+    let lo = if bin == 0 { 0.0 } else { s.at(IGN_BINS[bin - 1]) };
     let p = (1.0 - IGN_FLOOR) * (hi - lo).max(0.0) + IGN_FLOOR / nb as f64;
     -p.log2()
 }
@@ -313,67 +272,36 @@ mod tests {
 
     #[test]
     fn gram_gives_mixture_crps() {
-        let a = step_cdf(&Dist::Hurdle {
-            p: 0.3,
-            sizes: Atoms::new(vec![1.0, 4.0, 9.0]),
-        });
+        let a = step_cdf(&Dist::Hurdle { p: 0.3, sizes: Atoms::new(vec![1.0, 4.0, 9.0]) });
         let b = step_cdf(&Dist::Poisson(2.5));
         let c = step_cdf(&Dist::Zero);
         let mut g = [0.0; 9];
         for y in [0.0, 1.0, 3.0, 12.0] {
             crps_gram(&[&a, &b, &c], y, &mut g);
             let w = [0.5, 0.3, 0.2];
-            let quad: f64 = (0..3)
-                .flat_map(|i| (0..3).map(move |j| (i, j)))
-                .map(|(i, j)| w[i] * w[j] * g[i * 3 + j])
-                .sum();
+            let quad: f64 =
+                (0..3).flat_map(|i| (0..3).map(move |j| (i, j))).map(|(i, j)| w[i] * w[j] * g[i * 3 + j]).sum();
             let mix = StepCdf::mixture(&[(0.5, &a), (0.3, &b), (0.2, &c)]);
-            assert!(
-                (quad - crps_exact(&mix, y)).abs() < 1e-9,
-                "y {y}: {quad} vs {}",
-                crps_exact(&mix, y)
-            );
+            assert!((quad - crps_exact(&mix, y)).abs() < 1e-9, "y {y}: {quad} vs {}", crps_exact(&mix, y));
         }
         // and the exact CRPS agrees with many draws of the same distribution
-        let d = Dist::Hurdle {
-            p: 0.3,
-            sizes: Atoms::new(vec![1.0, 4.0, 9.0]),
-        };
+        let d = Dist::Hurdle { p: 0.3, sizes: Atoms::new(vec![1.0, 4.0, 9.0]) };
         let mut r = crate::rng::Rng::new(7);
         let mut draws = d.samples(200_000, &mut r);
         let exact = crps_exact(&a, 3.0);
-        assert!(
-            (crps_samples(&mut draws, 3.0) - exact).abs() < 0.02,
-            "{exact}"
-        );
+        assert!((crps_samples(&mut draws, 3.0) - exact).abs() < 0.02, "{exact}");
     }
 
     #[test]
     fn interval_coverage_and_score_by_hand() {
         // Empirical {0,0,0,0,0,1,2,3,5,10}: q05 = 0, q25 = 0, q75 = 3, q95 = 10
-        let s = step_cdf(&Dist::Empirical(Atoms::new(vec![
-            0., 0., 0., 0., 0., 1., 2., 3., 5., 10.,
-        ])));
-        assert_eq!(
-            (
-                s.quantile(0.05),
-                s.quantile(0.25),
-                s.quantile(0.75),
-                s.quantile(0.95)
-            ),
-            (0.0, 0.0, 3.0, 10.0)
-        );
+        let s = step_cdf(&Dist::Empirical(Atoms::new(vec![0., 0., 0., 0., 0., 1., 2., 3., 5., 10.])));
+        assert_eq!((s.quantile(0.05), s.quantile(0.25), s.quantile(0.75), s.quantile(0.95)), (0.0, 0.0, 3.0, 10.0));
         // outcomes 0, 3, 4, 11: the 50% interval [0, 3] holds 0 and 3 (2 of 4), the
         // 90% interval [0, 10] holds 0, 3 and 4 (3 of 4)
         let ys = [0.0, 3.0, 4.0, 11.0];
-        let c50 = ys
-            .iter()
-            .filter(|&&y| covered(s.quantile(0.25), s.quantile(0.75), y))
-            .count();
-        let c90 = ys
-            .iter()
-            .filter(|&&y| covered(s.quantile(0.05), s.quantile(0.95), y))
-            .count();
+        let c50 = ys.iter().filter(|&&y| covered(s.quantile(0.25), s.quantile(0.75), y)).count();
+        let c90 = ys.iter().filter(|&&y| covered(s.quantile(0.05), s.quantile(0.95), y)).count();
         assert_eq!((c50, c90), (2, 3));
         // MIS at 90%: width 10, and 11 lies 1 above: 10 + 20·1 = 30
         assert_eq!(interval_score(0.0, 10.0, 11.0, 0.1), 30.0);
@@ -387,9 +315,7 @@ mod tests {
         let s = StepCdf::from_weighted(vec![(0.0, 0.5), (1.0, 0.25), (3.0, 0.25)]);
         let mut h = [0.0; PIT_BINS];
         pit_add(&s, 1.0, &mut h); // uniform on [.5, .75]: bins 5 and 6 get 0.4, bin 7 0.2
-        assert!(
-            (h[5] - 0.4).abs() < 1e-12 && (h[6] - 0.4).abs() < 1e-12 && (h[7] - 0.2).abs() < 1e-12
-        );
+        assert!((h[5] - 0.4).abs() < 1e-12 && (h[6] - 0.4).abs() < 1e-12 && (h[7] - 0.2).abs() < 1e-12);
         assert!((h.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         // y = 1 falls in bin 1–2, which holds 0.25: −log2(0.99·0.25 + 0.01/9)
         let want = -(0.99f64 * 0.25 + 0.01 / 9.0).log2();

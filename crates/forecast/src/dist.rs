@@ -23,11 +23,7 @@ impl Atoms {
     pub fn new(mut v: Vec<f64>) -> Atoms {
         v.sort_by(f64::total_cmp);
         let hi = v.len();
-        Atoms {
-            pool: Arc::new(v),
-            lo: 0,
-            hi,
-        }
+        Atoms { pool: Arc::new(v), lo: 0, hi }
     }
     /// A window of an already sorted shared pool.
     pub fn window(pool: Arc<Vec<f64>>, lo: usize, hi: usize) -> Atoms {
@@ -157,11 +153,7 @@ impl Dist {
             Dist::Zero => out.fill(0.0),
             Dist::Hurdle { p, sizes } => {
                 for s in out.iter_mut() {
-                    *s = if rng.uniform() < *p {
-                        sizes.draw(rng)
-                    } else {
-                        0.0
-                    };
+                    *s = if rng.uniform() < *p { sizes.draw(rng) } else { 0.0 };
                 }
             }
             _ => {
@@ -189,13 +181,8 @@ fn normal_quantile(p: f64) -> f64 {
         -3.066479806614716e1,
         2.506628277459239,
     ];
-    const B: [f64; 5] = [
-        -5.447609879822406e1,
-        1.615858368580409e2,
-        -1.556989798598866e2,
-        6.680131188771972e1,
-        -1.328068155288572e1,
-    ];
+    const B: [f64; 5] =
+        [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
     const C: [f64; 6] = [
         -7.784894002430293e-3,
         -3.223964580411365e-1,
@@ -204,12 +191,7 @@ fn normal_quantile(p: f64) -> f64 {
         4.374664141464968,
         2.938163982698783,
     ];
-    const D: [f64; 4] = [
-        7.784695709041462e-3,
-        3.224671290700398e-1,
-        2.445134137142996,
-        3.754408661907416,
-    ];
+    const D: [f64; 4] = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
     let pl = 0.02425;
     if p < pl {
         let q = (-2.0 * p.ln()).sqrt();
@@ -239,10 +221,7 @@ mod tests {
     }
     #[test]
     fn hurdle_quantiles() {
-        let d = Dist::Hurdle {
-            p: 0.2,
-            sizes: Atoms::new(vec![1.0, 5.0]),
-        };
+        let d = Dist::Hurdle { p: 0.2, sizes: Atoms::new(vec![1.0, 5.0]) };
         assert!((d.mean() - 0.6).abs() < 1e-12);
         assert!((d.p_any() - 0.2).abs() < 1e-12);
         assert_eq!(d.quantile(0.8), 0.0);

@@ -194,25 +194,12 @@ impl Features {
         let stat = |f: &dyn Fn(&crate::Unit) -> f32| -> Vec<f32> {
             (0..n).map(|i| f(&panel.units.units[i / months])).collect()
         };
-        push(
-            "dist_capital".into(),
-            stat(&|u| u.dist_capital_km as f32),
-            &mut names,
-        );
-        push(
-            "dist_border".into(),
-            stat(&|u| u.dist_border_km as f32),
-            &mut names,
-        );
+        push("dist_capital".into(), stat(&|u| u.dist_capital_km as f32), &mut names);
+        push("dist_border".into(), stat(&|u| u.dist_border_km as f32), &mut names);
         push("admin1".into(), stat(&|u| u.admin1 as f32), &mut names);
         push("lon".into(), stat(&|u| u.lon as f32), &mut names);
         push("lat".into(), stat(&|u| u.lat as f32), &mut names);
 
-        Features {
-            names,
-            units,
-            months,
-            data,
-        }
+        Features { names, units, months, data }
     }
 }

@@ -56,25 +56,22 @@ pub struct ForecastRow {
     /// At [`QUANTILES`].
     pub quantiles: [f64; 7],
     pub samples: Option<Vec<u64>>,
+    /// The model whose distribution this is: the one asked for, or the benchmark
+    /// the guard published instead (see [`crate::publish`]).
+    pub model_used: ModelKind,
+    /// Why the model asked for was not published at this horizon (None: it was).
+    pub fallback_reason: Option<String>,
 }
 
 /// FNV-1a of a unit id: a sampling stream key that does not depend on the unit's
 /// position, so a cell gets the same draws whatever other cells are forecast.
 pub(crate) fn unit_key(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    })
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
 }
 
 /// The sampling stream of one (model, unit, origin, horizon).
 pub(crate) fn draw_rng(seed: u64, model: ModelKind, unit_id: &str, origin: Month, h: u32) -> Rng {
-    Rng::new(rng::stream(&[
-        seed,
-        model.stream_id(),
-        unit_key(unit_id),
-        origin.0 as u64,
-        h as u64,
-    ]))
+    Rng::new(rng::stream(&[seed, model.stream_id(), unit_key(unit_id), origin.0 as u64, h as u64]))
 }
 
 /// Forecast from events: only events up to the end of `opts.origin` are used.
@@ -88,10 +85,7 @@ pub fn forecast(
 }
 
 /// Forecast from a panel whose last month is the origin.
-pub fn forecast_panel(
-    panel: &Panel,
-    opts: &ForecastOptions,
-) -> Result<Vec<ForecastRow>, ForecastError> {
+pub fn forecast_panel(panel: &Panel, opts: &ForecastOptions) -> Result<Vec<ForecastRow>, ForecastError> {
     if panel.end() != opts.origin {
         return Err(ForecastError::BadOption(format!(
             "the panel ends in {} but the origin is {}",
@@ -106,25 +100,23 @@ pub fn forecast_panel(
     let o = panel.months - 1;
     let hs: Vec<usize> = opts.horizons.iter().map(|&h| h as usize).collect();
     // per horizon, per unit
-    let dists: Vec<Vec<Dist>> =
-        match opts.model {
-            ModelKind::Learned => {
-                let feats = Features::build(panel, &y);
-                let m0 = (panel.start.month() - 1) as usize;
-                let model = LearnedModel::fit(&feats, &y, m0, o, &hs, &opts.learned, opts.seed);
-                hs.iter()
-                    .map(|&h| model.predict(&feats, m0, o, h))
-                    .collect()
-            }
-            ModelKind::Ensemble => return Err(ForecastError::BadOption(
-                "the ensemble needs its backtest: use vigil_forecast::publish::forecast_guarded"
-                    .into(),
-            )),
-            kind => {
-                let d = benchmark(kind, &y, panel.months, o);
-                hs.iter().map(|_| d.clone()).collect()
-            }
-        };
+    let dists: Vec<Vec<Dist>> = match opts.model {
+        ModelKind::Learned => {
+            let feats = Features::build(panel, &y);
+            let m0 = (panel.start.month() - 1) as usize;
+            let model = LearnedModel::fit(&feats, &y, m0, o, &hs, &opts.learned, opts.seed);
+            hs.iter().map(|&h| model.predict(&feats, m0, o, h)).collect()
+        }
+        ModelKind::Ensemble => {
+            return Err(ForecastError::BadOption(
+                "the ensemble needs its backtest: use vigil_forecast::publish::forecast_guarded".into(),
+            ))
+        }
+        kind => {
+            let d = benchmark(kind, &y, panel.months, o);
+            hs.iter().map(|_| d.clone()).collect()
+        }
+    };
     let mut rows = Vec::with_capacity(panel.units.len() * hs.len());
     for (u, unit) in panel.units.units.iter().enumerate() {
         for (k, &h) in opts.horizons.iter().enumerate() {
@@ -141,6 +133,8 @@ pub fn forecast_panel(
                 p_any: d.p_any(),
                 quantiles: QUANTILES.map(|q| d.quantile(q)),
                 samples,
+                model_used: opts.model,
+                fallback_reason: None,
             });
         }
     }
@@ -148,25 +142,17 @@ pub fn forecast_panel(
 }
 
 /// Write rows as CSV: `gid` (cells) or `unit`, `month`, `horizon`, `mean`, `p_any`,
-/// `q05…q95`, and `samples` (space-separated integers) when the rows carry draws.
-pub fn write_csv<W: Write>(
-    rows: &[ForecastRow],
-    level: Level,
-    out: W,
-) -> Result<(), ForecastError> {
+/// `q05…q95`, `samples` (space-separated integers) when the rows carry draws, then
+/// `model_used` and `fallback_reason` (empty when the model asked for was published).
+pub fn write_csv<W: Write>(rows: &[ForecastRow], level: Level, out: W) -> Result<(), ForecastError> {
     let mut w = csv::Writer::from_writer(out);
     let with_samples = rows.first().is_some_and(|r| r.samples.is_some());
-    let mut header = vec![
-        if level == Level::Pgm { "gid" } else { "unit" },
-        "month",
-        "horizon",
-        "mean",
-        "p_any",
-    ];
+    let mut header = vec![if level == Level::Pgm { "gid" } else { "unit" }, "month", "horizon", "mean", "p_any"];
     header.extend(["q05", "q10", "q25", "q50", "q75", "q90", "q95"]);
     if with_samples {
         header.push("samples");
     }
+    header.extend(["model_used", "fallback_reason"]);
     w.write_record(&header)?;
     let mut rec: Vec<String> = Vec::with_capacity(header.len());
     for r in rows {
@@ -179,13 +165,10 @@ pub fn write_csv<W: Write>(
         rec.extend(r.quantiles.iter().map(|q| fmt_num(*q)));
         if with_samples {
             let s = r.samples.as_deref().unwrap_or(&[]);
-            rec.push(
-                s.iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
+            rec.push(s.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "));
         }
+        rec.push(r.model_used.as_str().to_string());
+        rec.push(r.fallback_reason.clone().unwrap_or_default());
         w.write_record(&rec)?;
     }
     w.flush()?;

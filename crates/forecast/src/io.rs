@@ -27,11 +27,7 @@ pub fn read_ged_csv<R: Read>(r: R) -> Result<Vec<ForecastEvent>, ForecastError> 
     let mut line = 1usize;
     while rdr.read_record(&mut rec)? {
         line += 1;
-        let get = |c: Option<usize>| {
-            c.and_then(|c| rec.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty() && *s != "NA")
-        };
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty() && *s != "NA");
         let ds = get(Some(c_date)).ok_or_else(|| bad(format!("line {line}: empty date_start")))?;
         if ds.starts_with('#') {
             continue; // an HXL hashtag row
@@ -42,17 +38,12 @@ pub fn read_ged_csv<R: Read>(r: R) -> Result<Vec<ForecastEvent>, ForecastError> 
             .ok_or_else(|| bad(format!("line {line}: empty best")))?
             .parse()
             .map_err(|_| bad(format!("line {line}: best is not a number")))?;
-        let tov = get(c_tov)
-            .and_then(|s| s.parse::<f64>().ok())
-            .map(|v| v as i64);
-        let gid = get(c_gid)
-            .and_then(|s| s.parse::<f64>().ok())
-            .map(|v| v as i64)
-            .or_else(|| {
-                let lat: f64 = get(c_lat)?.parse().ok()?;
-                let lon: f64 = get(c_lon)?.parse().ok()?;
-                vigil_geo::gid(lon, lat)
-            });
+        let tov = get(c_tov).and_then(|s| s.parse::<f64>().ok()).map(|v| v as i64);
+        let gid = get(c_gid).and_then(|s| s.parse::<f64>().ok()).map(|v| v as i64).or_else(|| {
+            let lat: f64 = get(c_lat)?.parse().ok()?;
+            let lon: f64 = get(c_lon)?.parse().ok()?;
+            vigil_geo::gid(lon, lat)
+        });
         out.push(ForecastEvent {
             date_start,
             type_of_violence: tov,
@@ -78,9 +69,8 @@ pub fn read_cells_csv<R: Read>(r: R) -> Result<Vec<i64>, ForecastError> {
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec?;
         let v = rec.get(c).unwrap_or("").trim();
-        let g: i64 = v.parse().map_err(|_| {
-            ForecastError::NoUnits(format!("line {}: gid `{v}` is not an integer", i + 2))
-        })?;
+        let g: i64 =
+            v.parse().map_err(|_| ForecastError::NoUnits(format!("line {}: gid `{v}` is not an integer", i + 2)))?;
         out.push(g);
     }
     Ok(out)

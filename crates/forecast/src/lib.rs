@@ -14,6 +14,11 @@
 //! * [`dist`]: predictive distributions and their summaries.
 //! * [`metrics`]: CRPS, MSE on log(1+y), Brier score, average precision.
 //! * [`forecast`] / [`backtest`]: the two things a user runs; [`plot`] draws charts.
+//! * [`calibration`]: exact CRPS (and mixture cross terms), log score, interval score,
+//!   coverage and PIT from a distribution's step CDF.
+//! * [`skill`]: the skill backtest over every origin and the stacked ensemble.
+//! * [`publish`]: the guard: what is published at each horizon, and why.
+//! * [`views`]: forecasts in the VIEWS prediction challenge's CSV layout.
 
 pub mod backtest;
 pub mod calibration;
@@ -27,9 +32,11 @@ pub mod models;
 pub mod month;
 pub mod panel;
 pub mod plot;
+pub mod publish;
 pub mod rng;
 pub mod skill;
 pub mod units;
+pub mod views;
 
 pub use backtest::{backtest, BacktestOptions, BacktestReport};
 pub use forecast::{forecast, write_csv, ForecastOptions, ForecastRow};
@@ -59,9 +66,7 @@ impl Target {
             "sb" | "1" => Ok(Target::Sb),
             "ns" | "2" => Ok(Target::Ns),
             "os" | "3" => Ok(Target::Os),
-            _ => Err(ForecastError::BadOption(format!(
-                "unknown target `{s}` (all, sb, ns, os)"
-            ))),
+            _ => Err(ForecastError::BadOption(format!("unknown target `{s}` (all, sb, ns, os)"))),
         }
     }
     pub fn as_str(self) -> &'static str {

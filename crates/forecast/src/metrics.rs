@@ -54,12 +54,7 @@ pub fn crps_samples(samples: &mut [f64], y: f64) -> f64 {
 /// this loss) and log(1+y).
 pub fn sq_log_error(samples: &[f64], y: f64) -> f64 {
     // most draws are zero, and ln(1+0) = 0 adds nothing to the sum
-    let m = samples
-        .iter()
-        .filter(|&&x| x != 0.0)
-        .map(|x| x.ln_1p())
-        .sum::<f64>()
-        / samples.len() as f64;
+    let m = samples.iter().filter(|&&x| x != 0.0).map(|x| x.ln_1p()).sum::<f64>() / samples.len() as f64;
     (m - y.ln_1p()).powi(2)
 }
 

@@ -31,19 +31,10 @@ pub enum ModelKind {
 }
 
 impl ModelKind {
-    pub const BENCHMARKS: [ModelKind; 4] = [
-        ModelKind::Zero,
-        ModelKind::NoChange,
-        ModelKind::Conflictology,
-        ModelKind::Bootstrap,
-    ];
-    pub const ALL: [ModelKind; 5] = [
-        ModelKind::Learned,
-        ModelKind::Zero,
-        ModelKind::NoChange,
-        ModelKind::Conflictology,
-        ModelKind::Bootstrap,
-    ];
+    pub const BENCHMARKS: [ModelKind; 4] =
+        [ModelKind::Zero, ModelKind::NoChange, ModelKind::Conflictology, ModelKind::Bootstrap];
+    pub const ALL: [ModelKind; 5] =
+        [ModelKind::Learned, ModelKind::Zero, ModelKind::NoChange, ModelKind::Conflictology, ModelKind::Bootstrap];
 
     pub fn parse(s: &str) -> Result<ModelKind, ForecastError> {
         match s.to_ascii_lowercase().as_str() {
@@ -95,12 +86,8 @@ pub fn benchmark(kind: ModelKind, y: &[f32], months: usize, o: usize) -> Vec<Dis
     };
     match kind {
         ModelKind::Zero => vec![Dist::Zero; units],
-        ModelKind::NoChange => (0..units)
-            .map(|u| Dist::Poisson(y[u * months + o] as f64))
-            .collect(),
-        ModelKind::Conflictology => (0..units)
-            .map(|u| Dist::Empirical(Atoms::new(window(u))))
-            .collect(),
+        ModelKind::NoChange => (0..units).map(|u| Dist::Poisson(y[u * months + o] as f64)).collect(),
+        ModelKind::Conflictology => (0..units).map(|u| Dist::Empirical(Atoms::new(window(u)))).collect(),
         ModelKind::Bootstrap => {
             let all: Vec<f64> = (0..units).flat_map(window).collect();
             let atoms = Atoms::new(all);
@@ -214,8 +201,7 @@ impl LearnedModel {
         seed: u64,
     ) -> LearnedModel {
         let done = std::sync::atomic::AtomicUsize::new(0);
-        LearnedModel::fit_origins(feats, y, start_month0, &[o], horizons, params, seed, &done)
-            .remove(0)
+        LearnedModel::fit_origins(feats, y, start_month0, &[o], horizons, params, seed, &done).remove(0)
     }
 
     /// [`LearnedModel::fit`] at each of several origins (a backtest's refits). Every
@@ -238,15 +224,12 @@ impl LearnedModel {
             r1_ms36: feats.index("r1_ms36").expect("r1_ms36"),
             r2_ms36: feats.index("r2_ms36").expect("r2_ms36"),
         };
-        let mut tasks: Vec<(usize, usize)> = (0..origins.len())
-            .flat_map(|oi| (0..horizons.len()).map(move |hi| (oi, hi)))
-            .collect();
+        let mut tasks: Vec<(usize, usize)> =
+            (0..origins.len()).flat_map(|oi| (0..horizons.len()).map(move |hi| (oi, hi))).collect();
         // the most training months first, so that the last task to start is a small one
         tasks.sort_by_key(|&(oi, hi)| std::cmp::Reverse(origins[oi].saturating_sub(horizons[hi])));
         let threads = if params.threads == 0 {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
         } else {
             params.threads
         }
@@ -260,10 +243,7 @@ impl LearnedModel {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(&(oi, hi)) = tasks.get(i) else { break };
                 let (o, h) = (origins[oi], horizons[hi]);
-                out.push((
-                    i,
-                    fit_horizon(feats, y, start_month0, o, h, params, seed, &ci),
-                ));
+                out.push((i, fit_horizon(feats, y, start_month0, o, h, params, seed, &ci)));
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             out
@@ -282,8 +262,7 @@ impl LearnedModel {
                 }
             });
         }
-        let mut by_origin: Vec<Vec<Option<HorizonFit>>> =
-            vec![vec![None; horizons.len()]; origins.len()];
+        let mut by_origin: Vec<Vec<Option<HorizonFit>>> = vec![vec![None; horizons.len()]; origins.len()];
         for (&(oi, hi), fit) in tasks.iter().zip(fits) {
             by_origin[oi][hi] = fit;
         }
@@ -301,11 +280,7 @@ impl LearnedModel {
     /// Distributions for every unit at origin index `o` (≥ the fit origin) for
     /// horizon `h`, which must be one the model was fitted for.
     pub fn predict(&self, feats: &Features, start_month0: usize, o: usize, h: usize) -> Vec<Dist> {
-        let fit = self
-            .fits
-            .iter()
-            .find(|f| f.horizon == h)
-            .expect("horizon was fitted");
+        let fit = self.fits.iter().find(|f| f.horizon == h).expect("horizon was fitted");
         let units = feats.units;
         let n_pool = fit.pool_y.len();
         let k = self.params.pool_size.min(n_pool).max(1);
@@ -318,40 +293,25 @@ impl LearnedModel {
                 row_into(feats, u, o, moy, &mut row);
                 let p = fit.classifier.predict(&row);
                 if n_pool == 0 {
-                    return Dist::Hurdle {
-                        p,
-                        sizes: Atoms::new(vec![1.0]),
-                    };
+                    return Dist::Hurdle { p, sizes: Atoms::new(vec![1.0]) };
                 }
                 let s = fit.sizer.as_ref().map(|m| m.predict(&row)).unwrap_or(0.0);
                 // the k training fatal months whose predicted size is nearest to s
                 let pos = fit.pool_pred.partition_point(|&v| v < s);
                 let lo = pos.saturating_sub(k / 2).min(n_pool - k);
-                let own: Vec<f64> = row[..12]
-                    .iter()
-                    .filter(|&&v| v >= 1.0)
-                    .map(|&v| v as f64)
-                    .collect();
+                let own: Vec<f64> = row[..12].iter().filter(|&&v| v >= 1.0).map(|&v| v as f64).collect();
                 let share = self.params.own_share.clamp(0.0, 0.99);
                 if own.is_empty() || share == 0.0 {
-                    let sizes = cache
-                        .entry(lo)
-                        .or_insert_with(|| Atoms::new(fit.pool_y[lo..lo + k].to_vec()))
-                        .clone();
+                    let sizes = cache.entry(lo).or_insert_with(|| Atoms::new(fit.pool_y[lo..lo + k].to_vec())).clone();
                     return Dist::Hurdle { p, sizes };
                 }
                 // k analogues, and the own values repeated to hold `share` of the mass
-                let reps = ((share / (1.0 - share)) * k as f64 / own.len() as f64)
-                    .round()
-                    .max(1.0) as usize;
+                let reps = ((share / (1.0 - share)) * k as f64 / own.len() as f64).round().max(1.0) as usize;
                 let mut v = fit.pool_y[lo..lo + k].to_vec();
                 for _ in 0..reps {
                     v.extend_from_slice(&own);
                 }
-                Dist::Hurdle {
-                    p,
-                    sizes: Atoms::new(v),
-                }
+                Dist::Hurdle { p, sizes: Atoms::new(v) }
             })
             .collect()
     }
@@ -371,11 +331,7 @@ fn fit_horizon(
     let months = feats.months;
     let units = feats.units;
     let width = feats.width() + 1;
-    let burn = if o >= h + params.burn_in {
-        params.burn_in
-    } else {
-        0
-    };
+    let burn = if o >= h + params.burn_in { params.burn_in } else { 0 };
     // the training rows (unit, month), month by month; which to keep is decided unit
     // by unit, the order the panel and features are stored in
     let mut sel: Vec<(u32, u32)> = Vec::new();
@@ -384,19 +340,11 @@ fn fit_horizon(
     let mut pos_rows: Vec<usize> = Vec::new();
     let mut sizes = Vec::new();
     let keep_cut = (params.cold_keep.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
-    let (t0, span) = if o >= h {
-        (burn, (o - h + 1).saturating_sub(burn))
-    } else {
-        (0, 0)
-    };
+    let (t0, span) = if o >= h { (burn, (o - h + 1).saturating_sub(burn)) } else { (0, 0) };
     // per (unit, month): 0 not kept, 1 quiet or warm negative, 2 cold negative kept
     // (weighted up), 3 positive
     let mut kind = vec![0u8; units * span];
-    let (ms36, r1, r2) = (
-        feats.col(ci.ms36),
-        feats.col(ci.r1_ms36),
-        feats.col(ci.r2_ms36),
-    );
+    let (ms36, r1, r2) = (feats.col(ci.ms36), feats.col(ci.r1_ms36), feats.col(ci.r2_ms36));
     for u in 0..units {
         for (dt, k) in kind[u * span..(u + 1) * span].iter_mut().enumerate() {
             let t = t0 + dt;
@@ -448,12 +396,7 @@ fn fit_horizon(
     for b0 in (0..span).step_by(BLOCK) {
         let b1 = (b0 + BLOCK).min(span);
         row_at.fill(rows as u32);
-        for (i, &(u, t)) in sel
-            .iter()
-            .enumerate()
-            .take(month_start[b1])
-            .skip(month_start[b0])
-        {
+        for (i, &(u, t)) in sel.iter().enumerate().take(month_start[b1]).skip(month_start[b0]) {
             row_at[u as usize * BLOCK + (t as usize - t0 - b0)] = i as u32;
         }
         for f in 0..feats.width() {
@@ -474,11 +417,7 @@ fn fit_horizon(
     for (d, &(_, t)) in data[(width - 1) * rows..].iter_mut().zip(&sel) {
         *d = month_of_year(start_month0, t as usize + h);
     }
-    let x = Matrix {
-        rows,
-        cols: width,
-        data,
-    };
+    let x = Matrix { rows, cols: width, data };
     // static attributes are functions of the unit, country totals and the month of
     // year of the month: a speed hint for the fit
     let keys_of = |rs: &mut dyn Iterator<Item = usize>| -> [RowKeys; 2] {
@@ -487,26 +426,10 @@ fn fit_horizon(
             ku.push(sel[r].0);
             kt.push(sel[r].1);
         }
-        [
-            RowKeys {
-                keys: ku,
-                n_keys: units,
-            },
-            RowKeys {
-                keys: kt,
-                n_keys: months,
-            },
-        ]
+        [RowKeys { keys: ku, n_keys: units }, RowKeys { keys: kt, n_keys: months }]
     };
     let keys = keys_of(&mut (0..rows));
-    let classifier = Gbm::fit_keyed(
-        &x,
-        &labels,
-        &weights,
-        Loss::Logistic,
-        &params.classifier,
-        &keys,
-    );
+    let classifier = Gbm::fit_keyed(&x, &labels, &weights, Loss::Logistic, &params.classifier, &keys);
     // sizes: log(1+y) of the fatal months, regressed on the same features
     let np = pos_rows.len();
     let mut pdata = Vec::with_capacity(np * width);
@@ -514,31 +437,16 @@ fn fit_horizon(
         let c = x.col(f);
         pdata.extend(pos_rows.iter().map(|&r| c[r]));
     }
-    let px = Matrix {
-        rows: np,
-        cols: width,
-        data: pdata,
-    };
+    let px = Matrix { rows: np, cols: width, data: pdata };
     let pkeys = keys_of(&mut pos_rows.iter().copied());
     let ly: Vec<f64> = sizes.iter().map(|s: &f64| s.ln_1p()).collect();
-    let sizer = (px.rows >= 2 * params.sizer.min_leaf_rows).then(|| {
-        Gbm::fit_keyed(
-            &px,
-            &ly,
-            &vec![1.0; px.rows],
-            Loss::Squared,
-            &params.sizer,
-            &pkeys,
-        )
-    });
+    let sizer = (px.rows >= 2 * params.sizer.min_leaf_rows)
+        .then(|| Gbm::fit_keyed(&px, &ly, &vec![1.0; px.rows], Loss::Squared, &params.sizer, &pkeys));
     let mut row = Vec::with_capacity(width);
     let mut pool: Vec<(f64, f64)> = (0..px.rows)
         .map(|r| {
             px.row_into(r, &mut row);
-            (
-                sizer.as_ref().map(|m| m.predict(&row)).unwrap_or(0.0),
-                sizes[r],
-            )
+            (sizer.as_ref().map(|m| m.predict(&row)).unwrap_or(0.0), sizes[r])
         })
         .collect();
     pool.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));

@@ -60,9 +60,7 @@ impl FromStr for Month {
 
 /// Parse `YYYY-MM..YYYY-MM` (inclusive at both ends).
 pub fn parse_month_range(s: &str) -> Result<(Month, Month), ForecastError> {
-    let (a, b) = s
-        .split_once("..")
-        .ok_or_else(|| ForecastError::BadMonth(s.to_string()))?;
+    let (a, b) = s.split_once("..").ok_or_else(|| ForecastError::BadMonth(s.to_string()))?;
     let (a, b): (Month, Month) = (a.parse()?, b.parse()?);
     if b < a {
         return Err(ForecastError::BadMonth(s.to_string()));

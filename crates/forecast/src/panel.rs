@@ -24,12 +24,7 @@ pub struct Panel {
 impl Panel {
     /// Build the panel from `start` (default: the month of the earliest placed event
     /// up to `end`) to `end`, inclusive. Events after `end` are ignored.
-    pub fn from_events(
-        events: &[ForecastEvent],
-        units: UnitSet,
-        start: Option<Month>,
-        end: Month,
-    ) -> Panel {
+    pub fn from_events(events: &[ForecastEvent], units: UnitSet, start: Option<Month>, end: Month) -> Panel {
         let placed: Vec<(usize, Month, usize, f32)> = events
             .iter()
             .filter_map(|e| {
@@ -43,25 +38,12 @@ impl Panel {
                     Some(3) => 2,
                     _ => 3,
                 };
-                Some((
-                    slot,
-                    m,
-                    units.locate(e).map_or(usize::MAX, |u| u),
-                    e.best.max(0) as f32,
-                ))
+                Some((slot, m, units.locate(e).map_or(usize::MAX, |u| u), e.best.max(0) as f32))
             })
             .collect();
         let unplaced = placed.iter().filter(|p| p.2 == usize::MAX).count();
-        let start = start
-            .or_else(|| {
-                placed
-                    .iter()
-                    .filter(|p| p.2 != usize::MAX)
-                    .map(|p| p.1)
-                    .min()
-            })
-            .unwrap_or(end)
-            .min(end);
+        let start =
+            start.or_else(|| placed.iter().filter(|p| p.2 != usize::MAX).map(|p| p.1).min()).unwrap_or(end).min(end);
         let months = (end.since(start) + 1) as usize;
         let n = units.len() * months;
         let mut counts = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];
@@ -71,13 +53,7 @@ impl Panel {
             }
             counts[slot][u * months + m.since(start) as usize] += best;
         }
-        Panel {
-            units,
-            start,
-            months,
-            counts,
-            unplaced,
-        }
+        Panel { units, start, months, counts, unplaced }
     }
 
     /// A panel from counts already aggregated (unit-major, `[u * months + t]`), for
@@ -85,13 +61,7 @@ impl Panel {
     pub fn from_counts(units: UnitSet, start: Month, months: usize, all: Vec<f32>) -> Panel {
         assert_eq!(all.len(), units.len() * months);
         let n = all.len();
-        Panel {
-            units,
-            start,
-            months,
-            counts: [vec![0.0; n], vec![0.0; n], vec![0.0; n], all],
-            unplaced: 0,
-        }
+        Panel { units, start, months, counts: [vec![0.0; n], vec![0.0; n], vec![0.0; n], all], unplaced: 0 }
     }
 
     pub fn end(&self) -> Month {
@@ -116,9 +86,7 @@ impl Panel {
             Target::Ns => self.counts[1].clone(),
             Target::Os => self.counts[2].clone(),
             Target::All => (0..self.counts[0].len())
-                .map(|i| {
-                    self.counts[0][i] + self.counts[1][i] + self.counts[2][i] + self.counts[3][i]
-                })
+                .map(|i| self.counts[0][i] + self.counts[1][i] + self.counts[2][i] + self.counts[3][i])
                 .collect(),
         }
     }

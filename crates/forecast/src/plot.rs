@@ -33,9 +33,7 @@ fn colour(m: ModelKind) -> &'static str {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn header(s: &mut String, title: &str, subtitle: &str) {
@@ -66,15 +64,7 @@ fn nice_max(v: f64) -> f64 {
 }
 
 /// Axes with ticks; returns (x→px, y→px) closures' parameters.
-fn axes(
-    s: &mut String,
-    xs: &[(f64, String)],
-    ymax: f64,
-    xlabel: &str,
-    ylabel: &str,
-    xmin: f64,
-    xmax: f64,
-) {
+fn axes(s: &mut String, xs: &[(f64, String)], ymax: f64, xlabel: &str, ylabel: &str, xmin: f64, xmax: f64) {
     let (x0, x1, y0, y1) = (ML, W - MR, H - MB, MT);
     let _ = writeln!(
         s,
@@ -144,35 +134,13 @@ pub fn crps_by_horizon_svg(r: &BacktestReport) -> String {
     header(
         &mut s,
         "CRPS by forecast horizon (lower is better)",
-        &format!(
-            "target {}, {} units, origins {o0}..{o1}",
-            r.target.as_str(),
-            r.units
-        ),
+        &format!("target {}, {} units, origins {o0}..{o1}", r.target.as_str(), r.units),
     );
-    let ymax = nice_max(
-        r.rows
-            .iter()
-            .filter(|x| x.subset == Subset::All)
-            .map(|x| x.scores.crps)
-            .fold(0.0, f64::max),
-    );
+    let ymax = nice_max(r.rows.iter().filter(|x| x.subset == Subset::All).map(|x| x.scores.crps).fold(0.0, f64::max));
     let hmin = *r.horizons.first().unwrap_or(&1) as f64;
     let hmax = (*r.horizons.last().unwrap_or(&1) as f64).max(hmin + 1.0);
-    let xs: Vec<(f64, String)> = r
-        .horizons
-        .iter()
-        .map(|&h| (h as f64, h.to_string()))
-        .collect();
-    axes(
-        &mut s,
-        &xs,
-        ymax,
-        "horizon (months after the origin)",
-        "mean CRPS per unit-month",
-        hmin,
-        hmax,
-    );
+    let xs: Vec<(f64, String)> = r.horizons.iter().map(|&h| (h as f64, h.to_string())).collect();
+    axes(&mut s, &xs, ymax, "horizon (months after the origin)", "mean CRPS per unit-month", hmin, hmax);
     let px = |h: f64| ML + (h - hmin) / (hmax - hmin) * (W - MR - ML);
     let py = |v: f64| (H - MB) - v / ymax * (H - MB - MT);
     let mut items = Vec::new();
@@ -180,10 +148,7 @@ pub fn crps_by_horizon_svg(r: &BacktestReport) -> String {
         let pts: Vec<(f64, f64)> = r
             .horizons
             .iter()
-            .filter_map(|&h| {
-                r.scores(m, h, Subset::All)
-                    .map(|sc| (px(h as f64), py(sc.crps)))
-            })
+            .filter_map(|&h| r.scores(m, h, Subset::All).map(|sc| (px(h as f64), py(sc.crps))))
             .collect();
         let path: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         let width = if m == ModelKind::Learned { 3.0 } else { 1.8 };
@@ -194,11 +159,7 @@ pub fn crps_by_horizon_svg(r: &BacktestReport) -> String {
             colour(m)
         );
         for (x, y) in &pts {
-            let _ = writeln!(
-                s,
-                r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{}"/>"#,
-                colour(m)
-            );
+            let _ = writeln!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{}"/>"#, colour(m));
         }
         items.push((m.as_str().to_string(), colour(m)));
     }
@@ -217,18 +178,8 @@ pub fn reliability_svg(r: &BacktestReport) -> String {
         &format!("Reliability of P(any fatality), horizon {h}"),
         "observed share of unit-months with a fatality, by forecast probability; on the diagonal = calibrated",
     );
-    let xs: Vec<(f64, String)> = (0..=5)
-        .map(|k| (k as f64 / 5.0, trim(k as f64 / 5.0)))
-        .collect();
-    axes(
-        &mut s,
-        &xs,
-        1.0,
-        "forecast P(any)",
-        "observed frequency",
-        0.0,
-        1.0,
-    );
+    let xs: Vec<(f64, String)> = (0..=5).map(|k| (k as f64 / 5.0, trim(k as f64 / 5.0))).collect();
+    axes(&mut s, &xs, 1.0, "forecast P(any)", "observed frequency", 0.0, 1.0);
     let px = |v: f64| ML + v * (W - MR - ML);
     let py = |v: f64| (H - MB) - v * (H - MB - MT);
     let _ = writeln!(
@@ -240,17 +191,10 @@ pub fn reliability_svg(r: &BacktestReport) -> String {
         py(1.0)
     );
     let mut items = Vec::new();
-    for rel in r
-        .reliability
-        .iter()
-        .filter(|x| x.horizon == h && x.model != ModelKind::Zero)
-    {
+    for rel in r.reliability.iter().filter(|x| x.horizon == h && x.model != ModelKind::Zero) {
         let col = colour(rel.model);
         let pts: Vec<_> = rel.bins.iter().filter(|b| b.n > 0).collect();
-        let path: Vec<String> = pts
-            .iter()
-            .map(|b| format!("{:.1},{:.1}", px(b.mean_p), py(b.observed)))
-            .collect();
+        let path: Vec<String> = pts.iter().map(|b| format!("{:.1},{:.1}", px(b.mean_p), py(b.observed))).collect();
         let _ = writeln!(
             s,
             r#"<polyline points="{}" fill="none" stroke="{col}" stroke-width="1.5" opacity="0.8"/>"#,
@@ -310,21 +254,11 @@ fn heat(p: f64) -> String {
 pub fn map_svg(r: &BacktestReport, outline: Option<&MultiPolygon<f64>>) -> String {
     let mut s = String::new();
     let target_month = r.map_origin.plus(r.map_horizon as i32);
-    let model = if r.models.contains(&ModelKind::Learned) {
-        "hurdle-gbm"
-    } else {
-        r.models[0].as_str()
-    };
+    let model = if r.models.contains(&ModelKind::Learned) { "hurdle-gbm" } else { r.models[0].as_str() };
     header(
         &mut s,
-        &format!(
-            "P(any fatality) in {target_month}, forecast from {}",
-            r.map_origin
-        ),
-        &format!(
-            "{model}, target {}; black outline: fatality recorded that month",
-            r.target.as_str()
-        ),
+        &format!("P(any fatality) in {target_month}, forecast from {}", r.map_origin),
+        &format!("{model}, target {}; black outline: fatality recorded that month", r.target.as_str()),
     );
     if r.map.is_empty() {
         s.push_str("</svg>\n");
@@ -350,9 +284,7 @@ pub fn map_svg(r: &BacktestReport, outline: Option<&MultiPolygon<f64>>) -> Strin
             "{}: P(any) {:.3}{}",
             c.unit,
             c.p_any,
-            c.observed
-                .map(|o| format!(", observed {o}"))
-                .unwrap_or_default()
+            c.observed.map(|o| format!(", observed {o}")).unwrap_or_default()
         );
         if c.gid.is_some() {
             let _ = writeln!(
@@ -374,11 +306,7 @@ pub fn map_svg(r: &BacktestReport, outline: Option<&MultiPolygon<f64>>) -> Strin
             );
         }
     }
-    for c in r
-        .map
-        .iter()
-        .filter(|c| c.observed.is_some_and(|o| o >= 1.0) && c.gid.is_some())
-    {
+    for c in r.map.iter().filter(|c| c.observed.is_some_and(|o| o >= 1.0) && c.gid.is_some()) {
         let _ = writeln!(
             s,
             r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="black" stroke-width="1.6"/>"##,
@@ -390,17 +318,10 @@ pub fn map_svg(r: &BacktestReport, outline: Option<&MultiPolygon<f64>>) -> Strin
     }
     if let Some(o) = outline {
         for poly in &o.0 {
-            let pts: Vec<String> = poly
-                .exterior()
-                .coords()
-                .step_by(4)
-                .map(|c| format!("{:.1},{:.1}", px(c.x), py(c.y)))
-                .collect();
-            let _ = writeln!(
-                s,
-                r##"<polygon points="{}" fill="none" stroke="#333" stroke-width="1"/>"##,
-                pts.join(" ")
-            );
+            let pts: Vec<String> =
+                poly.exterior().coords().step_by(4).map(|c| format!("{:.1},{:.1}", px(c.x), py(c.y))).collect();
+            let _ =
+                writeln!(s, r##"<polygon points="{}" fill="none" stroke="#333" stroke-width="1"/>"##, pts.join(" "));
         }
     }
     // colour bar
@@ -416,13 +337,7 @@ pub fn map_svg(r: &BacktestReport, outline: Option<&MultiPolygon<f64>>) -> Strin
     }
     for p in [0.0, 0.05, 0.2, 0.5, 1.0] {
         let y = MT + 28.0 + (1.0 - p) * 250.0;
-        let _ = writeln!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
-            bx + 24.0,
-            y + 4.0,
-            trim(p)
-        );
+        let _ = writeln!(s, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, bx + 24.0, y + 4.0, trim(p));
     }
     let _ = writeln!(s, r#"<text x="{bx}" y="{:.1}">P(any)</text>"#, MT + 8.0);
     s.push_str("</svg>\n");

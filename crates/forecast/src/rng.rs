@@ -95,9 +95,7 @@ impl Rng {
             if k < 0.0 || (us < 0.013 && v > us) {
                 continue;
             }
-            if v.ln() + inv_alpha.ln() - (a / (us * us) + b).ln()
-                <= -lambda + k * loglam - ln_factorial(k)
-            {
+            if v.ln() + inv_alpha.ln() - (a / (us * us) + b).ln() <= -lambda + k * loglam - ln_factorial(k) {
                 return k as u64;
             }
         }
@@ -116,8 +114,7 @@ pub fn ln_factorial(k: f64) -> f64 {
         return s;
     }
     let n = k + 1.0;
-    (n - 0.5) * n.ln() - n + 0.5 * (2.0 * std::f64::consts::PI).ln() + 1.0 / (12.0 * n)
-        - 1.0 / (360.0 * n.powi(3))
+    (n - 0.5) * n.ln() - n + 0.5 * (2.0 * std::f64::consts::PI).ln() + 1.0 / (12.0 * n) - 1.0 / (360.0 * n.powi(3))
         + 1.0 / (1260.0 * n.powi(5))
 }
 

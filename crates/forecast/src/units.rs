@@ -30,9 +30,7 @@ impl Level {
             "admin1" | "adm1" => Ok(Level::Admin1),
             "admin2" | "adm2" => Ok(Level::Admin2),
             "country" | "cm" | "admin0" => Ok(Level::Country),
-            _ => Err(ForecastError::BadOption(format!(
-                "unknown level `{s}` (pgm, admin1, admin2, country)"
-            ))),
+            _ => Err(ForecastError::BadOption(format!("unknown level `{s}` (pgm, admin1, admin2, country)"))),
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -133,10 +131,7 @@ pub fn cells_intersecting(outline: &MultiPolygon<f64>) -> Vec<i64> {
         for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
             for l in ring.lines() {
                 let cell_of = |x: f64, y: f64| {
-                    (
-                        ((y + 90.0) / CELL_DEG).floor() as i64 - row0,
-                        ((x + 180.0) / CELL_DEG).floor() as i64 - col0,
-                    )
+                    (((y + 90.0) / CELL_DEG).floor() as i64 - row0, ((x + 180.0) / CELL_DEG).floor() as i64 - col0)
                 };
                 let (ra, ca) = cell_of(l.start.x.min(l.end.x), l.start.y.min(l.end.y));
                 let (rb, cb) = cell_of(l.start.x.max(l.end.x), l.start.y.max(l.end.y));
@@ -222,26 +217,15 @@ fn dist_to_outline_km(p: (f64, f64), outline: &MultiPolygon<f64>) -> f64 {
 
 impl UnitSet {
     fn build(level: Level, units: Vec<Unit>) -> UnitSet {
-        let by_id = units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id.clone(), i))
-            .collect();
-        let by_gid: HashMap<i64, usize> = units
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| u.gid.map(|g| (g, i)))
-            .collect();
+        let by_id = units.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
+        let by_gid: HashMap<i64, usize> = units.iter().enumerate().filter_map(|(i, u)| u.gid.map(|g| (g, i))).collect();
         let mut ring1 = vec![Vec::new(); units.len()];
         let mut ring2 = vec![Vec::new(); units.len()];
         if level == Level::Pgm {
             for (i, u) in units.iter().enumerate() {
                 let g = u.gid.expect("cells have gids");
                 let inner: Vec<i64> = neighbours(g, 1);
-                ring1[i] = inner
-                    .iter()
-                    .filter_map(|n| by_gid.get(n).map(|&j| j as u32))
-                    .collect();
+                ring1[i] = inner.iter().filter_map(|n| by_gid.get(n).map(|&j| j as u32)).collect();
                 ring2[i] = neighbours(g, 2)
                     .into_iter()
                     .filter(|n| !inner.contains(n))
@@ -249,14 +233,7 @@ impl UnitSet {
                     .collect();
             }
         }
-        UnitSet {
-            level,
-            units,
-            by_id,
-            by_gid,
-            ring1,
-            ring2,
-        }
+        UnitSet { level, units, by_id, by_gid, ring1, ring2 }
     }
 
     /// PRIO-GRID cells with the given gids (deduplicated, sorted).
@@ -268,9 +245,7 @@ impl UnitSet {
             return Err(ForecastError::NoUnits("the cell list is empty".into()));
         }
         if let Some(bad) = gids.iter().find(|&&g| !(1..=360 * 720).contains(&g)) {
-            return Err(ForecastError::NoUnits(format!(
-                "{bad} is not a PRIO-GRID gid"
-            )));
+            return Err(ForecastError::NoUnits(format!("{bad} is not a PRIO-GRID gid")));
         }
         let admin = (!geo.admin1.is_empty()).then(|| AdminIndex::new(geo.admin1.clone()));
         let units = gids
@@ -283,20 +258,9 @@ impl UnitSet {
                     gid: Some(g),
                     lon,
                     lat,
-                    dist_capital_km: geo
-                        .capital
-                        .map(|c| haversine_km((lon, lat), c))
-                        .unwrap_or(0.0),
-                    dist_border_km: geo
-                        .outline
-                        .as_ref()
-                        .map(|o| dist_to_outline_km((lon, lat), o))
-                        .unwrap_or(0.0),
-                    admin1: admin
-                        .as_ref()
-                        .and_then(|a| a.locate_index(lon, lat))
-                        .map(|i| i as i32)
-                        .unwrap_or(-1),
+                    dist_capital_km: geo.capital.map(|c| haversine_km((lon, lat), c)).unwrap_or(0.0),
+                    dist_border_km: geo.outline.as_ref().map(|o| dist_to_outline_km((lon, lat), o)).unwrap_or(0.0),
+                    admin1: admin.as_ref().and_then(|a| a.locate_index(lon, lat)).map(|i| i as i32).unwrap_or(-1),
                 }
             })
             .collect();
@@ -305,44 +269,26 @@ impl UnitSet {
 
     /// The cells touching the outline in `geo` (which must be set).
     pub fn cells_of_outline(geo: &Geography) -> Result<UnitSet, ForecastError> {
-        let outline = geo
-            .outline
-            .as_ref()
-            .ok_or_else(|| ForecastError::NoUnits("no country outline loaded".into()))?;
+        let outline = geo.outline.as_ref().ok_or_else(|| ForecastError::NoUnits("no country outline loaded".into()))?;
         UnitSet::cells(&cells_intersecting(outline), geo)
     }
 
     /// Admin areas (or a country outline) as units, identified by their code.
-    pub fn areas(
-        level: Level,
-        areas: &[AdminArea],
-        geo: &Geography,
-    ) -> Result<UnitSet, ForecastError> {
+    pub fn areas(level: Level, areas: &[AdminArea], geo: &Geography) -> Result<UnitSet, ForecastError> {
         if areas.is_empty() {
-            return Err(ForecastError::NoUnits(format!(
-                "no boundaries loaded for level {}",
-                level.as_str()
-            )));
+            return Err(ForecastError::NoUnits(format!("no boundaries loaded for level {}", level.as_str())));
         }
         let admin = (!geo.admin1.is_empty()).then(|| AdminIndex::new(geo.admin1.clone()));
         let units = areas
             .iter()
             .map(|a| {
-                let c = a
-                    .geometry
-                    .centroid()
-                    .map(|p| (p.x(), p.y()))
-                    .unwrap_or((0.0, 0.0));
+                let c = a.geometry.centroid().map(|p| (p.x(), p.y())).unwrap_or((0.0, 0.0));
                 let admin1 = match level {
                     Level::Admin1 => geo.admin1.iter().position(|x| x.code == a.code),
                     _ => admin.as_ref().and_then(|ix| ix.locate_index(c.0, c.1)),
                 };
                 Unit {
-                    id: if level == Level::Country {
-                        a.name.clone()
-                    } else {
-                        a.code.clone()
-                    },
+                    id: if level == Level::Country { a.name.clone() } else { a.code.clone() },
                     name: a.name.clone(),
                     gid: None,
                     lon: c.0,
@@ -386,10 +332,9 @@ impl UnitSet {
             Level::Country => match ev.country.as_deref() {
                 None if self.units.len() == 1 => Some(0),
                 None => None,
-                Some(c) => self
-                    .units
-                    .iter()
-                    .position(|u| u.id.eq_ignore_ascii_case(c) || u.name.eq_ignore_ascii_case(c)),
+                Some(c) => {
+                    self.units.iter().position(|u| u.id.eq_ignore_ascii_case(c) || u.name.eq_ignore_ascii_case(c))
+                }
             },
         }
     }

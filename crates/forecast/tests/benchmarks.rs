@@ -59,10 +59,7 @@ fn conflictology_draws_only_the_units_own_last_12_months() {
     assert!(draws(&d[0], 1000).iter().all(|&x| x == 0.0));
     // unit 1: values in months 12..=23 are {0 ×9, 2, 5, 9}
     let xs = draws(&d[1], 5000);
-    assert!(
-        xs.iter().all(|x| [0.0, 2.0, 5.0, 9.0].contains(x)),
-        "drew something else"
-    );
+    assert!(xs.iter().all(|x| [0.0, 2.0, 5.0, 9.0].contains(x)), "drew something else");
     for v in [0.0, 2.0, 5.0, 9.0] {
         assert!(xs.contains(&v), "never drew {v}");
     }
@@ -84,10 +81,7 @@ fn bootstrap_draws_from_every_units_last_12_months() {
     }
     let xs = draws(&d[0], 20_000);
     assert!(xs.iter().all(|x| [0.0, 2.0, 5.0, 9.0, 40.0].contains(x)));
-    assert!(
-        xs.contains(&40.0),
-        "unit 0 must be able to draw unit 2's value"
-    );
+    assert!(xs.contains(&40.0), "unit 0 must be able to draw unit 2's value");
     assert!(!xs.contains(&7.0) && !xs.contains(&100.0));
 }
 
@@ -114,11 +108,7 @@ fn benchmarks_through_the_forecast_api_use_events_months() {
         admin2: None,
         country: None,
     };
-    let events = vec![
-        ev("2020-01-05", 3),
-        ev("2020-01-31", 4),
-        ev("2020-03-01", 5),
-    ];
+    let events = vec![ev("2020-01-05", 3), ev("2020-01-31", 4), ev("2020-03-01", 5)];
     let mut o = ForecastOptions::new("2020-03".parse::<Month>().unwrap());
     o.model = ModelKind::NoChange;
     o.horizons = vec![1, 2];

@@ -9,10 +9,7 @@ fn mali_outline_gives_exactly_the_498_cells_of_the_priogrid_file() {
     let outline = common::boundaries(0).remove(0).geometry;
     let ours = cells_intersecting(&outline);
     let mut rdr = csv::Reader::from_path(common::data("priogrid/priogrid_cells_mali.csv")).unwrap();
-    let mut theirs: Vec<i64> = rdr
-        .records()
-        .map(|r| r.unwrap()[0].parse().unwrap())
-        .collect();
+    let mut theirs: Vec<i64> = rdr.records().map(|r| r.unwrap()[0].parse().unwrap()).collect();
     theirs.sort_unstable();
     assert_eq!(ours.len(), 498);
     assert_eq!(ours, theirs);

@@ -101,7 +101,10 @@ pub async fn cell_forecast(st: &AppState, origin: Month, months: u32) -> ApiResu
         let units = UnitSet::cells_of_outline(&geo)?;
         let mut opts = ForecastOptions::new(origin);
         opts.horizons = (1..=months).collect();
-        vigil_forecast::forecast(&events, units, &opts)
+        opts.model = vigil_forecast::ModelKind::Learned;
+        // the guard: where the model lost to a benchmark, the rows say so (no alert)
+        let panel = vigil_forecast::Panel::from_events(&events, units, None, origin);
+        vigil_forecast::publish::forecast_guarded(&panel, &opts, None).map(|p| p.rows)
     })
     .await
     .map_err(ApiError::internal)?
@@ -109,7 +112,12 @@ pub async fn cell_forecast(st: &AppState, origin: Month, months: u32) -> ApiResu
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            Some(ForecastRow { gid: r.unit.parse().ok()?, month: month_start(r.month), p_any: r.p_any })
+            Some(ForecastRow {
+                gid: r.unit.parse().ok()?,
+                month: month_start(r.month),
+                p_any: r.p_any,
+                fallback: r.fallback_reason.is_some(),
+            })
         })
         .collect())
 }

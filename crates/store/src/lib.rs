@@ -8,7 +8,7 @@
 //! `migrations/sqlite` and `migrations/postgres` and are applied on connect.
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
-//! re-assignment), [`placement`] (grid and admin codes for a point), `extras` (how
+//! re-assignment), [`forecasts`] (published forecast runs), [`placement`] (grid and admin codes for a point), `extras` (how
 //! the source-specific columns of an incident are stored).
 
 pub mod accounts;
@@ -16,6 +16,7 @@ pub mod alerts;
 pub mod audit;
 pub mod boundaries;
 mod extras;
+pub mod forecasts;
 pub mod incidents;
 pub mod placement;
 pub mod reports;

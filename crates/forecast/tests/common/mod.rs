@@ -8,28 +8,14 @@ use vigil_forecast::{io, ForecastEvent, Geography, UnitSet};
 use vigil_geo::admin::{parse_boundaries, AdminArea, AdminIndex};
 
 pub fn data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data").join(path)
 }
 
 pub fn boundaries(level: u8) -> Vec<AdminArea> {
     let (file, code, name) = match level {
-        0 => (
-            "boundaries/mli_adm0_ocha_cod_dissolved.geojson",
-            "adm0_pcode",
-            "adm0_name",
-        ),
-        1 => (
-            "boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson",
-            "adm1_pcode",
-            "adm1_name",
-        ),
-        _ => (
-            "boundaries/mli_adm2_cercles_ocha_cod.geojson",
-            "adm2_pcode",
-            "adm2_name",
-        ),
+        0 => ("boundaries/mli_adm0_ocha_cod_dissolved.geojson", "adm0_pcode", "adm0_name"),
+        1 => ("boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson", "adm1_pcode", "adm1_name"),
+        _ => ("boundaries/mli_adm2_cercles_ocha_cod.geojson", "adm2_pcode", "adm2_name"),
     };
     let text = std::fs::read_to_string(data(file)).unwrap();
     parse_boundaries(&text, level, code, name).unwrap()
@@ -37,11 +23,7 @@ pub fn boundaries(level: u8) -> Vec<AdminArea> {
 
 pub fn geography() -> Geography {
     let outline = boundaries(0).remove(0).geometry;
-    Geography {
-        outline: Some(outline),
-        admin1: boundaries(1),
-        capital: vigil_forecast::units::known_capital("Mali"),
-    }
+    Geography { outline: Some(outline), admin1: boundaries(1), capital: vigil_forecast::units::known_capital("Mali") }
 }
 
 /// The synthetic events, with admin codes assigned from the polygons as the store does.
