@@ -111,7 +111,7 @@ pub fn forecast_guarded(
             .find(|s| s.horizon == h)
             .ok_or_else(|| ForecastError::BadOption(format!("the guard's backtest has no skill for horizon {h}")))?;
         let s = sk.skill(opts.model);
-        if !(s > 0.0) {
+        if s.is_nan() || s <= 0.0 {
             let bi = COMPONENTS.iter().position(|&c| c == sk.best_benchmark).expect("a component") - 1;
             let reason = format!(
                 "{} CRPS skill {:+.1}% against {} over {} backtest origins at horizon {h}: publishing {}",
