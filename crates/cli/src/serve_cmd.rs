@@ -2,7 +2,7 @@
 //! looking after its accounts and audit log.
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use vigil_server::config::ConfigFile;
@@ -30,30 +30,6 @@ pub struct DemoArgs {
     pub addr: String,
 }
 
-#[derive(Copy, Clone, Debug, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum RoleArg {
-    Reporter,
-    Analyst,
-    Responder,
-    HrOfficer,
-    Planner,
-    Admin,
-}
-
-impl From<RoleArg> for Role {
-    fn from(r: RoleArg) -> Role {
-        match r {
-            RoleArg::Reporter => Role::Reporter,
-            RoleArg::Analyst => Role::Analyst,
-            RoleArg::Responder => Role::Responder,
-            RoleArg::HrOfficer => Role::HrOfficer,
-            RoleArg::Planner => Role::Planner,
-            RoleArg::Admin => Role::Admin,
-        }
-    }
-}
-
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Create a user. Without --password a random one is generated and printed once.
@@ -77,8 +53,8 @@ pub struct UserTokenArgs {
 #[derive(Args, Debug)]
 pub struct UserAddArgs {
     pub name: String,
-    #[arg(long, value_enum)]
-    pub role: RoleArg,
+    #[arg(long, value_parser = crate::vocab_arg::coded(&Role::ALL, Role::as_str))]
+    pub role: Role,
     /// The password (visible in the shell history; prefer VIGIL_PASSWORD or the generated one).
     #[arg(long, env = "VIGIL_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
@@ -126,10 +102,10 @@ pub async fn serve(a: ServeArgs, db_flag: &str) -> Result<()> {
         basemap: file.basemap.clone(),
         alerting: file.alerting(),
     };
-    let every = config.alerting.schedule_every.unwrap_or(vigil_server::schedule::DEFAULT_EVERY);
+    let every = config.alerting.schedule_every.unwrap_or(vigil_app::schedule::DEFAULT_EVERY);
     let state = AppState::new(store, config).await?;
     let (listener, local) = bind(&addr).await?;
-    vigil_server::schedule::spawn(state.clone(), every, Default::default());
+    vigil_app::schedule::spawn(state.cx.clone(), every, Default::default());
     println!("Vigil serving {db} on http://{local}/ (Ctrl-C to stop)");
     if let Some(p) = &path {
         println!("config: {}", p.display());
@@ -170,7 +146,7 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
         println!("  {name:<11} {password:<16} ({role})");
     }
     println!("Open http://{local}/ (Ctrl-C to stop)");
-    vigil_server::schedule::spawn(state.clone(), vigil_server::schedule::DEFAULT_EVERY, replay.forecast);
+    vigil_app::schedule::spawn(state.cx.clone(), vigil_app::schedule::DEFAULT_EVERY, replay.forecast);
     vigil_server::serve(listener, state).await?;
     drop(dir);
     Ok(())
@@ -187,7 +163,7 @@ pub async fn user(c: UserCommand, store: &Store) -> Result<()> {
                 Some(_) => bail!("--password: use at least 10 characters"),
                 None => (vigil_store::accounts::random_token()[..20].to_string(), true),
             };
-            let u = store.add_user("cli", &a.name, a.role.into(), &password).await?;
+            let u = store.add_user("cli", &a.name, a.role, &password).await?;
             println!("created user {} with role {}", u.name, u.role);
             if generated {
                 println!("password: {password}   (shown once; pass it on safely)");
