@@ -5,7 +5,8 @@
 //! demo` bind it to a socket, tests drive it in-process. Nothing here fetches
 //! anything from the network, and the Content-Security-Policy forbids the browser to.
 //!
-//! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`reports_api`]
+//! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`users_api`]
+//! (account management), [`reports_api`]
 //! (intake and triage), [`incidents_api`] (incidents, totals, areas, places, audit),
 //! [`alerts_api`] (alerts, responses, CAP), [`ogc_api`] (OGC API – Features for GIS
 //! clients), [`schedule`] (timed rule rounds, demo replay),
@@ -26,6 +27,7 @@ pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
 pub mod schedule;
+pub mod users_api;
 pub mod webhooks;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -141,6 +143,7 @@ pub fn app(state: AppState) -> Router {
         .route("/audit", get(incidents_api::audit))
         .route("/audit/verify", get(incidents_api::audit_verify))
         .merge(alerts_api::api_routes())
+        .merge(users_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

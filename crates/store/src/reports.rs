@@ -448,7 +448,7 @@ impl Store {
             if let Some(d) = r.restricted.digest() {
                 after["restricted_sha256"] = d.into();
             }
-            audit_append!(tx, &reporter.name, "create", &format!("report/{id}"), None, Some(&after));
+            audit_append!(self, tx, &reporter.name, "create", &format!("report/{id}"), None, Some(&after));
             tx.commit().await?;
             id
         });
@@ -762,8 +762,9 @@ impl Store {
                 .bind(report_id)
                 .execute(&mut *tx)
                 .await?;
-            audit_append!(tx, &actor.name, "create", &format!("incident/{id}"), None, Some(&inc_json));
+            audit_append!(self, tx, &actor.name, "create", &format!("incident/{id}"), None, Some(&inc_json));
             audit_append!(
+                self,
                 tx,
                 &actor.name,
                 "verify",
@@ -819,6 +820,7 @@ impl Store {
                     .await?;
             }
             audit_append!(
+                self,
                 tx,
                 &actor.name,
                 "merge",
@@ -831,7 +833,7 @@ impl Store {
                 after["restricted_sha256"] = merged.digest().into();
             }
             let before = (!extra.is_empty()).then(|| serde_json::json!({"restricted_sha256": old.digest()}));
-            audit_append!(tx, &actor.name, "merge", &format!("incident/{incident_id}"), before.as_ref(), Some(&after));
+            audit_append!(self, tx, &actor.name, "merge", &format!("incident/{incident_id}"), before.as_ref(), Some(&after));
             tx.commit().await?;
         });
         Ok(())
@@ -859,6 +861,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             audit_append!(
+                self,
                 tx,
                 &actor.name,
                 "discard",
