@@ -83,7 +83,7 @@ fn report_survives_kill_9_and_audit_tamper_is_named() {
         "POST",
         "/api/login",
         &[("Content-Type", "application/json")],
-        r#"{"username":"amadou","password":"field-reporter-1"}"#,
+        r#"{"username":"amadou","password":"field-reporter-1","bearer":true}"#,
     );
     assert_eq!(s, 200, "{resp}");
     let token = json_body(&resp)["token"].as_str().unwrap().to_string();
@@ -126,7 +126,7 @@ fn report_survives_kill_9_and_audit_tamper_is_named() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success());
     assert!(out.contains("TAMPERED") && out.contains("entry 3 was edited"), "{out}");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("hash chain is broken"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the audit log does not verify"));
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn demo_serves_the_ui_from_an_empty_folder() {
         "POST",
         "/api/login",
         &[("Content-Type", "application/json")],
-        r#"{"username":"analyst","password":"analyst-demo"}"#,
+        r#"{"username":"analyst","password":"analyst-demo","bearer":true}"#,
     );
     assert_eq!(s, 200, "{resp}");
     let token = json_body(&resp)["token"].as_str().unwrap().to_string();

@@ -250,7 +250,7 @@ both_backends!(lifecycle_through_the_api_with_roles, |db| {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
     assert_eq!(steps, want);
-    let v = db.store.verify_audit().await.unwrap();
+    let v = db.store.verify_audit(&[]).await.unwrap();
     assert!(v.ok(), "{:?}", v.problems);
 });
 
@@ -516,7 +516,7 @@ both_backends!(webhook_retry_survives_a_restart_and_delivers_once, |db| {
     assert_eq!(seen.lock().unwrap().len(), 1, "the stopped app must not deliver");
 
     // a new app on the same database (a fresh connection pool) finishes the job
-    let store2 = Store::connect(&db.url).await.unwrap();
+    let store2 = Store::connect(&db.url).await.unwrap().attach_audit_key(db.key.clone()).await.unwrap();
     let t2 = app_with(&store2, config(), true).await;
     wait_for("the retry after the restart", 20, || seen.lock().unwrap().len() >= 2).await;
     let mut done = Value::Null;

@@ -317,7 +317,7 @@ impl Store {
         let mut v = crate::audit_verify::verify_rows(&key, &rows, head);
         v.problems.extend(crate::audit_verify::verify_checkpoints(&key, &rows, checkpoints));
         v.checkpoints = checkpoints.len();
-        let audited = crate::audit_verify::last_row_states(&key, &rows);
+        let audited = crate::audit_verify::last_row_states(&rows);
         v.problems.extend(self.changed_rows(&key, &audited).await?);
         Ok(v)
     }

@@ -165,11 +165,17 @@ impl Store {
             )
             .fetch_all(&mut *tx)
             .await?;
-            let mut entities: Vec<&String> = audited.keys().chain(present.iter()).collect();
-            entities.sort_by_key(|e| (TrackedRow::parse(e).map(|r| matches!(r, TrackedRow::Incident(_))), e.len(), e.to_string()));
-            entities.dedup();
-            for entity in entities {
-                let Some(row) = TrackedRow::parse(entity) else { continue };
+            let mut entities: Vec<(u8, i64, TrackedRow, &String)> = audited
+                .keys()
+                .chain(present.iter())
+                .filter_map(|e| match TrackedRow::parse(e)? {
+                    r @ TrackedRow::Report(id) => Some((0, id, r, e)),
+                    r @ TrackedRow::Incident(id) => Some((1, id, r, e)),
+                })
+                .collect();
+            entities.sort_by_key(|(kind, id, _, _)| (*kind, *id));
+            entities.dedup_by_key(|(kind, id, _, _)| (*kind, *id));
+            for (_, _, row, entity) in entities {
                 let content = row_content!(tx, row);
                 let now = row_mac(key, entity, &content);
                 match audited.get(entity.as_str()) {

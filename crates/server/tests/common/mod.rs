@@ -14,15 +14,25 @@ use vigil_store::accounts::Role;
 use vigil_store::Store;
 
 pub struct TestDb {
+    /// with `key` attached
     pub store: Store,
     pub url: String,
+    /// the audit key (a fresh one per database); attach it to any other store opened on `url`
+    pub key: vigil_store::audit_key::AuditKey,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// A store on `url` with a fresh audit key attached.
+pub async fn keyed(url: &str) -> (Store, vigil_store::audit_key::AuditKey) {
+    let key = vigil_store::audit_key::AuditKey::generate();
+    (Store::connect(url).await.unwrap().attach_audit_key(key.clone()).await.unwrap(), key)
 }
 
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("vigil.db").display());
-    TestDb { store: Store::connect(&url).await.unwrap(), url, _dir: Some(dir) }
+    let (store, key) = keyed(&url).await;
+    TestDb { store, url, key, _dir: Some(dir) }
 }
 
 pub async fn postgres() -> Option<TestDb> {
@@ -39,7 +49,8 @@ pub async fn postgres() -> Option<TestDb> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
     let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
     let url = format!("{prefix}/{name}");
-    Some(TestDb { store: Store::connect(&url).await.unwrap(), url, _dir: None })
+    let (store, key) = keyed(&url).await;
+    Some(TestDb { store, url, key, _dir: None })
 }
 
 fn rand_suffix() -> u64 {
@@ -109,7 +120,7 @@ impl TestApp {
                     Method::POST,
                     "/api/login",
                     None,
-                    Some(serde_json::json!({"username": role.as_str(), "password": password(role)})),
+                    Some(serde_json::json!({"username": role.as_str(), "password": password(role), "bearer": true})),
                 )
                 .await;
             assert_eq!(s, StatusCode::OK, "login {role}: {v}");

@@ -7,8 +7,11 @@ use std::path::PathBuf;
 use vigil_store::Store;
 
 pub struct TestDb {
+    /// with `key` attached
     pub store: Store,
     pub url: String,
+    /// the audit key (a fresh one per database); attach it to any other store opened on `url`
+    pub key: vigil_store::audit_key::AuditKey,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -16,10 +19,17 @@ pub fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
 }
 
+/// A store on `url` with a fresh audit key attached.
+pub async fn keyed(url: &str) -> (Store, vigil_store::audit_key::AuditKey) {
+    let key = vigil_store::audit_key::AuditKey::generate();
+    (Store::connect(url).await.unwrap().attach_audit_key(key.clone()).await.unwrap(), key)
+}
+
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("vigil.db").display());
-    TestDb { store: Store::connect(&url).await.unwrap(), url, _dir: Some(dir) }
+    let (store, key) = keyed(&url).await;
+    TestDb { store, url, key, _dir: Some(dir) }
 }
 
 /// A new, empty PostgreSQL database; `None` (with a note) when no server is
@@ -38,7 +48,8 @@ pub async fn postgres() -> Option<TestDb> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
     let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
     let url = format!("{prefix}/{name}");
-    Some(TestDb { store: Store::connect(&url).await.unwrap(), url, _dir: None })
+    let (store, key) = keyed(&url).await;
+    Some(TestDb { store, url, key, _dir: None })
 }
 
 /// Define one async test body and run it as `NAME::sqlite` and `NAME::postgres`.
