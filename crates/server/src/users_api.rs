@@ -50,7 +50,8 @@ async fn list(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<serde_js
 async fn apply(st: &AppState, auth: &Auth, name: &str, change: AccountChange) -> ApiResult<Json<serde_json::Value>> {
     admin(auth)?;
     let own = name == auth.user.name;
-    if own && matches!(change, AccountChange::Disable | AccountChange::Role(r) if r != Role::Admin) {
+    let demotes = matches!(change, AccountChange::Role(r) if r != Role::Admin);
+    if own && (change == AccountChange::Disable || demotes) {
         return Err(ApiError::forbidden("an administrator cannot disable or demote their own account: ask another admin"));
     }
     let changed = st
