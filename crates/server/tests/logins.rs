@@ -148,7 +148,7 @@ both_backends!(expired_sessions_are_purged_at_login, |db| {
 // stop at once; every change is audited; other roles are refused.
 both_backends!(admin_manages_accounts, |db| {
     let t = TestApp::new(&db.store, false).await;
-    let post = |path: &str, body: Option<Value>| t.as_role(Admin, Method::POST, path, body);
+    let post = |path: &'static str, body: Option<Value>| t.as_role(Admin, Method::POST, path, body);
     assert_eq!(t.as_role(Analyst, Method::POST, "/api/users/planner/disable", None).await.0, StatusCode::FORBIDDEN);
     assert_eq!(t.as_role(Analyst, Method::GET, "/api/users", None).await.0, StatusCode::FORBIDDEN);
 
