@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run Vigil's test suite: `cargo test --workspace --locked` (debug profile), against
-# SQLite and, when a server is at hand, PostgreSQL.
+# Run Vigil's test suite: the web UI's lint (ESLint) and unit tests (node --test), then
+# `cargo test --workspace --locked` (debug profile), against SQLite and, when a server
+# is at hand, PostgreSQL.
 #
 #   scripts/test.sh [extra cargo test args, e.g. -p vigil-geo, or -- --nocapture]
 #
@@ -9,6 +10,9 @@
 # script starts a throwaway server with scripts/pg-start.sh and stops it at the end.
 # Otherwise the Postgres half of the tests is skipped (and said so). Under CI=true a
 # missing Postgres is an error, so CI can never pass by skipping it.
+#
+# The UI checks need node and `npm ci` (ESLint is a devDependency). Without node they
+# are skipped (and said so), except under CI=true, where a missing node is a failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -64,6 +68,20 @@ for tool in hxlvalidate xmllint chromium chromedriver node; do
 done
 cargo --version
 rustc --version
+
+section "web UI: eslint and node --test (crates/server/ui)"
+if command -v node >/dev/null 2>&1 && [[ -x node_modules/.bin/eslint ]]; then
+    node --version
+    start=$SECONDS
+    node_modules/.bin/eslint --max-warnings 0 --format ./scripts/eslint-summary.mjs .
+    node --test crates/server/tests/ui/*.test.mjs
+    echo "web UI checks: done in $((SECONDS - start)) s"
+elif [[ ${CI:-} == true ]]; then
+    echo "ERROR: CI=true but node or node_modules/.bin/eslint is missing (install Node.js, then npm ci)" >&2
+    exit 1
+else
+    echo "web UI checks: SKIPPED — node or node_modules/.bin/eslint is missing (install Node.js, then npm ci)"
+fi
 
 section "cargo test --workspace --locked $*"
 start=$SECONDS

@@ -11,9 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use vigil_forecast::backtest::BacktestOptions;
 use vigil_forecast::forecast::{ForecastOptions, DEFAULT_SEED};
 use vigil_forecast::month::{parse_horizons, parse_month_range};
-use vigil_forecast::units::known_capital;
-use vigil_forecast::{ForecastEvent, Geography, Level, ModelKind, Month, Target, UnitSet};
-use vigil_model::IncidentFilter;
+use vigil_app::forecast::Setup;
+use vigil_forecast::{ForecastEvent, Level, ModelKind, Month, Target};
 use vigil_store::Store;
 
 /// Where and what to forecast: shared by `forecast` and `backtest`.
@@ -93,82 +92,22 @@ pub struct BacktestArgs {
     pub plot: Option<PathBuf>,
 }
 
-/// The loaded boundaries and the units they give.
-struct Setup {
-    units: UnitSet,
-    geo: Geography,
-    country: Option<String>,
-}
-
+/// The units and geography for `u`, set up by the application layer (the one
+/// forecast setup, shared with the server's forecast rules).
 async fn setup(u: &UnitArgs, store: &Store) -> Result<Setup> {
     let level = Level::parse(&u.level)?;
-    let countries = store.areas(0).await.context("reading country outlines")?;
-    let outline = match &u.country {
-        Some(c) => Some(
-            countries.iter().find(|a| a.name.eq_ignore_ascii_case(c) || a.code.eq_ignore_ascii_case(c)).with_context(
-                || {
-                    let known: Vec<&str> = countries.iter().map(|a| a.name.as_str()).collect();
-                    format!("no country outline named `{c}` is loaded (loaded: {})", known.join(", "))
-                },
-            )?,
-        ),
-        None if countries.len() == 1 => Some(&countries[0]),
-        None if countries.is_empty() => None,
-        None => bail!("several country outlines are loaded; say which with --country"),
-    };
-    let country = u.country.clone().or_else(|| outline.map(|a| a.name.clone()));
-    let admin1 = store.areas(1).await.context("reading admin-1 boundaries")?;
-    let geo = Geography {
-        outline: outline.map(|a| a.geometry.clone()),
-        admin1: admin1.clone(),
-        capital: country.as_deref().and_then(known_capital),
-    };
-    let units = match level {
-        Level::Pgm => match &u.cells {
-            Some(path) => {
-                let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-                let gids =
-                    vigil_forecast::io::read_cells_csv(f).with_context(|| format!("reading {}", path.display()))?;
-                UnitSet::cells(&gids, &geo)?
-            }
-            None => {
-                if geo.outline.is_none() {
-                    bail!("no country outline is loaded: run `vigil boundaries import FILE --level 0`, or give --cells FILE");
-                }
-                UnitSet::cells_of_outline(&geo)?
-            }
-        },
-        Level::Country => {
-            let o = outline.context("no country outline is loaded (vigil boundaries import FILE --level 0)")?;
-            UnitSet::areas(level, std::slice::from_ref(o), &geo)?
+    let cells = match &u.cells {
+        Some(path) => {
+            let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            Some(vigil_forecast::io::read_cells_csv(f).with_context(|| format!("reading {}", path.display()))?)
         }
-        Level::Admin1 | Level::Admin2 => {
-            let areas = if level == Level::Admin1 {
-                admin1
-            } else {
-                store.areas(2).await.context("reading admin-2 boundaries")?
-            };
-            if areas.is_empty() {
-                bail!(
-                    "no admin-{} boundaries are loaded (vigil boundaries import FILE --level {})",
-                    u.level.trim_start_matches("admin"),
-                    u.level.trim_start_matches("admin")
-                );
-            }
-            UnitSet::areas(level, &areas, &geo)?
-        }
+        None => None,
     };
-    Ok(Setup { units, geo, country })
-}
-
-fn last_day(m: Month) -> NaiveDate {
-    let next = m.plus(1);
-    NaiveDate::from_ymd_opt(next.year(), next.month(), 1).expect("valid month").pred_opt().expect("a day before")
+    Ok(vigil_app::forecast::setup(store, level, u.country.as_deref(), cells.as_deref()).await?)
 }
 
 async fn events(store: &Store, country: Option<&str>, to: Option<Month>) -> Result<Vec<ForecastEvent>> {
-    let filter = IncidentFilter { to: to.map(last_day), country: country.map(str::to_string), ..Default::default() };
-    store.forecast_events(&filter).await.context("reading incidents")
+    vigil_app::forecast::events(store, country, to).await.context("reading incidents")
 }
 
 pub async fn forecast(args: ForecastArgs, store: &Store) -> Result<()> {
@@ -251,51 +190,25 @@ pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
 }
 
 /// Cell forecasts as the alert rules would have had them day by day over
-/// `from..=to`: for the days of each month M, the learned model's forecast from the
-/// month before M (the last complete one) for months M+1..=M+`months_ahead`. A target
-/// month covered by several origins keeps the earliest one's row, so no day sees a
-/// forecast made after it.
+/// `from..=to` ([`vigil_app::forecast::rolling_cell_forecasts`]), with a progress bar.
 pub(crate) async fn rolling_cell_forecasts(
     store: &Store,
     from: NaiveDate,
     to: NaiveDate,
     months_ahead: u32,
 ) -> Result<Vec<vigil_warn::ForecastRow>> {
-    let unit = UnitArgs { target: "all".into(), level: "pgm".into(), country: None, cells: None, seed: DEFAULT_SEED };
-    let s = setup(&unit, store).await.context("forecasts for the forecast rules")?;
-    let (first, last) = (Month::of(from), Month::of(to));
-    let ev = events(store, None, Some(last.plus(-1))).await?;
-    if ev.is_empty() {
-        return Ok(vec![]);
-    }
-    let months = (last.since(first) + 1) as u64;
-    let pb = ProgressBar::new(months);
+    let pb = ProgressBar::new(0);
     if !std::io::stderr().is_terminal() {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
     pb.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} months, {elapsed}").expect("template"));
     pb.set_message("forecasts for the forecast rules");
-    let mut rows: std::collections::BTreeMap<(Month, String), f64> = Default::default();
-    for k in 0..months as i32 {
-        let origin = first.plus(k - 1);
-        let mut opts = ForecastOptions::new(origin);
-        opts.horizons = (2..=months_ahead + 1).collect();
-        let out =
-            vigil_forecast::forecast(&ev, s.units.clone(), &opts).with_context(|| format!("forecast from {origin}"))?;
-        for r in out {
-            rows.entry((r.month, r.unit)).or_insert(r.p_any);
-        }
-        pb.inc(1);
-    }
+    let rows = vigil_app::forecast::rolling_cell_forecasts(store, from, to, months_ahead, &mut |done, total| {
+        pb.set_length(total);
+        pb.set_position(done);
+    })
+    .await
+    .context("forecasts for the forecast rules")?;
     pb.finish_and_clear();
-    Ok(rows
-        .into_iter()
-        .filter_map(|((m, unit), p_any)| {
-            Some(vigil_warn::ForecastRow {
-                gid: unit.parse().ok()?,
-                month: NaiveDate::from_ymd_opt(m.year(), m.month(), 1)?,
-                p_any,
-            })
-        })
-        .collect())
+    Ok(rows)
 }

@@ -104,16 +104,6 @@ pub struct IncidentsArgs {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
-pub enum StatBy {
-    Year,
-    Month,
-    Admin1,
-    Admin2,
-    Gid,
-    Type,
-}
-
-#[derive(Copy, Clone, Debug, ValueEnum)]
 pub enum TableFormat {
     Csv,
     Table,
@@ -122,8 +112,8 @@ pub enum TableFormat {
 #[derive(Args, Debug)]
 pub struct StatsArgs {
     /// Grouping key.
-    #[arg(long, value_enum)]
-    pub by: StatBy,
+    #[arg(long, value_parser = crate::vocab_arg::coded(&StatKey::ALL, StatKey::as_str))]
+    pub by: StatKey,
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Output layout [default: table on a terminal, csv otherwise].
@@ -254,14 +244,7 @@ pub async fn incidents(a: IncidentsArgs, store: &Store) -> Result<()> {
 }
 
 pub async fn stats(a: StatsArgs, store: &Store) -> Result<()> {
-    let key = match a.by {
-        StatBy::Year => StatKey::Year,
-        StatBy::Month => StatKey::Month,
-        StatBy::Admin1 => StatKey::Admin1,
-        StatBy::Admin2 => StatKey::Admin2,
-        StatBy::Gid => StatKey::Gid,
-        StatBy::Type => StatKey::Type,
-    };
+    let key = a.by;
     let rows = store.stats(key, &a.filter.filter()).await?;
     let names: std::collections::HashMap<String, String> = match key {
         StatKey::Admin1 => store.area_names(1).await?.into_iter().collect(),

@@ -7,6 +7,7 @@ mod incidents_cmd;
 mod rules_cmd;
 mod serve_cmd;
 mod user_cmd;
+mod vocab_arg;
 
 use anyhow::{Context, Result};
 
@@ -70,7 +71,9 @@ fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     if let Err(e) = rt.block_on(run(cli)) {
         eprintln!("error: {e:#}");
-        std::process::exit(1);
+        // a use case's error says what kind it is; anything else is a plain failure
+        let code = e.chain().find_map(|c| c.downcast_ref::<vigil_app::AppError>()).map_or(1, |a| i32::from(a.exit_code()));
+        std::process::exit(code);
     }
 }
 

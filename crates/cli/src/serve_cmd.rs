@@ -66,10 +66,10 @@ pub async fn serve(a: ServeArgs, db_flag: &str) -> Result<()> {
         basemap: file.basemap.clone(),
         alerting: file.alerting(),
     };
-    let every = config.alerting.schedule_every.unwrap_or(vigil_server::schedule::DEFAULT_EVERY);
+    let every = config.alerting.schedule_every.unwrap_or(vigil_app::schedule::DEFAULT_EVERY);
     let state = AppState::new(store, config).await?;
     let (listener, local) = bind(&addr).await?;
-    vigil_server::schedule::spawn(state.clone(), every, Default::default());
+    vigil_app::schedule::spawn(state.cx.clone(), every, Default::default());
     println!("Vigil serving {db} on http://{local}/ (Ctrl-C to stop)");
     if let Some(p) = &path {
         println!("config: {}", p.display());
@@ -115,7 +115,7 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
         println!("  {name:<11} {password:<16} ({role})");
     }
     println!("Open http://{local}/ (Ctrl-C to stop)");
-    vigil_server::schedule::spawn(state.clone(), vigil_server::schedule::DEFAULT_EVERY, replay.forecast);
+    vigil_app::schedule::spawn(state.cx.clone(), vigil_app::schedule::DEFAULT_EVERY, replay.forecast);
     vigil_server::serve(listener, state).await?;
     drop(dir);
     Ok(())

@@ -3,34 +3,10 @@
 
 use crate::audit_cmd::{with_key_for_writing, AuditPaths};
 use anyhow::{bail, Result};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use vigil_store::account_admin::AccountChange;
 use vigil_store::accounts::Role;
 use vigil_store::Store;
-
-#[derive(Copy, Clone, Debug, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum RoleArg {
-    Reporter,
-    Analyst,
-    Responder,
-    HrOfficer,
-    Planner,
-    Admin,
-}
-
-impl From<RoleArg> for Role {
-    fn from(r: RoleArg) -> Role {
-        match r {
-            RoleArg::Reporter => Role::Reporter,
-            RoleArg::Analyst => Role::Analyst,
-            RoleArg::Responder => Role::Responder,
-            RoleArg::HrOfficer => Role::HrOfficer,
-            RoleArg::Planner => Role::Planner,
-            RoleArg::Admin => Role::Admin,
-        }
-    }
-}
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
@@ -77,8 +53,8 @@ pub struct UserTokenArgs {
 #[derive(Args, Debug)]
 pub struct UserAddArgs {
     pub name: String,
-    #[arg(long, value_enum)]
-    pub role: RoleArg,
+    #[arg(long, value_parser = crate::vocab_arg::coded(&Role::ALL, Role::as_str))]
+    pub role: Role,
     /// The password (visible in the shell history; prefer VIGIL_PASSWORD or the generated one).
     #[arg(long, env = "VIGIL_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
@@ -89,8 +65,8 @@ pub struct UserRoleArgs {
     /// The user (`vigil user list` shows them).
     pub name: String,
     /// The new role.
-    #[arg(value_enum)]
-    pub role: RoleArg,
+    #[arg(value_parser = crate::vocab_arg::coded(&Role::ALL, Role::as_str))]
+    pub role: Role,
 }
 
 #[derive(Args, Debug)]
@@ -140,7 +116,7 @@ pub async fn user(c: UserCommand, store: Store) -> Result<()> {
                 bail!("user {} exists already", a.name);
             }
             let (password, generated) = password_or_generated(a.password)?;
-            let u = store.add_user("cli", &a.name, a.role.into(), &password).await?;
+            let u = store.add_user("cli", &a.name, a.role, &password).await?;
             println!("created user {} with role {}", u.name, u.role);
             if generated {
                 println!("password: {password}   (shown once; pass it on safely)");
@@ -162,7 +138,7 @@ pub async fn user(c: UserCommand, store: Store) -> Result<()> {
             println!("enabled {}", c.user.name);
         }
         UserCommand::Role(a) => {
-            let c = change(&store, &a.name, AccountChange::Role(a.role.into())).await?;
+            let c = change(&store, &a.name, AccountChange::Role(a.role)).await?;
             println!("{} now has role {}", c.user.name, c.user.role);
         }
         UserCommand::Password(a) => {

@@ -84,7 +84,7 @@ pub fn parse_boundaries(
         let code = prop(code_field)?;
         let name = prop(name_field)?;
         let geometry = match f.geometry.as_ref() {
-            Some(g) => to_multipolygon(&g.value).map_err(|kind| BoundaryError::BadGeometry {
+            Some(g) => to_multipolygon(&g.value).map_err(|NotPolygonal(kind)| BoundaryError::BadGeometry {
                 index,
                 code: code.clone(),
                 kind,
@@ -105,16 +105,19 @@ pub fn parse_boundaries(
 /// Parse a stored GeoJSON geometry back into a multipolygon.
 pub fn geometry_from_geojson(text: &str) -> Result<MultiPolygon<f64>, BoundaryError> {
     let g: geojson::Geometry = serde_json::from_str(text).map_err(|e| BoundaryError::Json(e.to_string()))?;
-    to_multipolygon(&g.value).map_err(|kind| BoundaryError::BadGeometry { index: 0, code: String::new(), kind })
+    to_multipolygon(&g.value).map_err(|NotPolygonal(kind)| BoundaryError::BadGeometry { index: 0, code: String::new(), kind })
 }
 
+/// What a geometry that is not a (valid) polygon was, for [`BoundaryError::BadGeometry`].
+struct NotPolygonal(String);
+
 /// (Multi)Polygon to a multipolygon; anything else gives the name of what it was.
-fn to_multipolygon(v: &geojson::GeometryValue) -> Result<MultiPolygon<f64>, String> {
+fn to_multipolygon(v: &geojson::GeometryValue) -> Result<MultiPolygon<f64>, NotPolygonal> {
     match geo_types::Geometry::<f64>::try_from(v) {
         Ok(geo_types::Geometry::Polygon(p)) => Ok(MultiPolygon(vec![p])),
         Ok(geo_types::Geometry::MultiPolygon(m)) => Ok(m),
-        Ok(_) => Err(v.type_name().to_string()),
-        Err(e) => Err(format!("invalid {} ({e})", v.type_name())),
+        Ok(_) => Err(NotPolygonal(v.type_name().to_string())),
+        Err(e) => Err(NotPolygonal(format!("invalid {} ({e})", v.type_name()))),
     }
 }
 

@@ -6,6 +6,9 @@
 //! UI read. Field names follow UCDP GED where GED has the concept, because GED is the
 //! richest layout Vigil reads and the one it exports.
 
+pub mod duplicates;
+pub mod vocab;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

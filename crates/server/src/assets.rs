@@ -163,3 +163,24 @@ pub async fn tile(
         None => Err(ApiError::not_found("no such tile")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The UI is a tree of ES modules: every one of them, in every subfolder, is
+    /// embedded and served as JavaScript (a browser refuses a module of another type).
+    #[test]
+    fn ui_modules_in_subfolders_are_embedded_as_javascript() {
+        let modules: Vec<String> = Ui::iter().filter(|p| p.ends_with(".js")).map(|p| p.into_owned()).collect();
+        assert!(modules.iter().any(|p| p == "main.js"), "main.js is embedded: {modules:?}");
+        assert!(modules.iter().any(|p| p.starts_with("views/") && p.matches('/').count() >= 2), "views/*/… are embedded: {modules:?}");
+        for p in &modules {
+            assert_eq!(mime(p), "text/javascript; charset=utf-8", "{p}");
+        }
+        let index = Ui::get("index.html").expect("index.html");
+        let html = std::str::from_utf8(&index.data).expect("utf-8");
+        assert!(html.contains(r#"<script type="module" src="/main.js"></script>"#), "index.html loads the entry module");
+        assert_eq!(html.matches("<script").count(), 1, "one script: the entry module");
+    }
+}

@@ -64,9 +64,9 @@ pub struct ConfigFile {
     pub basemap: BasemapConfig,
     #[serde(default)]
     pub audit: AuditSection,
-    /// Alert rules, CAP and webhooks (see [`crate::alerts_api`]).
+    /// Alert rules, CAP and webhooks (see [`vigil_app::alerting`]).
     #[serde(default)]
-    pub rules: crate::alerts_api::RulesSection,
+    pub rules: vigil_app::alerting::RulesSection,
     #[serde(default)]
     pub cap: Option<vigil_warn::cap::CapConfig>,
     #[serde(default)]
@@ -98,6 +98,18 @@ impl ConfigFile {
     }
 }
 
+impl ConfigFile {
+    /// The alerting settings of a config file.
+    pub fn alerting(&self) -> vigil_app::AlertingConfig {
+        vigil_app::AlertingConfig {
+            rules_file: self.rules.file.clone(),
+            schedule_every: self.rules.schedule_minutes.map(|m| std::time::Duration::from_secs(m.max(1) * 60)),
+            cap: self.cap.clone(),
+            webhooks: self.webhooks.clone(),
+        }
+    }
+}
+
 /// What the running server needs.
 #[derive(Debug, Clone, Default)]
 pub struct ServerConfig {
@@ -107,5 +119,5 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     pub basemap: BasemapConfig,
     /// Alert rules, CAP settings, webhook delivery.
-    pub alerting: crate::alerts_api::AlertingConfig,
+    pub alerting: vigil_app::AlertingConfig,
 }

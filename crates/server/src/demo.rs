@@ -81,11 +81,11 @@ pub const REPLAY_DAYS: i64 = 90;
 #[derive(Debug, Clone)]
 pub struct DemoReplay {
     pub days: i64,
-    pub summary: crate::schedule::RoundSummary,
+    pub summary: vigil_app::schedule::RoundSummary,
     /// Where the demo's alert clock starts: the morning after the last day of data.
     pub clock_start: chrono::DateTime<chrono::Utc>,
     /// The forecast made at the end of the replay, for the scheduler to keep.
-    pub forecast: crate::schedule::ForecastCache,
+    pub forecast: vigil_app::schedule::ForecastCache,
 }
 
 /// Replay the last [`REPLAY_DAYS`] days of the (SYNTHETIC) demo data through the
@@ -98,11 +98,11 @@ pub async fn replay_recent(st: &crate::AppState) -> Result<DemoReplay, ServerErr
     let Some(last) = events.last().map(|e| e.date_start) else {
         return Err(ServerError::Demo("no incidents to replay".into()));
     };
-    let mut forecast = crate::schedule::ForecastCache::default();
+    let mut forecast = vigil_app::schedule::ForecastCache::default();
     let from = last - Duration::days(REPLAY_DAYS - 1);
-    let summary = crate::schedule::replay(st, from, last, &mut forecast)
+    let summary = vigil_app::schedule::replay(st, from, last, &mut forecast)
         .await
-        .map_err(|e| ServerError::Demo(format!("replaying {from}..{last}: {}", e.message)))?;
+        .map_err(|e| ServerError::Demo(format!("replaying {from}..{last}: {e}")))?;
     let clock_start = (last + Duration::days(1)).and_time(NaiveTime::from_hms_opt(7, 0, 0).expect("a valid time")).and_utc();
     st.alerting.run_clock_from(clock_start);
     Ok(DemoReplay { days: REPLAY_DAYS, summary, clock_start, forecast })

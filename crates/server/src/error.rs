@@ -75,6 +75,20 @@ impl From<ReportError> for ApiError {
     }
 }
 
+impl From<vigil_app::AppError> for ApiError {
+    fn from(e: vigil_app::AppError) -> Self {
+        use vigil_app::AppError;
+        match e {
+            AppError::Invalid { field, message } => ApiError::field(field, message),
+            AppError::NotFound(what) => ApiError::not_found(what),
+            AppError::Conflict(why) | AppError::Precondition(why) => ApiError::new(StatusCode::CONFLICT, why),
+            AppError::Report(e) => e.into(),
+            AppError::Store(e) => ApiError::internal(e),
+            e @ (AppError::Config { .. } | AppError::Forecast(_) | AppError::Internal(_)) => ApiError::internal(e),
+        }
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A request body or query as named fields, read one by one so that every error

@@ -14,12 +14,11 @@ use axum::Json;
 use serde_json::Value;
 use std::collections::HashMap;
 use vigil_model::{IncidentFilter, ViolenceType};
-use vigil_store::accounts::Role;
 use vigil_store::reports::IncidentRecord;
 use vigil_store::StatKey;
 
 /// Who may read incidents, maps and totals (everyone but reporters).
-pub const READ: &[Role] = &[Role::Analyst, Role::Responder, Role::HrOfficer, Role::Planner, Role::Admin];
+pub use crate::access::MAP as READ;
 
 const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country"];
 
@@ -72,7 +71,7 @@ pub async fn list(
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read incidents")?;
+    auth.require(&READ, "read incidents")?;
     let query = q.clone();
     let f = query_fields(q);
     let mut known = FILTER_FIELDS.to_vec();
@@ -109,7 +108,7 @@ pub async fn list(
 
 /// GET /api/incidents/{id}: the incident (flat), its reports and its history.
 pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read incidents")?;
+    auth.require(&READ, "read incidents")?;
     let r = st.store.incident(id).await?.ok_or_else(|| ApiError::not_found(format!("incident {id} not found")))?;
     let f = feature(&r);
     let mut incident = f["properties"].clone();
@@ -148,7 +147,7 @@ pub async fn monthly(
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read incident totals")?;
+    auth.require(&READ, "read incident totals")?;
     let f = query_fields(q);
     f.only(FILTER_FIELDS)?;
     let rows = st.store.stats(StatKey::Month, &filter(&f)?).await?;
@@ -166,7 +165,7 @@ pub async fn areas(
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read admin areas")?;
+    auth.require(&READ, "read admin areas")?;
     let f = query_fields(q);
     let mut known = FILTER_FIELDS.to_vec();
     known.push("level");
@@ -205,7 +204,7 @@ pub async fn audit(
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(&[Role::Admin], "read the audit log")?;
+    auth.require(&crate::access::ADMIN, "read the audit log")?;
     let f = query_fields(q);
     f.only(&["limit"])?;
     let limit = f.i64_opt("limit", 1, 100_000)?.or(Some(1000));
@@ -215,7 +214,7 @@ pub async fn audit(
 /// GET /api/audit/verify: recompute the chain and the audited rows (admins only);
 /// checkpoints are checked by `vigil audit verify`, which reads them from their file.
 pub async fn audit_verify(State(st): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
-    auth.require(&[Role::Admin], "verify the audit log")?;
+    auth.require(&crate::access::ADMIN, "verify the audit log")?;
     let v = st.store.verify_audit(&[]).await?;
     let problems: Vec<Value> =
         v.problems.iter().map(|p| serde_json::json!({"problem": p, "message": p.to_string()})).collect();

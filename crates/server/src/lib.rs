@@ -8,14 +8,20 @@
 //! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`users_api`]
 //! (account management), [`reports_api`]
 //! (intake and triage), [`incidents_api`] (incidents, totals, areas, places, audit),
-//! [`alerts_api`] (alerts, responses, CAP), [`ogc_api`] (OGC API – Features for GIS
-//! clients), [`schedule`] (timed rule rounds, demo replay),
+//! [`alerts_api`] (alerts), [`responses_api`] (responses, the response dashboard),
+//! [`cap_api`] (CAP documents, the Atom feed, the rules in force), [`webhooks`]
+//! (subscriptions and delivery), [`ogc_api`] (OGC API – Features for GIS clients),
 //! [`assets`] (UI, Leaflet, tiles), [`config`] (vigil.toml), [`demo`] (bundled
-//! demo data and users), [`openapi`], [`error`].
+//! demo data and users), [`access`] (who may call what), [`openapi`], [`error`].
+//!
+//! The handlers parse requests and shape responses; the use cases they call are in
+//! `vigil-app` ([`vigil_app::Context`], which [`AppState`] dereferences to).
+//! See ARCHITECTURE.md at the repository root.
 
 // the hand-written OpenAPI document is one large `json!`
 #![recursion_limit = "512"]
 
+pub mod access;
 pub mod alerts_api;
 pub mod assets;
 pub mod auth;
@@ -26,7 +32,8 @@ pub mod incidents_api;
 pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
-pub mod schedule;
+pub mod responses_api;
+pub mod cap_api;
 pub mod users_api;
 pub mod webhooks;
 
@@ -51,26 +58,57 @@ pub enum ServerError {
     Store(#[from] vigil_store::StoreError),
     #[error(transparent)]
     Report(#[from] vigil_store::reports::ReportError),
+    #[error(transparent)]
+    App(vigil_app::AppError),
     #[error("demo data: {0}")]
     Demo(String),
 }
 
-/// What every handler shares. Cheap to clone.
+impl From<vigil_app::AppError> for ServerError {
+    fn from(e: vigil_app::AppError) -> Self {
+        match e {
+            vigil_app::AppError::Config { path, message } => ServerError::Config { path, message },
+            vigil_app::AppError::Store(e) => ServerError::Store(e),
+            vigil_app::AppError::Report(e) => ServerError::Report(e),
+            e => ServerError::App(e),
+        }
+    }
+}
+
+/// What every handler shares: the use cases' [`vigil_app::Context`] (the store and
+/// the alerting state; `st.store`, `st.alerting` reach them) and what only HTTP
+/// needs. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub cx: vigil_app::Context,
     pub config: Arc<ServerConfig>,
     pub limiter: Arc<auth::LoginLimiter>,
     pub tiles: Option<Arc<assets::TileSource>>,
-    pub alerting: Arc<alerts_api::Alerting>,
+    /// The webhook delivery task (stopped when the last state is dropped).
+    _webhooks: Arc<webhooks::Worker>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = vigil_app::Context;
+    fn deref(&self) -> &vigil_app::Context {
+        &self.cx
+    }
 }
 
 impl AppState {
-    /// State for a store and config; opens the basemap if one is configured.
+    /// State for a store and config; opens the basemap if one is configured, loads
+    /// the rules and starts webhook delivery.
     pub async fn new(store: Store, config: ServerConfig) -> Result<AppState, ServerError> {
         let tiles = assets::TileSource::open(&config.basemap).await?.map(Arc::new);
-        let alerting = Arc::new(alerts_api::Alerting::start(&store, &config.alerting)?);
-        Ok(AppState { store, config: Arc::new(config), limiter: Arc::new(auth::LoginLimiter::default()), tiles, alerting })
+        let cx = vigil_app::Context::new(store, &config.alerting)?;
+        let worker = webhooks::spawn(cx.store.clone(), config.alerting.webhooks.clone(), cx.alerting.wake.clone());
+        Ok(AppState {
+            cx,
+            config: Arc::new(config),
+            limiter: Arc::new(auth::LoginLimiter::default()),
+            tiles,
+            _webhooks: Arc::new(worker),
+        })
     }
 }
 
@@ -124,6 +162,7 @@ pub fn app(state: AppState) -> Router {
         .route("/demo-info", get(demo_info))
         .route("/openapi.json", get(openapi::handler))
         .route("/categories", get(reports_api::categories))
+        .route("/vocabulary", get(reports_api::vocabulary))
         .route(
             "/reports",
             get(reports_api::list)
@@ -142,12 +181,14 @@ pub fn app(state: AppState) -> Router {
         .route("/places", get(incidents_api::places))
         .route("/audit", get(incidents_api::audit))
         .route("/audit/verify", get(incidents_api::audit_verify))
-        .merge(alerts_api::api_routes())
+        .merge(alerts_api::routes())
+        .merge(responses_api::routes())
+        .merge(cap_api::api_routes())
         .merge(users_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)
-        .merge(alerts_api::cap_routes())
+        .merge(cap_api::routes())
         .merge(ogc_api::routes())
         .route("/tiles/{z}/{x}/{y}", get(assets::tile))
         .route("/vendor/leaflet/{*path}", get(assets::leaflet))

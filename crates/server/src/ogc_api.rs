@@ -202,7 +202,7 @@ fn areas_bbox(areas: &[vigil_geo::AdminArea]) -> Option<[f64; 4]> {
 
 /// GET /ogc/collections
 async fn collections(State(st): State<AppState>, auth: Auth, headers: HeaderMap) -> ApiResult<Json<Value>> {
-    auth.require(READ, "read incidents and admin areas")?;
+    auth.require(&READ, "read incidents and admin areas")?;
     let b = base(&headers);
     let mut list = Vec::new();
     for (id, _, _) in COLLECTIONS {
@@ -221,7 +221,7 @@ async fn collection(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    auth.require(READ, "read incidents and admin areas")?;
+    auth.require(&READ, "read incidents and admin areas")?;
     Ok(Json(describe(&st, &base(&headers), &id).await?))
 }
 
@@ -323,7 +323,7 @@ async fn items(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    auth.require(READ, "read incidents and admin areas")?;
+    auth.require(&READ, "read incidents and admin areas")?;
     if !COLLECTIONS.iter().any(|c| c.0 == id) {
         return Err(ApiError::not_found(format!("no collection `{id}`")));
     }
@@ -368,7 +368,7 @@ async fn item(
     headers: HeaderMap,
     Path((id, fid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    auth.require(READ, "read incidents and admin areas")?;
+    auth.require(&READ, "read incidents and admin areas")?;
     let b = base(&headers);
     let missing = || ApiError::not_found(format!("no feature `{fid}` in collection `{id}`"));
     let mut feat = match id.as_str() {

@@ -5,7 +5,8 @@
 use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
-use vigil_store::reports::CATEGORIES;
+use vigil_model::vocab;
+use vigil_store::alerts::RESPONSE_ACTIONS;
 
 fn err_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
@@ -62,7 +63,7 @@ fn body(schema: &str) -> Value {
 
 /// The document.
 pub fn document() -> Value {
-    let categories: Vec<&str> = CATEGORIES.iter().map(|(c, _, _)| *c).collect();
+    let categories = vocab::codes(vocab::CATEGORIES);
     let read_inc = roles("analyst, responder, hr_officer, planner, admin");
     let mut area_params = filter_params();
     area_params
@@ -180,6 +181,8 @@ pub fn document() -> Value {
             "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3"}}}},
             "/api/categories": {"get": {"summary": "Report categories with English and French labels", "description": roles("any logged-in user"),
                 "responses": with("200", json_ok("categories", json!({"type": "array", "items": {"type": "object"}})), &["401"])}},
+            "/api/vocabulary": {"get": {"summary": "Every coded value (categories, roles, statuses, channels, precisions, Admiralty grading) with English and French labels, and which roles may use which part", "security": [],
+                "responses": {"200": json_ok("the vocabulary", json!({"type": "object"}))}}},
             "/api/reports": {
                 "post": {"summary": "Submit a report", "description": format!("{} Stored exactly as received; 201 means committed.", roles("reporter, analyst, hr_officer, admin")),
                     "requestBody": {"required": true, "content": {
@@ -248,10 +251,98 @@ pub fn document() -> Value {
 /// GET /api/openapi.json
 pub async fn handler() -> impl IntoResponse {
     let mut doc = document();
-    for more in [crate::alerts_api::openapi_paths(), crate::ogc_api::openapi_paths(), crate::users_api::openapi_paths()] {
+    for more in [alert_paths(), crate::ogc_api::openapi_paths(), crate::users_api::openapi_paths()] {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
             paths.extend(more);
         }
     }
     Json(doc)
+}
+
+/// The OpenAPI paths of the alert, response, CAP, rules and webhook routes.
+fn alert_paths() -> Value {
+    let err = |codes: &[&str]| {
+        let mut m = serde_json::Map::new();
+        for c in codes {
+            m.insert(
+                c.to_string(),
+                json!({"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+            );
+        }
+        Value::Object(m)
+    };
+    let ok = |code: &str, description: &str, errors: &[&str]| {
+        let mut r = err(errors);
+        r[code] = json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
+        r
+    };
+    let id = |what: &str| json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}, "description": what}]);
+    let body = |props: Value, required: &[&str]| {
+        json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": required, "properties": props}}}})
+    };
+    let times = json!({
+        "responder": {"type": "string", "description": "unit or person"},
+        "action": {"type": "string", "enum": RESPONSE_ACTIONS},
+        "requested_at": {"type": "string", "format": "date-time", "description": "default: now"},
+        "dispatched_at": {"type": "string", "format": "date-time"},
+        "on_scene_at": {"type": "string", "format": "date-time"},
+        "completed_at": {"type": "string", "format": "date-time"},
+        "outcome": {"type": "string"}
+    });
+    json!({
+        "/api/alerts": {"get": {"summary": "Alerts, newest first (analyst, responder, hr_officer, planner, admin): summary, rule name, threat, French text (fr: rule_name, headline, threat, area_desc), admin codes, issue time",
+            "parameters": [
+                {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma-separated: draft, issued, acknowledged, responding, closed, cancelled"},
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+            "responses": ok("200", "alert summaries", &["401", "403", "422"])},
+            "post": {"summary": "Raise an alert by hand (analyst, admin): draft, or issued at once and published as CAP",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["headline", "threat", "area", "urgency", "severity", "certainty"],
+                    "properties": {
+                        "headline": {"type": "string", "maxLength": 160},
+                        "threat": {"type": "string", "maxLength": 4000},
+                        "area": {"type": "object", "description": "{type: circle, center: {lat, lon}, radius_km} | {type: polygon, points: [{lat, lon}, …]} | {type: admin, level: 1|2, codes: [P-code]} | {type: cells, gids: [gid]}"},
+                        "area_desc": {"type": "string", "description": "default: made from the area"},
+                        "headline_fr": {"type": "string", "maxLength": 160, "description": "French headline (with threat_fr): CAP gets a second info block in French"},
+                        "threat_fr": {"type": "string", "maxLength": 4000},
+                        "area_desc_fr": {"type": "string", "description": "default: area_desc"},
+                        "category": {"type": "string", "description": "CAP category, default Security"},
+                        "urgency": {"type": "string", "enum": ["Immediate", "Expected", "Future", "Past", "Unknown"]},
+                        "severity": {"type": "string", "enum": ["Extreme", "Severe", "Moderate", "Minor", "Unknown"]},
+                        "certainty": {"type": "string", "enum": ["Observed", "Likely", "Possible", "Unlikely", "Unknown"]},
+                        "expires_hours": {"type": "integer", "minimum": 1, "maximum": 2160, "description": "default 72"},
+                        "issue": {"type": "boolean", "description": "default false (a draft)"},
+                        "report_ids": {"type": "array", "items": {"type": "integer"}, "description": "reports the alert rests on"}}}}}},
+                "responses": ok("201", "the alert, as GET /api/alerts/{id} gives it", &["401", "403", "422"])}},
+        "/api/alerts/{id}": {"get": {"summary": "One alert with its evidence, history, CAP messages and responses",
+            "parameters": id("alert id"), "responses": ok("200", "the alert", &["401", "403", "404"])}},
+        "/api/alerts/{id}/transition": {"post": {"summary": "Lifecycle step: analyst/admin issue, close, cancel; responder/admin acknowledge, responding. 409 when the step is not allowed",
+            "parameters": id("alert id"),
+            "requestBody": body(json!({"to": {"type": "string", "enum": ["issued", "acknowledged", "responding", "closed", "cancelled"]}, "note": {"type": "string"}}), &["to"]),
+            "responses": ok("200", "the alert after the step", &["401", "403", "404", "409", "422"])}},
+        "/api/alerts/{id}/responses": {"post": {"summary": "Record a response (responder, analyst, admin); times in order",
+            "parameters": id("alert id"), "requestBody": body(times.clone(), &["responder", "action"]),
+            "responses": ok("201", "the response", &["401", "403", "404", "409", "422"])}},
+        "/api/responses/{id}": {"patch": {"summary": "Update a response's times, outcome, responder or action (null clears dispatched_at, on_scene_at, completed_at or outcome)",
+            "parameters": id("response id"), "requestBody": body(times, &[]),
+            "responses": ok("200", "the response", &["401", "403", "404", "422"])}},
+        "/api/responses/dashboard": {"get": {"summary": "Median minutes from issue to acknowledgement and to the first dispatch, overall, by admin area and month; alerts with no response after `hours`",
+            "parameters": [
+                {"name": "hours", "in": "query", "schema": {"type": "integer", "default": 24}},
+                {"name": "level", "in": "query", "schema": {"type": "integer", "enum": [1, 2], "default": 1}}],
+            "responses": ok("200", "the figures", &["401", "403", "422"])}},
+        "/api/rules": {"get": {"summary": "The alert rules in force", "responses": ok("200", "rules", &["401", "403"])}},
+        "/api/webhooks": {
+            "get": {"summary": "Webhook subscriptions and deliveries with attempts and last error (admin)", "responses": ok("200", "subscriptions and deliveries", &["401", "403"])},
+            "post": {"summary": "Subscribe a http:// URL to alert events as CAP XML or JSON (admin)",
+                "requestBody": body(json!({"url": {"type": "string"}, "format": {"type": "string", "enum": ["cap", "json"], "default": "cap"}}), &["url"]),
+                "responses": ok("201", "the subscription", &["401", "403", "422"])}},
+        "/api/webhooks/{id}": {"delete": {"summary": "Stop delivering to a subscription (admin)", "parameters": id("subscription id"),
+            "responses": {"204": {"description": "stopped"}, "404": {"description": "no such active subscription"}}}},
+        "/cap/{id}.xml": {"get": {"summary": "The alert's latest CAP 1.2 message (public; drafts 404)", "security": [],
+            "parameters": id("alert id"),
+            "responses": {"200": {"description": "CAP 1.2", "content": {"application/cap+xml": {}}}, "404": {"description": "no published alert"}}}},
+        "/cap/alerts.atom": {"get": {"summary": "Atom feed of issued, unexpired alerts (public)", "security": [],
+            "responses": {"200": {"description": "Atom", "content": {"application/atom+xml": {}}}}}}
+    })
 }

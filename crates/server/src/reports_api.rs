@@ -15,18 +15,18 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use vigil_model::ViolenceType;
+use vigil_model::{vocab, ViolenceType};
 use vigil_store::accounts::{Role, TokenKind};
 use vigil_store::reports::{
-    Coding, NewAttachment, NewReport, Report, ReportQuery, RestrictedDetail, CATEGORIES, STATUSES,
+    Coding, NewAttachment, NewReport, Report, ReportQuery, RestrictedDetail,
 };
 
 /// Who may submit reports.
-pub const SUBMIT: &[Role] = &[Role::Reporter, Role::Analyst, Role::HrOfficer, Role::Admin];
+pub use crate::access::SUBMIT_REPORT as SUBMIT;
 /// Who may read reports (reporters: only their own).
-pub const READ: &[Role] = &[Role::Reporter, Role::Analyst, Role::HrOfficer, Role::Admin];
+pub use crate::access::REPORT_PAGE as READ;
 /// Who may triage.
-pub const TRIAGE: &[Role] = &[Role::Analyst, Role::HrOfficer, Role::Admin];
+pub use crate::access::TRIAGE;
 
 const REPORT_FIELDS: &[&str] = &[
     "category",
@@ -44,7 +44,6 @@ const REPORT_FIELDS: &[&str] = &[
     "restricted",
 ];
 const RESTRICTED_FIELDS: &[&str] = &["victims", "witnesses", "contacts"];
-const CHANNELS: &[&str] = &["web", "api", "call_centre", "sms", "odk"];
 /// Largest accepted report body (attachments included).
 pub const MAX_REPORT_BYTES: usize = 20 * 1024 * 1024;
 
@@ -72,8 +71,8 @@ fn occurred_date(s: &str) -> ApiResult<chrono::NaiveDate> {
 fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
     f.only(REPORT_FIELDS)?;
     let category = f.str_req("category", 60)?;
-    if !CATEGORIES.iter().any(|(c, _, _)| *c == category) {
-        let codes: Vec<&str> = CATEGORIES.iter().map(|(c, _, _)| *c).collect();
+    if !vocab::is_code(vocab::CATEGORIES, &category) {
+        let codes = vocab::codes(vocab::CATEGORIES);
         return Err(ApiError::field("category", format!("unknown category `{category}`; one of {}", codes.join(", "))));
     }
     let occurred_at = f.str_req("occurred_at", 40)?;
@@ -100,9 +99,10 @@ fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
         }
     }
     let channel = match f.str_opt("channel", 20)? {
-        Some(c) if CHANNELS.contains(&c.as_str()) => c,
+        Some(c) if vocab::is_code(vocab::CHANNELS, &c) => c,
         Some(c) => {
-            return Err(ApiError::field("channel", format!("unknown channel `{c}`; one of {}", CHANNELS.join(", "))))
+            let codes = vocab::codes(vocab::CHANNELS);
+            return Err(ApiError::field("channel", format!("unknown channel `{c}`; one of {}", codes.join(", "))));
         }
         None if auth.via == TokenKind::Cookie => "web".into(),
         None => "api".into(),
@@ -203,7 +203,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(SUBMIT, "submit reports")?;
+    auth.require(&SUBMIT, "submit reports")?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let (fields, files) = match essence.as_str() {
@@ -220,8 +220,7 @@ pub async fn create(
     new.content_type = ct;
     new.raw_body = body.to_vec();
     new.attachments = files;
-    let report = st.store.submit_report(&auth.user, new).await?;
-    crate::alerts_api::on_report(&st, &report).await;
+    let report = vigil_app::reports::submit_report(&st, &auth.user, new).await?;
     let location = format!("/api/reports/{}", report.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(report_json(&report, &auth))))
 }
@@ -232,13 +231,14 @@ pub async fn list(
     auth: Auth,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(READ, "read reports")?;
+    auth.require(&READ, "read reports")?;
     let f = Fields::new(q.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
     f.only(&["status", "limit"])?;
     let status = f.str_opt("status", 20)?;
     if let Some(s) = &status {
-        if !STATUSES.contains(&s.as_str()) {
-            return Err(ApiError::field("status", format!("must be one of {}", STATUSES.join(", "))));
+        if !vocab::is_code(vocab::REPORT_STATUSES, s) {
+            let codes = vocab::codes(vocab::REPORT_STATUSES);
+            return Err(ApiError::field("status", format!("must be one of {}", codes.join(", "))));
         }
     }
     let limit = f.i64_opt("limit", 1, 5000)?;
@@ -258,7 +258,7 @@ pub async fn list(
 
 /// Load a report the caller may see.
 async fn visible_report(st: &AppState, auth: &Auth, id: i64) -> ApiResult<Report> {
-    auth.require(READ, "read reports")?;
+    auth.require(&READ, "read reports")?;
     let r = st
         .store
         .report(id, auth.sees_restricted())
@@ -286,7 +286,7 @@ pub async fn get_one(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>
 /// GET /api/reports/{id}/raw: the body exactly as received (it carries restricted
 /// detail, so human-rights officers and admins only).
 pub async fn raw(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
-    auth.require(&[Role::HrOfficer, Role::Admin], "read a report's raw body")?;
+    auth.require(&crate::access::RESTRICTED, "read a report's raw body")?;
     let (ct, body) =
         st.store.report_raw(id).await?.ok_or_else(|| ApiError::not_found(format!("report {id} not found")))?;
     let ct = if ct.is_empty() { "application/octet-stream".to_string() } else { ct };
@@ -306,7 +306,7 @@ pub async fn verify(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(TRIAGE, "verify reports")?;
+    auth.require(&TRIAGE, "verify reports")?;
     let f = Fields::from_json(&body)?;
     f.only(&[
         "type_of_violence",
@@ -331,7 +331,7 @@ pub async fn verify(
     let event_type = f.str_req("event_type", 100)?;
     let category = f.str_opt("category", 60)?;
     if let Some(c) = &category {
-        if !CATEGORIES.iter().any(|(k, _, _)| k == c) {
+        if !vocab::is_code(vocab::CATEGORIES, c) {
             return Err(ApiError::field("category", format!("unknown category `{c}`")));
         }
     }
@@ -349,7 +349,7 @@ pub async fn verify(
     let (latitude, longitude) = f.point_opt()?;
     let sensitivity = f.str_opt("sensitivity", 20)?;
     if let Some(s) = &sensitivity {
-        if !["public", "restricted", "confidential"].contains(&s.as_str()) {
+        if !vocab::is_code(vocab::SENSITIVITIES, s) {
             return Err(ApiError::field("sensitivity", "must be public, restricted or confidential"));
         }
     }
@@ -372,8 +372,7 @@ pub async fn verify(
         country: f.str_opt("country", 100)?,
         sensitivity,
     };
-    let incident_id = st.store.verify_report(&auth.user, id, &coding).await?;
-    crate::alerts_api::on_incident(&st, incident_id).await;
+    let incident_id = vigil_app::reports::verify_report(&st, &auth.user, id, &coding).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/incidents/{incident_id}"))],
@@ -388,11 +387,11 @@ pub async fn merge(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(TRIAGE, "merge reports")?;
+    auth.require(&TRIAGE, "merge reports")?;
     let f = Fields::from_json(&body)?;
     f.only(&["incident_id"])?;
     let incident_id = f.i64_req("incident_id", 1, i64::MAX)?;
-    st.store.merge_report(&auth.user, id, incident_id).await?;
+    vigil_app::reports::merge_report(&st, &auth.user, id, incident_id).await?;
     Ok(Json(serde_json::json!({"report_id": id, "status": "merged", "incident_id": incident_id})))
 }
 
@@ -403,17 +402,24 @@ pub async fn discard(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(TRIAGE, "discard reports")?;
+    auth.require(&TRIAGE, "discard reports")?;
     let f = Fields::from_json(&body)?;
     f.only(&["reason"])?;
     let reason = f.str_req("reason", 2000)?;
-    st.store.discard_report(&auth.user, id, &reason).await?;
+    vigil_app::reports::discard_report(&st, &auth.user, id, &reason).await?;
     Ok(Json(serde_json::json!({"report_id": id, "status": "discarded", "reason": reason})))
 }
 
 /// GET /api/categories: report categories with English and French labels.
 pub async fn categories(_auth: Auth) -> impl IntoResponse {
     let list: Vec<Value> =
-        CATEGORIES.iter().map(|(code, en, fr)| serde_json::json!({"code": code, "en": en, "fr": fr})).collect();
+        vocab::CATEGORIES.iter().map(|t| serde_json::json!({"code": t.code, "en": t.en, "fr": t.fr})).collect();
     Json(list)
+}
+
+/// GET /api/vocabulary: every coded value with its English and French label, and
+/// which roles may use which part (the lists the server itself checks). No login:
+/// the login page and the report form need the labels.
+pub async fn vocabulary() -> impl IntoResponse {
+    Json(vocab::VOCABULARY)
 }

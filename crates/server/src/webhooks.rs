@@ -26,45 +26,14 @@ use chrono::{DateTime, Utc};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
-use vigil_store::accounts::Role;
 use vigil_store::alerts::{Delivery, WEBHOOK_FORMATS};
 use vigil_store::Store;
 
-/// `[webhooks]` in vigil.toml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct WebhookSettings {
-    /// Delay before the first retry; doubled for each further one.
-    pub backoff_base_ms: u64,
-    /// Longest delay between two attempts.
-    pub backoff_max_ms: u64,
-    /// Attempts before a delivery is given up (and audited as such).
-    pub max_attempts: i64,
-    /// Time allowed for one request.
-    pub timeout_ms: u64,
-}
-
-impl Default for WebhookSettings {
-    fn default() -> Self {
-        WebhookSettings { backoff_base_ms: 5_000, backoff_max_ms: 3_600_000, max_attempts: 20, timeout_ms: 10_000 }
-    }
-}
-
-impl WebhookSettings {
-    /// Delay after the `attempts`-th failed attempt, or `None` to give up.
-    pub fn retry_delay(&self, attempts: i64) -> Option<Duration> {
-        if attempts >= self.max_attempts {
-            return None;
-        }
-        let shift = (attempts.max(1) - 1).min(30) as u32;
-        let ms = self.backoff_base_ms.saturating_mul(1u64 << shift).min(self.backoff_max_ms);
-        Some(Duration::from_millis(ms))
-    }
-}
+/// `[webhooks]` in vigil.toml (defined with the alerting settings in `vigil-app`).
+pub use vigil_app::alerting::WebhookSettings;
 
 /// The running delivery task; aborted when dropped (with the last [`AppState`]).
 pub struct Worker {
@@ -130,6 +99,7 @@ async fn round(store: &Store, s: &WebhookSettings, client: &HttpClient) -> vigil
             match result {
                 Ok(()) => store.record_delivery(&d, Ok(())).await?,
                 Err(e) => {
+                    let e = e.to_string();
                     let next = s.retry_delay(d.attempts + 1).map(|delay| {
                         stamp(Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1)))
                     });
@@ -141,33 +111,46 @@ async fn round(store: &Store, s: &WebhookSettings, client: &HttpClient) -> vigil
     }
 }
 
-async fn post(client: &HttpClient, d: &Delivery, timeout: Duration) -> Result<(), String> {
+/// Why one delivery attempt failed (stored as text with the delivery).
+#[derive(Debug, thiserror::Error)]
+enum DeliveryError {
+    #[error("bad request: {0}")]
+    BadRequest(hyper::http::Error),
+    #[error("no answer within {0} ms")]
+    Timeout(u128),
+    #[error("request failed: {0}")]
+    Failed(hyper_util::client::legacy::Error),
+    #[error("HTTP {0}")]
+    Status(u16),
+}
+
+async fn post(client: &HttpClient, d: &Delivery, timeout: Duration) -> Result<(), DeliveryError> {
     let req = hyper::Request::post(d.url.as_str())
         .header(hyper::header::CONTENT_TYPE, d.content_type.as_str())
         .header(hyper::header::USER_AGENT, "vigil-webhooks/1")
         .header("x-vigil-event", d.event.as_str())
         .header("x-vigil-delivery", d.id.to_string())
         .body(Full::new(Bytes::from(d.payload.clone())))
-        .map_err(|e| format!("bad request: {e}"))?;
+        .map_err(DeliveryError::BadRequest)?;
     let res = tokio::time::timeout(timeout, client.request(req))
         .await
-        .map_err(|_| format!("no answer within {} ms", timeout.as_millis()))?
-        .map_err(|e| format!("request failed: {e}"))?;
+        .map_err(|_| DeliveryError::Timeout(timeout.as_millis()))?
+        .map_err(DeliveryError::Failed)?;
     let status = res.status();
     // read (and drop) the body so the connection can be reused
     let _ = tokio::time::timeout(timeout, http_body_util::BodyExt::collect(res.into_body())).await;
     if status.is_success() {
         Ok(())
     } else {
-        Err(format!("HTTP {}", status.as_u16()))
+        Err(DeliveryError::Status(status.as_u16()))
     }
 }
 
-const ADMIN: &[Role] = &[Role::Admin];
+use crate::access::ADMIN;
 
 /// GET /api/webhooks (admin): subscriptions, and pending, failed and recent deliveries.
 pub async fn list(State(st): State<AppState>, auth: Auth) -> ApiResult<impl IntoResponse> {
-    auth.require(ADMIN, "manage webhooks")?;
+    auth.require(&ADMIN, "manage webhooks")?;
     let subs = st.store.webhooks().await?;
     let recent = st.store.deliveries(false, 200).await?;
     let pending = recent.iter().filter(|d| d.delivered_at.is_none() && d.failed_at.is_none()).count();
@@ -184,7 +167,7 @@ pub async fn list(State(st): State<AppState>, auth: Auth) -> ApiResult<impl Into
 
 /// POST /api/webhooks (admin) `{url, format: cap|json}`.
 pub async fn create(State(st): State<AppState>, auth: Auth, body: Bytes) -> ApiResult<impl IntoResponse> {
-    auth.require(ADMIN, "manage webhooks")?;
+    auth.require(&ADMIN, "manage webhooks")?;
     let f = Fields::from_json(&body)?;
     f.only(&["url", "format"])?;
     let url = f.str_req("url", 2000)?;
@@ -208,7 +191,7 @@ pub async fn create(State(st): State<AppState>, auth: Auth, body: Bytes) -> ApiR
 
 /// DELETE /api/webhooks/{id} (admin): stop delivering to it.
 pub async fn delete(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
-    auth.require(ADMIN, "manage webhooks")?;
+    auth.require(&ADMIN, "manage webhooks")?;
     if !st.store.deactivate_webhook(&auth.user.name, id).await? {
         return Err(ApiError::not_found(format!("no active webhook {id}")));
     }

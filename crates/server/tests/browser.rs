@@ -18,7 +18,15 @@
 //! the month on the dashboard; a planner reads it all in French without any action
 //! button; an admin sees the failed webhook deliveries.
 //!
-//! The two run one after the other (one browser at a time), each on its own server
+//! `offline_outbox_belongs_to_its_author` (`outbox.mjs`, issue #13): on one phone,
+//! reporter A's reports that could not be sent wait under A's name; an analyst who logs
+//! in next neither sends nor sees them; when A logs back in they are sent once each, and
+//! the ones the server refuses stay with its reason until A corrects or deletes them.
+//!
+//! `boundary_and_place_names_show_as_text` (`names.mjs`, issue #13): region and town
+//! names such as `<img src=x onerror=…>` show as text in the map tooltips and lists.
+//!
+//! They run one after the other (one browser at a time), each on its own server
 //! and database.
 //!
 //! Needs `npm ci` at the repository root (playwright-core, and Leaflet, which the
@@ -75,6 +83,16 @@ async fn reporter_to_analyst_to_map_and_timeline() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_raises_alert_issued_acknowledged_and_answered() {
     run_script("alerts.mjs", &[Role::Reporter, Role::Analyst, Role::Responder, Role::Planner, Role::Admin]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_outbox_belongs_to_its_author() {
+    run_script("outbox.mjs", &[Role::Reporter, Role::Analyst]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boundary_and_place_names_show_as_text() {
+    run_script("names.mjs", &[Role::Analyst]).await;
 }
 
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it

@@ -7,7 +7,7 @@ mod common;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
-use vigil_server::schedule::{self, last_complete_month};
+use vigil_app::schedule::{self, last_complete_month};
 use vigil_server::{AppState, ServerConfig};
 
 fn time(s: &str) -> DateTime<Utc> {

@@ -2,10 +2,11 @@
 //!
 //! The store does not know what an alert *means* (that is `vigil-warn`, a crate above
 //! this one): it keeps the alert's columns for querying, the whole alert as JSON, its
-//! evidence, status changes and CAP messages, and lets the server decide what to
-//! write while the rows are locked. [`Store::apply_to_alerts`] and
-//! [`Store::change_alert`] run the caller's decision inside the writing transaction,
-//! after taking the `alert_lock` row, so two reports arriving together cannot both
+//! evidence, status changes and CAP messages. The application layer reads what a
+//! decision needs at a version ([`Store::open_alerts_of_rule`],
+//! [`Store::alert_for_change`]), decides, and hands the rows to [`Store::write_alert`],
+//! which writes them in one transaction only if no other alert write came in between
+//! (the `alert_lock` row counts writes), so two reports arriving together cannot both
 //! create "the" alert for one situation. Every write carries its audit entries (one
 //! per status change) and its webhook outbox rows in the same transaction.
 //!
@@ -32,6 +33,15 @@ pub const RESPONSE_ACTIONS: [&str; 7] = [
 
 /// Webhook payload formats.
 pub const WEBHOOK_FORMATS: [&str; 2] = ["cap", "json"];
+
+/// Alert rows as read for a decision, with the version they were read at (see
+/// [`Store::write_alert`]) and the id a new alert would take.
+#[derive(Debug, Clone)]
+pub struct AlertSnapshot<T> {
+    pub version: i64,
+    pub next_id: i64,
+    pub alerts: T,
+}
 
 /// An alert as stored: the queryable columns and the whole document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -401,75 +411,61 @@ macro_rules! write_alert {
 }
 
 impl Store {
-    /// Decide, with the alert rows locked, what a rule's firing does: `decide` gets
-    /// the id a new alert would take and the rule's open alerts (neither closed nor
-    /// cancelled), and returns the write (or `None` for nothing) plus a value for the
-    /// caller. Everything commits together.
-    pub async fn apply_to_alerts<F, T>(&self, rule_id: &str, decide: F) -> Result<Option<T>>
-    where
-        F: FnOnce(i64, Vec<StoredAlert>) -> Option<(AlertWrite, T)> + Send,
-        T: Send,
-    {
-        let begin = self.begin_write_sql();
-        let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM alerts WHERE rule_id = $1 AND status NOT IN ('closed', 'cancelled') ORDER BY id"
-        );
+    /// The number of alert writes so far: what a decision is read at, and what
+    /// [`Store::write_alert`] checks before it writes.
+    async fn alert_version(&self) -> Result<i64> {
         Ok(on_pool!(self, pool => {
-            let mut tx = pool.begin_with(begin).await?;
-            sqlx::query("UPDATE alert_lock SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
-            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM alerts").fetch_one(&mut *tx).await?;
-            let rows: Vec<AlertTuple> =
-                sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(rule_id).fetch_all(&mut *tx).await?;
-            let open = rows.into_iter().map(alert_from).collect::<Result<Vec<_>>>()?;
-            let before: std::collections::HashMap<i64, serde_json::Value> =
-                open.iter().map(|a| (a.id, a.doc.clone())).collect();
-            match decide(next, open) {
-                None => {
-                    tx.rollback().await?;
-                    None
-                }
-                Some((w, out)) => {
-                    let b = if w.is_new {
-                        None
-                    } else {
-                        before.get(&w.id).map(|d| {
-                            serde_json::json!({"status": d["status"], "headline": d["headline"], "updated_at": d["updated_at"], "firings": d["firings"]})
-                        })
-                    };
-                    write_alert!(self, tx, &w, b);
-                    tx.commit().await?;
-                    Some(out)
-                }
-            }
+            sqlx::query_scalar("SELECT n FROM alert_lock WHERE id = 1").fetch_one(pool).await?
         }))
     }
 
-    /// Change one alert: `change` gets the stored alert (or `None`) with the rows
-    /// locked and returns the write, or an error that rolls everything back.
-    pub async fn change_alert<F, T, E>(&self, id: i64, change: F) -> Result<Result<T, E>>
-    where
-        F: FnOnce(Option<StoredAlert>) -> std::result::Result<(AlertWrite, T), E> + Send,
-        T: Send,
-        E: Send,
-    {
+    /// What a rule's firing is decided on: the id a new alert would take and the
+    /// rule's open alerts (neither closed nor cancelled), read at a version.
+    pub async fn open_alerts_of_rule(&self, rule_id: &str) -> Result<AlertSnapshot<Vec<StoredAlert>>> {
+        let version = self.alert_version().await?;
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE rule_id = $1 AND status NOT IN ('closed', 'cancelled') ORDER BY id"
+        );
+        let (next_id, rows): (i64, Vec<AlertTuple>) = on_pool!(self, pool => {
+            let next = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM alerts").fetch_one(pool).await?;
+            (next, sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(rule_id).fetch_all(pool).await?)
+        });
+        let alerts = rows.into_iter().map(alert_from).collect::<Result<Vec<_>>>()?;
+        Ok(AlertSnapshot { version, next_id, alerts })
+    }
+
+    /// What a change of one alert is decided on: the stored alert (or `None`), read
+    /// at a version.
+    pub async fn alert_for_change(&self, id: i64) -> Result<AlertSnapshot<Option<StoredAlert>>> {
+        let version = self.alert_version().await?;
+        let next_id: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM alerts").fetch_one(pool).await?
+        });
+        Ok(AlertSnapshot { version, next_id, alerts: self.alert(id).await? })
+    }
+
+    /// Write a decided alert change, its status changes with their audit entries,
+    /// its CAP messages and its webhook outbox rows, in one transaction, unless
+    /// another alert write committed since `version` was read: then nothing is
+    /// written and `Ok(false)` tells the caller to read again and decide again. Two
+    /// reports arriving together therefore cannot both create "the" alert for one
+    /// situation. `before` is the audit entry's view of the alert before the change.
+    pub async fn write_alert(&self, version: i64, w: &AlertWrite, before: Option<serde_json::Value>) -> Result<bool> {
         let begin = self.begin_write_sql();
-        let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1");
         Ok(on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
-            sqlx::query("UPDATE alert_lock SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
-            let row: Option<AlertTuple> = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(&mut *tx).await?;
-            let current = row.map(alert_from).transpose()?;
-            let before = current.as_ref().map(|a| serde_json::json!({"status": a.status}));
-            match change(current) {
-                Err(e) => {
-                    tx.rollback().await?;
-                    Err(e)
-                }
-                Ok((w, out)) => {
-                    write_alert!(self, tx, &w, before);
-                    tx.commit().await?;
-                    Ok(out)
-                }
+            let claimed = sqlx::query("UPDATE alert_lock SET n = n + 1 WHERE id = 1 AND n = $1")
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if claimed == 0 {
+                tx.rollback().await?;
+                false
+            } else {
+                write_alert!(self, tx, w, before);
+                tx.commit().await?;
+                true
             }
         }))
     }

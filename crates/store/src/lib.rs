@@ -9,7 +9,12 @@
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
 //! re-assignment), [`placement`] (grid and admin codes for a point), `extras` (how
-//! the source-specific columns of an incident are stored).
+//! the source-specific columns of an incident are stored), [`reports`] (intake and
+//! reading of field reports), [`triage`] (duplicate suggestions, verify / merge /
+//! discard), [`incident_records`] (incidents with Vigil's fields, paging), [`places`]
+//! (the towns gazetteer), [`alerts`] (alerts, responses, the webhook outbox),
+//! [`accounts`], [`audit`], [`vocab`] (the store's coded types against the model's
+//! vocabulary). All of Vigil's SQL is in this crate.
 
 pub mod account_admin;
 pub mod accounts;
@@ -20,10 +25,14 @@ pub mod audit_rows;
 pub mod audit_verify;
 pub mod boundaries;
 mod extras;
+pub mod incident_records;
 pub mod incidents;
 pub mod placement;
+pub mod places;
 pub mod reports;
 mod sqlite_import;
+pub mod triage;
+pub mod vocab;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};

@@ -13,75 +13,13 @@ use vigil_server::{app, AppState, ServerConfig};
 use vigil_store::accounts::Role;
 use vigil_store::Store;
 
-pub struct TestDb {
-    /// with `key` attached
-    pub store: Store,
-    pub url: String,
-    /// the audit key (a fresh one per database); attach it to any other store opened on `url`
-    pub key: vigil_store::audit_key::AuditKey,
-    _dir: Option<tempfile::TempDir>,
-}
+#[allow(unused_imports)] // each test file uses a different part
+pub use vigil_testkit::{load_mali_boundaries, mali_boundaries as load_mali_boundaries_sync, postgres, sqlite, TestDb};
 
-/// A store on `url` with a fresh audit key attached.
-pub async fn keyed(url: &str) -> (Store, vigil_store::audit_key::AuditKey) {
-    let key = vigil_store::audit_key::AuditKey::generate();
-    (Store::connect(url).await.unwrap().attach_audit_key(key.clone()).await.unwrap(), key)
-}
-
-pub async fn sqlite() -> TestDb {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("vigil.db").display());
-    let (store, key) = keyed(&url).await;
-    TestDb { store, url, key, _dir: Some(dir) }
-}
-
-pub async fn postgres() -> Option<TestDb> {
-    let Ok(base) = std::env::var("VIGIL_TEST_POSTGRES") else {
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("CI is set but VIGIL_TEST_POSTGRES is not: the PostgreSQL half of the suite must run in CI");
-        }
-        eprintln!("note: VIGIL_TEST_POSTGRES unset; PostgreSQL test skipped (scripts/test.sh starts a server)");
-        return None;
-    };
-    use sqlx::Connection;
-    let name = format!("vigil_srv_{}_{}", std::process::id(), rand_suffix());
-    let mut admin = sqlx::PgConnection::connect(&base).await.expect("connect to VIGIL_TEST_POSTGRES");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
-    let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
-    let url = format!("{prefix}/{name}");
-    let (store, key) = keyed(&url).await;
-    Some(TestDb { store, url, key, _dir: None })
-}
-
-fn rand_suffix() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
-    t * 1000 + N.fetch_add(1, Ordering::Relaxed)
-}
-
-/// Define one async test body and run it as `NAME::sqlite` and `NAME::postgres`.
+/// `vigil_testkit::both_backends!`, in scope for every test file of this crate.
 #[macro_export]
 macro_rules! both_backends {
-    ($name:ident, |$db:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            async fn run($db: $crate::common::TestDb) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run($crate::common::sqlite().await).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(db) = $crate::common::postgres().await {
-                    run(db).await
-                }
-            }
-        }
-    };
+    ($($t:tt)*) => { vigil_testkit::both_backends!($($t)*); };
 }
 
 /// A test user per role: name = role, password = "<role>-password".
@@ -204,29 +142,4 @@ pub fn good_coding() -> Value {
         "type_of_violence": 3, "event_type": "Violence against civilians", "side_a": "JNIM",
         "side_b": "Civilians", "best": 2, "low": 1, "high": 4, "date_prec": 1, "where_prec": 1
     })
-}
-
-pub fn load_mali_boundaries_sync() -> Vec<(u8, Vec<vigil_geo::AdminArea>)> {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    [
-        (0u8, "data/boundaries/mli_adm0_ocha_cod_dissolved.geojson"),
-        (1, "data/boundaries/mli_adm1_regions_ocha_cod_dissolved.geojson"),
-        (2, "data/boundaries/mli_adm2_cercles_ocha_cod.geojson"),
-    ]
-    .into_iter()
-    .map(|(level, f)| {
-        let text = std::fs::read_to_string(root.join(f)).unwrap();
-        (
-            level,
-            vigil_geo::admin::parse_boundaries(&text, level, &format!("adm{level}_pcode"), &format!("adm{level}_name"))
-                .unwrap(),
-        )
-    })
-    .collect()
-}
-
-pub async fn load_mali_boundaries(store: &Store) {
-    for (level, areas) in load_mali_boundaries_sync() {
-        store.import_boundaries(level, &areas).await.unwrap();
-    }
 }

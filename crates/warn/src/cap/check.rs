@@ -36,11 +36,16 @@ pub struct Header {
     pub references: Vec<Reference>,
 }
 
+/// A document that cannot be read as XML at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not well-formed XML: {0}")]
+pub struct NotXml(pub String);
+
 /// Root element name, its default namespace, and `(path, text)` for every element,
 /// e.g. `("alert/info/area/circle", "…")`.
 type Parsed = (String, Option<String>, Vec<(String, String)>);
 
-fn leaves(xml: &str) -> Result<Parsed, String> {
+fn leaves(xml: &str) -> Result<Parsed, NotXml> {
     let mut r = Reader::from_str(xml);
     let mut stack: Vec<String> = Vec::new();
     let mut out = Vec::new();
@@ -50,7 +55,7 @@ fn leaves(xml: &str) -> Result<Parsed, String> {
     loop {
         match r
             .read_event()
-            .map_err(|e| format!("not well-formed XML: {e}"))?
+            .map_err(|e| NotXml(e.to_string()))?
         {
             Event::Start(e) => {
                 let name = e.local_name().as_ref().to_owned();
@@ -75,7 +80,7 @@ fn leaves(xml: &str) -> Result<Parsed, String> {
             Event::GeneralRef(g) => {
                 let name = g.xml10_content();
                 let raw = format!("&{name};");
-                let s = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?;
+                let s = quick_xml::escape::unescape(&raw).map_err(|e| NotXml(e.to_string()))?;
                 text.push_str(&s);
             }
             Event::CData(c) => text.push_str(&c.xml10_content()),
@@ -123,7 +128,7 @@ fn bad_token(s: &str) -> bool {
 }
 
 /// Parse the header of a CAP document.
-pub fn header(xml: &str) -> Result<Header, String> {
+pub fn header(xml: &str) -> Result<Header, NotXml> {
     let (_, _, leaves) = leaves(xml)?;
     let get = |p: &str| {
         leaves
@@ -156,7 +161,7 @@ pub fn header(xml: &str) -> Result<Header, String> {
 pub fn check(xml: &str) -> Vec<String> {
     let (root, ns, leaves) = match leaves(xml) {
         Ok(x) => x,
-        Err(e) => return vec![e],
+        Err(e) => return vec![e.to_string()],
     };
     let mut problems = Vec::new();
     if root != "alert" || ns.as_deref() != Some(super::CAP_NAMESPACE) {

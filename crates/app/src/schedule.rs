@@ -1,28 +1,27 @@
 //! The rules' scheduled round, and the demo's replay of its own recent history.
 //!
-//! Incident and report rules run as things arrive ([`crate::alerts_api::on_report`],
-//! [`crate::alerts_api::on_incident`]). Two kinds of rule also need a clock: spikes
+//! Incident and report rules run as things arrive ([`crate::alerts::on_report`],
+//! [`crate::alerts::on_incident`]). Two kinds of rule also need a clock: spikes
 //! (a quiet week after a bad one is news too, and imports add incidents in bulk) and
 //! forecast thresholds (a new month means a new forecast). [`spawn`] runs a round of
 //! those every `[rules] schedule_minutes` (default 60) as of the alerting clock's day.
 //!
 //! The forecast behind the forecast rules is the learned model of `vigil-forecast`
 //! over the PRIO-GRID cells of the loaded country outline, from the last complete
-//! month. It takes seconds, so it runs off the async threads and is computed once
-//! per origin month ([`ForecastCache`]); incidents coded later in the month reach the
+//! month ([`crate::forecast::cell_forecast`]). It takes seconds, so it runs off the
+//! async threads and is computed once per origin month ([`ForecastCache`]); incidents coded later in the month reach the
 //! next month's forecast, as with any monthly forecast.
 //!
 //! [`replay`] drives the very same engine calls over a stretch of stored history in
 //! date order with the clock at data time: `vigil demo` replays its last 90 days so it
 //! opens with the alerts an operations centre would have had (all from SYNTHETIC data).
 
-use crate::alerts_api::apply_firings;
-use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::alerts::{apply_firings, engine_over};
+use crate::forecast::cell_forecast;
+use crate::{AppResult, Context};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use std::collections::HashMap;
-use vigil_forecast::units::known_capital;
-use vigil_forecast::{ForecastOptions, Geography, Month, UnitSet};
+use vigil_forecast::Month;
 use vigil_model::IncidentFilter;
 use vigil_warn::{Applied, Engine, ForecastRow, IncidentInput, RuleSet};
 
@@ -72,77 +71,26 @@ pub fn last_complete_month(day: NaiveDate) -> Month {
     }
 }
 
-fn month_start(m: Month) -> NaiveDate {
-    NaiveDate::from_ymd_opt(m.year(), m.month(), 1).expect("a valid month")
-}
-
-/// The learned model's P(any fatality) per cell of the loaded country outline for
-/// the `months` months after `origin`. No outline loaded, or no incidents: no rows.
-pub async fn cell_forecast(st: &AppState, origin: Month, months: u32) -> ApiResult<Vec<ForecastRow>> {
-    let countries = st.store.areas(0).await?;
-    let [outline] = countries.as_slice() else {
-        if countries.len() > 1 {
-            tracing::warn!("forecast rules: {} country outlines are loaded; forecasting needs exactly one", countries.len());
-        }
-        return Ok(vec![]);
-    };
-    let to = month_start(origin.plus(1)) - Duration::days(1);
-    let filter = IncidentFilter { to: Some(to), ..Default::default() };
-    let events = st.store.forecast_events(&filter).await?;
-    if events.is_empty() {
-        return Ok(vec![]);
-    }
-    let geo = Geography {
-        outline: Some(outline.geometry.clone()),
-        admin1: st.store.areas(1).await?,
-        capital: known_capital(&outline.name),
-    };
-    let rows = tokio::task::spawn_blocking(move || {
-        let units = UnitSet::cells_of_outline(&geo)?;
-        let mut opts = ForecastOptions::new(origin);
-        opts.horizons = (1..=months).collect();
-        vigil_forecast::forecast(&events, units, &opts)
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|e| ApiError::internal(format!("forecast from {origin}: {e}")))?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(ForecastRow { gid: r.unit.parse().ok()?, month: month_start(r.month), p_any: r.p_any })
-        })
-        .collect())
-}
-
 /// An engine holding the stored incidents the rules look back over from `as_of`,
 /// and the map from their rule ids (`source:source_id`) to store ids.
-async fn engine_as_of(st: &AppState, rules: &RuleSet, as_of: NaiveDate) -> ApiResult<(Engine, HashMap<String, i64>)> {
-    let mut names = st.store.area_names(1).await?;
-    names.extend(st.store.area_names(2).await?);
-    let mut engine = Engine::new(rules.clone()).with_area_names(names);
-    let mut targets = HashMap::new();
+async fn engine_as_of(cx: &Context, rules: &RuleSet, as_of: NaiveDate) -> AppResult<(Engine, HashMap<String, i64>)> {
     let filter = IncidentFilter {
         from: Some(as_of - Duration::days(rules.lookback_days().max(1) + 1)),
         to: Some(as_of),
         ..Default::default()
     };
-    for rec in st.store.incident_records(&filter, None).await? {
-        let i = IncidentInput::from_parts(&rec.located.incident, &rec.located.placement);
-        targets.insert(i.id.clone(), rec.id);
-        engine.observe(i);
-    }
-    Ok((engine, targets))
+    engine_over(&cx.store, rules, &filter, None).await
 }
 
 /// Bring the forecast up to the last month complete on `as_of` (no-op when it is).
-async fn refresh_forecast(st: &AppState, rules: &RuleSet, as_of: NaiveDate, cache: &mut ForecastCache) -> ApiResult<()> {
+async fn refresh_forecast(cx: &Context, rules: &RuleSet, as_of: NaiveDate, cache: &mut ForecastCache) -> AppResult<()> {
     let Some(months) = rules.forecast_months_ahead() else { return Ok(()) };
     let origin = last_complete_month(as_of);
     if cache.origin == Some(origin) {
         return Ok(());
     }
     let started = std::time::Instant::now();
-    cache.rows = cell_forecast(st, origin, months).await?;
+    cache.rows = cell_forecast(&cx.store, origin, months).await?;
     cache.origin = Some(origin);
     tracing::info!(
         "forecast rules: {} cell-months forecast from {origin} in {:.1}s",
@@ -153,31 +101,31 @@ async fn refresh_forecast(st: &AppState, rules: &RuleSet, as_of: NaiveDate, cach
 }
 
 /// One scheduled round as of `as_of`, alert times from the alerting clock.
-pub async fn round(st: &AppState, as_of: NaiveDate, cache: &mut ForecastCache) -> ApiResult<RoundSummary> {
-    let rules = st.alerting.rules();
-    refresh_forecast(st, &rules, as_of, cache).await?;
-    let (engine, targets) = engine_as_of(st, &rules, as_of).await?;
-    let firings = engine.on_schedule(as_of, st.alerting.now(), &cache.rows);
+pub async fn round(cx: &Context, as_of: NaiveDate, cache: &mut ForecastCache) -> AppResult<RoundSummary> {
+    let rules = cx.alerting.rules();
+    refresh_forecast(cx, &rules, as_of, cache).await?;
+    let (engine, targets) = engine_as_of(cx, &rules, as_of).await?;
+    let firings = engine.on_schedule(as_of, cx.alerting.now(), &cache.rows);
     let mut s = RoundSummary::default();
-    s.add(&apply_firings(st, &rules, &firings, &targets).await?);
+    s.add(&apply_firings(cx, &rules, &firings, &targets).await?);
     Ok(s)
 }
 
 /// Run [`round`] now and then every `every`, as of the alerting clock's day, until
 /// the runtime stops. Errors are logged and the next round tries again.
-pub fn spawn(st: AppState, every: std::time::Duration, mut cache: ForecastCache) -> tokio::task::JoinHandle<()> {
+pub fn spawn(cx: Context, every: std::time::Duration, mut cache: ForecastCache) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let as_of = st.alerting.now().date_naive();
-            match round(&st, as_of, &mut cache).await {
+            let as_of = cx.alerting.now().date_naive();
+            match round(&cx, as_of, &mut cache).await {
                 Ok(s) if s.created + s.updated > 0 => {
                     tracing::info!("scheduled rules as of {as_of}: {} alerts raised, {} updated", s.created, s.updated)
                 }
                 Ok(_) => {}
-                Err(e) => tracing::error!("scheduled rules as of {as_of}: {}", e.message),
+                Err(e) => tracing::error!("scheduled rules as of {as_of}: {e}"),
             }
         }
     })
@@ -186,7 +134,7 @@ pub fn spawn(st: AppState, every: std::time::Duration, mut cache: ForecastCache)
 /// When, in data time, an incident of `day` is taken to have been coded: the
 /// evening of the day it happened.
 fn coded_at(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::from_hms_opt(18, 0, 0).expect("a valid time")).and_utc()
+    day.and_time(NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN)).and_utc()
 }
 
 /// Replay the stored incidents dated `from..=to` in date order as if each had been
@@ -194,35 +142,35 @@ fn coded_at(day: NaiveDate) -> DateTime<Utc> {
 /// (with the forecast) as of `to`. The alerting clock is fixed at data time while it
 /// runs and left at the end of `to`; the caller decides what "now" is next.
 pub async fn replay(
-    st: &AppState,
+    cx: &Context,
     from: NaiveDate,
     to: NaiveDate,
     cache: &mut ForecastCache,
-) -> ApiResult<RoundSummary> {
-    let rules = st.alerting.rules();
-    let (mut engine, mut targets) = engine_as_of(st, &rules, from - Duration::days(1)).await?;
+) -> AppResult<RoundSummary> {
+    let rules = cx.alerting.rules();
+    let (mut engine, mut targets) = engine_as_of(cx, &rules, from - Duration::days(1)).await?;
     let filter = IncidentFilter { from: Some(from), to: Some(to), ..Default::default() };
-    let records = st.store.incident_records(&filter, None).await?;
+    let records = cx.store.incident_records(&filter, None).await?;
     let mut s = RoundSummary::default();
     let mut next = records.into_iter().peekable();
     let mut day = from;
     while day <= to {
-        let morning = day.and_time(NaiveTime::from_hms_opt(6, 0, 0).expect("a valid time")).and_utc();
-        st.alerting.set_clock(Some(morning));
+        let morning = day.and_time(NaiveTime::from_hms_opt(6, 0, 0).unwrap_or(NaiveTime::MIN)).and_utc();
+        cx.alerting.set_clock(Some(morning));
         let firings = engine.on_schedule(day - Duration::days(1), morning, &[]);
-        s.add(&apply_firings(st, &rules, &firings, &targets).await?);
-        st.alerting.set_clock(Some(coded_at(day)));
+        s.add(&apply_firings(cx, &rules, &firings, &targets).await?);
+        cx.alerting.set_clock(Some(coded_at(day)));
         while let Some(rec) = next.next_if(|r| r.located.incident.date_start <= day) {
             let i = IncidentInput::from_parts(&rec.located.incident, &rec.located.placement);
             targets.insert(i.id.clone(), rec.id);
             let firings = engine.on_incident(i, coded_at(day));
-            s.add(&apply_firings(st, &rules, &firings, &targets).await?);
+            s.add(&apply_firings(cx, &rules, &firings, &targets).await?);
         }
         day += Duration::days(1);
     }
-    st.alerting.set_clock(Some(coded_at(to) + Duration::hours(5)));
-    refresh_forecast(st, &rules, to, cache).await?;
-    let firings = engine.on_schedule(to, st.alerting.now(), &cache.rows);
-    s.add(&apply_firings(st, &rules, &firings, &targets).await?);
+    cx.alerting.set_clock(Some(coded_at(to) + Duration::hours(5)));
+    refresh_forecast(cx, &rules, to, cache).await?;
+    let firings = engine.on_schedule(to, cx.alerting.now(), &cache.rows);
+    s.add(&apply_firings(cx, &rules, &firings, &targets).await?);
     Ok(s)
 }
