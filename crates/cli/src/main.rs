@@ -1,10 +1,12 @@
 //! `vigil`: the command-line front of Vigil. Thin by design: each subcommand parses
 //! its flags and calls into the library crates; no domain logic lives here.
 
+mod audit_cmd;
 mod forecast_cmd;
 mod incidents_cmd;
 mod rules_cmd;
 mod serve_cmd;
+mod user_cmd;
 mod vocab_arg;
 
 use anyhow::{Context, Result};
@@ -55,10 +57,10 @@ enum Command {
     Demo(serve_cmd::DemoArgs),
     /// User accounts.
     #[command(subcommand)]
-    User(serve_cmd::UserCommand),
-    /// The hash-chained audit log.
+    User(user_cmd::UserCommand),
+    /// The audit log: verify its keyed chain, sign checkpoints of its head.
     #[command(subcommand)]
-    Audit(serve_cmd::AuditCommand),
+    Audit(audit_cmd::AuditCommand),
 }
 
 fn main() {
@@ -144,7 +146,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Rules(c) => rules_cmd::offline(c),
         Command::Serve(a) => serve_cmd::serve(a, &cli.db).await,
         Command::Demo(a) => serve_cmd::demo(a).await,
-        Command::User(c) => serve_cmd::user(c, &store().await?).await,
-        Command::Audit(c) => serve_cmd::audit(c, &store().await?).await,
+        Command::User(c) => user_cmd::user(c, store().await?).await,
+        Command::Audit(c) => audit_cmd::audit(c, store().await?).await,
     }
 }

@@ -1,13 +1,12 @@
-//! `serve`, `demo`, `user add|list` and `audit verify`: running the web server and
-//! looking after its accounts and audit log.
+//! `serve` and `demo`: running the web server (with the audit key loaded, created
+//! on first start).
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Subcommand};
+use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use vigil_server::config::ConfigFile;
 use vigil_server::{AppState, ServerConfig};
-use vigil_store::accounts::Role;
 use vigil_store::Store;
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -28,43 +27,6 @@ pub struct DemoArgs {
     /// Loopback address to listen on.
     #[arg(long, env = "VIGIL_ADDR", default_value = DEFAULT_ADDR, value_name = "HOST:PORT")]
     pub addr: String,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum UserCommand {
-    /// Create a user. Without --password a random one is generated and printed once.
-    Add(UserAddArgs),
-    /// List users and their roles.
-    List,
-    /// Issue a bearer token for a user without their password, for a GIS client (the
-    /// OGC API at /ogc) or a script; prints the token alone on stdout.
-    Token(UserTokenArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct UserTokenArgs {
-    /// The user (`vigil user list` shows them).
-    pub name: String,
-    /// Days the token stays valid.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
-    pub days: i64,
-}
-
-#[derive(Args, Debug)]
-pub struct UserAddArgs {
-    pub name: String,
-    #[arg(long, value_parser = crate::vocab_arg::coded(&Role::ALL, Role::as_str))]
-    pub role: Role,
-    /// The password (visible in the shell history; prefer VIGIL_PASSWORD or the generated one).
-    #[arg(long, env = "VIGIL_PASSWORD", hide_env_values = true)]
-    pub password: Option<String>,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum AuditCommand {
-    /// Recompute the audit log's hash chain; name any edited, removed or reordered
-    /// entry and exit non-zero.
-    Verify,
 }
 
 /// Whether the database was named on the command line or in the environment (then
@@ -92,6 +54,8 @@ pub async fn serve(a: ServeArgs, db_flag: &str) -> Result<()> {
         if db_given() { db_flag.to_string() } else { file.server.db.clone().unwrap_or_else(|| db_flag.to_string()) };
     let addr = a.addr.or(file.server.addr.clone()).unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let store = Store::connect(&db).await.with_context(|| format!("opening database {db}"))?;
+    let audit_paths = crate::audit_cmd::AuditPaths::resolve(&file.audit);
+    let store = crate::audit_cmd::with_key_for_writing(store, &audit_paths).await?;
     vigil_server::demo::ensure_places(&store).await?;
     if store.users().await?.is_empty() {
         eprintln!("note: no users yet; create one with `vigil user add NAME --role admin`");
@@ -123,6 +87,11 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
     let dir = tempfile::Builder::new().prefix("vigil-demo-").tempdir().context("creating a temporary folder")?;
     let url = format!("sqlite://{}", dir.path().join("vigil.db").display());
     let store = Store::connect(&url).await.with_context(|| format!("opening {url}"))?;
+    let key = crate::audit_cmd::AuditPaths {
+        key_file: dir.path().join("audit.key"),
+        checkpoints: dir.path().join("audit-checkpoints.jsonl"),
+    };
+    let store = crate::audit_cmd::with_key_for_writing_quietly(store, &key).await?;
     let s = vigil_server::demo::seed(&store, true).await?;
     let config = ServerConfig { demo: true, ..Default::default() };
     let state = AppState::new(store, config).await?;
@@ -150,56 +119,4 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
     vigil_server::serve(listener, state).await?;
     drop(dir);
     Ok(())
-}
-
-pub async fn user(c: UserCommand, store: &Store) -> Result<()> {
-    match c {
-        UserCommand::Add(a) => {
-            if store.user_exists(&a.name).await? {
-                bail!("user {} exists already", a.name);
-            }
-            let (password, generated) = match a.password {
-                Some(p) if p.chars().count() >= 10 => (p, false),
-                Some(_) => bail!("--password: use at least 10 characters"),
-                None => (vigil_store::accounts::random_token()[..20].to_string(), true),
-            };
-            let u = store.add_user("cli", &a.name, a.role, &password).await?;
-            println!("created user {} with role {}", u.name, u.role);
-            if generated {
-                println!("password: {password}   (shown once; pass it on safely)");
-            }
-            Ok(())
-        }
-        UserCommand::List => {
-            for u in store.users().await? {
-                println!("{}\t{}", u.name, u.role);
-            }
-            Ok(())
-        }
-        UserCommand::Token(a) => {
-            let Some((u, token, expires_at)) = store.issue_token("cli", &a.name, a.days * 24).await? else {
-                bail!("no user {} (vigil user list shows them)", a.name);
-            };
-            eprintln!("bearer token for {} ({}), valid until {expires_at}; keep it like a password", u.name, u.role);
-            println!("{token}");
-            Ok(())
-        }
-    }
-}
-
-pub async fn audit(c: AuditCommand, store: &Store) -> Result<()> {
-    match c {
-        AuditCommand::Verify => {
-            let v = store.verify_audit().await?;
-            if v.ok() {
-                println!("audit log intact: {} entries, hash chain verified", v.entries);
-                return Ok(());
-            }
-            println!("audit log TAMPERED ({} entries read):", v.entries);
-            for p in &v.problems {
-                println!("  {p}");
-            }
-            bail!("the audit log's hash chain is broken ({} problem(s))", v.problems.len())
-        }
-    }
 }

@@ -1,5 +1,5 @@
 //! Who is calling, and may they: login, logout, the session extractor [`Auth`], CSRF
-//! checking, role checks and the login rate limit.
+//! checking, role checks and the throttle on unknown user names.
 //!
 //! A browser holds an HttpOnly, SameSite=Strict session cookie; API clients send
 //! `Authorization: Bearer`. A write authenticated by cookie must carry the session's
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use vigil_store::accounts::{Role, TokenKind, User};
+use vigil_store::accounts::{LoginOutcome, Role, TokenKind, User};
 
 pub const SESSION_COOKIE: &str = "vigil_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -98,47 +98,46 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// Failed logins per (user name, client address) within a window. In memory: a
-/// restart clears it, which is acceptable for slowing down password guessing.
+/// Logins with names that match no account, per client address: a token bucket in
+/// memory (a restart refills it). Attempts for real accounts are limited in the
+/// database per account and per account and address (see
+/// `vigil_store::accounts`), so one person guessing cannot lock out everyone behind
+/// the same address; this bucket stops the same person from trying name after name.
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<(String, String), Vec<Instant>>>,
-    pub max_failures: usize,
-    pub window: Duration,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    /// Unknown names an address may try at once.
+    pub burst: f64,
+    /// One more unknown name allowed per this long.
+    pub refill_every: Duration,
 }
 
 impl Default for LoginLimiter {
     fn default() -> Self {
-        LoginLimiter { failures: Mutex::new(HashMap::new()), max_failures: 5, window: Duration::from_secs(300) }
+        LoginLimiter { buckets: Mutex::new(HashMap::new()), burst: 10.0, refill_every: Duration::from_secs(30) }
     }
 }
 
 impl LoginLimiter {
-    /// `Some(seconds to wait)` when this key has used up its failures.
-    fn blocked(&self, key: &(String, String)) -> Option<u64> {
-        let mut m = self.failures.lock().expect("limiter lock");
+    /// Take a token for an unknown name from `client`'s bucket: `Err(seconds to
+    /// wait)` when it is empty.
+    pub fn take_unknown(&self, client: &str) -> Result<(), u64> {
+        let mut m = self.buckets.lock().expect("limiter lock");
         let now = Instant::now();
-        let list = m.get_mut(key)?;
-        list.retain(|t| now.duration_since(*t) < self.window);
-        if list.len() >= self.max_failures {
-            let oldest = list.iter().min().copied().unwrap_or(now);
-            Some(self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1))
-        } else {
-            None
-        }
-    }
-
-    fn fail(&self, key: (String, String)) {
-        let mut m = self.failures.lock().expect("limiter lock");
+        let per_sec = 1.0 / self.refill_every.as_secs_f64();
         if m.len() > 100_000 {
-            // bound memory under a flood of distinct names
-            let now = Instant::now();
-            m.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < self.window));
+            // bound memory under a flood of addresses: drop buckets that are full again
+            let burst = self.burst;
+            m.retain(|_, (level, at)| *level + now.duration_since(*at).as_secs_f64() * per_sec < burst);
         }
-        m.entry(key).or_default().push(Instant::now());
-    }
-
-    fn succeed(&self, key: &(String, String)) {
-        self.failures.lock().expect("limiter lock").remove(key);
+        let (level, at) = m.entry(client.to_string()).or_insert((self.burst, now));
+        *level = (*level + now.duration_since(*at).as_secs_f64() * per_sec).min(self.burst);
+        *at = now;
+        if *level >= 1.0 {
+            *level -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *level) / per_sec).ceil().max(1.0) as u64)
+        }
     }
 }
 
@@ -146,7 +145,14 @@ fn client_addr(parts: &Parts) -> String {
     parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into())
 }
 
-/// POST /api/login
+fn too_many(message: String, wait: u64) -> ApiError {
+    let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, message);
+    e.retry_after = Some(wait);
+    e
+}
+
+/// POST /api/login. A bearer token is issued only when asked for (`"bearer": true`,
+/// for scripts and GIS clients); a browser gets the HttpOnly cookie alone.
 pub async fn login(
     State(st): State<AppState>,
     parts: Parts,
@@ -154,48 +160,69 @@ pub async fn login(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let f = Fields::from_json(&body)?;
-    f.only(&["username", "password"])?;
+    f.only(&["username", "password", "bearer"])?;
     let username = f.str_req("username", 100)?;
     let password = f.verbatim("password", 1000)?.ok_or_else(|| ApiError::field("password", "is required"))?;
+    let bearer = f.bool_opt("bearer")?.unwrap_or(false);
     let client = client_addr(&parts);
-    let key = (username.to_lowercase(), client.clone());
-    if let Some(wait) = st.limiter.blocked(&key) {
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("too many failed logins for {username}; try again in {wait} s"),
-        );
-        e.retry_after = Some(wait);
-        return Err(e);
+    if !st.store.user_exists(&username).await? {
+        if let Err(wait) = st.limiter.take_unknown(&client) {
+            return Err(too_many(format!("too many failed logins from this address; try again in {wait} s"), wait));
+        }
     }
-    let Some(login) = st.store.login(&username, &password, &client).await? else {
-        st.limiter.fail(key);
-        return Err(ApiError::unauthorized("wrong user name or password"));
+    let login = match st.store.login(&username, &password, &client, bearer).await? {
+        LoginOutcome::LoggedIn(l) => l,
+        LoginOutcome::Refused => return Err(ApiError::unauthorized("wrong user name or password")),
+        LoginOutcome::Blocked { retry_after_secs: wait } => {
+            return Err(too_many(format!("too many failed logins for {username}; try again in {wait} s"), wait))
+        }
     };
-    st.limiter.succeed(&key);
     let cookie = Cookie::build((SESSION_COOKIE, login.cookie_token))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(st.config.secure_cookies)
         .path("/")
         .build();
-    Ok((
-        jar.add(cookie),
-        Json(serde_json::json!({
-            "user": login.user.name,
-            "role": login.user.role,
-            "csrf_token": login.csrf_token,
-            "token": login.bearer_token,
-            "demo": st.config.demo,
-            "synthetic_data": st.config.demo,
-        })),
-    ))
+    let mut answer = serde_json::json!({
+        "user": login.user.name,
+        "role": login.user.role,
+        "csrf_token": login.csrf_token,
+        "demo": st.config.demo,
+        "synthetic_data": st.config.demo,
+    });
+    if let Some(t) = login.bearer_token {
+        answer["token"] = t.into();
+    }
+    Ok((jar.add(cookie), Json(answer)))
 }
 
-/// POST /api/logout: ends this login's cookie session and bearer token.
-pub async fn logout(State(st): State<AppState>, auth: Auth, jar: CookieJar) -> ApiResult<impl IntoResponse> {
-    st.store.logout(&auth.user, &auth.csrf_token).await?;
+/// `?everywhere=true` on POST /api/logout.
+#[derive(Debug, serde::Deserialize)]
+pub struct LogoutQuery {
+    #[serde(default)]
+    pub everywhere: bool,
+}
+
+/// POST /api/logout: ends this login's cookie session and bearer token; with
+/// `?everywhere=true`, every session and token of the account ("log out everywhere").
+pub async fn logout(
+    State(st): State<AppState>,
+    auth: Auth,
+    jar: CookieJar,
+    axum::extract::Query(q): axum::extract::Query<LogoutQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let ended = if q.everywhere {
+        let changed = st
+            .store
+            .change_account(&auth.user.name, &auth.user.name, vigil_store::account_admin::AccountChange::Revoke)
+            .await?;
+        changed.map(|c| c.sessions_ended).unwrap_or(0)
+    } else {
+        st.store.logout(&auth.user, &auth.csrf_token).await?;
+        1
+    };
     let gone = Cookie::build((SESSION_COOKIE, "")).path("/").build();
-    Ok((jar.remove(gone), Json(serde_json::json!({"logged_out": true}))))
+    Ok((jar.remove(gone), Json(serde_json::json!({"logged_out": true, "sessions_ended": ended}))))
 }
 
 /// GET /api/me

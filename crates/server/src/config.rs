@@ -7,6 +7,10 @@
 //! db = "sqlite://vigil.db"
 //! secure_cookies = false   # true behind HTTPS
 //!
+//! [audit]
+//! key_file = "/etc/vigil/audit.key"            # the audit log's HMAC key; never in the database
+//! checkpoints = "/mnt/usb/vigil-checkpoints.jsonl"  # where `vigil audit checkpoint` appends
+//!
 //! [basemap]                # optional, local only
 //! tiles_dir = "/srv/tiles" # {z}/{x}/{y}.png
 //! # mbtiles = "/srv/mali.mbtiles"
@@ -37,6 +41,19 @@ pub struct ServerSection {
     pub secure_cookies: Option<bool>,
 }
 
+/// Where the audit key and the audit checkpoints live: outside the database, and
+/// best on another disk or machine than it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSection {
+    /// The HMAC key file (created 0600 by `vigil serve` when missing); the
+    /// environment variable VIGIL_AUDIT_KEY_FILE overrides it.
+    pub key_file: Option<PathBuf>,
+    /// The checkpoints file `vigil audit checkpoint` appends to and `vigil audit
+    /// verify` reads.
+    pub checkpoints: Option<PathBuf>,
+}
+
 /// The file as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +62,8 @@ pub struct ConfigFile {
     pub server: ServerSection,
     #[serde(default)]
     pub basemap: BasemapConfig,
+    #[serde(default)]
+    pub audit: AuditSection,
     /// Alert rules, CAP and webhooks (see [`vigil_app::alerting`]).
     #[serde(default)]
     pub rules: vigil_app::alerting::RulesSection,
@@ -61,7 +80,10 @@ impl ConfigFile {
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
         let mut c: ConfigFile = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
         let base = path.parent().unwrap_or(Path::new("."));
-        for p in [&mut c.basemap.tiles_dir, &mut c.basemap.mbtiles].into_iter().flatten() {
+        for p in [&mut c.basemap.tiles_dir, &mut c.basemap.mbtiles, &mut c.audit.key_file, &mut c.audit.checkpoints]
+            .into_iter()
+            .flatten()
+        {
             if p.is_relative() {
                 *p = base.join(&*p);
             }

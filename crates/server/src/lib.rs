@@ -5,7 +5,8 @@
 //! demo` bind it to a socket, tests drive it in-process. Nothing here fetches
 //! anything from the network, and the Content-Security-Policy forbids the browser to.
 //!
-//! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`reports_api`]
+//! Modules: [`auth`] (login, sessions, CSRF, roles, rate limit), [`users_api`]
+//! (account management), [`reports_api`]
 //! (intake and triage), [`incidents_api`] (incidents, totals, areas, places, audit),
 //! [`alerts_api`] (alerts), [`responses_api`] (responses, the response dashboard),
 //! [`cap_api`] (CAP documents, the Atom feed, the rules in force), [`webhooks`]
@@ -35,6 +36,7 @@ pub mod openapi;
 pub mod reports_api;
 pub mod responses_api;
 pub mod cap_api;
+pub mod users_api;
 pub mod webhooks;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -184,6 +186,7 @@ pub fn app(state: AppState) -> Router {
         .merge(alerts_api::routes())
         .merge(responses_api::routes())
         .merge(cap_api::api_routes())
+        .merge(users_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

@@ -98,10 +98,11 @@ pub fn document() -> Value {
                     "error": {"type": "string", "description": "what is wrong, and where"},
                     "field": {"type": "string", "nullable": true, "description": "the offending field, when there is one"}}},
                 "Login": {"type": "object", "required": ["username", "password"], "properties": {
-                    "username": {"type": "string"}, "password": {"type": "string"}}},
+                    "username": {"type": "string"}, "password": {"type": "string"},
+                    "bearer": {"type": "boolean", "default": false, "description": "also issue a 7-day bearer token (scripts, GIS clients); browsers use the cookie alone"}}},
                 "LoginResult": {"type": "object", "properties": {
                     "user": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"},
-                    "csrf_token": {"type": "string"}, "token": {"type": "string", "description": "bearer token for API use"},
+                    "csrf_token": {"type": "string"}, "token": {"type": "string", "description": "bearer token for API use; only when the login asked for one with \"bearer\": true"},
                     "demo": {"type": "boolean"}, "synthetic_data": {"type": "boolean"}}},
                 "Role": {"type": "string", "enum": ["reporter", "analyst", "responder", "hr_officer", "planner", "admin"]},
                 "Restricted": {"type": "object", "description": "hr_officer, or an account granted restricted access, only", "properties": {
@@ -168,9 +169,10 @@ pub fn document() -> Value {
         "security": [{"cookie": []}, {"bearer": []}],
         "paths": {
             "/api/login": {"post": {"summary": "Log in", "security": [], "requestBody": body("Login"),
-                "description": "Sets the vigil_session cookie. Five failures per user name and address in five minutes lock that pair out for the rest of the window.",
+                "description": "Sets the vigil_session cookie. Attempts are counted before the password is checked: five per account and address, or twenty per account from all addresses, in five minutes block further attempts for that account (from that address, or from all) for the rest of the window; other accounts behind the same address are not affected. Names that match no account are throttled per address (a burst of ten, then one per 30 s).",
                 "responses": with("200", json_ok("logged in", json!({"$ref": "#/components/schemas/LoginResult"})), &["401", "422", "429"])}},
-            "/api/logout": {"post": {"summary": "Log out (ends this login's cookie session and token)",
+            "/api/logout": {"post": {"summary": "Log out (ends this login's cookie session and token; with everywhere=true every session and token of the account)",
+                "parameters": [{"name": "everywhere", "in": "query", "schema": {"type": "boolean", "default": false}}],
                 "responses": with("200", json_ok("logged out", json!({"type": "object"})), &["401", "403"])}},
             "/api/me": {"get": {"summary": "Who am I", "responses": with("200", json_ok("the caller", json!({"type": "object", "properties": {
                 "user": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "csrf_token": {"type": "string"},
@@ -251,7 +253,7 @@ pub fn document() -> Value {
 /// GET /api/openapi.json
 pub async fn handler() -> impl IntoResponse {
     let mut doc = document();
-    for more in [alert_paths(), crate::ogc_api::openapi_paths()] {
+    for more in [alert_paths(), crate::ogc_api::openapi_paths(), crate::users_api::openapi_paths()] {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
             paths.extend(more);
         }

@@ -250,7 +250,7 @@ both_backends!(lifecycle_through_the_api_with_roles, |db| {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
     assert_eq!(steps, want);
-    let v = db.store.verify_audit().await.unwrap();
+    let v = db.store.verify_audit(&[]).await.unwrap();
     assert!(v.ok(), "{:?}", v.problems);
 });
 
@@ -516,7 +516,7 @@ both_backends!(webhook_retry_survives_a_restart_and_delivers_once, |db| {
     assert_eq!(seen.lock().unwrap().len(), 1, "the stopped app must not deliver");
 
     // a new app on the same database (a fresh connection pool) finishes the job
-    let store2 = Store::connect(&db.url).await.unwrap();
+    let store2 = Store::connect(&db.url).await.unwrap().attach_audit_key(db.key.clone()).await.unwrap();
     let t2 = app_with(&store2, config(), true).await;
     wait_for("the retry after the restart", 20, || seen.lock().unwrap().len() >= 2).await;
     let mut done = Value::Null;
@@ -544,9 +544,9 @@ both_backends!(webhook_retry_survives_a_restart_and_delivers_once, |db| {
     assert_eq!(entries.iter().filter(|e| e.action == "deliver").count(), 1);
 });
 
-/// A webhook pointing where it may not (stored before the check, or at a name that
-/// resolves there) is refused at delivery, with the reason in its last error; the
-/// receiver on loopback never sees a request while loopback is not allowed.
+// A webhook pointing where it may not (stored before the check, or at a name that
+// resolves there) is refused at delivery, with the reason in its last error; the
+// receiver on loopback never sees a request while loopback is not allowed.
 both_backends!(webhook_delivery_checks_the_address_it_connects_to, |db| {
     let (url, seen) = receiver().await;
     let config = || AlertingConfig {

@@ -112,7 +112,12 @@ async fn run_script(script: &str, roles: &[Role]) {
     // The whole app on a fresh SQLite file with the demo data and users.
     let dir = tempfile::tempdir().expect("temp dir");
     let db = format!("sqlite://{}", dir.path().join("vigil.db").display());
-    let store = Store::connect(&db).await.expect("open store");
+    let store = Store::connect(&db)
+        .await
+        .expect("open store")
+        .attach_audit_key(vigil_store::audit_key::AuditKey::generate())
+        .await
+        .expect("audit key");
     vigil_server::demo::seed(&store, true).await.expect("seed demo data");
     let mut config = ServerConfig { demo: true, ..ServerConfig::default() };
     // alerts.mjs subscribes a webhook on loopback (port 9, nothing listens), which a

@@ -309,9 +309,9 @@ both_backends!(admin_reads_restricted_detail_only_by_an_audited_grant, |db| {
         }
     };
     check(false).await;
-    assert!(db.store.set_restricted_access("cli:test", "admin", true).await.unwrap());
+    assert!(db.store.change_account("cli:test", "admin", vigil_store::account_admin::AccountChange::GrantRestricted).await.unwrap().is_some());
     check(true).await;
-    assert!(db.store.set_restricted_access("cli:test", "admin", false).await.unwrap());
+    assert!(db.store.change_account("cli:test", "admin", vigil_store::account_admin::AccountChange::RevokeRestricted).await.unwrap().is_some());
     check(false).await;
     let audit = audit_text(&db).await;
     for action in ["grant_restricted", "revoke_restricted"] {

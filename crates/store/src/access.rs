@@ -115,27 +115,6 @@ impl Store {
         Ok(Principal { user: user.clone(), restricted_access: granted.unwrap_or(false) })
     }
 
-    /// Give (or take back) an account's access to restricted detail; audited as
-    /// `grant_restricted` / `revoke_restricted` by `actor`. `false` when no such user.
-    pub async fn set_restricted_access(&self, actor: &str, name: &str, granted: bool) -> crate::Result<bool> {
-        let begin = self.begin_write_sql();
-        let action = if granted { "grant_restricted" } else { "revoke_restricted" };
-        Ok(on_pool!(self, pool => {
-            let mut tx = pool.begin_with(begin).await?;
-            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
-            match id {
-                None => false,
-                Some(id) => {
-                    sqlx::query("UPDATE users SET restricted_access = $1 WHERE id = $2").bind(granted).bind(id).execute(&mut *tx).await?;
-                    let after = serde_json::json!({"restricted_access": granted});
-                    audit_append!(tx, actor, action, &format!("user/{id}"), None, Some(&after));
-                    tx.commit().await?;
-                    true
-                }
-            }
-        }))
-    }
-
     /// One audit entry per restricted record read by `p`, in one transaction.
     async fn audit_reads(&self, p: &Principal, entities: &[String]) -> crate::Result<()> {
         if entities.is_empty() {
@@ -146,7 +125,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
             for e in entities {
-                audit_append!(tx, &p.user.name, "read_restricted", e, None, Some(&after));
+                audit_append!(self, tx, &p.user.name, "read_restricted", e, None, Some(&after));
             }
             tx.commit().await?;
         });

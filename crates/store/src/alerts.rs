@@ -295,7 +295,7 @@ fn delivery_from(r: DeliveryTuple) -> Delivery {
 
 /// Write one decided alert change inside an open transaction `tx` (either backend).
 macro_rules! write_alert {
-    ($tx:ident, $w:expr, $before:expr) => {{
+    ($store:expr, $tx:ident, $w:expr, $before:expr) => {{
         let w: &AlertWrite = $w;
         let before: Option<serde_json::Value> = $before;
         let now = crate::audit::now();
@@ -400,12 +400,12 @@ macro_rules! write_alert {
             if let Some(c) = w.new_changes.iter().find(|c| c.from.is_none()) {
                 after["created_by"] = c.actor.clone().into();
             }
-            audit_append!($tx, &w.actor, action.as_str(), &entity, before.as_ref(), Some(&after));
+            audit_append!($store, $tx, &w.actor, action.as_str(), &entity, before.as_ref(), Some(&after));
         }
         for c in w.new_changes.iter().filter(|c| c.from.is_some()) {
             let b = serde_json::json!({"status": c.from});
             let a = serde_json::json!({"status": c.to, "at": c.at, "note": c.note});
-            audit_append!($tx, &c.actor, "transition", &entity, Some(&b), Some(&a));
+            audit_append!($store, $tx, &c.actor, "transition", &entity, Some(&b), Some(&a));
         }
     }};
 }
@@ -463,7 +463,7 @@ impl Store {
                 tx.rollback().await?;
                 false
             } else {
-                write_alert!(tx, w, before);
+                write_alert!(self, tx, w, before);
                 tx.commit().await?;
                 true
             }
@@ -565,7 +565,7 @@ impl Store {
                 "requested_at": r.requested_at, "dispatched_at": r.dispatched_at, "on_scene_at": r.on_scene_at,
                 "completed_at": r.completed_at, "outcome": r.outcome,
             });
-            audit_append!(tx, actor, "create", &format!("response/{id}"), None, Some(&after));
+            audit_append!(self, tx, actor, "create", &format!("response/{id}"), None, Some(&after));
             tx.commit().await?;
             id
         });
@@ -603,7 +603,7 @@ impl Store {
             .bind(new.id)
             .execute(&mut *tx)
             .await?;
-            audit_append!(tx, actor, "update", &format!("response/{}", new.id), Some(&before), Some(&after));
+            audit_append!(self, tx, actor, "update", &format!("response/{}", new.id), Some(&before), Some(&after));
             tx.commit().await?;
         });
         self.response(new.id).await
@@ -641,7 +641,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let after = serde_json::json!({"url": url, "format": format});
-            audit_append!(tx, actor, "create", &format!("webhook/{id}"), None, Some(&after));
+            audit_append!(self, tx, actor, "create", &format!("webhook/{id}"), None, Some(&after));
             tx.commit().await?;
             id
         });
@@ -667,7 +667,7 @@ impl Store {
                 .rows_affected();
             if n > 0 {
                 let (b, a) = (serde_json::json!({"active": true}), serde_json::json!({"active": false}));
-                audit_append!(tx, actor, "deactivate", &format!("webhook/{id}"), Some(&b), Some(&a));
+                audit_append!(self, tx, actor, "deactivate", &format!("webhook/{id}"), Some(&b), Some(&a));
             }
             tx.commit().await?;
             n > 0
@@ -768,7 +768,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     let after = serde_json::json!({"event": d.event, "alert_id": d.alert_id, "url": d.url, "attempts": d.attempts + 1});
-                    audit_append!(tx, "system:webhooks", "deliver", &entity, None, Some(&after));
+                    audit_append!(self, tx, "system:webhooks", "deliver", &entity, None, Some(&after));
                 }
                 Err((error, Some(next))) => {
                     sqlx::query("UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3")
@@ -786,7 +786,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     let after = serde_json::json!({"event": d.event, "alert_id": d.alert_id, "url": d.url, "attempts": d.attempts + 1, "error": error});
-                    audit_append!(tx, "system:webhooks", "give_up", &entity, None, Some(&after));
+                    audit_append!(self, tx, "system:webhooks", "give_up", &entity, None, Some(&after));
                 }
             }
             tx.commit().await?;

@@ -18,9 +18,13 @@
 //! vocabulary). All of Vigil's SQL is in this crate.
 
 pub mod access;
+pub mod account_admin;
 pub mod accounts;
 pub mod alerts;
 pub mod audit;
+pub mod audit_key;
+pub mod audit_rows;
+pub mod audit_verify;
 pub mod boundaries;
 mod extras;
 pub mod incident_records;
@@ -64,6 +68,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("import cancelled")]
     Cancelled,
+    #[error("no audit key loaded: nothing is written to the audit log without it ([audit] key_file in vigil.toml, or VIGIL_AUDIT_KEY_FILE)")]
+    NoAuditKey,
+    #[error(transparent)]
+    AuditKey(#[from] audit_key::AuditKeyError),
 }
 
 impl From<csv::Error> for StoreError {
@@ -101,6 +109,8 @@ pub struct Store {
     sqlite: Option<sqlite_import::SqliteTarget>,
     /// stored extras values, as far as read (topped up per query: see `extras`)
     extra_values: std::sync::Arc<std::sync::Mutex<std::sync::Arc<extras::ValueDict>>>,
+    /// the key audit entries are MAC'd with (never stored in the database)
+    audit_key: Option<std::sync::Arc<audit_key::AuditKey>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -169,7 +179,7 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.into()));
         };
-        Ok(Store { backend, sqlite, extra_values: Default::default() })
+        Ok(Store { backend, sqlite, extra_values: Default::default(), audit_key: None })
     }
 
     pub fn backend(&self) -> &Backend {

@@ -284,7 +284,7 @@ impl Store {
             if !r.restricted.is_empty() {
                 after["restricted_recorded"] = true.into();
             }
-            audit_append!(tx, &reporter.name, "create", &format!("report/{id}"), None, Some(&after));
+            audit_append!(self, tx, &reporter.name, "create", &format!("report/{id}"), None, Some(&after));
             tx.commit().await?;
             id
         });

@@ -242,8 +242,9 @@ impl Store {
                 .bind(report_id)
                 .execute(&mut *tx)
                 .await?;
-            audit_append!(tx, &actor.name, "create", &format!("incident/{id}"), None, Some(&inc_json));
+            audit_append!(self, tx, &actor.name, "create", &format!("incident/{id}"), None, Some(&inc_json));
             audit_append!(
+                self,
                 tx,
                 &actor.name,
                 "verify",
@@ -299,6 +300,7 @@ impl Store {
                     .await?;
             }
             audit_append!(
+                self,
                 tx,
                 &actor.name,
                 "merge",
@@ -310,7 +312,7 @@ impl Store {
             if !extra.is_empty() {
                 after["restricted_changed"] = true.into();
             }
-            audit_append!(tx, &actor.name, "merge", &format!("incident/{incident_id}"), None, Some(&after));
+            audit_append!(self, tx, &actor.name, "merge", &format!("incident/{incident_id}"), None, Some(&after));
             tx.commit().await?;
         });
         Ok(())
@@ -338,6 +340,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             audit_append!(
+                self,
                 tx,
                 &actor.name,
                 "discard",

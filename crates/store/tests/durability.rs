@@ -30,6 +30,7 @@ async fn database_files_are_created_readable_by_their_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.db");
     let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let store = store.attach_audit_key(vigil_store::audit_key::AuditKey::generate()).await.unwrap();
     // a write through the pool, so the WAL and shared-memory files exist
     store.add_webhook("admin", "http://10.0.0.1/h", "json").await.unwrap();
     let mut seen = 0;

@@ -11,9 +11,19 @@ use vigil_store::Store;
 /// A fresh store and the URL it was opened from (the temporary directory of a
 /// SQLite store lives as long as this).
 pub struct TestDb {
+    /// with `key` attached
     pub store: Store,
     pub url: String,
+    /// the audit key (a fresh one per database); attach it to any other store opened on `url`
+    pub key: vigil_store::audit_key::AuditKey,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// A store on `url` with a fresh audit key attached.
+pub async fn keyed(url: &str) -> (Store, vigil_store::audit_key::AuditKey) {
+    let key = vigil_store::audit_key::AuditKey::generate();
+    let store = Store::connect(url).await.expect("open store");
+    (store.attach_audit_key(key.clone()).await.expect("attach the audit key"), key)
 }
 
 /// A path from the repository root.
@@ -25,7 +35,8 @@ pub fn repo(path: &str) -> PathBuf {
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("vigil.db").display());
-    TestDb { store: Store::connect(&url).await.expect("open SQLite store"), url, _dir: Some(dir) }
+    let (store, key) = keyed(&url).await;
+    TestDb { store, url, key, _dir: Some(dir) }
 }
 
 /// A new, empty PostgreSQL database; `None` (with a note) when no server is
@@ -45,7 +56,8 @@ pub async fn postgres() -> Option<TestDb> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create database");
     let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
     let url = format!("{prefix}/{name}");
-    Some(TestDb { store: Store::connect(&url).await.expect("open PostgreSQL store"), url, _dir: None })
+    let (store, key) = keyed(&url).await;
+    Some(TestDb { store, url, key, _dir: None })
 }
 
 /// Define one async test body and run it as `NAME::sqlite` and `NAME::postgres`

@@ -58,7 +58,7 @@ impl TestApp {
                     Method::POST,
                     "/api/login",
                     None,
-                    Some(serde_json::json!({"username": role.as_str(), "password": password(role)})),
+                    Some(serde_json::json!({"username": role.as_str(), "password": password(role), "bearer": true})),
                 )
                 .await;
             assert_eq!(s, StatusCode::OK, "login {role}: {v}");
