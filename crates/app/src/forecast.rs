@@ -116,14 +116,24 @@ pub async fn cell_forecast(store: &Store, origin: Month, months: u32) -> AppResu
     let rows = tokio::task::spawn_blocking(move || {
         let mut opts = ForecastOptions::new(origin);
         opts.horizons = (1..=months).collect();
-        vigil_forecast::forecast(&events, s.units, &opts)
+        opts.model = vigil_forecast::ModelKind::Learned;
+        // the guard: where the model lost to a benchmark, the rows say so (no alert)
+        let panel = vigil_forecast::Panel::from_events(&events, s.units, None, origin);
+        vigil_forecast::publish::forecast_guarded(&panel, &opts, None).map(|p| p.rows)
     })
     .await
     .map_err(AppError::internal)?
     .map_err(|e| AppError::Internal(format!("forecast from {origin}: {e}")))?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| Some(ForecastRow { gid: r.unit.parse().ok()?, month: month_start(r.month)?, p_any: r.p_any }))
+        .filter_map(|r| {
+            Some(ForecastRow {
+                gid: r.unit.parse().ok()?,
+                month: month_start(r.month)?,
+                p_any: r.p_any,
+                fallback: r.fallback_reason.is_some(),
+            })
+        })
         .collect())
 }
 
@@ -147,20 +157,32 @@ pub async fn rolling_cell_forecasts(
     }
     let months = last.since(first) + 1;
     let total = u64::try_from(months).unwrap_or(0);
-    let mut rows: std::collections::BTreeMap<(Month, String), f64> = std::collections::BTreeMap::new();
+    // the guard's skill, from a backtest on the months before the first origin; every
+    // month's forecast is judged by it (a forecast rule never fires on a horizon where
+    // the model lost to a benchmark)
+    let mut guard_opts = ForecastOptions::new(first.plus(-2));
+    guard_opts.model = vigil_forecast::ModelKind::Learned;
+    guard_opts.horizons = (2..=months_ahead + 1).collect();
+    let guard_panel = vigil_forecast::Panel::from_events(&ev, s.units.clone(), None, guard_opts.origin);
+    let (skill, _, _) = vigil_forecast::publish::guard_skill(&guard_panel, &guard_opts)
+        .map_err(|e| AppError::Internal(format!("the guard's backtest before {first}: {e}")))?;
+    let mut rows: std::collections::BTreeMap<(Month, String), (f64, bool)> = std::collections::BTreeMap::new();
     for (done, k) in (0..months).enumerate() {
         let origin = first.plus(k - 1);
-        let mut opts = ForecastOptions::new(origin);
-        opts.horizons = (2..=months_ahead + 1).collect();
-        let out = vigil_forecast::forecast(&ev, s.units.clone(), &opts)
+        let mut opts = guard_opts.clone();
+        opts.origin = origin;
+        let panel = vigil_forecast::Panel::from_events(&ev, s.units.clone(), None, origin);
+        let out = vigil_forecast::publish::forecast_guarded(&panel, &opts, Some(skill.clone()))
             .map_err(|e| AppError::Internal(format!("forecast from {origin}: {e}")))?;
-        for r in out {
-            rows.entry((r.month, r.unit)).or_insert(r.p_any);
+        for r in out.rows {
+            rows.entry((r.month, r.unit)).or_insert((r.p_any, r.fallback_reason.is_some()));
         }
         progress(done as u64 + 1, total);
     }
     Ok(rows
         .into_iter()
-        .filter_map(|((m, unit), p_any)| Some(ForecastRow { gid: unit.parse().ok()?, month: month_start(m)?, p_any }))
+        .filter_map(|((m, unit), (p_any, fallback))| {
+            Some(ForecastRow { gid: unit.parse().ok()?, month: month_start(m)?, p_any, fallback })
+        })
         .collect())
 }

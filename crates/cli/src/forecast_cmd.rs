@@ -51,12 +51,25 @@ pub struct ForecastArgs {
     /// Also write N integer draws from each predictive distribution (`samples` column).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub samples: usize,
-    /// hurdle-gbm (the learned default) or a benchmark: zero, no-change, conflictology, bootstrap.
-    #[arg(long, default_value = "hurdle-gbm")]
+    /// ensemble (default: the learned model stacked with the benchmarks), hurdle-gbm,
+    /// or a benchmark: zero, no-change, conflictology, bootstrap. For ensemble and
+    /// hurdle-gbm a skill backtest over the months before the origin runs first, and at
+    /// any horizon where the model does not beat the best benchmark that benchmark is
+    /// published instead (columns model_used, fallback_reason).
+    #[arg(long, default_value = "ensemble")]
     pub model: String,
     /// Output CSV.
     #[arg(long, value_name = "FILE.csv")]
     pub out: PathBuf,
+    /// Also keep the run in the database (origin, model, settings, skill by horizon,
+    /// per-unit P(any), mean and quantiles 5/25/50/75/95). Off by default.
+    #[arg(long)]
+    pub store: bool,
+    /// Also write the forecast in the VIEWS layout (pgm only): month_id, priogrid_id,
+    /// outcome_n (the mean), or with --samples one row per draw (month_id,
+    /// priogrid_id, draw, outcome_n).
+    #[arg(long, value_name = "FILE.csv")]
+    pub views: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +83,10 @@ pub struct BacktestArgs {
     /// Forecast origins, inclusive: YYYY-MM..YYYY-MM (one per month).
     #[arg(long, value_name = "YYYY-MM..YYYY-MM")]
     pub origins: String,
-    /// Refit the learned model every K origins (1 = at every origin); between refits
-    /// the latest fit forecasts from the newer data.
-    #[arg(long, default_value_t = 1, value_name = "K")]
-    pub every: usize,
+    /// Refit the learned model every K origins (1 = at every origin; default 1, and 6
+    /// with --skill); between refits the latest fit forecasts from the newer data.
+    #[arg(long, value_name = "K")]
+    pub every: Option<usize>,
     #[arg(long, default_value = "1,3,6,12")]
     pub horizons: String,
     #[command(flatten)]
@@ -90,6 +103,13 @@ pub struct BacktestArgs {
     /// and a map of next month's P(any) at the last origin.
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
+    /// The skill backtest instead: every origin, the learned model, the stacked
+    /// ensemble and the four benchmarks scored exactly (CRPS, log score, 90% interval
+    /// score, 50%/90% coverage, PIT), skill against the best benchmark per horizon and
+    /// per origin, surge and lull origins apart, national totals expected against
+    /// realised. Uses --origins, --horizons, --every, target, level and seed.
+    #[arg(long)]
+    pub skill: bool,
 }
 
 /// The units and geography for `u`, set up by the application layer (the one
@@ -126,10 +146,33 @@ pub async fn forecast(args: ForecastArgs, store: &Store) -> Result<()> {
     let started = std::time::Instant::now();
     let level = s.units.level;
     let n_units = s.units.len();
-    let rows = vigil_forecast::forecast(&ev, s.units, &opts)?;
+    let panel = vigil_forecast::Panel::from_events(&ev, s.units, None, origin);
+    let published = vigil_forecast::publish::forecast_guarded(&panel, &opts, None)?;
+    let rows = &published.rows;
     let f = std::fs::File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-    vigil_forecast::write_csv(&rows, level, std::io::BufWriter::new(f))
+    vigil_forecast::write_csv(rows, level, std::io::BufWriter::new(f))
         .with_context(|| format!("writing {}", args.out.display()))?;
+    if let Some(p) = &args.views {
+        let f = std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
+        vigil_forecast::views::write_views_csv(rows, std::io::BufWriter::new(f))
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    for sk in &published.skill {
+        let used = rows.iter().find(|r| r.horizon == sk.horizon).map(|r| r.model_used).unwrap_or(opts.model);
+        eprintln!(
+            "horizon {:>2}: {} CRPS skill {:+.1}% against {} over {} backtest origins: published {}",
+            sk.horizon,
+            opts.model.as_str(),
+            100.0 * sk.skill(opts.model),
+            sk.best_benchmark.as_str(),
+            sk.origins,
+            used.as_str()
+        );
+    }
+    if args.store {
+        let id = store_run(store, &args.unit, &opts, &published, level).await?;
+        eprintln!("stored as forecast run {id}");
+    }
     eprintln!(
         "{}: {} units × {} horizons from origin {origin} ({} model, {} incidents used) in {:.1}s",
         args.out.display(),
@@ -142,10 +185,62 @@ pub async fn forecast(args: ForecastArgs, store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// Whether the stored incidents are the synthetic demo data (their source says so).
+async fn incidents_synthetic(store: &Store) -> Result<bool> {
+    let mut synthetic = false;
+    store
+        .for_each_incident(&vigil_model::IncidentFilter::default(), |l| {
+            synthetic |= l.incident.extra("source_article").is_some_and(|s| s.contains("SYNTHETIC"));
+            Ok(())
+        })
+        .await
+        .context("reading incidents")?;
+    Ok(synthetic)
+}
+
+async fn store_run(
+    store: &Store,
+    unit: &UnitArgs,
+    opts: &ForecastOptions,
+    p: &vigil_forecast::publish::PublishedForecast,
+    level: Level,
+) -> Result<i64> {
+    use vigil_store::forecasts::{ForecastCell, NewForecastRun};
+    let run = NewForecastRun {
+        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        origin: p.origin.to_string(),
+        model: p.model.as_str().to_string(),
+        target: opts.target.as_str().to_string(),
+        level: level.as_str().to_string(),
+        horizons: opts.horizons.clone(),
+        synthetic: incidents_synthetic(store).await?,
+        settings: vigil_forecast::publish::settings_json(opts, p, unit.country.as_deref()),
+        skill: vigil_forecast::publish::skill_json(&p.skill),
+    };
+    let cells: Vec<ForecastCell> = p
+        .rows
+        .iter()
+        .map(|r| ForecastCell {
+            unit: r.unit.clone(),
+            horizon: r.horizon,
+            month: r.month.to_string(),
+            model_used: r.model_used.as_str().to_string(),
+            fallback_reason: r.fallback_reason.clone(),
+            p_any: r.p_any,
+            mean: r.mean,
+            quantiles: vigil_forecast::publish::stored_quantiles(r),
+        })
+        .collect();
+    store.save_forecast(&format!("cli:{}", crate::incidents_cmd::os_user()), &run, &cells).await.context("storing the forecast run")
+}
+
 pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
     let (first, last) = parse_month_range(&args.origins)?;
+    if args.skill {
+        return skill_backtest(args, store, first, last).await;
+    }
     let mut opts = BacktestOptions::new(first, last);
-    opts.every = args.every.max(1);
+    opts.every = args.every.unwrap_or(1).max(1);
     opts.horizons = parse_horizons(&args.horizons)?;
     opts.target = Target::parse(&args.unit.target)?;
     opts.models = if args.model.eq_ignore_ascii_case("all") {
@@ -165,8 +260,10 @@ pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
     pb.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} (model fits, then origins scored), {elapsed} (eta {eta})")
-            .expect("template"),
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} (model fits, then origins scored), {elapsed} (eta {eta})",
+        )
+        .expect("template"),
     );
     pb.set_message("backtest");
     let report = vigil_forecast::backtest(&ev, s.units, &opts, &mut |done, total| {
@@ -186,6 +283,44 @@ pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {
             eprintln!("wrote {}", p.display());
         }
     }
+    Ok(())
+}
+
+/// `vigil backtest --skill`.
+async fn skill_backtest(args: BacktestArgs, store: &Store, first: Month, last: Month) -> Result<()> {
+    let mut opts = vigil_forecast::skill::SkillOptions::new(first, last);
+    if let Some(e) = args.every {
+        opts.every = e.max(1);
+    }
+    opts.horizons = parse_horizons(&args.horizons)?;
+    opts.target = Target::parse(&args.unit.target)?;
+    opts.seed = args.unit.seed;
+    if args.format == ReportFormat::Csv || args.plot.is_some() || !args.model.eq_ignore_ascii_case("all") {
+        bail!("--skill prints its report as a table and scores every model: drop --format csv, --plot and --model");
+    }
+    let s = setup(&args.unit, store).await?;
+    let ev = events(store, s.country.as_deref().filter(|_| args.unit.country.is_some()), None).await?;
+    let data_end = ev
+        .iter()
+        .map(|e| Month::of(e.date_start))
+        .max()
+        .context("no incidents: import some first (vigil import FILE)")?;
+    let max_h = *opts.horizons.iter().max().context("no horizons")?;
+    let panel = vigil_forecast::Panel::from_events(&ev, s.units, None, last.plus(max_h as i32).min(data_end));
+    let pb = ProgressBar::new(0);
+    if !std::io::stderr().is_terminal() {
+        pb.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    pb.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}, {elapsed}").expect("template"));
+    pb.set_message("skill backtest");
+    let started = std::time::Instant::now();
+    let report = vigil_forecast::skill::skill_backtest(&panel, &opts, &mut |done, total| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    })?;
+    pb.finish_and_clear();
+    print!("{}", report.to_table());
+    eprintln!("skill backtest in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -216,7 +216,7 @@ pub async fn boundaries(c: BoundariesCommand, store: &Store) -> Result<()> {
 }
 
 /// Who ran a command, for the audit log: the operating-system account.
-fn os_user() -> String {
+pub(crate) fn os_user() -> String {
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into())
 }
 

@@ -135,11 +135,19 @@ async fn run(cli: Cli) -> Result<()> {
     let store = || async {
         vigil_store::Store::connect(&cli.db).await.with_context(|| format!("opening database {}", cli.db))
     };
+    // commands that write audit entries carry the audit key (created on first use);
+    // read-only ones leave the working folder alone
+    let audited = || async {
+        let paths = audit_cmd::AuditPaths::from_working_folder()?;
+        audit_cmd::with_key_for_writing(store().await?, &paths).await
+    };
     match cli.command {
         Command::Import(a) => incidents_cmd::import(a, &store().await?).await,
         Command::Boundaries(c) => incidents_cmd::boundaries(c, &store().await?).await,
+        Command::Incidents(a) if a.include_sensitive => incidents_cmd::incidents(a, &audited().await?).await,
         Command::Incidents(a) => incidents_cmd::incidents(a, &store().await?).await,
         Command::Stats(a) => incidents_cmd::stats(a, &store().await?).await,
+        Command::Forecast(a) if a.store => forecast_cmd::forecast(a, &audited().await?).await,
         Command::Forecast(a) => forecast_cmd::forecast(a, &store().await?).await,
         Command::Backtest(a) => forecast_cmd::backtest(a, &store().await?).await,
         Command::Rules(rules_cmd::RulesCommand::Backtest(a)) => rules_cmd::backtest(a, &store().await?).await,

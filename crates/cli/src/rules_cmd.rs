@@ -99,6 +99,8 @@ fn read_forecasts(path: &Path) -> Result<Vec<ForecastRow>> {
             .with_context(|| format!("{}: no `{name}` column", path.display()))
     };
     let (gid, month, p_any) = (col("gid")?, col("month")?, col("p_any")?);
+    // `vigil forecast` files say where a benchmark was published instead of the model
+    let fallback = h.iter().position(|c| c == "fallback_reason");
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec?;
@@ -110,6 +112,7 @@ fn read_forecasts(path: &Path) -> Result<Vec<ForecastRow>> {
             gid: rec[gid].parse().with_context(ctx)?,
             month: m,
             p_any: rec[p_any].parse().with_context(ctx)?,
+            fallback: fallback.is_some_and(|i| !rec[i].is_empty()),
         });
     }
     Ok(rows)

@@ -196,6 +196,11 @@ pub fn backtest_panel(
     if opts.models.is_empty() {
         return Err(ForecastError::BadOption("no model to backtest".into()));
     }
+    if opts.models.contains(&ModelKind::Ensemble) {
+        return Err(ForecastError::BadOption(
+            "the ensemble is scored by the skill backtest (vigil backtest --skill)".into(),
+        ));
+    }
     let months = panel.months;
     let y = panel.target(opts.target);
     let units = panel.units.len();

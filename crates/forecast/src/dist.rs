@@ -64,6 +64,8 @@ pub enum Dist {
     Empirical(Atoms),
     /// Zero with probability `1 - p`, otherwise one of the (positive) atoms.
     Hurdle { p: f64, sizes: Atoms },
+    /// Any step CDF on counts (a stacked ensemble's mixture).
+    Steps(crate::calibration::StepCdf),
 }
 
 /// Quantile levels written to every forecast file, in column order.
@@ -76,6 +78,7 @@ impl Dist {
             Dist::Poisson(l) => *l,
             Dist::Empirical(a) => a.mean(),
             Dist::Hurdle { p, sizes } => p * sizes.mean(),
+            Dist::Steps(s) => s.mean(),
         }
     }
 
@@ -86,6 +89,7 @@ impl Dist {
             Dist::Poisson(l) => 1.0 - (-l).exp(),
             Dist::Empirical(a) => a.share_positive(),
             Dist::Hurdle { p, sizes } => p * sizes.share_positive(),
+            Dist::Steps(s) => 1.0 - s.at(0.0),
         }
     }
 
@@ -117,6 +121,7 @@ impl Dist {
                     sizes.quantile((q - (1.0 - p)) / p)
                 }
             }
+            Dist::Steps(s) => s.quantile(q),
         }
     }
 
@@ -132,6 +137,11 @@ impl Dist {
                 } else {
                     0.0
                 }
+            }
+            Dist::Steps(s) => {
+                let u = rng.uniform();
+                let i = s.cdf.partition_point(|&c| c <= u);
+                s.values[i.min(s.values.len() - 1)]
             }
         }
     }

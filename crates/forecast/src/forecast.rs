@@ -56,6 +56,11 @@ pub struct ForecastRow {
     /// At [`QUANTILES`].
     pub quantiles: [f64; 7],
     pub samples: Option<Vec<u64>>,
+    /// The model whose distribution this is: the one asked for, or the benchmark
+    /// the guard published instead (see [`crate::publish`]).
+    pub model_used: ModelKind,
+    /// Why the model asked for was not published at this horizon (None: it was).
+    pub fallback_reason: Option<String>,
 }
 
 /// FNV-1a of a unit id: a sampling stream key that does not depend on the unit's
@@ -102,6 +107,11 @@ pub fn forecast_panel(panel: &Panel, opts: &ForecastOptions) -> Result<Vec<Forec
             let model = LearnedModel::fit(&feats, &y, m0, o, &hs, &opts.learned, opts.seed);
             hs.iter().map(|&h| model.predict(&feats, m0, o, h)).collect()
         }
+        ModelKind::Ensemble => {
+            return Err(ForecastError::BadOption(
+                "the ensemble needs its backtest: use vigil_forecast::publish::forecast_guarded".into(),
+            ))
+        }
         kind => {
             let d = benchmark(kind, &y, panel.months, o);
             hs.iter().map(|_| d.clone()).collect()
@@ -123,6 +133,8 @@ pub fn forecast_panel(panel: &Panel, opts: &ForecastOptions) -> Result<Vec<Forec
                 p_any: d.p_any(),
                 quantiles: QUANTILES.map(|q| d.quantile(q)),
                 samples,
+                model_used: opts.model,
+                fallback_reason: None,
             });
         }
     }
@@ -130,7 +142,8 @@ pub fn forecast_panel(panel: &Panel, opts: &ForecastOptions) -> Result<Vec<Forec
 }
 
 /// Write rows as CSV: `gid` (cells) or `unit`, `month`, `horizon`, `mean`, `p_any`,
-/// `q05…q95`, and `samples` (space-separated integers) when the rows carry draws.
+/// `q05…q95`, `samples` (space-separated integers) when the rows carry draws, then
+/// `model_used` and `fallback_reason` (empty when the model asked for was published).
 pub fn write_csv<W: Write>(rows: &[ForecastRow], level: Level, out: W) -> Result<(), ForecastError> {
     let mut w = csv::Writer::from_writer(out);
     let with_samples = rows.first().is_some_and(|r| r.samples.is_some());
@@ -139,6 +152,7 @@ pub fn write_csv<W: Write>(rows: &[ForecastRow], level: Level, out: W) -> Result
     if with_samples {
         header.push("samples");
     }
+    header.extend(["model_used", "fallback_reason"]);
     w.write_record(&header)?;
     let mut rec: Vec<String> = Vec::with_capacity(header.len());
     for r in rows {
@@ -153,6 +167,8 @@ pub fn write_csv<W: Write>(rows: &[ForecastRow], level: Level, out: W) -> Result
             let s = r.samples.as_deref().unwrap_or(&[]);
             rec.push(s.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "));
         }
+        rec.push(r.model_used.as_str().to_string());
+        rec.push(r.fallback_reason.clone().unwrap_or_default());
         w.write_record(&rec)?;
     }
     w.flush()?;

@@ -14,8 +14,14 @@
 //! * [`dist`]: predictive distributions and their summaries.
 //! * [`metrics`]: CRPS, MSE on log(1+y), Brier score, average precision.
 //! * [`forecast`] / [`backtest`]: the two things a user runs; [`plot`] draws charts.
+//! * [`calibration`]: exact CRPS (and mixture cross terms), log score, interval score,
+//!   coverage and PIT from a distribution's step CDF.
+//! * [`skill`]: the skill backtest over every origin and the stacked ensemble.
+//! * [`publish`]: the guard: what is published at each horizon, and why.
+//! * [`views`]: forecasts in the VIEWS prediction challenge's CSV layout.
 
 pub mod backtest;
+pub mod calibration;
 pub mod dist;
 pub mod features;
 pub mod forecast;
@@ -26,8 +32,11 @@ pub mod models;
 pub mod month;
 pub mod panel;
 pub mod plot;
+pub mod publish;
 pub mod rng;
+pub mod skill;
 pub mod units;
+pub mod views;
 
 pub use backtest::{backtest, BacktestOptions, BacktestReport};
 pub use forecast::{forecast, write_csv, ForecastOptions, ForecastRow};

@@ -25,6 +25,9 @@ pub enum ModelKind {
     /// Gradient-boosted hurdle: P(any) from a logistic GBM, sizes from the observed
     /// fatal months whose predicted size is nearest.
     Learned,
+    /// The learned model mixed with the four benchmarks, weights per horizon fitted on
+    /// past origins' CRPS (see [`crate::skill`]).
+    Ensemble,
 }
 
 impl ModelKind {
@@ -40,8 +43,9 @@ impl ModelKind {
             "conflictology" => Ok(ModelKind::Conflictology),
             "bootstrap" => Ok(ModelKind::Bootstrap),
             "hurdle-gbm" | "gbm" | "learned" | "default" => Ok(ModelKind::Learned),
+            "ensemble" => Ok(ModelKind::Ensemble),
             _ => Err(ForecastError::BadOption(format!(
-                "unknown model `{s}` (hurdle-gbm, zero, no-change, conflictology, bootstrap)"
+                "unknown model `{s}` (ensemble, hurdle-gbm, zero, no-change, conflictology, bootstrap)"
             ))),
         }
     }
@@ -52,10 +56,11 @@ impl ModelKind {
             ModelKind::Conflictology => "conflictology",
             ModelKind::Bootstrap => "bootstrap",
             ModelKind::Learned => "hurdle-gbm",
+            ModelKind::Ensemble => "ensemble",
         }
     }
     pub fn is_benchmark(self) -> bool {
-        self != ModelKind::Learned
+        !matches!(self, ModelKind::Learned | ModelKind::Ensemble)
     }
     /// A fixed number mixed into sampling seeds, so that models draw independent
     /// streams and adding a model never changes another's draws.
@@ -66,6 +71,7 @@ impl ModelKind {
             ModelKind::Conflictology => 3,
             ModelKind::Bootstrap => 4,
             ModelKind::Learned => 5,
+            ModelKind::Ensemble => 6,
         }
     }
 }
@@ -87,7 +93,7 @@ pub fn benchmark(kind: ModelKind, y: &[f32], months: usize, o: usize) -> Vec<Dis
             let atoms = Atoms::new(all);
             vec![Dist::Empirical(atoms); units]
         }
-        ModelKind::Learned => panic!("the learned model is not a benchmark"),
+        ModelKind::Learned | ModelKind::Ensemble => panic!("{} is not a benchmark", kind.as_str()),
     }
 }
 

@@ -24,6 +24,7 @@ const MB: f64 = 55.0;
 fn colour(m: ModelKind) -> &'static str {
     match m {
         ModelKind::Learned => "#c0392b",
+        ModelKind::Ensemble => "#d35400",
         ModelKind::Zero => "#7f8c8d",
         ModelKind::NoChange => "#2980b9",
         ModelKind::Conflictology => "#27ae60",

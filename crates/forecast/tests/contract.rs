@@ -29,7 +29,23 @@ fn csv_has_one_row_per_cell_and_horizon_with_the_contract_columns() {
     let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(
         header,
-        ["gid", "month", "horizon", "mean", "p_any", "q05", "q10", "q25", "q50", "q75", "q90", "q95", "samples"]
+        [
+            "gid",
+            "month",
+            "horizon",
+            "mean",
+            "p_any",
+            "q05",
+            "q10",
+            "q25",
+            "q50",
+            "q75",
+            "q90",
+            "q95",
+            "samples",
+            "model_used",
+            "fallback_reason"
+        ]
     );
     let recs: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(recs.len(), 498 * 3);

@@ -9,7 +9,7 @@
 //! `migrations/sqlite` and `migrations/postgres` and are applied on connect.
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
-//! re-assignment), [`placement`] (grid and admin codes for a point), `extras` (how
+//! re-assignment), [`forecasts`] (published forecast runs), [`placement`] (grid and admin codes for a point), `extras` (how
 //! the source-specific columns of an incident are stored), [`reports`] (intake and
 //! reading of field reports), [`triage`] (duplicate suggestions, verify / merge /
 //! discard), [`incident_records`] (incidents with Vigil's fields, paging), [`places`]
@@ -27,6 +27,7 @@ pub mod audit_rows;
 pub mod audit_verify;
 pub mod boundaries;
 mod extras;
+pub mod forecasts;
 pub mod incident_records;
 pub mod incidents;
 mod pg_import;

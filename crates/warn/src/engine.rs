@@ -77,6 +77,10 @@ pub struct ForecastRow {
     /// Any day of the forecast month (the first, by convention).
     pub month: NaiveDate,
     pub p_any: f64,
+    /// The forecast's own model lost to a benchmark at this horizon in its backtest,
+    /// and the benchmark was published instead: forecast rules do not fire on it.
+    #[serde(default)]
+    pub fallback: bool,
 }
 
 /// What caused a firing; kept on the alert so an analyst can see the evidence.
@@ -334,7 +338,7 @@ impl Engine {
                     let last = month_index(as_of) + *horizon_months as i64;
                     let hot: Vec<&ForecastRow> = forecasts
                         .iter()
-                        .filter(|r| (first..=last).contains(&month_index(r.month)) && r.p_any >= *min_p_any)
+                        .filter(|r| !r.fallback && (first..=last).contains(&month_index(r.month)) && r.p_any >= *min_p_any)
                         .collect();
                     for spot in hot_spots(&hot) {
                         out.push(forecast_firing(rule, *min_p_any, &spot, as_of, at));

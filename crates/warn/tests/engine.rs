@@ -411,21 +411,25 @@ fn forecast_threshold_fires_for_next_month_cells_at_or_above_threshold() {
             gid: 150000,
             month: day("2022-04-01"),
             p_any: 0.5,
+            fallback: false,
         },
         ForecastRow {
             gid: 150001,
             month: day("2022-04-01"),
             p_any: 0.49,
+            fallback: false,
         },
         ForecastRow {
             gid: 150002,
             month: day("2022-05-01"),
             p_any: 0.9,
+            fallback: false,
         }, // two months ahead
         ForecastRow {
             gid: 150003,
             month: day("2022-03-01"),
             p_any: 0.9,
+            fallback: false,
         }, // this month
     ];
     let f = e.on_schedule(day("2022-03-15"), at("2022-03-15"), &rows);
@@ -690,6 +694,7 @@ fn dedup_for_admin_areas_and_cells_is_by_code() {
         gid,
         month: day(m),
         p_any: 0.8,
+        fallback: false,
     };
     // 150000 and 150001 touch; 150010 is ten cells east of them
     let rows = |m: &str| vec![row(150000, m), row(150001, m), row(150010, m)];
@@ -720,6 +725,7 @@ fn forecast_hot_spots_join_cells_touching_at_a_corner_and_keep_months_apart() {
         gid,
         month: day(m),
         p_any,
+        fallback: false,
     };
     // 150000 and 150721 share a corner (one row up, one column east); 150722 is
     // below the threshold; May's 150000 is another month, so another firing
@@ -736,6 +742,26 @@ fn forecast_hot_spots_join_cells_touching_at_a_corner_and_keep_months_apart() {
     assert!(f[0].threat.contains("0.60 to 0.90"), "{}", f[0].threat);
     assert_eq!(f[1].area, Area::Cells { gids: vec![150000] });
     assert!(f[1].headline.contains("2022-05"), "{}", f[1].headline);
+}
+
+#[test]
+fn a_forecast_worse_than_its_benchmark_does_not_fire() {
+    let e = Engine::new(rules(
+        "fc",
+        "kind = \"forecast_threshold\"\nmin_p_any = 0.5\nhorizon_months = 2",
+    ));
+    let row = |gid: i64, fallback: bool| ForecastRow {
+        gid,
+        month: day("2022-04-01"),
+        p_any: 0.9,
+        fallback,
+    };
+    // the same hot cell, once from a model that beat its benchmarks and once from the
+    // benchmark published because the model lost: only the first fires
+    let f = e.on_schedule(day("2022-03-15"), at("2022-03-15"), &[row(150000, false), row(150010, true)]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].area, Area::Cells { gids: vec![150000] });
+    assert!(e.on_schedule(day("2022-03-15"), at("2022-03-15"), &[row(150010, true)]).is_empty());
 }
 
 #[test]
