@@ -10,6 +10,7 @@
 //! Errors say where: file, line, column and why.
 
 pub mod read;
+pub mod seen_ids;
 pub mod write;
 
 pub use read::{Format, IncidentReader, ReadError, RowError};

@@ -7,11 +7,14 @@
 //! (for `--skip-invalid`) or stop (the default, atomic import).
 
 use chrono::NaiveDate;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+
+mod lines;
+use lines::{record_line, Lines, TooLong, Tracked};
 use vigil_model::{Incident, Source, ViolenceType};
 
 /// Longest record (a CSV row, the header included) the readers accept, in bytes.
@@ -114,80 +117,14 @@ columns!(
     actor1, actor2, adm_1, adm_2, admin1, admin2, best, conflict_name, country, date_end, date_prec, date_start, deaths_a, deaths_b, deaths_civilians, deaths_unknown, dyad_name, event_date, event_id_cnty, event_type, fatalities, geo_precision, high, id, inter1, inter2, latitude, location, longitude, low, number_of_sources, priogrid_gid, side_a, side_b, sub_event_type, time_precision, type_of_violence, where_coordinates, where_description, where_prec,
 );
 
-/// Where the newlines are, shared by [`Tracked`] (which finds them as bytes pass
-/// into csv's buffer) and the reader (which asks, record by record, how many lie
-/// before an offset). Offsets already asked past are dropped, so this holds only the
-/// newlines of csv's read-ahead, however long the file.
-#[derive(Debug, Default)]
-struct Lines {
-    /// offsets of newlines not yet counted into `before`
-    ahead: VecDeque<u64>,
-    /// newlines before the offset last asked about
-    before: u64,
-    /// offset where the record being read starts
-    record_start: u64,
-    /// newlines seen so far
-    seen: u64,
-}
-
-impl Lines {
-    /// Newlines at offsets below `at` (`at` never decreasing from call to call).
-    fn before(&mut self, at: u64) -> u64 {
-        while self.ahead.front().is_some_and(|&o| o < at) {
-            self.ahead.pop_front();
-            self.before += 1;
-        }
-        self.before
-    }
-}
-
-/// The file under csv: records where the newlines are, and refuses to go on once
-/// the record being read is longer than [`MAX_RECORD_BYTES`]. csv asks for more bytes
-/// only when it has used all it has, so at each read everything before `offset`
-/// belongs to the records read so far or to the current one.
-struct Tracked<R> {
-    inner: R,
-    offset: u64,
-    lines: Arc<Mutex<Lines>>,
-}
-
-/// The marker in the `io::Error` by which [`Tracked`] stops a long record.
-#[derive(Debug)]
-struct TooLong {
-    line: u64,
-}
-
-impl std::fmt::Display for TooLong {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "record longer than {MAX_RECORD_BYTES} bytes at line {}", self.line)
-    }
-}
-impl std::error::Error for TooLong {}
-
-impl<R: Read> Read for Tracked<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
-        if self.offset - lines.record_start > MAX_RECORD_BYTES {
-            return Err(std::io::Error::other(TooLong { line: lines.seen + 1 }));
-        }
-        let n = self.inner.read(buf)?;
-        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
-            lines.ahead.push_back(self.offset + i as u64);
-            lines.seen += 1;
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
 /// Streams incidents out of one CSV file.
 pub struct IncidentReader<R: Read> {
     rdr: csv::Reader<Tracked<R>>,
     lines: Arc<Mutex<Lines>>,
     /// line where the record last read starts
     line: u64,
-    /// the id column's values so far (see [`id_key`]) and the line of each
-    seen_ids: HashMap<u64, u64>,
+    /// the id column's values so far, to refuse a repeat
+    seen_ids: crate::seen_ids::SeenIds,
     file: String,
     format: Format,
     header: Vec<String>,
@@ -270,7 +207,7 @@ impl<R: Read> IncidentReader<R> {
             rdr,
             lines,
             line: header_line,
-            seen_ids: HashMap::new(),
+            seen_ids: crate::seen_ids::SeenIds::default(),
             file,
             format: if is_ged { Format::Ged { columns: header.len(), hxl_row: false } } else { Format::Acled { hxl_row: false } },
             header,
@@ -422,24 +359,19 @@ impl<R: Read> IncidentReader<R> {
             Ok(i) => i,
             Err(e) => return Some(Err(ReadError::Row(e))),
         };
-        let first = *self.seen_ids.entry(id_key(&incident.source_id)).or_insert(self.line);
-        if first != self.line {
-            let reason = format!("the same id as line {first}: an id may appear only once in a file");
+        let earlier = match self.seen_ids.insert(&incident.source_id, self.line) {
+            crate::seen_ids::Seen::New => None,
+            crate::seen_ids::Seen::OnLine(first) => Some(format!("line {first}")),
+            crate::seen_ids::Seen::Earlier => Some("an earlier line".to_string()),
+        };
+        if let Some(earlier) = earlier {
+            let reason = format!("the same id as {earlier}: an id may appear only once in a file");
             return Some(Err(ReadError::Row(self.row().err(id_col, reason))));
         }
         Some(Ok(incident))
     }
 }
 
-/// The line a record starts on, given where it ends (`end`: the offset just past
-/// its terminator, or the end of the file) and the newlines inside its fields. csv
-/// ends a record on the terminator's first byte (`\r` of `\r\n`, else `\n`) and
-/// skips blank lines and the `\n` of a `\r\n` before the next one, so csv's own line
-/// count is one short on CRLF files and after blank lines.
-fn record_line(lines: &Mutex<Lines>, end: u64, inside: u64) -> u64 {
-    let before_last = lines.lock().unwrap_or_else(|p| p.into_inner()).before(end.saturating_sub(1));
-    (before_last + 1).saturating_sub(inside).max(1)
-}
 
 /// `line`: where the record starts (0 for an I/O error: the line is in it, if any).
 fn csv_error(file: &str, e: &csv::Error, line: u64) -> ReadError {
@@ -700,23 +632,6 @@ impl<'a> Row<'a> {
             extra: self.extras(extra_cols),
         })
     }
-}
-
-/// The key an id is remembered by, to find it again in the same file: a numeric id
-/// (every GED id) is its number, so no two differ; another (ACLED's `MLI1234`) is a
-/// 64-bit hash of it, 8 bytes a row instead of the string. Two different non-numeric
-/// ids would share a hash by chance with odds of about n²/2⁶⁵ for n rows (below one
-/// in ten million for a 2-million-row file); the error then names both lines.
-fn id_key(id: &str) -> u64 {
-    if id.len() <= 19 && !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = id.parse::<u64>() {
-            return n;
-        }
-    }
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
 }
 
 /// ACLED `inter` codes: 1 is state forces. Newer exports write the name instead.

@@ -5,17 +5,21 @@
 //! placeholders on SQLite too); they part only where speed needs it: an import
 //! writes through a rusqlite connection of its own on SQLite (one prepared row
 //! `INSERT`, see `sqlite_import`) and by `COPY` into a staging table, merged set-wise,
-//! on PostgreSQL (`pg_import`). Schemas live in
-//! `migrations/sqlite` and `migrations/postgres` and are applied on connect.
+//! on PostgreSQL (`pg_import`); both are fed by the reader thread of `import_rows`.
+//! Schemas live in `migrations/sqlite` and `migrations/postgres` and are applied on
+//! connect.
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
-//! re-assignment), [`forecasts`] (published forecast runs), [`placement`] (grid and admin codes for a point), `extras` (how
+//! re-assignment), [`forecasts`] (published forecast runs), [`placement`] (grid and
+//! admin codes for a point), `extras` (how
 //! the source-specific columns of an incident are stored), [`reports`] (intake and
 //! reading of field reports), [`triage`] (duplicate suggestions, verify / merge /
 //! discard), [`incident_records`] (incidents with Vigil's fields, paging), [`places`]
 //! (the towns gazetteer), [`alerts`] (alerts, responses, the webhook outbox),
-//! [`accounts`], [`audit`], [`vocab`] (the store's coded types against the model's
-//! vocabulary). All of Vigil's SQL is in this crate.
+//! [`accounts`] and [`account_admin`], [`access`] (who may read what), [`audit`] with
+//! [`audit_key`], [`audit_rows`] and [`audit_verify`] (the keyed chain),
+//! [`vocab`] (the store's coded types against the model's vocabulary). All of
+//! Vigil's SQL is in this crate.
 
 pub mod access;
 pub mod account_admin;
@@ -27,6 +31,7 @@ pub mod audit_rows;
 pub mod audit_verify;
 pub mod boundaries;
 mod extras;
+mod import_rows;
 pub mod forecasts;
 pub mod incident_records;
 pub mod incidents;

@@ -14,7 +14,8 @@
 //! id repeated within one file is matched against its previous row (the later row
 //! wins, counted updated or unchanged).
 
-use crate::incidents::{produce, ImportOptions, ImportReport, Prepared, Produced, COLUMNS, SECONDARY_INDEXES};
+use crate::import_rows::{produce, Produced};
+use crate::incidents::{ImportOptions, ImportReport, Prepared, COLUMNS, SECONDARY_INDEXES};
 use crate::placement::Placer;
 use crate::{Result, StoreError};
 use sqlx::AssertSqlSafe;

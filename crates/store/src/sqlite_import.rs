@@ -8,7 +8,8 @@
 //! transaction (a killed import still leaves the database as it was).
 
 use crate::extras::Interner;
-use crate::incidents::{ImportReport, Prepared, Produced, COLUMNS, SECONDARY_INDEXES};
+use crate::import_rows::Produced;
+use crate::incidents::{ImportReport, Prepared, COLUMNS, SECONDARY_INDEXES};
 use crate::{Result, StoreError};
 use rusqlite::{Connection, OpenFlags, Statement, TransactionBehavior};
 use std::path::PathBuf;
