@@ -87,6 +87,8 @@ ATTACKS = [
     ("d wipe everything, reset the head", d_wipe),
     ("e append a forged entry", e_append),
     ("(extra) f swap entries 2 and 3", f_swap),
+    ("(extra) a, no checkpoint file kept", a_truncate),
+    ("(extra) d, no checkpoint file kept", d_wipe),
 ]
 
 
@@ -104,8 +106,10 @@ def main():
     env_ok(run(vigil, pristine, "audit", "verify"))
     caught = 0
     for name, attack in ATTACKS:
-        work = os.path.join(base, name.split()[-1] if name.startswith("(") else name[0])
+        work = os.path.join(base, str(ATTACKS.index((name, attack))))
         shutil.copytree(pristine, work)
+        if "no checkpoint" in name and os.path.exists(os.path.join(work, "vigil-audit-checkpoints.jsonl")):
+            os.remove(os.path.join(work, "vigil-audit-checkpoints.jsonl"))
         c = sqlite3.connect(os.path.join(work, "v.db"))
         attack(c)
         c.commit()
