@@ -6,9 +6,9 @@ Starts `vigil serve` on a fresh SQLite file in a temporary folder, then:
            each from its own loopback address (127.0.1.x and 127.0.4.x, so that a
            per-address throttle does not hide the hashing); the server's resident
            memory (VmRSS) before, and its peak during, sampled every 20 ms;
-  race:    80 parallel wrong passwords for one account from one address (three rounds,
-           three accounts); how many
-           passwords were checked (401) and how many refused unchecked (429);
+  race:    80 parallel wrong passwords for one account from one address, in three
+           rounds on three accounts; how many passwords were checked (401) and how
+           many refused unchecked (429);
   spread:  80 parallel wrong passwords for another account, each from its own
            loopback address (127.0.2.x); how many were checked;
   lockout: 5 wrong passwords for an account from 127.0.0.1, then the right password
@@ -17,7 +17,7 @@ Starts `vigil serve` on a fresh SQLite file in a temporary folder, then:
   names:   200 distinct unknown user names from one address, one after the other;
            how many were checked (401) or throttled (429), how many audit entries
            were added, and whether any typed name is stored in the audit log.
-Bounded (~670 requests), stops the server and removes the folder when done.
+Bounded (~830 requests), stops the server and removes the folder when done.
 Lines starting with "FIG" are the figures bench/hardening/run.sh tabulates.
 
     python3 bench/logins/load.py target/release/vigil
