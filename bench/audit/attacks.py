@@ -5,7 +5,8 @@ Someone who can write to the SQLite file but does not hold the audit key rewrite
 the log, re-chaining with the SHA-256 chain the code publishes (all they can do
 without the key), and `vigil audit verify` is asked whether it notices. Where the
 binary has `vigil audit checkpoint`, a checkpoint is taken before the last two
-entries, as an operator would. Prints one line per attack and the count caught.
+entries, as an operator would. Prints one line per attack, what `vigil audit verify` said, and the count caught
+(of the five; a sixth, a swap of two entries, shows which entries verify names).
 
     python3 bench/audit/attacks.py target/debug/vigil
 """
@@ -49,7 +50,7 @@ def b_edit_rehash(c):
 
 def c_delete_renumber(c):
     c.execute("DELETE FROM audit_log WHERE seq = 2")
-    for seq in range(3, 7):
+    for (seq,) in c.execute("SELECT seq FROM audit_log WHERE seq > 2 ORDER BY seq").fetchall():
         c.execute("UPDATE audit_log SET seq = ? WHERE seq = ?", (seq - 1, seq))
     rechain_from(c, 2)
 
@@ -70,12 +71,24 @@ def e_append(c):
     c.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (seq + 1, h))
 
 
+def f_swap(c):
+    # not one of the five: two entries swap places (no re-hash); the report should name seq 2 and 3
+    r2 = c.execute("SELECT at, actor, action, entity, before_json, after_json, prev_hash, hash FROM audit_log WHERE seq = 2").fetchone()
+    r3 = c.execute("SELECT at, actor, action, entity, before_json, after_json, prev_hash, hash FROM audit_log WHERE seq = 3").fetchone()
+    cols = "at = ?, actor = ?, action = ?, entity = ?, before_json = ?, after_json = ?, prev_hash = ?, hash = ?"
+    c.execute(f"UPDATE audit_log SET {cols} WHERE seq = 2", (*r3,))
+    c.execute(f"UPDATE audit_log SET {cols} WHERE seq = 3", (*r2,))
+
+
 ATTACKS = [
     ("a truncate the tail, fix the head", a_truncate),
     ("b edit an entry, re-hash to the end", b_edit_rehash),
     ("c delete, renumber, re-hash", c_delete_renumber),
     ("d wipe everything, reset the head", d_wipe),
     ("e append a forged entry", e_append),
+    ("(extra) f swap entries 2 and 3", f_swap),
+    ("(extra) a, no checkpoint file kept", a_truncate),
+    ("(extra) d, no checkpoint file kept", d_wipe),
 ]
 
 
@@ -93,18 +106,24 @@ def main():
     env_ok(run(vigil, pristine, "audit", "verify"))
     caught = 0
     for name, attack in ATTACKS:
-        work = os.path.join(base, name[0])
+        work = os.path.join(base, str(ATTACKS.index((name, attack))))
         shutil.copytree(pristine, work)
+        if "no checkpoint" in name and os.path.exists(os.path.join(work, "vigil-audit-checkpoints.jsonl")):
+            os.remove(os.path.join(work, "vigil-audit-checkpoints.jsonl"))
         c = sqlite3.connect(os.path.join(work, "v.db"))
         attack(c)
         c.commit()
         c.close()
         p = run(vigil, work, "audit", "verify")
         hit = p.returncode != 0
-        caught += hit
-        first = (p.stdout.strip().splitlines() or [""])[-1 if not hit else 1 if len(p.stdout.splitlines()) > 1 else 0].strip()
-        print(f"{name:<40} {'CAUGHT' if hit else 'missed'}   {first[:110]}")
-    print(f"caught {caught} of {len(ATTACKS)} (checkpoint taken: {'yes' if has_checkpoint else 'no, this binary has none'})")
+        if not name.startswith("("):
+            caught += hit
+        print(f"{name:<40} {'CAUGHT' if hit else 'missed'}  (exit {p.returncode})")
+        for line in (p.stdout + p.stderr).strip().splitlines()[:6]:
+            print(f"    | {line[:160]}")
+        print(f"FIG\taudit {name}\t{'CAUGHT' if hit else 'missed'}", flush=True)
+    print(f"caught {caught} of 5 (checkpoint taken: {'yes' if has_checkpoint else 'no, this binary has none'})")
+    print(f"FIG\taudit: caught of the five\t{caught} of 5")
     shutil.rmtree(base)
 
 

@@ -111,13 +111,17 @@ test('sending stops when another user has logged in meanwhile', async () => {
   assert.deepEqual(outbox.read(s, 'alice').map((x) => x.client_id), ['id-a2']);
 });
 
-test('a server that does not know client_id gets the report again without it', async () => {
-  const { api, sent } = fakeApi((body) => ('client_id' in body ? new ApiError(422, { error: 'unknown field', field: 'client_id' }) : { id: 3 }));
-  assert.deepEqual(await outbox.sendReport(api, report('x'), 'id-x'), { id: 3 });
-  assert.equal(sent.length, 2);
+test('a refused client_id is never sent again without it (that could store the report twice)', async () => {
+  const { api, sent } = fakeApi((body) => ('client_id' in body ? new ApiError(422, { error: 'must be a UUID', field: 'client_id' }) : { id: 3 }));
+  const s = memoryStorage();
+  outbox.enqueue(s, 'alice', report('x'), 'id-x');
+  const r = await outbox.flush(api, s, 'alice', () => true);
+  assert.equal(sent.length, 1);
   assert.equal(sent[0].body.client_id, 'id-x');
-  assert.equal('client_id' in sent[1].body, false);
-  assert.equal(outbox.outcome(new ApiError(422, { error: 'unknown field', field: 'client_id' })), 'legacy');
+  assert.deepEqual(r, { sent: 0, refused: 1, stopped: false });
+  const left = outbox.read(s, 'alice');
+  assert.deepEqual(left.map((x) => [x.client_id, x.state, x.status, x.field]), [['id-x', 'refused', 422, 'client_id']]);
+  assert.equal(outbox.outcome(new ApiError(422, { error: 'must be a UUID', field: 'client_id' })), 'refused');
   assert.equal(outbox.outcome(new ApiError(409, { error: 'client_id reused with another report' })), 'refused');
   assert.equal(outbox.outcome(null), 'sent');
 });

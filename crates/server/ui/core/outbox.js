@@ -87,27 +87,20 @@ export function markQueued(storage, user, clientId) {
  * What to do with a waiting report after one attempt to send it (`error` null when
  * it was accepted): 'sent' (remove it), 'refused' (keep it, marked with the reason),
  * 'stop' (keep it and stop sending: no connection, server trouble, rate limit, or the
- * session ended), 'legacy' (a server that does not know client_id yet: send it again
- * without).
+ * session ended). A refusal of the client_id itself is a refusal like any other: the
+ * page and the API come from the same server, and a report sent again without its
+ * client_id could be stored twice.
  */
 export function outcome(error) {
   if (!error) return 'sent';
   const kind = errorKind(error);
   if (kind !== 'refused') return 'stop';
-  if (error.status === 422 && error.field === 'client_id') return 'legacy';
   return 'refused';
 }
 
-/**
- * POST a report with its client_id. A server that refuses the field as unknown (it
- * predates idempotency) gets the same report once more without it.
- */
+/** POST a report with its client_id (a repeat is answered as the first time, never stored twice). */
 export function sendReport(api, body, clientId, opts) {
-  const withId = Object.assign({}, body, { client_id: clientId });
-  return api('POST', '/api/reports', withId, opts).catch((e) => {
-    if (outcome(e) === 'legacy') return api('POST', '/api/reports', body, opts);
-    throw e;
-  });
+  return api('POST', '/api/reports', Object.assign({}, body, { client_id: clientId }), opts);
 }
 
 /**
