@@ -108,7 +108,7 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
         }
         false
     }
-    e.chain().any(|err| error_closed(err))
+    e.chain().any(error_closed)
 }
 
 /// `print!` panics when standard output is a closed pipe. The commands write their

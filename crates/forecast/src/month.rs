@@ -90,7 +90,7 @@ pub fn parse_horizons(s: &str) -> Result<Vec<u32>, ForecastError> {
     }
     out.sort_unstable();
     out.dedup();
-    if out.is_empty() || *out.last().unwrap() > 120 {
+    if out.last().is_none_or(|&last| last > 120) {
         return Err(bad());
     }
     Ok(out)

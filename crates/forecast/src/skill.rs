@@ -338,8 +338,8 @@ impl Ctx<'_> {
             let mut real = 0.0;
             for (u, c) in comps.iter().enumerate() {
                 let means: [f64; K] = std::array::from_fn(|k| c[k].mean());
-                for k in 0..K {
-                    out.predicted[hi][k] += means[k];
+                for (p, m) in out.predicted[hi].iter_mut().zip(means) {
+                    *p += m;
                 }
                 let w = weights.map(|w| w[hi]);
                 let mix = w.map(|w| {

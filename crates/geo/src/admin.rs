@@ -58,9 +58,8 @@ pub fn parse_boundaries(
     name_field: &str,
 ) -> Result<Vec<AdminArea>, BoundaryError> {
     let gj: geojson::GeoJson = text.parse().map_err(|e: geojson::Error| BoundaryError::Json(e.to_string()))?;
-    let fc = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => fc,
-        _ => return Err(BoundaryError::NotFeatureCollection),
+    let geojson::GeoJson::FeatureCollection(fc) = gj else {
+        return Err(BoundaryError::NotFeatureCollection);
     };
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(fc.features.len());

@@ -583,7 +583,7 @@ impl<'a> Row<'a> {
         let state_side = inter_is_state(self.raw(Col::inter1)) || inter_is_state(self.raw(Col::inter2));
         let type_of_violence = match event_type.as_deref() {
             Some("Violence against civilians") => Some(ViolenceType::OneSided),
-            Some("Battles") | Some("Explosions/Remote violence") => {
+            Some("Battles" | "Explosions/Remote violence") => {
                 Some(if state_side { ViolenceType::StateBased } else { ViolenceType::NonState })
             }
             _ => None,
