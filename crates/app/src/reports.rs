@@ -8,7 +8,8 @@ use vigil_store::accounts::User;
 use vigil_store::reports::{Coding, NewReport, Report};
 
 /// Store a report as received, then run the report rules on it.
-pub async fn submit_report(cx: &Context, reporter: &User, new: NewReport) -> AppResult<Report> {
+pub async fn submit_report(cx: &Context, reporter: &User, mut new: NewReport) -> AppResult<Report> {
+    new.received_at.get_or_insert_with(|| cx.alerting.now());
     let report = cx.store.submit_report(reporter, new).await?;
     alerts::on_report(cx, &report).await;
     Ok(report)

@@ -32,6 +32,7 @@ fn report(lat: f64, lon: f64, text: &str) -> NewReport {
         raw_body: text.as_bytes().to_vec(),
         attachments: vec![],
         client: None,
+        received_at: None,
     }
 }
 

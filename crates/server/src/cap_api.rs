@@ -14,9 +14,15 @@ use axum::routing::get;
 use axum::{Json, Router};
 use vigil_app::alerts;
 
-/// The public CAP routes.
+/// The public CAP routes, and `/alerts/{id}`, which older CAP documents gave as
+/// `<web>` (it sends the reader to the alert's page in the UI).
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/cap/{file}", get(cap_file))
+    Router::new().route("/cap/{file}", get(cap_file)).route("/alerts/{id}", get(alert_page))
+}
+
+/// GET /alerts/{id}: a redirect to the UI's page of the alert, `/#/alert/{id}`.
+pub async fn alert_page(Path(id): Path<u64>) -> impl IntoResponse {
+    axum::response::Redirect::to(&format!("/#/alert/{id}"))
 }
 
 /// The rules and webhook routes under `/api`.

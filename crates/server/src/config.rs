@@ -6,6 +6,8 @@
 //! addr = "127.0.0.1:8080"
 //! db = "sqlite://vigil.db"
 //! secure_cookies = false   # true behind HTTPS
+//! public_url = "https://vigil.mission.example"  # how readers reach it (CAP <web>,
+//!                          # cap_url, Atom links); default: http://{the address served}
 //!
 //! [audit]
 //! key_file = "/etc/vigil/audit.key"            # the audit log's HMAC key; never in the database
@@ -39,6 +41,42 @@ pub struct ServerSection {
     pub addr: Option<String>,
     pub db: Option<String>,
     pub secure_cookies: Option<bool>,
+    /// The server's address as its readers reach it (behind a proxy, a name): the
+    /// base of CAP `<web>`, `cap_url` and the Atom links. Default: the address served.
+    pub public_url: Option<String>,
+}
+
+/// The public base URL links are made from: `[cap] base_url` when the file sets it,
+/// else `[server] public_url`, else `http://{served}` (the address actually bound).
+/// Written into the CAP settings (the exercise settings when there is no `[cap]`).
+pub fn apply_public_url(
+    alerting: &mut vigil_app::AlertingConfig,
+    public_url: Option<&str>,
+    served: std::net::SocketAddr,
+) -> Result<String, ServerError> {
+    let base = match public_url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => {
+            let ok = (u.starts_with("http://") || u.starts_with("https://"))
+                && !u.contains(|c: char| c.is_whitespace() || c == '#' || c == '?');
+            if !ok {
+                return Err(ServerError::Config {
+                    path: "[server] public_url".into(),
+                    message: format!("`{u}` is not an http(s) URL without query or fragment, e.g. https://vigil.mission.example"),
+                });
+            }
+            u.trim_end_matches('/').to_string()
+        }
+        None => format!("http://{served}"),
+    };
+    match alerting.cap.as_mut() {
+        Some(cap) if !cap.base_url.trim().is_empty() => {
+            cap.base_url = cap.base_url.trim().trim_end_matches('/').to_string();
+            return Ok(cap.base_url.clone());
+        }
+        Some(cap) => cap.base_url = base.clone(),
+        None => alerting.cap = Some(vigil_warn::cap::CapConfig::exercise(&base)),
+    }
+    Ok(base)
 }
 
 /// Where the audit key and the audit checkpoints live: outside the database, and

@@ -107,3 +107,107 @@ pub async fn replay_recent(st: &crate::AppState) -> Result<DemoReplay, ServerErr
     st.alerting.run_clock_from(clock_start);
     Ok(DemoReplay { days: REPLAY_DAYS, summary, clock_start, forecast })
 }
+
+/// What [`seed_working_loop`] did: alerts issued by the demo analyst, acknowledged
+/// and answered by the demo responder, and drafts left waiting.
+#[derive(Debug, Clone, Default)]
+pub struct DemoLoop {
+    pub issued: Vec<i64>,
+    pub acknowledged: Vec<i64>,
+    pub responses: usize,
+    pub drafts_left: usize,
+}
+
+/// How many live drafts [`seed_working_loop`] issues at most, and how many of those
+/// the responder acknowledges.
+pub const LOOP_ISSUE: usize = 6;
+pub const LOOP_ACKNOWLEDGE: usize = 3;
+
+/// Open the demo on the working loop rather than on drafts only: in the hours before
+/// `clock_start` the demo analyst (`analyst`) issues the newest live drafts (up to
+/// [`LOOP_ISSUE`], always leaving drafts to triage), the demo responder
+/// (`responder`) acknowledges the first [`LOOP_ACKNOWLEDGE`] of them and records
+/// responses (one patrol completed, one under way). Every step goes through the use
+/// cases, so each is audited under the demo user's name and published (CAP, Atom feed,
+/// webhooks) as in real use. The alert clock is fixed while this runs and runs from
+/// `clock_start` again at the end.
+pub async fn seed_working_loop(
+    st: &crate::AppState,
+    clock_start: chrono::DateTime<chrono::Utc>,
+) -> Result<DemoLoop, ServerError> {
+    use chrono::Duration;
+    use vigil_warn::AlertStatus;
+    let err = |what: &str, e: vigil_app::AppError| ServerError::Demo(format!("demo working loop, {what}: {e}"));
+    let (analyst, responder) = ("analyst", "responder");
+    let drafts = st.store.alerts(&["draft"], None).await?;
+    let mut live = Vec::new();
+    for s in &drafts {
+        let a = vigil_app::alerts::doc_alert(s).map_err(|e| err("reading a draft", e))?;
+        // still current some hours into the demo
+        if a.expires_at > clock_start + Duration::hours(12) {
+            live.push(s.id);
+        }
+    }
+    // leave at least a third of the live drafts (and one) for the analyst to triage
+    let n = LOOP_ISSUE.min(live.len().saturating_sub((live.len() / 3).max(1)));
+    let mut out = DemoLoop::default();
+    let t0 = clock_start - Duration::hours(3);
+    let step = |t: chrono::DateTime<chrono::Utc>| st.alerting.set_clock(Some(t));
+    for (i, &id) in live.iter().take(n).enumerate() {
+        let issued_at = t0 + Duration::minutes(7 * i as i64);
+        step(issued_at);
+        vigil_app::alerts::issue(st, id, analyst, Some("Issued by the demo analyst (SYNTHETIC demo data).".into()))
+            .await
+            .map_err(|e| err(&format!("issuing alert {id}"), e))?;
+        out.issued.push(id);
+        if i >= LOOP_ACKNOWLEDGE {
+            continue;
+        }
+        let acked = issued_at + Duration::minutes(12 + 4 * i as i64);
+        step(acked);
+        vigil_app::alerts::transition(st, id, AlertStatus::Acknowledged, responder, None)
+            .await
+            .map_err(|e| err(&format!("acknowledging alert {id}"), e))?;
+        out.acknowledged.push(id);
+        let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let response = match i {
+            0 => Some(vigil_store::alerts::NewResponse {
+                alert_id: id,
+                responder: "Patrouille Secteur Centre (demo)".into(),
+                action: "patrol".into(),
+                requested_at: stamp(acked + Duration::minutes(3)),
+                dispatched_at: Some(stamp(acked + Duration::minutes(15))),
+                on_scene_at: Some(stamp(acked + Duration::minutes(70))),
+                completed_at: Some(stamp(acked + Duration::minutes(120))),
+                outcome: Some("Patrol reached the area; situation calm, population reassured (SYNTHETIC demo).".into()),
+            }),
+            1 => Some(vigil_store::alerts::NewResponse {
+                alert_id: id,
+                responder: "Équipe des affaires civiles (demo)".into(),
+                action: "dialogue".into(),
+                requested_at: stamp(acked + Duration::minutes(5)),
+                dispatched_at: Some(stamp(acked + Duration::minutes(25))),
+                on_scene_at: None,
+                completed_at: None,
+                outcome: None,
+            }),
+            _ => None,
+        };
+        if let Some(r) = response {
+            if i == 0 {
+                step(acked + Duration::minutes(15));
+                vigil_app::alerts::transition(st, id, AlertStatus::Responding, responder, None)
+                    .await
+                    .map_err(|e| err(&format!("marking alert {id} responding"), e))?;
+            }
+            step(acked + Duration::minutes(130));
+            vigil_app::responses::record_response(st, responder, &r)
+                .await
+                .map_err(|e| err(&format!("recording a response to alert {id}"), e))?;
+            out.responses += 1;
+        }
+    }
+    out.drafts_left = drafts.len() - out.issued.len();
+    st.alerting.run_clock_from(clock_start);
+    Ok(out)
+}

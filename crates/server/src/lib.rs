@@ -135,8 +135,10 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     res
 }
 
-/// GET /api/demo-info (public): whether this is the demo and its data synthetic, and
-/// the basemap, so the login page can show the SYNTHETIC banner.
+/// GET /api/demo-info (public): whether this is the demo and its data synthetic, the
+/// basemap, so the login page can show the SYNTHETIC banner, and the server's "now"
+/// (the demo clock under `vigil demo`, the wall clock otherwise) beside the wall
+/// clock, so the UI reckons expiry, default dates and response times on the server's.
 async fn demo_info(State(st): State<AppState>) -> impl IntoResponse {
     let basemap = st.tiles.as_ref().map(|t| {
         serde_json::json!({"url": "/tiles/{z}/{x}/{y}.png", "max_zoom": t.max_zoom(), "attribution": st.config.basemap.attribution})
@@ -148,6 +150,8 @@ async fn demo_info(State(st): State<AppState>) -> impl IntoResponse {
             "Demo: every incident shown is SYNTHETIC (generated, not real reporting)."
         } else { "" },
         "basemap": basemap,
+        "now": st.alerting.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "wall_clock": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     }))
 }
 

@@ -177,9 +177,11 @@ pub fn document() -> Value {
             "/api/me": {"get": {"summary": "Who am I", "responses": with("200", json_ok("the caller", json!({"type": "object", "properties": {
                 "user": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "csrf_token": {"type": "string"},
                 "sees_restricted": {"type": "boolean"}, "demo": {"type": "boolean"}, "synthetic_data": {"type": "boolean"}}})), &["401"])}},
-            "/api/demo-info": {"get": {"summary": "Whether this server runs the demo on SYNTHETIC data, and its basemap", "security": [],
+            "/api/demo-info": {"get": {"summary": "Whether this server runs the demo on SYNTHETIC data, its basemap, and its clock", "security": [],
                 "responses": {"200": json_ok("info", json!({"type": "object", "properties": {"demo": {"type": "boolean"}, "synthetic_data": {"type": "boolean"},
-                    "notice": {"type": "string"}, "basemap": {"type": "object", "nullable": true}}}))}}},
+                    "notice": {"type": "string"}, "basemap": {"type": "object", "nullable": true},
+                    "now": {"type": "string", "format": "date-time", "description": "the server's now: the demo clock under `vigil demo`, else the wall clock; alert expiry and response times are reckoned on it"},
+                    "wall_clock": {"type": "string", "format": "date-time"}}}))}}},
             "/api/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3"}}}},
             "/api/categories": {"get": {"summary": "Report categories with English and French labels", "description": roles("any logged-in user"),
                 "responses": with("200", json_ok("categories", json!({"type": "array", "items": {"type": "object"}})), &["401"])}},

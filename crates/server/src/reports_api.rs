@@ -50,9 +50,9 @@ const RESTRICTED_FIELDS: &[&str] = &["victims", "witnesses", "contacts"];
 /// Largest accepted report body (attachments included).
 pub const MAX_REPORT_BYTES: usize = 20 * 1024 * 1024;
 
-/// `occurred_at` → the day it names. Dates in the future (beyond a day's clock
-/// skew) are refused.
-fn occurred_date(s: &str) -> ApiResult<chrono::NaiveDate> {
+/// `occurred_at` → the day it names. Dates after the server's `today` (beyond a
+/// day's clock skew) are refused.
+fn occurred_date(s: &str, today: chrono::NaiveDate) -> ApiResult<chrono::NaiveDate> {
     let day = if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         d
     } else if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
@@ -60,7 +60,7 @@ fn occurred_date(s: &str) -> ApiResult<chrono::NaiveDate> {
     } else {
         return Err(ApiError::field("occurred_at", "must be a date YYYY-MM-DD or an RFC 3339 time"));
     };
-    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let tomorrow = today + chrono::Duration::days(1);
     if day > tomorrow {
         return Err(ApiError::field("occurred_at", "is in the future"));
     }
@@ -95,7 +95,7 @@ fn admiralty_credibility(v: Option<&Value>) -> Option<i64> {
 }
 
 /// Validate a report's fields into a [`NewReport`] (without body and attachments).
-fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
+fn parse_report(f: &Fields, auth: &Auth, now: chrono::DateTime<chrono::Utc>) -> ApiResult<NewReport> {
     f.only(REPORT_FIELDS)?;
     let category = f.str_req("category", 60)?;
     if !vocab::is_code(vocab::CATEGORIES, &category) {
@@ -103,7 +103,7 @@ fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
         return Err(ApiError::field("category", format!("unknown category `{category}`; one of {}", codes.join(", "))));
     }
     let occurred_at = f.str_req("occurred_at", 40)?;
-    let day = occurred_date(&occurred_at)?;
+    let day = occurred_date(&occurred_at, now.date_naive())?;
     let place_name = f.str_opt("place_name", 200)?;
     let (latitude, longitude) = f.point_opt()?;
     let town_id = f.i64_opt("town_id", 1, i64::MAX)?;
@@ -162,6 +162,7 @@ fn parse_report(f: &Fields, auth: &Auth) -> ApiResult<NewReport> {
         raw_body: vec![],
         attachments: vec![],
         client: None,
+        received_at: None,
     })
 }
 
@@ -248,7 +249,10 @@ pub async fn create(
             ))
         }
     };
-    let mut new = parse_report(&fields, &auth)?;
+    // received on the server's clock (the demo clock under `vigil demo`)
+    let now = st.alerting.now();
+    let mut new = parse_report(&fields, &auth, now)?;
+    new.received_at = Some(now);
     let client_id = client_id(&fields)?;
     new.content_type = ct;
     new.raw_body = body.to_vec();

@@ -20,7 +20,7 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// The routes under /api/users.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/users", get(list))
+        .route("/users", get(list).post(create))
         .route("/users/{name}/disable", post(disable))
         .route("/users/{name}/enable", post(enable))
         .route("/users/{name}/role", post(role))
@@ -45,6 +45,36 @@ async fn list(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<serde_js
     admin(&auth)?;
     let users: Vec<serde_json::Value> = st.store.users().await?.iter().map(user_json).collect();
     Ok(Json(serde_json::json!({ "users": users })))
+}
+
+/// POST /api/users with `{"name", "role", "password"}`: a new account (201). Names are
+/// 1–64 letters, digits, `.`, `_` or `-`; passwords at least [`MIN_PASSWORD_CHARS`].
+async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    body: Bytes,
+) -> ApiResult<(axum::http::StatusCode, Json<serde_json::Value>)> {
+    admin(&auth)?;
+    let f = Fields::from_json(&body)?;
+    f.only(&["name", "role", "password"])?;
+    let name = f.str_req("name", 64)?;
+    if !name.chars().all(|c| c.is_alphanumeric() || ".-_".contains(c)) {
+        return Err(ApiError::field("name", "use letters, digits, `.`, `_` or `-` only"));
+    }
+    let text = f.str_req("role", 20)?;
+    let role = Role::parse(&text).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        ApiError::field("role", format!("`{text}` is not a role (one of {})", all.join(", ")))
+    })?;
+    let pw = f.verbatim("password", 1000)?.ok_or_else(|| ApiError::field("password", "is required"))?;
+    if pw.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::field("password", format!("use at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if st.store.user_exists(&name).await? {
+        return Err(ApiError::new(axum::http::StatusCode::CONFLICT, format!("user {name} exists already")));
+    }
+    let u = st.store.add_user(&auth.user.name, &name, role, &pw).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(user_json(&u))))
 }
 
 async fn apply(st: &AppState, auth: &Auth, name: &str, change: AccountChange) -> ApiResult<Json<serde_json::Value>> {
@@ -152,7 +182,11 @@ pub fn openapi_paths() -> serde_json::Value {
     };
     json!({
         "/api/users": {"get": {"summary": "Accounts, their roles and state", "description": "Roles: admin.",
-            "responses": with("200", json!({"description": "accounts", "content": {"application/json": {"schema": {"type": "object"}}}}), &["401", "403"])}},
+            "responses": with("200", json!({"description": "accounts", "content": {"application/json": {"schema": {"type": "object"}}}}), &["401", "403"])},
+            "post": {"summary": "Create an account (name of letters, digits, . _ -; password of at least 10 characters)", "description": "Roles: admin. Audited.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name", "role", "password"],
+                    "properties": {"name": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "password": {"type": "string"}}}}}},
+                "responses": with("201", account.clone(), &["401", "403", "409", "422"])}},
         "/api/users/{name}/disable": op("Disable an account: no login; its sessions and tokens stop working at once (not your own)", None),
         "/api/users/{name}/enable": op("Enable a disabled account", None),
         "/api/users/{name}/role": op("Change an account's role (not demote your own)", Some(json!({"type": "object", "required": ["role"],

@@ -26,6 +26,19 @@
 //! `boundary_and_place_names_show_as_text` (`names.mjs`, issue #13): region and town
 //! names such as `<img src=x onerror=…>` show as text in the map tooltips and lists.
 //!
+//! `demo_clock_and_working_loop` (`demo-loop.mjs`, issue #15): on a server that starts
+//! as `vigil demo` does (the data replayed, the demo clock in the data's days, the
+//! working loop seeded) and with an alert issued a second before the browser looks,
+//! the UI shows the server's date, no issued alert as expired, the acknowledged ones
+//! with their responses, the report form dated on the server's day, and a responder
+//! records a response at the server's now.
+//!
+//! `admin_manages_accounts_and_reads_the_audit_log` (`admin.mjs`, issue #15): an
+//! administrator creates an account, changes its role, logs it out everywhere,
+//! disables and enables it and resets its password, each seen from the account's own
+//! login; then filters the audit log to that account and verifies the log, in English
+//! and French.
+//!
 //! They run one after the other (one browser at a time), each on its own server
 //! and database.
 //!
@@ -95,9 +108,27 @@ async fn boundary_and_place_names_show_as_text() {
     run_script("names.mjs", &[Role::Analyst]).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_manages_accounts_and_reads_the_audit_log() {
+    run_script("admin.mjs", &[Role::Admin]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_clock_and_working_loop() {
+    run_script_with("demo-loop.mjs", &[Role::Reporter, Role::Responder], true).await;
+}
+
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it
 /// with the demo logins of `roles` (as `VIGIL_REPORTER=user:password` etc.).
 async fn run_script(script: &str, roles: &[Role]) {
+    run_script_with(script, roles, false).await
+}
+
+/// [`run_script`]; with `demo_start`, the server starts as `vigil demo` does (replay,
+/// demo clock, working loop) and one more alert is issued just before the script runs
+/// (`VIGIL_JUST_ISSUED`, with `VIGIL_SERVER_DATE`, `VIGIL_LOOP_ISSUED` and
+/// `VIGIL_LOOP_ACKNOWLEDGED` for the script).
+async fn run_script_with(script: &str, roles: &[Role], demo_start: bool) {
     let _one = ONE_BROWSER.lock().await;
     let root = repo_root();
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -119,13 +150,36 @@ async fn run_script(script: &str, roles: &[Role]) {
         .await
         .expect("audit key");
     vigil_server::demo::seed(&store, true).await.expect("seed demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
     let mut config = ServerConfig { demo: true, ..ServerConfig::default() };
     // alerts.mjs subscribes a webhook on loopback (port 9, nothing listens), which a
     // server accepts only when configured
     config.alerting.webhooks.allow_loopback = true;
+    vigil_server::config::apply_public_url(&mut config.alerting, None, addr).expect("public URL");
     let state = AppState::new(store, config).await.expect("app state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
+    let mut script_env: Vec<(&str, String)> = vec![];
+    if demo_start {
+        let replay = vigil_server::demo::replay_recent(&state).await.expect("replay the demo data");
+        let lp = vigil_server::demo::seed_working_loop(&state, replay.clock_start).await.expect("working loop");
+        let join = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        script_env.push(("VIGIL_LOOP_ISSUED", join(&lp.issued)));
+        script_env.push(("VIGIL_LOOP_ACKNOWLEDGED", join(&lp.acknowledged)));
+        // one more live draft issued on the running demo clock, a moment before the
+        // browser looks at it
+        let now = state.alerting.now();
+        let mut fresh = None;
+        for s in state.store.alerts(&["draft"], None).await.expect("drafts") {
+            if vigil_app::alerts::doc_alert(&s).expect("alert").expires_at > now + chrono::Duration::hours(1) {
+                fresh = Some(s.id);
+                break;
+            }
+        }
+        let fresh = fresh.expect("a live draft is left after the working loop");
+        vigil_app::alerts::issue(&state, fresh, "analyst", None).await.expect("issue");
+        script_env.push(("VIGIL_JUST_ISSUED", fresh.to_string()));
+        script_env.push(("VIGIL_SERVER_DATE", state.alerting.now().format("%Y-%m-%d").to_string()));
+    }
     let server = tokio::spawn(async move {
         axum::serve(listener, app(state)).await.expect("serve");
     });
@@ -140,6 +194,7 @@ async fn run_script(script: &str, roles: &[Role]) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+    cmd.envs(script_env);
     for role in roles {
         cmd.env(format!("VIGIL_{}", role.as_str().to_ascii_uppercase()), login_of(*role));
     }

@@ -2,7 +2,7 @@
 // internet. This module boots the page and owns the route table; each view lives in
 // views/{domain}/. Hash routes: #/login, #/map, #/triage, #/report, #/my-reports,
 // #/incident/{id}, #/reports/{id}, #/alerts, #/alert/{id}, #/new-alert[?report={id}],
-// #/responses, #/rules, #/webhooks. The server enforces roles; the navigation only hides
+// #/responses, #/rules, #/webhooks, #/users, #/audit. The server enforces roles; the navigation only hides
 // what a role cannot use (the vocabulary's `access` lists). All text from the API goes in
 // as text (core/dom.js), never as HTML.
 
@@ -15,6 +15,7 @@ import { can, ownReportsOnly, defaultRoute } from './core/access.js';
 import { loadVocabulary, vocab } from './core/vocabulary.js';
 import { forgetAreas } from './core/areas.js';
 import { setDemo, renderChrome } from './core/chrome.js';
+import { setServerClock } from './core/clock.js';
 import { detectBasemap } from './lib/map.js';
 import { viewLogin } from './views/login/login.js';
 import { viewMap } from './views/map/map.js';
@@ -30,6 +31,8 @@ import { viewNewAlert } from './views/alerts/new-alert.js';
 import { viewDashboard } from './views/alerts/dashboard.js';
 import { viewRules } from './views/alerts/rules.js';
 import { viewWebhooks } from './views/alerts/webhooks.js';
+import { viewUsers } from './views/admin/users.js';
+import { viewAudit } from './views/admin/audit.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -45,7 +48,9 @@ const ROUTES = {
   'new-alert': { view: viewNewAlert, part: 'manage_alerts' },
   responses: { view: viewDashboard, part: 'alerts' },
   rules: { view: viewRules, part: 'alerts' },
-  webhooks: { view: viewWebhooks, part: 'admin' }
+  webhooks: { view: viewWebhooks, part: 'admin' },
+  users: { view: viewUsers, part: 'admin' },
+  audit: { view: viewAudit, part: 'admin' }
 };
 
 function allowed(route) {
@@ -109,7 +114,7 @@ function boot() {
 
   const pVocab = loadVocabulary(api).catch((e) => { S.vocabError = e.message || String(e); });
   const pDemo = api('GET', '/api/demo-info', undefined, { allow401: true })
-    .then((info) => { setDemo(info); return info; })
+    .then((info) => { setServerClock(info); setDemo(info); return info; })
     .catch(() => null);
   const pMe = api('GET', '/api/me', undefined, { allow401: true })
     .then((me) => {

@@ -109,6 +109,9 @@ pub struct NewReport {
     pub attachments: Vec<NewAttachment>,
     /// Set by [`Store::submit_report_once`] (crate::report_client_id).
     pub client: Option<crate::report_client_id::ClientId>,
+    /// When it was received on the server's clock (the demo clock under `vigil
+    /// demo`); `None`: the wall clock at the time of writing.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -215,7 +218,10 @@ impl Store {
             }
         }
         let begin = self.begin_write_sql();
-        let received_at = crate::audit::now();
+        let received_at = match r.received_at {
+            Some(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            None => crate::audit::now(),
+        };
         let id: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
             let id: i64 = sqlx::query_scalar(

@@ -92,7 +92,9 @@ pub struct CapConfig {
     /// RFC 3066 language of the info block (`en`, `fr`).
     pub language: String,
     /// Public base URL of the server, without trailing slash, for `web` and feed
-    /// links (e.g. `https://vigil.example.org`).
+    /// links (e.g. `https://vigil.example.org`). Empty in a config file: the server
+    /// fills in its public URL (`[server] public_url`, else the address it serves).
+    #[serde(default)]
     pub base_url: String,
 }
 
@@ -390,7 +392,7 @@ pub fn message_xml(alert: &Alert, index: usize, cfg: &CapConfig) -> Result<Strin
         sender_name: cfg.sender_name.clone(),
         headline: headline.to_owned(),
         description,
-        web: format!("{}/alerts/{}", cfg.base_url, alert.id),
+        web: web_url(cfg, alert.id),
         parameter: parameter.clone(),
         area: vec![area],
     };
@@ -425,6 +427,11 @@ pub fn alert_xml(alert: &Alert, cfg: &CapConfig) -> Result<String, CapError> {
         return Err(CapError::NotPublished(alert.id));
     }
     message_xml(alert, alert.messages.len() - 1, cfg)
+}
+
+/// URL of an alert's page in the web UI (CAP `web`, the Atom entry's id).
+pub fn web_url(cfg: &CapConfig, alert_id: u64) -> String {
+    format!("{}/#/alert/{alert_id}", cfg.base_url)
 }
 
 /// URL of an alert's CAP document.
@@ -502,7 +509,7 @@ pub fn atom_feed<'a>(
         entry: active
             .iter()
             .map(|a| AtomEntry {
-                id: format!("{}/alerts/{}", cfg.base_url, a.id),
+                id: web_url(cfg, a.id),
                 title: a.headline.clone(),
                 updated: cap_time(a.updated_at),
                 link: AtomLink {

@@ -144,11 +144,17 @@ async function main(browser) {
   await card.locator('[data-testid="v-high"]').fill('3');
   await card.locator('[data-testid="v-best"]').fill('2');
   await card.locator('[data-testid="v-low"]').fill('1');
+  // the coding form sets the sensitivity, from the vocabulary's list
+  const sensitivities = await card.locator('[data-testid="v-sensitivity"] option').evaluateAll((os) => os.map((o) => o.value));
+  check(['public', 'restricted', 'confidential'].every((s) => sensitivities.includes(s)), `sensitivity choices: ${sensitivities}`);
+  await card.locator('[data-testid="v-sensitivity"]').selectOption('restricted');
   await card.locator('[data-testid="v-submit"]').click();
   const verified = card.locator('[data-testid="verified"]');
   await verified.waitFor();
   const incidentId = await verified.getAttribute('data-incident-id');
   check(incidentId && incidentId !== 'undefined', 'verification gave an incident number');
+  const coded = await page.evaluate(async (id) => (await fetch('/api/incidents/' + id)).json(), incidentId);
+  check(coded.incident && coded.incident.sensitivity === 'restricted', `the incident is coded restricted: ${JSON.stringify(coded.incident && coded.incident.sensitivity)}`);
   log(`analyst verified report #${reportId} into incident #${incidentId}`);
 
   // Find it on the map: filter to the day, click its marker, read the popup.

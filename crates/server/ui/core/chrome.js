@@ -7,6 +7,7 @@ import { h, append, $, clear } from './dom.js';
 import { parseRoute } from './router.js';
 import { can, ownReportsOnly } from './access.js';
 import { vocab } from './vocabulary.js';
+import { serverNow, clockDiffers } from './clock.js';
 
 // The top bar's entries; `also` lists the routes that keep the entry lit.
 const NAV = [
@@ -14,7 +15,8 @@ const NAV = [
   { route: 'triage', key: 'nav.triage', show: () => can('triage') },
   { route: 'report', key: 'nav.report', show: () => can('submit_report') },
   { route: 'my-reports', key: 'nav.myReports', show: ownReportsOnly },
-  { route: 'alerts', key: 'nav.alerts', show: () => can('alerts'), also: ['alert', 'new-alert', 'responses', 'rules', 'webhooks'] }
+  { route: 'alerts', key: 'nav.alerts', show: () => can('alerts'), also: ['alert', 'new-alert', 'responses', 'rules', 'webhooks'] },
+  { route: 'users', key: 'nav.admin', show: () => can('admin'), also: ['audit'] }
 ];
 
 /** Remember what the server said about demo data; show the banner when it is synthetic. */
@@ -56,6 +58,11 @@ export function renderChrome() {
   if (S.user) {
     append(who, [h('span', { 'class': 'user', 'data-testid': 'whoami' }, S.user),
       h('span', { 'class': 'role' }, ' (' + vocab().label('roles', S.role, lang()) + ')')]);
+  }
+  if (clockDiffers()) {
+    // the demo lives at its own date: say which, so "today" on screen is not a surprise
+    const d = serverNow().toLocaleDateString(lang() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
+    who.appendChild(h('span', { 'class': 'server-date', 'data-testid': 'server-date', title: t('clock.title') }, ' · ' + t('clock.server', { d })));
   }
   $('#logout').hidden = !S.user;
   $('#logout').textContent = t('nav.logout');

@@ -3,6 +3,7 @@
 // are not here: they come from the server (GET /api/vocabulary, core/vocabulary.js).
 
 export const en = {
+  'verify.sensitivityAuto': "Automatic (restricted when the report has restricted detail)",
   'report.title': "Report an incident",
   'report.intro': "Tell us what happened. Fields marked * are required.",
   'report.category': "What happened?",
@@ -93,6 +94,7 @@ export const en = {
 };
 
 export const fr = {
+  'verify.sensitivityAuto': "Automatique (restreinte si le rapport a des détails restreints)",
   'report.title': "Signaler un incident",
   'report.intro': "Décrivez ce qui s’est passé. Les champs marqués * sont obligatoires.",
   'report.category': "Que s’est-il passé ?",

@@ -109,7 +109,7 @@ export function viewAlert(main, route) {
     append(box, [
       h('p', null, h('a', { href: '#/alerts' }, '← ' + t('alerts.back'))),
       h('h1', null, [t('alerts.detail', { id: a.id }), ' ', alertStatusBadge(a.status),
-        isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('alerts.expired'))] : null]),
+        isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired', 'data-testid': 'alert-expired' }, t('alerts.expired'))] : null]),
       msg ? h('p', { 'class': 'success', role: 'status', 'data-testid': 'alert-flash' }, msg) : null,
       h('div', { 'class': 'incident-grid' }, [
         h('section', { 'class': 'card' }, [

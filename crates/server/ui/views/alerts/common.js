@@ -8,6 +8,7 @@ import { t, lang } from '../../i18n/index.js';
 import { S } from '../../core/state.js';
 import { h, syntheticBadge } from '../../core/dom.js';
 import { colon } from '../../core/format.js';
+import { nowMs } from '../../core/clock.js';
 import { areaName } from '../../core/areas.js';
 import { can } from '../../core/access.js';
 import { vocab } from '../../core/vocabulary.js';
@@ -73,7 +74,7 @@ export function alertStatusBadge(s) {
 
 export function isExpired(a) {
   var e = Date.parse(a.expires_at);
-  return isOpen(a.status) && isFinite(e) && e < Date.now();
+  return isOpen(a.status) && isFinite(e) && e < nowMs();
 }
 
 export function areaNamesOf(a) {

@@ -67,7 +67,7 @@ function alertCard(a) {
     h('h2', null, [
       h('a', { href: '#/alert/' + a.id, 'data-testid': 'alert-open', title: t('alerts.open', { id: a.id }) }, '#' + a.id + ' · ' + ruleLabel(a)),
       ' ', alertStatusBadge(a.status),
-      isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired' }, t('alerts.expired'))] : null
+      isExpired(a) ? [' ', h('span', { 'class': 'astatus astatus-expired', 'data-testid': 'alert-expired' }, t('alerts.expired'))] : null
     ]),
     capFields(a),
     h('p', { 'class': 'threat', 'data-testid': 'alert-threat' }, alertText(a, 'threat') || alertText(a, 'headline') || ''),

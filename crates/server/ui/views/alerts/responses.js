@@ -5,6 +5,7 @@ import { t } from '../../i18n/index.js';
 import { h, clear, field, formFailed, clearErrors, showFieldError } from '../../core/dom.js';
 import { api } from '../../core/client.js';
 import { dateTime, minutesText, toLocalInput, fromLocalInput } from '../../core/format.js';
+import { serverNow } from '../../core/clock.js';
 import { can } from '../../core/access.js';
 import { RESPONSE_ACTIONS, RESPONSE_TIMES, actionLabel } from './common.js';
 
@@ -40,7 +41,9 @@ function responseForm(a, r, reload, onCancel) {
   if (r) action.value = r.action;
   var inputs = {};
   RESPONSE_TIMES.forEach(function (k) {
-    inputs[k] = h('input', { id: p + k, name: k, type: 'datetime-local', value: r && r[k] ? toLocalInput(r[k]) : '', 'data-testid': 'resp-' + k });
+    // a new response is requested at the server's now (the demo clock under `vigil demo`)
+    var value = r && r[k] ? toLocalInput(r[k]) : (!r && k === 'requested_at' ? toLocalInput(serverNow().toISOString()) : '');
+    inputs[k] = h('input', { id: p + k, name: k, type: 'datetime-local', value: value, 'data-testid': 'resp-' + k });
   });
   var outcome = h('textarea', { id: p + 'outcome', name: 'outcome', rows: '3', maxlength: '4000', value: r && r.outcome ? r.outcome : '', 'data-testid': 'resp-outcome' });
   var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true, 'data-testid': 'resp-form-error' });

@@ -12,6 +12,7 @@ import { api } from '../../core/client.js';
 import { errorKind, errorReason } from '../../core/api.js';
 import { render } from '../../core/router.js';
 import { todayISO, occurredAt } from '../../core/format.js';
+import { serverNow } from '../../core/clock.js';
 import { loadPlaces } from '../../core/areas.js';
 import { ownReportsOnly } from '../../core/access.js';
 import { statusLabel, vocabOptions } from '../../core/labels.js';
@@ -30,7 +31,7 @@ export function viewReport(main, route) {
   var lat = h('input', { id: 'rf-lat', name: 'latitude', type: 'number', step: 'any', min: '-90', max: '90', inputmode: 'decimal', 'data-testid': 'rf-lat' });
   var lon = h('input', { id: 'rf-lon', name: 'longitude', type: 'number', step: 'any', min: '-180', max: '180', inputmode: 'decimal', 'data-testid': 'rf-lon' });
   var miniMap = h('div', { id: 'rf-map', 'class': 'mini-map', 'data-testid': 'rf-map', 'aria-label': t('report.mapHint') });
-  var date = h('input', { id: 'rf-date', name: 'occurred_at', type: 'date', required: true, max: todayISO(), value: todayISO(), 'data-testid': 'rf-date' });
+  var date = h('input', { id: 'rf-date', name: 'occurred_at', type: 'date', required: true, max: todayISO(serverNow()), value: todayISO(serverNow()), 'data-testid': 'rf-date' });
   var time = h('input', { id: 'rf-time', name: 'time', type: 'time', 'data-testid': 'rf-time' });
   var people = h('input', { id: 'rf-people', name: 'people_affected', type: 'number', min: '0', step: '1', inputmode: 'numeric', 'data-testid': 'rf-people' });
   var desc = h('textarea', { id: 'rf-description', name: 'description', rows: '5', required: true, 'data-testid': 'rf-description', 'aria-describedby': 'rf-description-hint' });

@@ -32,6 +32,9 @@ export function openVerify(r, panel, card) {
   var dp = h('select', { id: 'v-dp-' + r.id, name: 'date_prec', 'data-testid': 'v-date-prec' }, vocabOptions('date_precisions', h, true));
   var wp = h('select', { id: 'v-wp-' + r.id, name: 'where_prec', 'data-testid': 'v-where-prec' }, vocabOptions('geo_precisions', h, true));
   wp.value = r.town_id != null ? '1' : (r.latitude != null ? '2' : '4');
+  // empty: the server decides (restricted when the report carries restricted detail)
+  var sens = h('select', { id: 'v-sens-' + r.id, name: 'sensitivity', 'data-testid': 'v-sensitivity' },
+    [h('option', { value: '' }, t('verify.sensitivityAuto'))].concat(vocabOptions('sensitivities', h)));
   var err = h('p', { 'class': 'form-error', role: 'alert', hidden: true });
   best.addEventListener('change', function () {
     var b = parseInt(best.value, 10) || 0;
@@ -51,7 +54,8 @@ export function openVerify(r, panel, card) {
       field('place', 'verify.place', place),
       h('div', { 'class': 'row2' }, [field('latitude', 'report.lat', vlat), field('longitude', 'report.lon', vlon)]),
       h('div', { 'class': 'row2' }, [field('date_start', 'verify.dateStart', ds), field('date_end', 'verify.dateEnd', de)]),
-      h('div', { 'class': 'row2' }, [field('date_prec', 'verify.datePrec', dp), field('where_prec', 'verify.wherePrec', wp)])
+      h('div', { 'class': 'row2' }, [field('date_prec', 'verify.datePrec', dp), field('where_prec', 'verify.wherePrec', wp)]),
+      field('sensitivity', 'field.sensitivity', sens)
     ]),
     err,
     h('div', { 'class': 'actions' }, [
@@ -80,6 +84,7 @@ export function openVerify(r, panel, card) {
     if (vlon.value !== '') body.longitude = parseFloat(vlon.value);
     if (ds.value) body.date_start = ds.value;
     if (de.value) body.date_end = de.value;
+    if (sens.value) body.sensitivity = sens.value;
     var missing = !tov.value ? 'type_of_violence' : !body.event_type ? 'event_type' : !body.side_a ? 'side_a' : !body.side_b ? 'side_b' :
       isNaN(body.best) ? 'best' : null;
     if (missing) { showFieldError(form, missing, t('common.required')); return; }
