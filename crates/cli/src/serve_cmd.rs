@@ -93,6 +93,7 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
     };
     let store = crate::audit_cmd::with_key_for_writing_quietly(store, &key).await?;
     let s = vigil_server::demo::seed(&store, true).await?;
+    let run = vigil_server::demo::seed_forecast(&store).await?;
     let config = ServerConfig { demo: true, ..Default::default() };
     let state = AppState::new(store, config).await?;
     let (listener, local) = bind(&a.addr).await?;
@@ -110,6 +111,9 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
         replay.summary.updated,
         replay.clock_start.format("%Y-%m-%d %H:%M")
     );
+    if let Some(id) = run {
+        println!("Forecast: stored run {id} (cells, 12 months from a year before the data end, SYNTHETIC like the data).");
+    }
     println!("Logins (user / password), one per role:");
     for (name, role, password) in vigil_server::demo::DEMO_USERS {
         println!("  {name:<11} {password:<16} ({role})");

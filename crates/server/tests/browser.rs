@@ -26,6 +26,11 @@
 //! `boundary_and_place_names_show_as_text` (`names.mjs`, issue #13): region and town
 //! names such as `<img src=x onerror=…>` show as text in the map tooltips and lists.
 //!
+//! `forecast_layer_and_area_page` (`forecast.mjs`, issue #14): on the demo with its
+//! stored forecast run, an analyst turns on the map's forecast layer and finds cells
+//! drawn with their P(at least one death) and band, then opens a region's forecast
+//! page and reads the band per month against what happened and the skill table.
+//!
 //! They run one after the other (one browser at a time), each on its own server
 //! and database.
 //!
@@ -95,6 +100,11 @@ async fn boundary_and_place_names_show_as_text() {
     run_script("names.mjs", &[Role::Analyst]).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forecast_layer_and_area_page() {
+    run_script("forecast.mjs", &[Role::Analyst]).await;
+}
+
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it
 /// with the demo logins of `roles` (as `VIGIL_REPORTER=user:password` etc.).
 async fn run_script(script: &str, roles: &[Role]) {
@@ -119,6 +129,9 @@ async fn run_script(script: &str, roles: &[Role]) {
         .await
         .expect("audit key");
     vigil_server::demo::seed(&store, true).await.expect("seed demo data");
+    if script == "forecast.mjs" {
+        vigil_server::demo::seed_forecast(&store).await.expect("seed the demo forecast run");
+    }
     let mut config = ServerConfig { demo: true, ..ServerConfig::default() };
     // alerts.mjs subscribes a webhook on loopback (port 9, nothing listens), which a
     // server accepts only when configured

@@ -30,6 +30,7 @@ import { viewNewAlert } from './views/alerts/new-alert.js';
 import { viewDashboard } from './views/alerts/dashboard.js';
 import { viewRules } from './views/alerts/rules.js';
 import { viewWebhooks } from './views/alerts/webhooks.js';
+import { viewForecast } from './views/forecasts/area.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -45,7 +46,8 @@ const ROUTES = {
   'new-alert': { view: viewNewAlert, part: 'manage_alerts' },
   responses: { view: viewDashboard, part: 'alerts' },
   rules: { view: viewRules, part: 'alerts' },
-  webhooks: { view: viewWebhooks, part: 'admin' }
+  webhooks: { view: viewWebhooks, part: 'admin' },
+  forecast: { view: viewForecast, part: 'map' }
 };
 
 function allowed(route) {

@@ -8,9 +8,10 @@ import * as common from './common.js';
 import * as map from './map.js';
 import * as reports from './reports.js';
 import * as alerts from './alerts.js';
+import * as forecasts from './forecasts.js';
 
-const en = Object.assign({}, common.en, map.en, reports.en, alerts.en);
-const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr);
+const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, forecasts.en);
+const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, forecasts.fr);
 
 const STORAGE_KEY = 'vigil.lang';
 
