@@ -130,7 +130,9 @@ async fn run_script(script: &str, roles: &[Role]) {
         .expect("audit key");
     vigil_server::demo::seed(&store, true).await.expect("seed demo data");
     if script == "forecast.mjs" {
-        vigil_server::demo::seed_forecast(&store).await.expect("seed the demo forecast run");
+        let started = std::time::Instant::now();
+        let id = vigil_server::demo::seed_forecast(&store).await.expect("seed the demo forecast run");
+        eprintln!("demo forecast run {id:?} stored in {:.1}s", started.elapsed().as_secs_f64());
     }
     let mut config = ServerConfig { demo: true, ..ServerConfig::default() };
     // alerts.mjs subscribes a webhook on loopback (port 9, nothing listens), which a

@@ -118,6 +118,12 @@ both_backends!(stored_forecast_runs_read_back_through_api_and_ogc, |db| {
     let (s, _, _) = t.call(Method::GET, "/api/forecasts", None, None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
+    // the routes are in the OpenAPI document
+    let (_, doc, _) = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    for p in ["/api/forecasts", "/api/forecasts/{id}", "/api/forecasts/{id}/cells", "/api/forecasts/{id}/views.csv", "/api/forecasts/{id}/areas/{code}"] {
+        assert!(doc["paths"].get(p).is_some(), "{p} is not in the OpenAPI document");
+    }
+
     // the OGC collection: the latest cell run, cell polygons with the values
     let (s, cols) = t.as_role(Role::Planner, Method::GET, "/ogc/collections", None).await;
     assert_eq!(s, StatusCode::OK);
