@@ -15,6 +15,7 @@ pub mod alerts;
 pub mod dashboard;
 pub mod error;
 pub mod forecast;
+pub mod forecasts;
 pub mod reports;
 pub mod responses;
 pub mod schedule;

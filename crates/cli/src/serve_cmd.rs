@@ -97,6 +97,20 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
     };
     let store = crate::audit_cmd::with_key_for_writing_quietly(store, &key).await?;
     let s = vigil_server::demo::seed(&store, true).await?;
+    // the demo's forecast run: computed in the background (the guard's backtest takes
+    // tens of seconds), shown on the map's forecast layer once stored
+    let fc_store = store.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match vigil_server::demo::seed_forecast(&fc_store).await {
+            Ok(Some(id)) => eprintln!(
+                "Forecast: run {id} stored in {:.0}s (cells, 12 months from a year before the data end, SYNTHETIC like the data).",
+                started.elapsed().as_secs_f64()
+            ),
+            Ok(None) => {}
+            Err(e) => eprintln!("Forecast: no demo run stored: {e}"),
+        }
+    });
     let mut config = ServerConfig { demo: true, ..Default::default() };
     vigil_server::config::apply_public_url(&mut config.alerting, None, local)?;
     let state = AppState::new(store, config).await?;
@@ -122,6 +136,7 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
         working.responses,
         working.drafts_left
     );
+    println!("Forecast: the demo's forecast run is being computed in the background; the map's forecast layer shows it once stored.");
     println!("Logins (user / password), one per role:");
     for (name, role, password) in vigil_server::demo::DEMO_USERS {
         println!("  {name:<11} {password:<16} ({role})");

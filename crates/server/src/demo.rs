@@ -211,3 +211,10 @@ pub async fn seed_working_loop(
     st.alerting.run_clock_from(clock_start);
     Ok(out)
 }
+
+/// The demo's stored forecast run (cell level, from twelve months before the data
+/// end, labelled synthetic with the data): seeded once, when no run is stored. Takes
+/// a few seconds (the guard's backtest runs first). Returns the run's id.
+pub async fn seed_forecast(store: &Store) -> Result<Option<i64>, ServerError> {
+    vigil_app::forecasts::seed_demo_run(store).await.map_err(|e| ServerError::Demo(format!("forecast run: {e}")))
+}

@@ -77,7 +77,8 @@ pub fn openapi_paths() -> Value {
                 q("limit", json!({"type": "integer", "minimum": 1, "maximum": ITEMS_MAX, "default": ITEMS_DEFAULT}), "features per page"),
                 q("offset", json!({"type": "integer", "minimum": 0, "default": 0}), "features to skip"),
                 q("bbox", json!({"type": "string"}), "west,south,east,north in CRS84"),
-                q("datetime", json!({"type": "string"}), "a date or date-time, or an interval a/b with .. for an open end (incidents: start date)")],
+                q("datetime", json!({"type": "string"}), "a date or date-time, or an interval a/b with .. for an open end (incidents: start date)"),
+                q("horizon", json!({"type": "integer", "minimum": 1}), "forecast only: months ahead")],
             "responses": with("200", fc, &["400", "401", "403", "404"])}},
         "/ogc/collections/{collection}/items/{feature}": {"get": {"summary": "One feature", "parameters": [cid, fid],
             "responses": with("200", json!({"description": "GeoJSON Feature", "content": {GEOJSON: {}}}), &["401", "403", "404"])}},
@@ -151,13 +152,16 @@ const COLLECTIONS: &[(&str, &str, &str)] = &[
     ("incidents", "Incidents", "Incidents (GED / ACLED fields, Vigil's admin and PRIO-GRID placement) as points."),
     ("admin1", "Admin areas, level 1", "Regions (admin level 1) as loaded with `vigil boundaries import`."),
     ("admin2", "Admin areas, level 2", "Cercles (admin level 2) as loaded with `vigil boundaries import`."),
+    ("forecast", "Forecast, latest cell run", "The latest stored PRIO-GRID cell forecast run: per cell (0.5° polygon) and horizon, P(at least one death), expected deaths, quantiles q05–q95, month, model_used (the guard's fallback, if any). Filter with `horizon`."),
 ];
 
 async fn describe(st: &AppState, vis: Visibility, b: &str, id: &str) -> ApiResult<Value> {
     let (_, title, description) =
         COLLECTIONS.iter().find(|c| c.0 == id).ok_or_else(|| ApiError::not_found(format!("no collection `{id}`")))?;
     let mut extent = json!({});
-    if id == "incidents" {
+    if id == "forecast" {
+        // the extent of the cells is the country's: no extent is claimed
+    } else if id == "incidents" {
         if let Some((bbox, first, last)) = st.store.incident_extent(vis).await? {
             extent = json!({
                 "spatial": {"bbox": [bbox], "crs": CRS84},
@@ -350,6 +354,12 @@ async fn items(
         };
         let page = st.store.incident_page(principal.visibility(), &fl, bbox, limit, offset).await?;
         (page.records.iter().map(ogc_feature).collect::<Vec<_>>(), page.matched)
+    } else if id == "forecast" {
+        f.only(&["limit", "offset", "bbox", "horizon"]).map_err(as_bad)?;
+        let h = f.i64_opt("horizon", 1, 120).map_err(as_bad)?.map(|h| h as u32);
+        let hits = crate::forecasts_api::ogc_features(&st, h, bbox).await?;
+        let matched = hits.len() as i64;
+        (hits.into_iter().skip(offset as usize).take(limit as usize).collect(), matched)
     } else {
         f.only(&["limit", "offset", "bbox"]).map_err(as_bad)?;
         let areas = st.store.areas(level_of(&id)).await?;
@@ -383,6 +393,11 @@ async fn item(
             let n: i64 = fid.parse().map_err(|_| missing())?;
             ogc_feature(&st.store.incident_for(&principal, n).await?.ok_or_else(missing)?)
         }
+        "forecast" => crate::forecasts_api::ogc_features(&st, None, None)
+            .await?
+            .into_iter()
+            .find(|f| f["id"] == fid.as_str())
+            .ok_or_else(missing)?,
         "admin1" | "admin2" => {
             let areas = st.store.areas(level_of(&id)).await?;
             area_feature(areas.iter().find(|a| a.code == fid).ok_or_else(missing)?)

@@ -39,6 +39,11 @@
 //! login; then filters the audit log to that account and verifies the log, in English
 //! and French.
 //!
+//! `forecast_layer_and_area_page` (`forecast.mjs`, issue #14): on the demo with its
+//! stored forecast run, an analyst turns on the map's forecast layer and finds cells
+//! drawn with their P(at least one death) and band, then opens a region's forecast
+//! page and reads the band per month against what happened and the skill table.
+//!
 //! They run one after the other (one browser at a time), each on its own server
 //! and database.
 //!
@@ -118,6 +123,11 @@ async fn demo_clock_and_working_loop() {
     run_script_with("demo-loop.mjs", &[Role::Reporter, Role::Responder], true).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forecast_layer_and_area_page() {
+    run_script("forecast.mjs", &[Role::Analyst]).await;
+}
+
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it
 /// with the demo logins of `roles` (as `VIGIL_REPORTER=user:password` etc.).
 async fn run_script(script: &str, roles: &[Role]) {
@@ -150,6 +160,11 @@ async fn run_script_with(script: &str, roles: &[Role], demo_start: bool) {
         .await
         .expect("audit key");
     vigil_server::demo::seed(&store, true).await.expect("seed demo data");
+    if script == "forecast.mjs" {
+        let started = std::time::Instant::now();
+        let id = vigil_server::demo::seed_forecast(&store).await.expect("seed the demo forecast run");
+        eprintln!("demo forecast run {id:?} stored in {:.1}s", started.elapsed().as_secs_f64());
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let mut config = ServerConfig { demo: true, ..ServerConfig::default() };

@@ -33,6 +33,7 @@ import { viewRules } from './views/alerts/rules.js';
 import { viewWebhooks } from './views/alerts/webhooks.js';
 import { viewUsers } from './views/admin/users.js';
 import { viewAudit } from './views/admin/audit.js';
+import { viewForecast } from './views/forecasts/area.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -50,7 +51,8 @@ const ROUTES = {
   rules: { view: viewRules, part: 'alerts' },
   webhooks: { view: viewWebhooks, part: 'admin' },
   users: { view: viewUsers, part: 'admin' },
-  audit: { view: viewAudit, part: 'admin' }
+  audit: { view: viewAudit, part: 'admin' },
+  forecast: { view: viewForecast, part: 'map' }
 };
 
 function allowed(route) {

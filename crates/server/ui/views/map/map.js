@@ -12,6 +12,7 @@ import * as M from '../../lib/map.js';
 import { L } from '../../lib/map.js';
 import { render as renderChart } from '../../lib/chart.js';
 import { incidentPopup, incidentListPopup } from './popups.js';
+import { forecastLayer } from '../forecasts/layer.js';
 
 const mapPrefs = { measure: 'incidents', level: '1', points: true };
 try {
@@ -108,6 +109,8 @@ export function viewMap(main, route) {
     listPopup: incidentListPopup
   });
   clusters.setVisible(!!mapPrefs.points);
+  var forecast = forecastLayer(map);
+  form.appendChild(forecast.controls);
   var fitted = false;
 
   function savePrefs() {
@@ -285,6 +288,7 @@ export function viewMap(main, route) {
     destroy: function () {
       window.removeEventListener('resize', onResize);
       clusters.destroy();
+      forecast.destroy();
       M.removeMap(map);
     }
   };
