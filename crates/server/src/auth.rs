@@ -21,6 +21,7 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use vigil_store::accounts::{LoginOutcome, Role, TokenKind, User};
+use vigil_store::device_cookies::{DEVICE_COOKIE_MAX_AGE_DAYS, DEVICE_COOKIE_PREFIX};
 
 pub const SESSION_COOKIE: &str = "vigil_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -170,7 +171,13 @@ pub async fn login(
             return Err(too_many(format!("too many failed logins from this address; try again in {wait} s"), wait));
         }
     }
-    let login = match st.store.login(&username, &password, &client, bearer).await? {
+    // every device cookie the browser holds (one per account that logged in on it)
+    let devices: Vec<String> = jar
+        .iter()
+        .filter(|c| c.name().starts_with(DEVICE_COOKIE_PREFIX))
+        .map(|c| c.value().to_string())
+        .collect();
+    let login = match st.store.login_with_devices(&username, &password, &client, &devices, bearer).await? {
         LoginOutcome::LoggedIn(l) => l,
         LoginOutcome::Refused => return Err(ApiError::unauthorized("wrong user name or password")),
         LoginOutcome::Blocked { retry_after_secs: wait } => {
@@ -183,6 +190,16 @@ pub async fn login(
         .secure(st.config.secure_cookies)
         .path("/")
         .build();
+    // kept across logouts: it proves this browser once had the right password
+    // (parsed rather than built: Max-Age through the builder needs the `time` crate)
+    let device = Cookie::parse(format!(
+        "{DEVICE_COOKIE_PREFIX}{}={}; HttpOnly; SameSite=Strict; Path=/api/login; Max-Age={}{}",
+        login.user.id,
+        login.device_cookie,
+        DEVICE_COOKIE_MAX_AGE_DAYS * 86_400,
+        if st.config.secure_cookies { "; Secure" } else { "" }
+    ))
+    .map_err(|e| ApiError::internal(format!("building the device cookie: {e}")))?;
     let mut answer = serde_json::json!({
         "user": login.user.name,
         "role": login.user.role,
@@ -193,7 +210,7 @@ pub async fn login(
     if let Some(t) = login.bearer_token {
         answer["token"] = t.into();
     }
-    Ok((jar.add(cookie), Json(answer)))
+    Ok((jar.add(cookie).add(device), Json(answer)))
 }
 
 /// `?everywhere=true` on POST /api/logout.

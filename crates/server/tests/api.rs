@@ -341,7 +341,13 @@ both_backends!(csrf_required_for_cookie_writes, |db| {
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    let set = h[header::SET_COOKIE].to_str().unwrap().to_string();
+    // the session cookie (a login also sets a device cookie, see logins.rs)
+    let set = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("vigil_session="))
+        .unwrap_or_else(|| panic!("no session cookie: {h:?}"));
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"), "{set}");
     let cookie = set.split(';').next().unwrap().to_string();
     let csrf = v["csrf_token"].as_str().unwrap().to_string();

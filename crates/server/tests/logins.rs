@@ -58,22 +58,77 @@ both_backends!(parallel_guesses_check_at_most_the_limit, |db| {
     assert_eq!(count_actions(&db, "login_failed").await, checked);
 });
 
+/// POST /api/login from `addr` presenting `cookie` (`name=value`), as a browser would.
+async fn login_with_cookie(t: &TestApp, addr: &str, user: &str, password: &str, cookie: &str) -> StatusCode {
+    let mut req = login_request(addr, user, password);
+    req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+    t.send(req).await.0
+}
+
+/// A login from `addr` that must succeed; the device cookie it sets, as `name=value`.
+async fn device_cookie_from_login(t: &TestApp, addr: &str, user: &str, password: &str) -> String {
+    let (s, v, h) = t.send(login_request(addr, user, password)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let set = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("vigil_device_"))
+        .unwrap_or_else(|| panic!("no device cookie set by a login: {h:?}"));
+    for attr in ["HttpOnly", "SameSite=Strict", "Max-Age=31536000", "Path=/api/login"] {
+        assert!(set.contains(attr), "device cookie without {attr}: {set}");
+    }
+    assert!(!set.contains("Secure"), "Secure on a plain-http test server: {set}");
+    set.split(';').next().unwrap().to_string()
+}
+
 // One person guessing at one account from a shared address locks neither the other
-// accounts behind it nor that account from elsewhere; guesses spread over many
-// addresses lock the account itself.
+// accounts behind it nor that account from elsewhere, nor the account's owner behind
+// the same address in a browser that logged in before (device cookie); guesses spread
+// over many addresses lock the account itself for attempts without a device cookie.
 both_backends!(lockout_is_per_account, |db| {
     let t = TestApp::new(&db.store, false).await;
+    let right = common::password(Analyst);
+    // the owner logged in from the office yesterday; the planner did too on their own browser
+    let owner = device_cookie_from_login(&t, "10.2.0.1", "analyst", &right).await;
+    let planners = device_cookie_from_login(&t, "10.2.0.1", "planner", &common::password(Planner)).await;
+    // someone else behind the office NAT guesses
     for _ in 0..5 {
         assert_eq!(login_from(&t, "10.2.0.1", "analyst", "wrong").await.0, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(
-        login_from(&t, "10.2.0.1", "analyst", &common::password(Analyst)).await.0,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    // the right password without the cookie is refused; with it, the owner gets in
+    assert_eq!(login_from(&t, "10.2.0.1", "analyst", &right).await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(login_with_cookie(&t, "10.2.0.1", "analyst", &right, &owner).await, StatusCode::OK);
+    assert_eq!(login_from(&t, "10.2.0.1", "analyst", &right).await.0, StatusCode::TOO_MANY_REQUESTS);
+    // another account's cookie, renamed or not, and forged ones do not bypass the limit
+    let (owner_name, owner_value) = owner.split_once('=').unwrap();
+    let (_, planner_value) = planners.split_once('=').unwrap();
+    let (signed, mac) = owner_value.rsplit_once('.').unwrap();
+    let flipped = format!("{signed}.{}{}", if mac.starts_with('0') { '1' } else { '0' }, &mac[1..]);
+    let (_, nonce_mac) = owner_value.split_once('.').unwrap();
+    for forged in [
+        planners.clone(),
+        format!("{owner_name}={planner_value}"),
+        format!("{owner_name}={flipped}"),
+        format!("{owner_name}=999.{nonce_mac}"),
+        format!("{owner_name}={}", owner_value.split('.').take(2).collect::<Vec<_>>().join(".")),
+    ] {
+        assert_eq!(
+            login_with_cookie(&t, "10.2.0.1", "analyst", &right, &forged).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{forged} let the right password through"
+        );
+    }
+    // the device has its own limit: 5 wrong guesses with the cookie throttle it
+    for _ in 0..5 {
+        assert_eq!(login_with_cookie(&t, "10.2.0.1", "analyst", "wrong", &owner).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login_with_cookie(&t, "10.2.0.1", "analyst", &right, &owner).await, StatusCode::TOO_MANY_REQUESTS);
     // a colleague behind the same NAT, and the analyst from another office
     assert_eq!(login_from(&t, "10.2.0.1", "planner", &common::password(Planner)).await.0, StatusCode::OK);
-    assert_eq!(login_from(&t, "10.3.0.1", "analyst", &common::password(Analyst)).await.0, StatusCode::OK);
-    // 20 guesses from four more addresses use up the account's own allowance
+    assert_eq!(login_from(&t, "10.3.0.1", "analyst", &right).await.0, StatusCode::OK);
+    // 20 guesses from four more addresses use up the account's own allowance ...
+    let responders = device_cookie_from_login(&t, "10.5.0.1", "responder", &common::password(Responder)).await;
     for a in 1..=4 {
         for _ in 0..5 {
             assert_eq!(login_from(&t, &format!("10.4.0.{a}"), "responder", "wrong").await.0, StatusCode::UNAUTHORIZED);
@@ -82,6 +137,15 @@ both_backends!(lockout_is_per_account, |db| {
     let (s, v) = login_from(&t, "10.5.0.1", "responder", "wrong").await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
     assert!(v["error"].as_str().unwrap().contains("too many failed logins for responder"), "{v}");
+    let (s, _) = login_from(&t, "10.5.0.1", "responder", &common::password(Responder)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    // ... but not the owner's browser that holds a device cookie
+    let ok = login_with_cookie(&t, "10.5.0.1", "responder", &common::password(Responder), &responders).await;
+    assert_eq!(ok, StatusCode::OK);
+    // the audit log says which logins came with a device cookie
+    let logins: Vec<_> = db.store.audit_entries(None).await.unwrap().into_iter().filter(|e| e.action == "login").collect();
+    let with_device = logins.iter().filter(|e| e.after.as_ref().unwrap()["device_cookie"] == true).count();
+    assert_eq!(with_device, 2, "{logins:?}");
 });
 
 // Names that match no account are throttled per address, and no typed name (which

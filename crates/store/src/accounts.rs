@@ -116,6 +116,9 @@ pub struct Login {
     /// gets a token its page scripts could read.
     pub bearer_token: Option<String>,
     pub csrf_token: String,
+    /// The device cookie for this account and browser (see [`crate::device_cookies`]):
+    /// the one presented when it was valid, else a new one.
+    pub device_cookie: String,
 }
 
 /// What a login attempt came to.
@@ -326,13 +329,29 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Check a password and, if it matches an enabled account, open a cookie session
-    /// (and a bearer token when `bearer` is asked for). The attempt is counted for the
-    /// account from `client` (an address) and for the account from everywhere before
-    /// the password is checked; over either limit nothing is checked. Outcomes are
-    /// audited (`login`, `login_failed`); a name that matches no account is recorded
-    /// as "unknown user" with its length, never as typed (it may be a password).
+    /// [`Store::login_with_devices`] without device cookies.
     pub async fn login(&self, name: &str, password: &str, client: &str, bearer: bool) -> Result<LoginOutcome> {
+        self.login_with_devices(name, password, client, &[], bearer).await
+    }
+
+    /// Check a password and, if it matches an enabled account, open a cookie session
+    /// (and a bearer token when `bearer` is asked for). Without a device cookie the
+    /// attempt is counted for the account from `client` (an address) and for the
+    /// account from everywhere before the password is checked; over either limit
+    /// nothing is checked. With a valid device cookie for the account among `devices`
+    /// it is counted for that device alone (at most [`MAX_ATTEMPTS_PER_ADDRESS`]):
+    /// guesses by others behind the same address, or spread over many addresses,
+    /// do not lock out the owner's browser. Outcomes are audited (`login`,
+    /// `login_failed`); a name that matches no account is recorded as "unknown user"
+    /// with its length, never as typed (it may be a password).
+    pub async fn login_with_devices(
+        &self,
+        name: &str,
+        password: &str,
+        client: &str,
+        devices: &[String],
+        bearer: bool,
+    ) -> Result<LoginOutcome> {
         let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE name = $1");
         let row: Option<(i64, String, String, Option<String>, bool, String)> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(name).fetch_optional(pool).await?
@@ -346,11 +365,20 @@ impl Store {
             self.audit_record("unknown user", "login_failed", "user/unknown", Some(&details)).await?;
             return Ok(LoginOutcome::Refused);
         };
+        let key = self.audit_key()?;
+        let device = devices.iter().find_map(|c| {
+            crate::device_cookies::attempt_key(&key, id, c).map(|k| (c.clone(), k))
+        });
+        // a device is counted on its own: not per address, not toward the account's
+        // allowance for attempts without a cookie
+        let counter = device.as_ref().map(|(_, k)| k.as_str()).unwrap_or(client);
         let blocked: Option<u64> = on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
-            let (here, wait_here) = count_attempt!(tx, id, client);
+            let (here, wait_here) = count_attempt!(tx, id, counter);
             let blocked = if here > MAX_ATTEMPTS_PER_ADDRESS {
                 Some(wait_here)
+            } else if device.is_some() {
+                None
             } else {
                 let (all, wait_all) = count_attempt!(tx, id, "*");
                 (all > MAX_ATTEMPTS_PER_ACCOUNT).then_some(wait_all)
@@ -363,7 +391,10 @@ impl Store {
         }
         let pw = password.to_string();
         let ok = hashing(move || password_matches(&pw, &phc)).await?;
-        let details = serde_json::json!({"client": client});
+        let mut details = serde_json::json!({"client": client});
+        if device.is_some() {
+            details["device_cookie"] = true.into();
+        }
         if !ok || disabled_at.is_some() {
             let mut d = details.clone();
             if ok {
@@ -384,13 +415,15 @@ impl Store {
             let mut tx = pool.begin_with(begin).await?;
             sqlx::query("DELETE FROM login_attempts WHERE user_id = $1 AND client = $2")
                 .bind(id)
-                .bind(client)
+                .bind(counter)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE login_attempts SET attempts = attempts - 1 WHERE user_id = $1 AND client = '*' AND attempts > 0")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            if device.is_none() {
+                sqlx::query("UPDATE login_attempts SET attempts = attempts - 1 WHERE user_id = $1 AND client = '*' AND attempts > 0")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             // everyone's expired sessions go at each login
             sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(&now).execute(&mut *tx).await?;
             insert_session!(tx, &cookie_token, id, TokenKind::Cookie, &csrf_token, &now, expiry(COOKIE_TTL_HOURS));
@@ -400,7 +433,11 @@ impl Store {
             audit_append!(self, tx, &user.name, "login", &format!("user/{id}"), None, Some(&after));
             tx.commit().await?;
         });
-        Ok(LoginOutcome::LoggedIn(Login { user, cookie_token, bearer_token, csrf_token }))
+        let device_cookie = match device {
+            Some((cookie, _)) => cookie,
+            None => crate::device_cookies::issue(&key, id),
+        };
+        Ok(LoginOutcome::LoggedIn(Login { user, cookie_token, bearer_token, csrf_token, device_cookie }))
     }
 
     /// The live session behind a token presented as `kind`, if any. A disabled

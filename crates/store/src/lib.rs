@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod audit_key;
+pub mod device_cookies;
 pub mod audit_rows;
 pub mod audit_verify;
 pub mod boundaries;
