@@ -217,7 +217,7 @@ fn user_token_opens_the_ogc_api_to_a_gis_client() {
     let bearer = format!("Bearer {token}");
     let (s, resp) = http(&addr, "GET", "/ogc/collections", &[("Authorization", &bearer)], "");
     assert_eq!(s, 200, "{resp}");
-    assert!(json_body(&resp)["collections"].as_array().is_some_and(|c| c.len() == 3), "{resp}");
+    assert!(json_body(&resp)["collections"].as_array().is_some_and(|c| c.len() == 4), "{resp}");
     let (s, _) = http(&addr, "GET", "/ogc/collections", &[], "");
     assert_eq!(s, 401);
     child.kill().unwrap();
