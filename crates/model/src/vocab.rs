@@ -210,6 +210,40 @@ pub struct Access {
     pub restricted: &'static [&'static str],
 }
 
+/// What a response to an alert does (the responder's log; `POST /api/responses`).
+pub const RESPONSE_ACTIONS: &[Term] = &[
+    term("patrol", "Patrol", "Patrouille"),
+    term("quick_reaction_force", "Quick-reaction force", "Force de réaction rapide"),
+    term("air_reconnaissance", "Air reconnaissance", "Reconnaissance aérienne"),
+    term("casualty_evacuation", "Casualty evacuation", "Évacuation sanitaire"),
+    term("dialogue", "Dialogue / good offices", "Dialogue / bons offices"),
+    term("referral", "Referral to humanitarian partners", "Orientation vers les partenaires humanitaires"),
+    term("liaison", "Liaison with national forces", "Liaison avec les forces nationales"),
+];
+
+/// The CAP 1.2 values an alert is written with, in CAP's own spelling (the UI labels
+/// them; `vigil_warn::cap`'s types are checked against these lists in its tests).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CapLists {
+    pub urgency: &'static [&'static str],
+    pub severity: &'static [&'static str],
+    pub certainty: &'static [&'static str],
+    pub categories: &'static [&'static str],
+}
+
+/// See [`CapLists`].
+pub const CAP: CapLists = CapLists {
+    urgency: &["Immediate", "Expected", "Future", "Past", "Unknown"],
+    severity: &["Extreme", "Severe", "Moderate", "Minor", "Unknown"],
+    certainty: &["Observed", "Likely", "Possible", "Unlikely", "Unknown"],
+    categories: &["Security", "Safety", "Rescue", "Health", "Env", "Fire", "Geo", "Met", "Transport", "Infra", "CBRNE", "Other"],
+};
+
+/// The alert lifecycle's forward steps, `(from, to)`; any open status may also be
+/// cancelled (`vigil_warn::AlertStatus::can_become` is checked against this list).
+pub const ALERT_NEXT_STEPS: &[(&str, &str)] =
+    &[("draft", "issued"), ("issued", "acknowledged"), ("acknowledged", "responding"), ("responding", "closed")];
+
 /// The whole vocabulary, as `GET /api/vocabulary` serves it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Vocabulary {
@@ -224,6 +258,9 @@ pub struct Vocabulary {
     pub credibility: &'static [Term],
     pub date_precisions: &'static [Term],
     pub geo_precisions: &'static [Term],
+    pub response_actions: &'static [Term],
+    pub cap: CapLists,
+    pub alert_next_steps: &'static [(&'static str, &'static str)],
     pub access: Access,
 }
 
@@ -240,6 +277,9 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
     credibility: CREDIBILITY,
     date_precisions: DATE_PRECISIONS,
     geo_precisions: GEO_PRECISIONS,
+    response_actions: RESPONSE_ACTIONS,
+    cap: CAP,
+    alert_next_steps: ALERT_NEXT_STEPS,
     access: Access {
         submit_report: access::SUBMIT_REPORT,
         map: access::MAP,
@@ -258,7 +298,7 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
 mod tests {
     use super::*;
 
-    fn lists() -> [(&'static str, &'static [Term]); 11] {
+    fn lists() -> [(&'static str, &'static [Term]); 12] {
         [
             ("categories", CATEGORIES),
             ("roles", ROLES),
@@ -271,6 +311,7 @@ mod tests {
             ("credibility", CREDIBILITY),
             ("date_precisions", DATE_PRECISIONS),
             ("geo_precisions", GEO_PRECISIONS),
+            ("response_actions", RESPONSE_ACTIONS),
         ]
     }
 

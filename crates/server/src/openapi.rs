@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 use vigil_model::vocab;
-use vigil_store::alerts::RESPONSE_ACTIONS;
+use vigil_model::vocab::{codes, RESPONSE_ACTIONS};
 
 fn err_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
@@ -286,7 +286,7 @@ fn alert_paths() -> Value {
     };
     let times = json!({
         "responder": {"type": "string", "description": "unit or person"},
-        "action": {"type": "string", "enum": RESPONSE_ACTIONS},
+        "action": {"type": "string", "enum": codes(RESPONSE_ACTIONS)},
         "requested_at": {"type": "string", "format": "date-time", "description": "default: now"},
         "dispatched_at": {"type": "string", "format": "date-time"},
         "on_scene_at": {"type": "string", "format": "date-time"},

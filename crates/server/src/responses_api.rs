@@ -15,7 +15,8 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
-use vigil_store::alerts::{NewResponse, RESPONSE_ACTIONS};
+use vigil_model::vocab::{self, RESPONSE_ACTIONS};
+use vigil_store::alerts::NewResponse;
 
 /// The response routes under `/api`.
 pub fn routes() -> Router<AppState> {
@@ -64,8 +65,8 @@ fn read_times(f: &Fields, base: [Option<String>; 4], now: DateTime<Utc>) -> ApiR
 fn read_action(f: &Fields, required: bool) -> ApiResult<Option<String>> {
     let a = if required { Some(f.str_req("action", 40)?) } else { f.str_opt("action", 40)? };
     if let Some(a) = &a {
-        if !RESPONSE_ACTIONS.contains(&a.as_str()) {
-            return Err(ApiError::field("action", format!("must be one of {}", RESPONSE_ACTIONS.join(", "))));
+        if !vocab::is_code(RESPONSE_ACTIONS, a) {
+            return Err(ApiError::field("action", format!("must be one of {}", vocab::codes(RESPONSE_ACTIONS).join(", "))));
         }
     }
     Ok(a)

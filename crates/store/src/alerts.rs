@@ -20,16 +20,6 @@ use crate::{on_pool, Result, Store};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
-/// Actions a response can take.
-pub const RESPONSE_ACTIONS: [&str; 7] = [
-    "patrol",
-    "quick_reaction_force",
-    "air_reconnaissance",
-    "casualty_evacuation",
-    "dialogue",
-    "referral",
-    "liaison",
-];
 
 /// Webhook payload formats.
 pub const WEBHOOK_FORMATS: [&str; 2] = ["cap", "json"];

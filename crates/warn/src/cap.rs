@@ -35,6 +35,8 @@ macro_rules! cap_enum {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name { $($v),+ }
         impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
             /// The CAP spelling.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$v => stringify!($v)),+ }

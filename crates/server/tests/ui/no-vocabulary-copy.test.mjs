@@ -99,3 +99,25 @@ test('the UI asks the server for the vocabulary', () => {
   const main = fs.readFileSync(path.join(UI, 'main.js'), 'utf8');
   assert.match(main, /loadVocabulary\(/);
 });
+
+test('no UI module lists response actions or CAP values (they come from the vocabulary)', () => {
+  const src = fs.readFileSync(MODEL_VOCAB, 'utf8');
+  const actions = new Set(termCodes(src, 'RESPONSE_ACTIONS'));
+  const cap = new Set([...src.matchAll(/(?:urgency|severity|certainty|categories): &\[([^\]]*)\]/g)]
+    .flatMap((m) => [...m[1].matchAll(/"([A-Za-z]+)"/g)].map((x) => x[1])));
+  assert.ok(actions.has('patrol') && actions.size >= 5, `response actions read from Rust: ${[...actions]}`);
+  assert.ok(cap.has('Immediate') && cap.has('CBRNE') && cap.size >= 15, `CAP values read from Rust: ${[...cap]}`);
+  const found = [];
+  for (const f of uiFiles) {
+    const text = fs.readFileSync(f, 'utf8');
+    const where = path.relative(ROOT, f);
+    for (const m of text.matchAll(/\[([^[\]]*)\]/g)) {
+      const items = [...m[1].matchAll(/(['"`])([A-Za-z_]+)\1/g)].map((x) => x[2]);
+      const a = items.filter((c) => actions.has(c));
+      const c = items.filter((x) => cap.has(x));
+      if (a.length >= 2) found.push(`${where}: [${a.join(', ')}]`);
+      if (c.length >= 3) found.push(`${where}: [${c.join(', ')}]`);
+    }
+  }
+  assert.deepEqual(found, [], 'lists typed into the UI');
+});

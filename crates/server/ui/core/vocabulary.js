@@ -5,7 +5,7 @@
 
 /** The lists of {code, label: {en, fr}} the server sends, in display order. */
 export const LISTS = ['categories', 'roles', 'report_statuses', 'alert_statuses', 'verification_statuses',
-  'sensitivities', 'channels', 'reliability', 'credibility', 'date_precisions', 'geo_precisions'];
+  'sensitivities', 'channels', 'reliability', 'credibility', 'date_precisions', 'geo_precisions', 'response_actions'];
 
 /** Record fields whose values are vocabulary codes, and the list that labels them. */
 export const FIELD_LISTS = {
@@ -39,6 +39,8 @@ export function makeVocabulary(json) {
     byList[list] = m;
   });
   const access = (json && typeof json.access === 'object' && json.access) || {};
+  const cap = (json && typeof json.cap === 'object' && json.cap) || {};
+  const steps = (json && Array.isArray(json.alert_next_steps) && json.alert_next_steps) || [];
 
   function label(list, code, lang) {
     if (code === null || code === undefined || code === '') return '';
@@ -73,6 +75,13 @@ export function makeVocabulary(json) {
     fieldLabel(fieldName, value, lang) {
       const list = FIELD_LISTS[fieldName];
       return list ? label(list, value, lang) : null;
+    },
+    /** A CAP value list (urgency, severity, certainty, categories), in CAP's spelling. */
+    capValues: (name) => (Array.isArray(cap[name]) ? cap[name].slice() : []),
+    /** The lifecycle's next status after `status` (cancelling aside), or undefined. */
+    nextStep(status) {
+      const s = steps.find((p) => Array.isArray(p) && p[0] === status);
+      return s ? s[1] : undefined;
     },
     /** The roles that may use a part of the UI (access.map, access.triage, …). */
     rolesFor: (part) => (Array.isArray(access[part]) ? access[part].slice() : []),

@@ -10,7 +10,7 @@ import { loadAllAreas } from '../../core/areas.js';
 import { can } from '../../core/access.js';
 import { alertStatusLabel } from '../../core/labels.js';
 import * as M from '../../lib/map.js';
-import { NEXT_STEP, stepPart, isOpen, alertTabs, ruleLabel, alertText, alertStatusBadge, isExpired, capFields } from './common.js';
+import { nextStep, stepPart, isOpen, alertTabs, ruleLabel, alertText, alertStatusBadge, isExpired, capFields } from './common.js';
 import { drawAlertArea, areaDetail } from './area.js';
 import { responsesCard } from './responses.js';
 
@@ -43,7 +43,7 @@ function historyList(a) {
 
 // The lifecycle buttons this role may use from this status; null when there is none.
 function lifecycleCard(a, done) {
-  var next = NEXT_STEP[a.status];
+  var next = nextStep(a.status);
   var steps = next && can(stepPart(next)) ? [next] : [];
   var canCancel = isOpen(a.status) && can('manage_alerts');
   if (!steps.length && !canCancel) return null;

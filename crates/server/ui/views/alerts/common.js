@@ -27,10 +27,11 @@ export function activeStatuses() {
 
 export function isOpen(status) { return DONE_STATUSES.indexOf(status) < 0; }
 
-export var RESPONSE_ACTIONS = ['patrol', 'quick_reaction_force', 'air_reconnaissance', 'casualty_evacuation', 'dialogue', 'referral', 'liaison'];
+/** What a response can do, in the vocabulary's order. */
+export function responseActions() { return vocab().codes('response_actions'); }
 export var RESPONSE_TIMES = ['requested_at', 'dispatched_at', 'on_scene_at', 'completed_at'];
-// vigil_warn::AlertStatus::can_become (cancel aside: any open status → cancelled)
-export var NEXT_STEP = { draft: 'issued', issued: 'acknowledged', acknowledged: 'responding', responding: 'closed' };
+/** The lifecycle's next status (cancel aside: any open status → cancelled). */
+export function nextStep(status) { return vocab().nextStep(status); }
 
 /** The part of `access` that may take an alert to `to`. */
 export function stepPart(to) {
@@ -66,7 +67,7 @@ export function alertText(a, key) {
 
 export function capv(v) { return translated('capv.', v); }
 
-export function actionLabel(a) { return translated('action.', a); }
+export function actionLabel(a) { return vocab().label('response_actions', a, lang()); }
 
 export function alertStatusBadge(s) {
   return h('span', { 'class': 'astatus astatus-' + s, 'data-testid': 'alert-status', 'data-status': s }, alertStatusLabel(s));

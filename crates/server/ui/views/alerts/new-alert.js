@@ -13,14 +13,11 @@ import * as M from '../../lib/map.js';
 import { L } from '../../lib/map.js';
 import { alertTabs, pageTitle, capv } from './common.js';
 import { ALERT_AREA_STYLE } from './area.js';
+import { vocab } from '../../core/vocabulary.js';
 
-var CAP_CHOICES = {
-  urgency: ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'],
-  severity: ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'],
-  certainty: ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']
-};
-// vigil_warn::cap::Category, as CAP spells it; the server's default is Security.
-var CAP_CATEGORIES = ['Security', 'Safety', 'Rescue', 'Health', 'Env', 'Fire', 'Geo', 'Met', 'Transport', 'Infra', 'CBRNE', 'Other'];
+// CAP's value lists, from the vocabulary (GET /api/vocabulary), in CAP's spelling.
+var CAP_FIELDS = ['urgency', 'severity', 'certainty'];
+function capChoices(k) { return vocab().capValues(k); }
 
 function capCatLabel(c) {
   var k = 'capcat.' + c;
@@ -48,14 +45,14 @@ export function viewNewAlert(main, route) {
   var mini = h('div', { 'class': 'mini-map', id: 'na-map', 'data-testid': 'na-map', 'aria-describedby': 'na-map-hint' });
   var areaDesc = h('input', { id: 'na-area-desc', name: 'area_desc', maxlength: '300', autocomplete: 'off', 'data-testid': 'na-area-desc' });
   var caps = {};
-  Object.keys(CAP_CHOICES).forEach(function (k) {
+  CAP_FIELDS.forEach(function (k) {
     caps[k] = h('select', { id: 'na-' + k, name: k, required: true, 'data-testid': 'na-' + k }, [
       h('option', { value: '' }, t('report.categoryChoose')),
-      CAP_CHOICES[k].map(function (v) { return h('option', { value: v }, capv(v) + ' — ' + t('capd.' + k + '.' + v)); })
+      capChoices(k).map(function (v) { return h('option', { value: v }, capv(v) + ' — ' + t('capd.' + k + '.' + v)); })
     ]);
   });
   var category = h('select', { id: 'na-category', name: 'category', 'data-testid': 'na-category' },
-    CAP_CATEGORIES.map(function (c) { return h('option', { value: c }, capCatLabel(c)); }));
+    capChoices('categories').map(function (c) { return h('option', { value: c }, capCatLabel(c)); }));
   var expires = h('input', { id: 'na-expires', name: 'expires_hours', type: 'number', min: '1', max: '2160', step: '1', value: '72', inputmode: 'numeric', 'data-testid': 'na-expires' });
   var reports = h('input', { id: 'na-reports', name: 'report_ids', value: fromReport, autocomplete: 'off', inputmode: 'numeric', 'data-testid': 'na-reports' });
   var issue = h('input', { id: 'na-issue', name: 'issue', type: 'checkbox', 'data-testid': 'na-issue', 'aria-describedby': 'na-issue-hint' });
@@ -104,7 +101,7 @@ export function viewNewAlert(main, route) {
     ]),
     h('fieldset', null, [
       h('legend', null, t('na.cap')),
-      h('div', { 'class': 'cap-grid' }, Object.keys(CAP_CHOICES).map(function (k) {
+      h('div', { 'class': 'cap-grid' }, CAP_FIELDS.map(function (k) {
         return field(k, 'cap.' + k, caps[k], { required: true, hint: t('na.' + k + 'Hint') });
       })),
       field('category', 'cap.category', category)
@@ -289,7 +286,7 @@ export function viewNewAlert(main, route) {
       body.area = { type: 'admin', level: Number(level.value), codes: chosenCodes() };
     }
     if (areaDesc.value.trim()) body.area_desc = areaDesc.value.trim();
-    Object.keys(CAP_CHOICES).forEach(function (k) { need(caps[k].value, k); body[k] = caps[k].value; });
+    CAP_FIELDS.forEach(function (k) { need(caps[k].value, k); body[k] = caps[k].value; });
     var ex = expires.value.trim();
     if (ex) body.expires_hours = /^\d+$/.test(ex) ? Number(ex) : ex;
     var ids = reports.value.split(/[\s,;]+/).map(function (s) { return s.replace(/^#/, ''); }).filter(Boolean);

@@ -7,7 +7,7 @@ import { api } from '../../core/client.js';
 import { dateTime, minutesText, toLocalInput, fromLocalInput } from '../../core/format.js';
 import { serverNow } from '../../core/clock.js';
 import { can } from '../../core/access.js';
-import { RESPONSE_ACTIONS, RESPONSE_TIMES, actionLabel } from './common.js';
+import { responseActions, RESPONSE_TIMES, actionLabel } from './common.js';
 
 function responseItem(r, canEdit, reload) {
   var panel = h('div', { 'class': 'action-panel' });
@@ -36,7 +36,7 @@ function responseForm(a, r, reload, onCancel) {
   var responder = h('input', { id: p + 'responder', name: 'responder', maxlength: '200', required: true, value: r ? r.responder : '', 'data-testid': 'resp-responder', autocomplete: 'off' });
   var action = h('select', { id: p + 'action', name: 'action', required: true, 'data-testid': 'resp-action' }, [
     r ? null : h('option', { value: '' }, t('report.categoryChoose')),
-    RESPONSE_ACTIONS.map(function (x) { return h('option', { value: x }, actionLabel(x)); })
+    responseActions().map(function (x) { return h('option', { value: x }, actionLabel(x)); })
   ]);
   if (r) action.value = r.action;
   var inputs = {};
