@@ -91,7 +91,16 @@ const METADATA_HOSTS: &[&str] = &["metadata", "metadata.google.internal", "insta
 /// A webhook URL as it may be stored and used: absolute `http://`, no credentials,
 /// and a host that is not a refused address or name (see [`refused_ip`]). Names
 /// are checked again, resolved, at each delivery.
-pub fn check_url(url: &str, allow_loopback: bool) -> Result<hyper::Uri, String> {
+pub fn check_url(url: &str, allow_loopback: bool) -> Result<hyper::Uri, UrlRefused> {
+    check_url_text(url, allow_loopback).map_err(UrlRefused)
+}
+
+/// Why a webhook URL is refused, as a sentence that follows "url: ".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UrlRefused(pub String);
+
+fn check_url_text(url: &str, allow_loopback: bool) -> Result<hyper::Uri, String> {
     let uri = url.parse::<hyper::Uri>().map_err(|_| "must be an absolute http:// URL".to_string())?;
     match uri.scheme_str() {
         Some("http") => {}
@@ -233,7 +242,7 @@ async fn round(store: &Store, s: &WebhookSettings, client: &HttpClient) -> vigil
             // checked again: the rules may have changed since it was stored
             let result = match check_url(&d.url, s.allow_loopback) {
                 Ok(_) => post(client, &d, Duration::from_millis(s.timeout_ms)).await,
-                Err(why) => Err(DeliveryError::Refused(why)),
+                Err(why) => Err(DeliveryError::Refused(why.0)),
             };
             match result {
                 Ok(()) => store.record_delivery(&d, Ok(())).await?,
@@ -333,7 +342,7 @@ pub async fn create(State(st): State<AppState>, auth: Auth, body: Bytes) -> ApiR
     let f = Fields::from_json(&body)?;
     f.only(&["url", "format"])?;
     let url = f.str_req("url", 2000)?;
-    check_url(&url, st.config.alerting.webhooks.allow_loopback).map_err(|why| ApiError::field("url", why))?;
+    check_url(&url, st.config.alerting.webhooks.allow_loopback).map_err(|why| ApiError::field("url", why.0))?;
     let format = f.str_opt("format", 10)?.unwrap_or_else(|| "cap".into());
     if !WEBHOOK_FORMATS.contains(&format.as_str()) {
         return Err(ApiError::field("format", "must be cap or json"));
