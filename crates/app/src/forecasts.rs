@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 use vigil_forecast::forecast::ForecastOptions;
 use vigil_forecast::{Level, ModelKind, Month};
 use vigil_store::forecasts::{ForecastCell, ForecastRun, NewForecastRun};
-use vigil_store::Store;
+use vigil_model::IncidentFilter;
+use vigil_store::access::Visibility;
+use vigil_store::{StatKey, Store};
 
 /// Whether the stored incidents are the synthetic demo data (their source says so).
 pub async fn incidents_synthetic(store: &Store) -> AppResult<bool> {
@@ -226,7 +228,10 @@ quantiles (cells moving together), an upper bound on the spread of the area's to
 /// An admin area's forecast from a cell-level run: per forecast month the aggregate
 /// (see the module note) and, for months with data, the deaths the incidents record;
 /// plus the twelve months before the origin as history.
-pub async fn area_forecast(store: &Store, id: i64, code: &str) -> AppResult<Value> {
+///
+/// `vis` is the caller's: the observed deaths count only the incidents the caller
+/// may see (a confidential incident's deaths must not reach a planner as a figure).
+pub async fn area_forecast(store: &Store, vis: Visibility, id: i64, code: &str) -> AppResult<Value> {
     let (r, cells) = cells(store, id, None).await?;
     if r.run.level != Level::Pgm.as_str() {
         return Err(AppError::Precondition(format!("forecast run {id} is not a cell-level run")));
@@ -260,16 +265,15 @@ pub async fn area_forecast(store: &Store, id: i64, code: &str) -> AppResult<Valu
     if months.is_empty() {
         return Err(AppError::NotFound(format!("no cell of forecast run {id} has its centre in {} ({code})", area.name)));
     }
-    // observed deaths per month in the area (events carry their admin codes)
-    let events = crate::forecast::events(store, None, None).await?;
-    let last_data = events.iter().map(|e| e.date_start).max().map(Month::of);
-    let mut observed: BTreeMap<String, i64> = BTreeMap::new();
-    for e in &events {
-        let here = if area.level == 1 { e.admin1.as_deref() } else { e.admin2.as_deref() };
-        if here == Some(code) {
-            *observed.entry(Month::of(e.date_start).to_string()).or_default() += e.best;
-        }
-    }
+    // observed deaths per month in the area, over the incidents the caller may see
+    let filter = if area.level == 1 {
+        IncidentFilter { admin1: Some(code.to_string()), ..Default::default() }
+    } else {
+        IncidentFilter { admin2: Some(code.to_string()), ..Default::default() }
+    };
+    let observed: BTreeMap<String, i64> =
+        store.visible_stats(vis, StatKey::Month, &filter).await?.into_iter().map(|r| (r.key, r.best)).collect();
+    let last_data = store.last_visible_incident_date(vis).await?.map(Month::of);
     let origin: Month = r.run.origin.parse().map_err(|_| AppError::Internal(format!("forecast run {id}: origin")))?;
     let has_data = |m: Month| last_data.is_some_and(|l| m <= l);
     let history: Vec<Value> = (-11..=0)

@@ -6,6 +6,7 @@
 
 use crate::access::MAP as READ;
 use crate::auth::Auth;
+use crate::caller::Caller;
 use crate::error::{ApiResult, Fields};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -75,11 +76,11 @@ pub async fn views_csv(State(st): State<AppState>, auth: Auth, Path(id): Path<i6
 /// GET /api/forecasts/{id}/areas/{code}: an admin area's forecast against what happened.
 pub async fn area(
     State(st): State<AppState>,
-    auth: Auth,
+    caller: Caller,
     Path((id, code)): Path<(i64, String)>,
 ) -> ApiResult<impl IntoResponse> {
-    auth.require(&READ, "read forecasts")?;
-    Ok(Json(forecasts::area_forecast(&st.store, id, &code).await?))
+    caller.auth.require(&READ, "read forecasts")?;
+    Ok(Json(forecasts::area_forecast(&st.store, caller.principal.visibility(), id, &code).await?))
 }
 
 /// A PRIO-GRID cell (0.5°) as a GeoJSON polygon ring.

@@ -2,7 +2,8 @@
 //! with hand-set cells in Mopti and Bamako is stored, then read back as a reader
 //! would (list with skill and the guard's fallback, one run, cells at a horizon, the
 //! VIEWS CSV, an area's aggregate against the deaths the incidents record, the OGC
-//! `forecast` collection with paging and bbox), and refused to a reporter.
+//! `forecast` collection with paging and bbox), and every path refused to a reporter
+//! and to a caller with no token.
 
 mod common;
 
@@ -112,11 +113,25 @@ both_backends!(stored_forecast_runs_read_back_through_api_and_ogc, |db| {
     assert_eq!(a["history"].as_array().unwrap().len(), 12);
     assert!(a["method"].as_str().unwrap().contains("upper bound"));
 
-    // the reporter reads no forecast
-    let (s, _) = t.as_role(Role::Reporter, Method::GET, "/api/forecasts", None).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _, _) = t.call(Method::GET, "/api/forecasts", None, None).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // every forecast path: the reading roles get it, the reporter is refused, no token is 401
+    let paths = [
+        "/api/forecasts".to_string(),
+        format!("/api/forecasts/{id}"),
+        format!("/api/forecasts/{id}/cells?horizon=1"),
+        format!("/api/forecasts/{id}/views.csv"),
+        format!("/api/forecasts/{id}/areas/{}", region.code),
+        "/ogc/collections/forecast/items".to_string(),
+    ];
+    for p in &paths {
+        for role in [Role::Analyst, Role::Responder, Role::HrOfficer, Role::Planner, Role::Admin] {
+            let (s, v) = t.as_role(role, Method::GET, p, None).await;
+            assert_eq!(s, StatusCode::OK, "{role} {p}: {v}");
+        }
+        let (s, v) = t.as_role(Role::Reporter, Method::GET, p, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "reporter {p}: {v}");
+        let (s, _, _) = t.call(Method::GET, p, None, None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "no token {p}");
+    }
 
     // the routes are in the OpenAPI document
     let (_, doc, _) = t.call(Method::GET, "/api/openapi.json", None, None).await;

@@ -178,8 +178,8 @@ async fn text(t: &TestApp, path: &str, bearer: Option<&str>) -> (StatusCode, Str
 }
 
 // Leak 3 (and issue 16): restricted and confidential incidents are held back, per
-// the table in vigil_store::access, from the API list, the single view, the totals,
-// the OGC API, and from alerts: no CAP message, no Atom entry, no webhook payload.
+// the table in vigil_store::access, from the API list, the single view, the totals
+// (monthly, by area, a forecast area's observed deaths), the OGC API, and from alerts: no CAP message, no Atom entry, no webhook payload.
 both_backends!(sensitive_incidents_are_held_back_on_every_path, |db| {
     common::load_mali_boundaries(&db.store).await;
     let t = TestApp::with_config(&db.store, loopback_webhooks(ServerConfig::default()), true).await;
@@ -207,6 +207,33 @@ both_backends!(sensitive_incidents_are_held_back_on_every_path, |db| {
     let (_, atom) = text(&t, "/cap/alerts.atom", None).await;
     assert!(atom.contains("<entry>"), "{atom}");
 
+    // a stored forecast run with one cell in Mopti: its area page shows the deaths the
+    // incidents record in the twelve months before the origin (2024-03 is one of them)
+    let mopti_cell = vigil_geo::grid::gid(-4.10, 14.53).unwrap();
+    let run = vigil_store::forecasts::NewForecastRun {
+        created_at: "2026-12-06T12:00:00Z".into(),
+        origin: "2024-03".into(),
+        model: "ensemble".into(),
+        target: "all".into(),
+        level: "pgm".into(),
+        horizons: vec![1],
+        synthetic: true,
+        settings: json!({}),
+        skill: json!([]),
+    };
+    let cell = vigil_store::forecasts::ForecastCell {
+        unit: mopti_cell.to_string(),
+        horizon: 1,
+        month: "2024-04".into(),
+        model_used: "ensemble".into(),
+        fallback_reason: None,
+        p_any: 0.5,
+        mean: 1.0,
+        quantiles: [0.0, 0.0, 1.0, 2.0, 3.0],
+    };
+    let run_id = db.store.save_forecast("test", &run, &[cell]).await.unwrap();
+    let mopti_code = db.store.areas(1).await.unwrap().into_iter().find(|a| a.name == "Mopti").unwrap().code;
+
     let all: Vec<i64> = [public.clone(), restricted.clone(), confidential.clone()].concat();
     for role in [Analyst, Responder, HrOfficer, Planner, Admin] {
         let mut want: Vec<i64> = match role {
@@ -225,6 +252,11 @@ both_backends!(sensitive_incidents_are_held_back_on_every_path, |db| {
         let (_, areas) = t.as_role(role, Method::GET, "/api/areas?level=2", None).await;
         let counted: i64 = areas["features"].as_array().unwrap().iter().map(|a| a["properties"]["incidents"].as_i64().unwrap()).sum();
         assert_eq!(counted, want.len() as i64, "{role} area totals");
+        // the forecast's area page counts the deaths of the incidents the role sees (2 each)
+        let (s, area) = t.as_role(role, Method::GET, &format!("/api/forecasts/{run_id}/areas/{mopti_code}"), None).await;
+        assert_eq!(s, StatusCode::OK, "{role} forecast area: {area}");
+        let march = area["history"].as_array().unwrap().iter().find(|m| m["month"] == "2024-03").cloned().unwrap();
+        assert_eq!(march["observed"].as_i64(), Some(2 * want.len() as i64), "{role} forecast area deaths: {area}");
         for id in &all {
             let visible = want.contains(id);
             let (s, v) = t.as_role(role, Method::GET, &format!("/api/incidents/{id}"), None).await;

@@ -213,8 +213,29 @@ both_backends!(expired_sessions_are_purged_at_login, |db| {
 both_backends!(admin_manages_accounts, |db| {
     let t = TestApp::new(&db.store, false).await;
     let post = |path: &'static str, body: Option<Value>| t.as_role(Admin, Method::POST, path, body);
-    assert_eq!(t.as_role(Analyst, Method::POST, "/api/users/planner/disable", None).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(t.as_role(Analyst, Method::GET, "/api/users", None).await.0, StatusCode::FORBIDDEN);
+    // every account path, for every role but admin, and with no token
+    let paths: [(Method, &str, Option<Value>); 9] = [
+        (Method::GET, "/api/users", None),
+        (Method::POST, "/api/users", Some(json!({"name": "x1", "role": "analyst", "password": "a-long-enough-password"}))),
+        (Method::POST, "/api/users/planner/disable", None),
+        (Method::POST, "/api/users/planner/enable", None),
+        (Method::POST, "/api/users/planner/role", Some(json!({"role": "admin"}))),
+        (Method::POST, "/api/users/planner/password", Some(json!({"password": "a-new-long-password"}))),
+        (Method::POST, "/api/users/planner/revoke", None),
+        (Method::POST, "/api/users/planner/grant-restricted", None),
+        (Method::POST, "/api/users/planner/revoke-restricted", None),
+    ];
+    for (m, p, body) in &paths {
+        for role in [Reporter, Analyst, Responder, HrOfficer, Planner] {
+            let (s, v) = t.as_role(role, m.clone(), p, body.clone()).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{role} {m} {p}: {v}");
+        }
+        let (s, _, _) = t.call(m.clone(), p, None, body.clone()).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "no token {m} {p}");
+    }
+    let (_, list) = t.as_role(Admin, Method::GET, "/api/users", None).await;
+    assert!(list.to_string().contains("\"planner\""), "nothing changed: {list}");
+    assert!(!list.to_string().contains("\"x1\""), "no account created by a refused call: {list}");
 
     let (s, v) = post("/api/users/planner/disable", None).await;
     assert_eq!((s, v["disabled"].as_bool()), (StatusCode::OK, Some(true)), "{v}");

@@ -411,6 +411,17 @@ impl Store {
         Ok(rows)
     }
 
+    /// The date of the latest incident `vis` allows, if any: up to which month
+    /// observed figures are data rather than "not yet known".
+    pub async fn last_visible_incident_date(&self, vis: Visibility) -> Result<Option<NaiveDate>> {
+        let wh = with_visibility(String::new(), vis);
+        let sql = format!("SELECT MAX(date_start) FROM incidents{wh}");
+        let d: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar(AssertSqlSafe(sql.as_str())).fetch_one(pool).await?
+        });
+        d.map(|d| parse_date(&d)).transpose()
+    }
+
     /// The rows a forecast panel is built from.
     pub async fn forecast_events(&self, filter: &IncidentFilter) -> Result<Vec<ForecastEvent>> {
         let (wh, params) = filter_sql(filter);
