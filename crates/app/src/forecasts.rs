@@ -60,15 +60,30 @@ pub async fn publish_cell_run(store: &Store, actor: &str, origin: Month, synthet
     .await
     .map_err(AppError::internal)?
     .map_err(|e| AppError::Internal(format!("forecast from {origin}: {e}")))?;
+    Ok(Some(store_published(store, actor, &opts, &published, Level::Pgm, None, synthetic).await?))
+}
+
+/// Store a published forecast as a run with its cells (audited as `actor`): the
+/// one mapping from the forecast crate's rows to stored cells, for the schedule,
+/// the demo and `vigil forecast --store`.
+pub async fn store_published(
+    store: &Store,
+    actor: &str,
+    opts: &ForecastOptions,
+    published: &vigil_forecast::publish::PublishedForecast,
+    level: Level,
+    country: Option<&str>,
+    synthetic: bool,
+) -> AppResult<i64> {
     let run = NewForecastRun {
         created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        origin: origin.to_string(),
+        origin: published.origin.to_string(),
         model: published.model.as_str().to_string(),
         target: opts.target.as_str().to_string(),
-        level: Level::Pgm.as_str().to_string(),
+        level: level.as_str().to_string(),
         horizons: opts.horizons.clone(),
         synthetic,
-        settings: vigil_forecast::publish::settings_json(&opts, &published, None),
+        settings: vigil_forecast::publish::settings_json(opts, published, country),
         skill: vigil_forecast::publish::skill_json(&published.skill),
     };
     let cells: Vec<ForecastCell> = published
@@ -85,7 +100,7 @@ pub async fn publish_cell_run(store: &Store, actor: &str, origin: Month, synthet
             quantiles: vigil_forecast::publish::stored_quantiles(r),
         })
         .collect();
-    Ok(Some(store.save_forecast(actor, &run, &cells).await?))
+    Ok(store.save_forecast(actor, &run, &cells).await?)
 }
 
 /// The demo's run: when none is stored, a cell-level run from twelve months before

@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod error;
 pub mod forecast;
 pub mod forecasts;
+pub mod incidents;
 pub mod reports;
 pub mod responses;
 pub mod schedule;

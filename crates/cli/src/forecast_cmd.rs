@@ -205,33 +205,11 @@ async fn store_run(
     p: &vigil_forecast::publish::PublishedForecast,
     level: Level,
 ) -> Result<i64> {
-    use vigil_store::forecasts::{ForecastCell, NewForecastRun};
-    let run = NewForecastRun {
-        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        origin: p.origin.to_string(),
-        model: p.model.as_str().to_string(),
-        target: opts.target.as_str().to_string(),
-        level: level.as_str().to_string(),
-        horizons: opts.horizons.clone(),
-        synthetic: incidents_synthetic(store).await?,
-        settings: vigil_forecast::publish::settings_json(opts, p, unit.country.as_deref()),
-        skill: vigil_forecast::publish::skill_json(&p.skill),
-    };
-    let cells: Vec<ForecastCell> = p
-        .rows
-        .iter()
-        .map(|r| ForecastCell {
-            unit: r.unit.clone(),
-            horizon: r.horizon,
-            month: r.month.to_string(),
-            model_used: r.model_used.as_str().to_string(),
-            fallback_reason: r.fallback_reason.clone(),
-            p_any: r.p_any,
-            mean: r.mean,
-            quantiles: vigil_forecast::publish::stored_quantiles(r),
-        })
-        .collect();
-    store.save_forecast(&format!("cli:{}", crate::incidents_cmd::os_user()), &run, &cells).await.context("storing the forecast run")
+    let actor = format!("cli:{}", crate::incidents_cmd::os_user());
+    let synthetic = incidents_synthetic(store).await?;
+    vigil_app::forecasts::store_published(store, &actor, opts, p, level, unit.country.as_deref(), synthetic)
+        .await
+        .context("storing the forecast run")
 }
 
 pub async fn backtest(args: BacktestArgs, store: &Store) -> Result<()> {

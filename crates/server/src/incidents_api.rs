@@ -59,6 +59,9 @@ pub(crate) fn feature(r: &IncidentRecord) -> Value {
     p["category"] = r.category.clone().into();
     p["sensitivity"] = r.sensitivity.clone().into();
     p["verification"] = r.verification.clone().into();
+    if let Some(x) = &r.retraction {
+        p["retraction"] = serde_json::to_value(x).expect("serialises");
+    }
     f
 }
 

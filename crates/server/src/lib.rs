@@ -31,6 +31,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod forecasts_api;
+pub mod corrections_api;
 pub mod incidents_api;
 pub mod ogc_api;
 pub mod openapi;
@@ -182,7 +183,8 @@ pub fn app(state: AppState) -> Router {
         .route("/reports/{id}/merge", post(reports_api::merge))
         .route("/reports/{id}/discard", post(reports_api::discard))
         .route("/incidents", get(incidents_api::list))
-        .route("/incidents/{id}", get(incidents_api::get_one))
+        .route("/incidents/{id}", get(incidents_api::get_one).patch(corrections_api::correct))
+        .route("/incidents/{id}/retract", post(corrections_api::retract))
         .route("/stats/monthly", get(incidents_api::monthly))
         .route("/areas", get(incidents_api::areas))
         .route("/places", get(incidents_api::places))

@@ -378,6 +378,7 @@ pub async fn verify(
         "best",
         "low",
         "high",
+        "deaths_civilians",
         "date_prec",
         "where_prec",
         "latitude",
@@ -407,6 +408,10 @@ pub async fn verify(
     if high < best {
         return Err(ApiError::field("high", "must not be below best"));
     }
+    let deaths_civilians = f.i64_opt("deaths_civilians", 0, 1_000_000)?;
+    if deaths_civilians.is_some_and(|d| d > high) {
+        return Err(ApiError::field("deaths_civilians", "must not exceed high"));
+    }
     let (latitude, longitude) = f.point_opt()?;
     let sensitivity = f.str_opt("sensitivity", 20)?;
     if let Some(s) = &sensitivity {
@@ -423,6 +428,7 @@ pub async fn verify(
         best,
         low,
         high,
+        deaths_civilians,
         date_prec: f.i64_opt("date_prec", 1, 5)?,
         where_prec: f.i64_opt("where_prec", 1, 7)?,
         latitude,

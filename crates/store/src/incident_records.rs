@@ -15,6 +15,16 @@ type Result<T, E = ReportError> = std::result::Result<T, E>;
 
 /// Columns after `id` and the incident columns in an incident record query.
 pub(crate) const RECORD_EXTRA_COLUMNS: &str = "category, sensitivity, verification";
+/// Read after [`RECORD_EXTRA_COLUMNS`]: whether, when, by whom and why it was retracted.
+const RETRACTION_COLUMNS: &str = "retracted_at, retracted_by, retract_reason";
+
+/// A retracted incident's mark (see [`crate::corrections`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Retraction {
+    pub at: String,
+    pub by: String,
+    pub reason: String,
+}
 
 /// An incident with its store id and the fields Vigil adds to the coding.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +36,8 @@ pub struct IncidentRecord {
     pub verification: Option<String>,
     /// The source marks it as synthetic (the demo data): never to be shown as real.
     pub synthetic: bool,
+    /// Set when an analyst retracted it: then it is read only by id, marked.
+    pub retraction: Option<Retraction>,
 }
 
 /// SQL for "the point lies in this box". The numbers are f64s, written by Rust (never
@@ -78,7 +90,7 @@ impl Store {
         let sql = format!(
             "SELECT MIN(longitude), MIN(latitude), MAX(longitude), MAX(latitude), MIN(date_start), MAX(date_end) \
              FROM incidents{}",
-            and_where(String::new(), vis.sql())
+            and_where(" WHERE retracted_at IS NULL".to_string(), vis.sql())
         );
         let r: Extent = on_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_one(pool).await?
@@ -138,7 +150,10 @@ impl Store {
         let wh = and_where(wh, within);
         let n = COLUMNS.len();
         let window = window.map(|(l, o)| format!(" LIMIT {} OFFSET {}", l.max(0), o.max(0))).unwrap_or_default();
-        let sql = format!("SELECT id, {}, {RECORD_EXTRA_COLUMNS} FROM incidents{wh} {order}{window}", COLUMNS.join(", "));
+        let sql = format!(
+            "SELECT id, {}, {RECORD_EXTRA_COLUMNS}, {RETRACTION_COLUMNS} FROM incidents{wh} {order}{window}",
+            COLUMNS.join(", ")
+        );
         let out: Vec<IncidentRecord> = on_pool!(self, pool => {
             let rows = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params).fetch_all(pool).await?;
             let mut out = Vec::with_capacity(rows.len());
@@ -152,6 +167,14 @@ impl Store {
                     sensitivity: r.try_get(n + 2)?,
                     verification: r.try_get(n + 3)?,
                     synthetic,
+                    retraction: match r.try_get::<Option<String>, _>(n + 4)? {
+                        None => None,
+                        Some(at) => Some(Retraction {
+                            at,
+                            by: r.try_get::<Option<String>, _>(n + 5)?.unwrap_or_default(),
+                            reason: r.try_get::<Option<String>, _>(n + 6)?.unwrap_or_default(),
+                        }),
+                    },
                 });
             }
             out

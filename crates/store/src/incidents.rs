@@ -162,7 +162,8 @@ fn filter_sql(f: &IncidentFilter) -> (String, Vec<Param>) {
 
 /// `WHERE …` for a filter and, if given, one incident id.
 pub(crate) fn filter_sql_with_id(f: &IncidentFilter, id: Option<i64>) -> (String, Vec<Param>) {
-    let mut clauses = vec![];
+    // a retracted incident is read by its id only: no list, map or figure counts it
+    let mut clauses = if id.is_none() { vec!["retracted_at IS NULL".to_string()] } else { vec![] };
     let mut params = vec![];
     let mut add = |clause: &str, p: Param| {
         params.push(p);

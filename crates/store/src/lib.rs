@@ -31,6 +31,7 @@ pub mod device_cookies;
 pub mod audit_rows;
 pub mod audit_verify;
 pub mod boundaries;
+pub mod corrections;
 mod extras;
 mod import_rows;
 pub mod forecasts;

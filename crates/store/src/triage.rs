@@ -30,6 +30,8 @@ pub struct Coding {
     pub best: i64,
     pub low: i64,
     pub high: i64,
+    /// Civilians among the dead, when the report says.
+    pub deaths_civilians: Option<i64>,
     pub date_prec: Option<i64>,
     pub where_prec: Option<i64>,
     pub latitude: Option<f64>,
@@ -51,6 +53,18 @@ pub struct Suggestion {
     /// 0–1, higher is likelier.
     pub score: f64,
     pub reason: String,
+}
+
+/// Inside a write transaction: return `AlreadyActioned` unless the report is still
+/// new. Re-checked under the write lock because two analysts may act at once.
+macro_rules! ensure_still_new {
+    ($tx:ident, $report_id:expr) => {{
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM reports WHERE id = $1").bind($report_id).fetch_one(&mut *$tx).await?;
+        if status != "new" {
+            return Err(ReportError::AlreadyActioned { id: $report_id, status });
+        }
+    }};
 }
 
 impl Store {
@@ -82,7 +96,7 @@ impl Store {
             "SELECT id, date_start, latitude, longitude, \
              COALESCE(place, '') || ' ' || COALESCE(where_description, '') || ' ' || COALESCE(event_type, '') || ' ' || \
              COALESCE(category, '') || ' ' || COALESCE(side_a, '') || ' ' || COALESCE(side_b, '') \
-             FROM incidents WHERE date_start >= $1 AND date_start <= $2 \
+             FROM incidents WHERE retracted_at IS NULL AND date_start >= $1 AND date_start <= $2 \
              AND ($3 = 0 OR (latitude BETWEEN $4 AND $5 AND longitude BETWEEN $6 AND $7)){visible} ORDER BY id LIMIT 200"
         );
         let (incidents, reports): (Vec<Cand>, Vec<Cand>) = on_pool!(self, pool => {
@@ -178,7 +192,7 @@ impl Store {
             where_prec: c.where_prec.or(Some(1)),
             deaths_a: None,
             deaths_b: None,
-            deaths_civilians: None,
+            deaths_civilians: c.deaths_civilians,
             deaths_unknown: None,
             best: c.best,
             low: c.low,
@@ -210,14 +224,7 @@ impl Store {
         }
         let id: i64 = on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
-            // re-check inside the write lock: two analysts may act at once
-            let status: String = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
-                .bind(report_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            if status != "new" {
-                return Err(ReportError::AlreadyActioned { id: report_id, status });
-            }
+            ensure_still_new!(tx, report_id);
             let i = &incident;
             let q = sqlx::query_scalar(AssertSqlSafe(insert.as_str()));
             let id: i64 = bind_incident!(q, i, &placement, None::<i64>, "[]", vigil_ingest::fingerprint(i))
@@ -262,11 +269,14 @@ impl Store {
     /// restricted detail is appended to the incident's.
     pub async fn merge_report(&self, actor: &User, report_id: i64, incident_id: i64) -> Result<()> {
         self.new_report_for_triage(report_id).await?;
-        if self.incident(incident_id).await?.is_none() {
-            return Err(ReportError::Invalid {
-                field: "incident_id",
-                message: format!("no incident with id {incident_id}"),
-            });
+        match self.incident(incident_id).await? {
+            None => {
+                return Err(ReportError::Invalid { field: "incident_id", message: format!("no incident with id {incident_id}") })
+            }
+            Some(i) if i.retraction.is_some() => {
+                return Err(ReportError::Invalid { field: "incident_id", message: format!("incident {incident_id} is retracted") })
+            }
+            Some(_) => {}
         }
         let extra = self.report_restricted(report_id).await?;
         let old = self.incident_restricted(incident_id).await?;
@@ -275,13 +285,7 @@ impl Store {
         let now = crate::audit::now();
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
-            let status: String = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
-                .bind(report_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            if status != "new" {
-                return Err(ReportError::AlreadyActioned { id: report_id, status });
-            }
+            ensure_still_new!(tx, report_id);
             sqlx::query("UPDATE reports SET status = 'merged', incident_id = $1, actioned_by = $2, actioned_at = $3 WHERE id = $4")
                 .bind(incident_id)
                 .bind(actor.id)
@@ -325,13 +329,7 @@ impl Store {
         let now = crate::audit::now();
         on_pool!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
-            let status: String = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
-                .bind(report_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            if status != "new" {
-                return Err(ReportError::AlreadyActioned { id: report_id, status });
-            }
+            ensure_still_new!(tx, report_id);
             sqlx::query("UPDATE reports SET status = 'discarded', discard_reason = $1, actioned_by = $2, actioned_at = $3 WHERE id = $4")
                 .bind(reason)
                 .bind(actor.id)

@@ -48,7 +48,15 @@ export const en = {
   'incident.noHistory': "No recorded changes.",
   'incident.showOnMap': "Show on map",
   'incident.restricted': "RESTRICTED",
-  'incident.change': "what changed"
+  'incident.change': "what changed",
+  'incident.retracted': "Retracted on {at} by {by}: {reason}. It is kept, but no list, map or figure counts it.",
+  'correct.title': "Correct this incident",
+  'correct.open': "Correct the coding",
+  'correct.reason': "Why (kept in the history)",
+  'correct.save': "Save the correction",
+  'retract.open': "Retract",
+  'retract.explain': "A retracted incident is kept and marked, and left out of every list, map, export and figure.",
+  'retract.confirm': "Retract this incident"
 };
 
 export const fr = {
@@ -97,5 +105,13 @@ export const fr = {
   'incident.noHistory': "Aucune modification enregistrée.",
   'incident.showOnMap': "Voir sur la carte",
   'incident.restricted': "RESTREINT",
-  'incident.change': "modification"
+  'incident.change': "modification",
+  'incident.retracted': "Retiré le {at} par {by} : {reason}. Il est conservé, mais aucune liste, carte ni statistique ne le compte.",
+  'correct.title': "Corriger cet incident",
+  'correct.open': "Corriger le codage",
+  'correct.reason': "Motif (conservé dans l’historique)",
+  'correct.save': "Enregistrer la correction",
+  'retract.open': "Retirer",
+  'retract.explain': "Un incident retiré est conservé et marqué, et exclu de toute liste, carte, exportation et statistique.",
+  'retract.confirm': "Retirer cet incident"
 };

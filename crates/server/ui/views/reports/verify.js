@@ -24,6 +24,7 @@ export function openVerify(r, panel, card) {
   var best = h('input', { id: 'v-best-' + r.id, name: 'best', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-best' });
   var low = h('input', { id: 'v-low-' + r.id, name: 'low', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-low' });
   var high = h('input', { id: 'v-high-' + r.id, name: 'high', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-high' });
+  var civ = h('input', { id: 'v-civ-' + r.id, name: 'deaths_civilians', type: 'number', min: '0', 'data-testid': 'v-deaths-civilians' });
   var place = h('input', { id: 'v-place-' + r.id, name: 'place', value: r.place_name || r.place || '', 'data-testid': 'v-place' });
   var vlat = h('input', { id: 'v-lat-' + r.id, name: 'latitude', type: 'number', step: 'any', value: r.latitude != null ? r.latitude : '', 'data-testid': 'v-lat' });
   var vlon = h('input', { id: 'v-lon-' + r.id, name: 'longitude', type: 'number', step: 'any', value: r.longitude != null ? r.longitude : '', 'data-testid': 'v-lon' });
@@ -51,6 +52,7 @@ export function openVerify(r, panel, card) {
       field('side_a', 'verify.sideA', sideA, { required: true }),
       field('side_b', 'verify.sideB', sideB, { required: true }),
       h('div', { 'class': 'row3' }, [field('best', 'verify.best', best, { required: true }), field('low', 'verify.low', low), field('high', 'verify.high', high)]),
+      field('deaths_civilians', 'field.deaths_civilians', civ, { optional: true }),
       field('place', 'verify.place', place),
       h('div', { 'class': 'row2' }, [field('latitude', 'report.lat', vlat), field('longitude', 'report.lon', vlon)]),
       h('div', { 'class': 'row2' }, [field('date_start', 'verify.dateStart', ds), field('date_end', 'verify.dateEnd', de)]),
@@ -79,6 +81,7 @@ export function openVerify(r, panel, card) {
       date_prec: parseInt(dp.value, 10),
       where_prec: parseInt(wp.value, 10)
     };
+    if (civ.value !== '') body.deaths_civilians = parseInt(civ.value, 10);
     if (place.value.trim()) body.place = place.value.trim();
     if (vlat.value !== '') body.latitude = parseFloat(vlat.value);
     if (vlon.value !== '') body.longitude = parseFloat(vlon.value);
