@@ -39,6 +39,11 @@
 //! login; then filters the audit log to that account and verifies the log, in English
 //! and French.
 //!
+//! `analyst_corrects_and_retracts_an_incident` (`correct.mjs`, issue #15): an
+//! analyst corrects an incident's fatalities on its page (a high below best is
+//! refused on its field), finds the correction and its reason in the history, then
+//! retracts it: marked on its page, gone from the incident list.
+//!
 //! `forecast_layer_and_area_page` (`forecast.mjs`, issue #14): on the demo with its
 //! stored forecast run, an analyst turns on the map's forecast layer and finds cells
 //! drawn with their P(at least one death) and band, then opens a region's forecast
@@ -126,6 +131,11 @@ async fn demo_clock_and_working_loop() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forecast_layer_and_area_page() {
     run_script("forecast.mjs", &[Role::Analyst]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyst_corrects_and_retracts_an_incident() {
+    run_script("correct.mjs", &[Role::Analyst]).await;
 }
 
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it

@@ -1,0 +1,62 @@
+// Browser test: an analyst corrects an incident's coding and then retracts it, on the
+// incident's page (issue #15, "records that can be corrected"). The corrected value
+// shows in the details and the history keeps the correction with its reason; the
+// retracted incident is marked on its page, offers no more corrections, and is gone
+// from the incident list the map reads.
+//
+//   VIGIL_BASE_URL=http://127.0.0.1:8080 VIGIL_ANALYST=analyst:… node crates/server/tests/browser/correct.mjs
+
+import { BASE, creds, check, stepLog, newPage, login, text, run } from './lib.mjs';
+
+const ANALYST = creds('VIGIL_ANALYST');
+const log = stepLog('correct');
+
+async function listedIds(page) {
+  return page.evaluate(async () => {
+    const r = await fetch('/api/incidents?limit=50000', { credentials: 'same-origin' });
+    const fc = await r.json();
+    return fc.features.map((f) => f.properties.id);
+  });
+}
+
+async function main(browser) {
+  const { page } = await newPage(browser, { width: 1280, height: 900 });
+  await login(page, ANALYST);
+  const before = await listedIds(page);
+  check(before.length > 0, 'the demo has incidents');
+  const id = before[0];
+
+  await page.goto(BASE + '/#/incident/' + id);
+  await page.waitForSelector('[data-testid="correction-card"]');
+  const best0 = Number(await text(page.locator('dd[data-field="best"]')));
+  await page.click('[data-testid="open-correct"]');
+  const newBest = best0 + 3;
+  await page.fill('[data-testid="c-best"]', String(newBest));
+  // a high below the new best is refused by the server, and the field says so
+  await page.fill('[data-testid="c-high"]', String(newBest - 1));
+  await page.fill('[data-testid="c-reason"]', 'Three more deaths confirmed by the hospital');
+  await page.click('[data-testid="c-submit"]');
+  await page.waitForSelector('[data-testid="correct-form"] [data-field~="high"] .field-error:not([hidden])');
+  log('a high below best is refused on the high field');
+  await page.fill('[data-testid="c-high"]', String(newBest + 2));
+  await page.click('[data-testid="c-submit"]');
+  await page.waitForFunction((b) => document.querySelector('dd[data-field="best"]')?.textContent.trim() === String(b), newBest);
+  const history = await text(page.locator('[data-testid="incident-history"]'));
+  check(history.includes('correct') && history.includes('analyst'), `the history shows the correction: ${history.slice(0, 200)}`);
+  const detail = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="incident-history"] pre')).map((p) => p.textContent).join(' '));
+  check(detail.includes('Three more deaths confirmed'), 'the correction keeps its reason');
+  log(`best corrected from ${best0} to ${newBest}, with its reason in the history`);
+
+  await page.click('[data-testid="open-retract"]');
+  await page.fill('[data-testid="r-reason"]', 'Duplicate of another incident');
+  await page.click('[data-testid="r-submit"]');
+  await page.waitForSelector('[data-testid="retracted"]');
+  const mark = await text(page.locator('[data-testid="retracted"]'));
+  check(mark.includes('Duplicate of another incident') && mark.includes('analyst'), `the page marks the retraction: ${mark}`);
+  check(await page.locator('[data-testid="correction-card"]').count() === 0, 'a retracted incident offers no correction');
+  const after = await listedIds(page);
+  check(!after.includes(id) && after.length === before.length - 1, `the incident list no longer has #${id}`);
+  log(`#${id} retracted: marked on its page, gone from the list (${before.length} → ${after.length})`);
+}
+
+run('correct', main);
