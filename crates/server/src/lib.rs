@@ -179,6 +179,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/reports/{id}", get(reports_api::get_one))
         .route("/reports/{id}/raw", get(reports_api::raw))
+        .route("/reports/{id}/attachments/{attachment}", get(reports_api::attachment))
         .route("/reports/{id}/verify", post(reports_api::verify))
         .route("/reports/{id}/merge", post(reports_api::merge))
         .route("/reports/{id}/discard", post(reports_api::discard))

@@ -360,6 +360,53 @@ pub async fn raw(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>
     ))
 }
 
+/// A file name safe in a Content-Disposition header: ASCII letters, digits, dot,
+/// dash and underscore; anything else becomes `_`.
+fn safe_file_name(name: Option<&str>, fallback: String) -> String {
+    let n: String = name
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .take(120)
+        .collect();
+    if n.trim_matches(['_', '.']).is_empty() {
+        fallback
+    } else {
+        n
+    }
+}
+
+/// GET /api/reports/{id}/attachments/{attachment}: one attachment, to whoever may
+/// see the report; audited. Always a download (never rendered by the browser as a
+/// page: a stored HTML file must not run in Vigil's origin).
+pub async fn attachment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> ApiResult<impl IntoResponse> {
+    let (name, ct, bytes) = st
+        .store
+        .attachment_for(&caller.principal, id, aid)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("attachment {aid} of report {id} not found")))?;
+    let ct = match ct.as_deref() {
+        Some(t @ ("image/jpeg" | "image/png" | "image/gif" | "image/webp" | "application/pdf" | "audio/mpeg" | "audio/ogg")) => {
+            t.to_string()
+        }
+        _ => "application/octet-stream".to_string(),
+    };
+    let file = safe_file_name(name.as_deref(), format!("report-{id}-attachment-{aid}"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_string()),
+        ],
+        bytes,
+    ))
+}
+
 /// POST /api/reports/{id}/verify
 pub async fn verify(
     State(st): State<AppState>,

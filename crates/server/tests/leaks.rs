@@ -386,3 +386,39 @@ both_backends!(a_record_not_yours_looks_like_a_missing_one, |db| {
     let (s2, _) = t.as_role(Planner, Method::GET, &format!("/api/incidents/{}", held + 1000), None).await;
     assert_eq!((s1, s2), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
 });
+
+// Attachments (issue 15): downloaded one by one by whoever may read the report, as a
+// download that a browser will not render as a page, and each download audited;
+// roles that do not read reports, and other reporters, find nothing.
+both_backends!(attachments_download_to_report_readers_only_and_are_audited, |db| {
+    let t = TestApp::new(&db.store, false).await;
+    let rid = multipart_report(&t, Reporter, &[]).await;
+    let (_, r) = t.as_role(Analyst, Method::GET, &format!("/api/reports/{rid}"), None).await;
+    let a = &r["attachments"][0];
+    assert_eq!(a["filename"], FILE_NAME, "{r}");
+    let path = format!("/api/reports/{rid}/attachments/{}", a["id"].as_i64().unwrap());
+    for role in [Analyst, HrOfficer, Admin, Reporter] {
+        let (s, body, headers) = t.call(Method::GET, &path, Some(t.token(role)), None).await;
+        assert_eq!(s, StatusCode::OK, "{role}");
+        assert_eq!(body.as_str(), Some("JPEGBYTES"), "{role}");
+        assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+        assert_eq!(headers[header::CONTENT_DISPOSITION], format!("attachment; filename=\"{FILE_NAME}\"").as_str());
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+    for role in [Responder, Planner] {
+        let (s, _, _) = t.call(Method::GET, &path, Some(t.token(role)), None).await;
+        assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{role}: {s}");
+    }
+    let (s, _, _) = t.call(Method::GET, &path, None, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // another reporter's report: the same answer as a missing one
+    let theirs = t.report(Analyst, json!({})).await;
+    let (s1, _) = t.as_role(Reporter, Method::GET, &format!("/api/reports/{theirs}/attachments/1"), None).await;
+    let (s2, _) = t.as_role(Reporter, Method::GET, &format!("/api/reports/{rid}/attachments/999999"), None).await;
+    assert_eq!((s1, s2), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    // every download is in the audit log, with who read it
+    let (_, log) = t.as_role(Admin, Method::GET, "/api/audit?limit=1000", None).await;
+    let reads: Vec<&Value> = log.as_array().unwrap().iter().filter(|e| e["action"] == "read_attachment").collect();
+    assert_eq!(reads.len(), 4, "{log:#}");
+    assert!(reads.iter().any(|e| e["actor"] == "hr_officer"));
+});

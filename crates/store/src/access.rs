@@ -245,6 +245,38 @@ impl Store {
         Ok(raw)
     }
 
+    /// One attachment of a report `p` may see, with its name and type; each download
+    /// is audited (`read_attachment` on `attachment/{id}`): a photograph can show a
+    /// victim as well as a name can.
+    pub async fn attachment_for(
+        &self,
+        p: &Principal,
+        report_id: i64,
+        attachment_id: i64,
+    ) -> Result<Option<(Option<String>, Option<String>, Vec<u8>)>> {
+        if self.report_for(p, report_id).await?.is_none() {
+            return Ok(None);
+        }
+        type Row = (Option<String>, Option<String>, Vec<u8>);
+        let row: Option<Row> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT filename, content_type, bytes FROM attachments WHERE id = $1 AND report_id = $2")
+                .bind(attachment_id)
+                .bind(report_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        if row.is_some() {
+            let begin = self.begin_write_sql();
+            let after = serde_json::json!({"role": p.role().as_str(), "report": report_id});
+            on_pool!(self, pool => {
+                let mut tx = pool.begin_with(begin).await?;
+                audit_append!(self, tx, &p.user.name, "read_attachment", &format!("attachment/{attachment_id}"), None, Some(&after));
+                tx.commit().await?;
+            });
+        }
+        Ok(row)
+    }
+
     /// The history of an incident as `p` may see it: the entries of the incident and,
     /// for roles that read reports, of its reports. Digests of restricted detail and
     /// the record of who read it only for those who read restricted detail.

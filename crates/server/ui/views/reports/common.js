@@ -22,7 +22,13 @@ export function reportSummary(r) {
     r.people_affected != null ? [h('dt', null, t('triage.people')), h('dd', null, fmt(r.people_affected))] : null,
     h('dt', null, t('triage.grading')), h('dd', null, h('span', { 'class': 'grade', title: reliabilityLabel(r.reliability) + ' · ' + credibilityLabel(r.credibility) }, gradingOf(r))),
     r.channel ? [h('dt', null, t('field.channel')), h('dd', null, channelLabel(r.channel) + (r.language ? ' · ' + r.language : ''))] : null,
-    r.reporter || r.reporter_pseudonym ? [h('dt', null, t('field.reporter')), h('dd', null, r.reporter || r.reporter_pseudonym)] : null
+    r.reporter || r.reporter_pseudonym ? [h('dt', null, t('field.reporter')), h('dd', null, r.reporter || r.reporter_pseudonym)] : null,
+    r.attachments && r.attachments.length ? [h('dt', null, t('report.attachments')), h('dd', null, h('ul', { 'class': 'plain attachments' },
+      r.attachments.map(function (a) {
+        return h('li', null, h('a', { href: '/api/reports/' + encodeURIComponent(r.id) + '/attachments/' + encodeURIComponent(a.id),
+          download: a.filename || '', 'data-testid': 'attachment-link' },
+        (a.filename || ('#' + a.id)) + ' (' + fmt(Math.max(1, Math.round(a.size / 1024))) + ' KB)'));
+      })))] : null
   ]);
 }
 
