@@ -19,12 +19,42 @@ pub struct Route {
 }
 
 pub const ROUTES: &[Route] = &[
-    Route { id: "gao_kidal", label: "Gao–Kidal axis", via: &["gao", "kidal"], source: "§68" },
-    Route { id: "timbuktu_gao", label: "Timbuktu–Gao MSR (via Bourem, inferred)", via: &["timbuktu", "bourem", "gao"], source: "§68" },
-    Route { id: "goundam_timbuktu", label: "Goundam–Timbuktu axis", via: &["goundam", "timbuktu"], source: "SAHELINT-2023" },
-    Route { id: "mopti_ogossagou", label: "Mopti–Ogossagou road (proxy point)", via: &["mopti", "ogossagou"], source: "MPR-0804" },
-    Route { id: "douentza_timbuktu", label: "Douentza–Timbuktu road", via: &["douentza", "timbuktu"], source: "TOI-2022-11" },
-    Route { id: "gao_ansongo", label: "RN17 Gao–Ansongo", via: &["gao", "ansongo"], source: "APA-ANSONGO" },
+    Route {
+        id: "gao_kidal",
+        label: "Gao–Kidal axis",
+        via: &["gao", "kidal"],
+        source: "§68",
+    },
+    Route {
+        id: "timbuktu_gao",
+        label: "Timbuktu–Gao MSR (via Bourem, inferred)",
+        via: &["timbuktu", "bourem", "gao"],
+        source: "§68",
+    },
+    Route {
+        id: "goundam_timbuktu",
+        label: "Goundam–Timbuktu axis",
+        via: &["goundam", "timbuktu"],
+        source: "SAHELINT-2023",
+    },
+    Route {
+        id: "mopti_ogossagou",
+        label: "Mopti–Ogossagou road (proxy point)",
+        via: &["mopti", "ogossagou"],
+        source: "MPR-0804",
+    },
+    Route {
+        id: "douentza_timbuktu",
+        label: "Douentza–Timbuktu road",
+        via: &["douentza", "timbuktu"],
+        source: "TOI-2022-11",
+    },
+    Route {
+        id: "gao_ansongo",
+        label: "RN17 Gao–Ansongo",
+        via: &["gao", "ansongo"],
+        source: "APA-ANSONGO",
+    },
 ];
 
 /// Sample step along routes, km.
@@ -35,7 +65,11 @@ pub fn route_points(sites: &[Site]) -> PointSet {
     let cols: Vec<&str> = ROUTES.iter().map(|r| r.id).collect();
     let mut pts = vec![];
     for (ri, r) in ROUTES.iter().enumerate() {
-        let at: Vec<&Site> = r.via.iter().filter_map(|id| sites.iter().find(|s| &s.id == id)).collect();
+        let at: Vec<&Site> = r
+            .via
+            .iter()
+            .filter_map(|id| sites.iter().find(|s| &s.id == id))
+            .collect();
         for leg in at.windows(2) {
             let (a, b) = (leg[0], leg[1]);
             let len = crate::km(a.lat, a.lon, b.lat, b.lon);
@@ -72,8 +106,14 @@ pub struct Inputs {
     pub notes: Vec<String>,
 }
 
-pub const INCIDENT_COLUMNS: &[&str] =
-    &["incidents", "fatalities", "civilian_fatalities", "fatalities_sb", "fatalities_ns", "fatalities_os"];
+pub const INCIDENT_COLUMNS: &[&str] = &[
+    "incidents",
+    "fatalities",
+    "civilian_fatalities",
+    "fatalities_sb",
+    "fatalities_ns",
+    "fatalities_os",
+];
 pub const FORECAST_COLUMNS: &[&str] = &["expected_fatalities"];
 pub const TOWN_COLUMNS: &[&str] = &["population", "towns"];
 
@@ -158,7 +198,12 @@ pub fn coverage(
             }
         })
         .collect();
-    g.sort_by(|a, b| b.risk.total_cmp(&a.risk).then(a.lat.total_cmp(&b.lat)).then(a.lon.total_cmp(&b.lon)));
+    g.sort_by(|a, b| {
+        b.risk
+            .total_cmp(&a.risk)
+            .then(a.lat.total_cmp(&b.lat))
+            .then(a.lon.total_cmp(&b.lon))
+    });
     g.truncate(gaps);
     for (i, x) in g.iter_mut().enumerate() {
         x.rank = i + 1;
@@ -225,19 +270,42 @@ pub fn compare(
     inputs: &Inputs,
     night: bool,
 ) -> Result<Comparison, ScenarioError> {
-    let cov: Vec<ScenarioCoverage> =
-        scenarios.iter().map(|s| coverage(sites, kinds, s, settings, inputs, night, 10)).collect::<Result<_, _>>()?;
+    let cov: Vec<ScenarioCoverage> = scenarios
+        .iter()
+        .map(|s| coverage(sites, kinds, s, settings, inputs, night, 10))
+        .collect::<Result<_, _>>()?;
     let mut rows: Vec<Row> = vec![];
-    let mut push = |key: String, label: String, unit: &'static str, rests_on: &'static str, f: &dyn Fn(&ScenarioCoverage) -> f64| {
+    let mut push = |key: String,
+                    label: String,
+                    unit: &'static str,
+                    rests_on: &'static str,
+                    f: &dyn Fn(&ScenarioCoverage) -> f64| {
         let values: Vec<f64> = cov.iter().map(f).collect();
         let base = values.first().copied().unwrap_or(0.0);
         let deltas = values.iter().map(|v| v - base).collect();
-        rows.push(Row { key, label, unit, rests_on, values, deltas });
+        rows.push(Row {
+            key,
+            label,
+            unit,
+            rests_on,
+            values,
+            deltas,
+        });
     };
     let a = "assumptions";
-    push("sites_open".into(), "Sites open".into(), "sites", "sourced", &|c| c.sites_open as f64);
-    push("casevac_bases".into(), "Sites with CASEVAC helicopters".into(), "sites", a, &|c| c.casevac_bases as f64);
-    push("qrf_bases".into(), "Sites with a QRF".into(), "sites", a, &|c| c.qrf_bases as f64);
+    push("sites_open".into(), "Sites open".into(), "sites", "sourced", &|c| {
+        c.sites_open as f64
+    });
+    push(
+        "casevac_bases".into(),
+        "Sites with CASEVAC helicopters".into(),
+        "sites",
+        a,
+        &|c| c.casevac_bases as f64,
+    );
+    push("qrf_bases".into(), "Sites with a QRF".into(), "sites", a, &|c| {
+        c.qrf_bases as f64
+    });
     let months = settings.incident_months;
     for (col, label, unit) in [
         ("incidents", "Incidents", "incidents"),
@@ -245,43 +313,100 @@ pub fn compare(
         ("civilian_fatalities", "Civilian fatalities", "deaths"),
     ] {
         let l = format!("{label}, last {months} months");
-        push(format!("{col}_total"), format!("{l}: total"), unit, "data", &|c| get(&c.incidents, col).map_or(0.0, |x| x.all.total));
-        push(format!("{col}_in_1h"), format!("{l}: within 1 h"), unit, a, &|c| get(&c.incidents, col).map_or(0.0, |x| x.all.in_1h));
-        push(format!("{col}_in_2h"), format!("{l}: within 2 h (at surgery)"), unit, a, &|c| get(&c.incidents, col).map_or(0.0, |x| x.all.in_2h));
-        push(format!("{col}_outside"), format!("{l}: outside both"), unit, a, &|c| get(&c.incidents, col).map_or(0.0, |x| x.all.outside));
+        push(format!("{col}_total"), format!("{l}: total"), unit, "data", &|c| {
+            get(&c.incidents, col).map_or(0.0, |x| x.all.total)
+        });
+        push(format!("{col}_in_1h"), format!("{l}: within 1 h"), unit, a, &|c| {
+            get(&c.incidents, col).map_or(0.0, |x| x.all.in_1h)
+        });
+        push(
+            format!("{col}_in_2h"),
+            format!("{l}: within 2 h (at surgery)"),
+            unit,
+            a,
+            &|c| get(&c.incidents, col).map_or(0.0, |x| x.all.in_2h),
+        );
+        push(format!("{col}_outside"), format!("{l}: outside both"), unit, a, &|c| {
+            get(&c.incidents, col).map_or(0.0, |x| x.all.outside)
+        });
     }
-    push("fatalities_ground".into(), format!("Fatalities, last {months} months: QRF by road within {} h", settings.qrf_hours), "deaths", a, &|c| {
-        get(&c.incidents, "fatalities").map_or(0.0, |x| x.all.ground)
+    push(
+        "fatalities_ground".into(),
+        format!(
+            "Fatalities, last {months} months: QRF by road within {} h",
+            settings.qrf_hours
+        ),
+        "deaths",
+        a,
+        &|c| get(&c.incidents, "fatalities").map_or(0.0, |x| x.all.ground),
+    );
+    push(
+        "expected_total".into(),
+        "Forecast expected fatalities, next 12 months: total".into(),
+        "deaths",
+        "model",
+        &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.total),
+    );
+    push(
+        "expected_in_1h".into(),
+        "Forecast expected fatalities: within 1 h".into(),
+        "deaths",
+        a,
+        &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_1h),
+    );
+    push(
+        "expected_in_2h".into(),
+        "Forecast expected fatalities: within 2 h".into(),
+        "deaths",
+        a,
+        &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_2h),
+    );
+    push(
+        "expected_outside".into(),
+        "Forecast expected fatalities: outside both".into(),
+        "deaths",
+        a,
+        &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.outside),
+    );
+    push(
+        "population_in_1h".into(),
+        "Town population (GeoNames): within 1 h".into(),
+        "people",
+        a,
+        &|c| get(&c.towns, "population").map_or(0.0, |x| x.all.in_1h),
+    );
+    push(
+        "population_in_2h".into(),
+        "Town population: within 2 h".into(),
+        "people",
+        a,
+        &|c| get(&c.towns, "population").map_or(0.0, |x| x.all.in_2h),
+    );
+    push(
+        "population_outside".into(),
+        "Town population: outside both".into(),
+        "people",
+        a,
+        &|c| get(&c.towns, "population").map_or(0.0, |x| x.all.outside),
+    );
+    push("towns_outside".into(), "Towns outside both".into(), "towns", a, &|c| {
+        get(&c.towns, "towns").map_or(0.0, |x| x.all.outside)
     });
-    push("expected_total".into(), "Forecast expected fatalities, next 12 months: total".into(), "deaths", "model", &|c| {
-        get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.total)
-    });
-    push("expected_in_1h".into(), "Forecast expected fatalities: within 1 h".into(), "deaths", a, &|c| {
-        get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_1h)
-    });
-    push("expected_in_2h".into(), "Forecast expected fatalities: within 2 h".into(), "deaths", a, &|c| {
-        get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_2h)
-    });
-    push("expected_outside".into(), "Forecast expected fatalities: outside both".into(), "deaths", a, &|c| {
-        get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.outside)
-    });
-    push("population_in_1h".into(), "Town population (GeoNames): within 1 h".into(), "people", a, &|c| {
-        get(&c.towns, "population").map_or(0.0, |x| x.all.in_1h)
-    });
-    push("population_in_2h".into(), "Town population: within 2 h".into(), "people", a, &|c| {
-        get(&c.towns, "population").map_or(0.0, |x| x.all.in_2h)
-    });
-    push("population_outside".into(), "Town population: outside both".into(), "people", a, &|c| {
-        get(&c.towns, "population").map_or(0.0, |x| x.all.outside)
-    });
-    push("towns_outside".into(), "Towns outside both".into(), "towns", a, &|c| get(&c.towns, "towns").map_or(0.0, |x| x.all.outside));
     for r in ROUTES {
-        push(format!("route_{}_in_1h", r.id), format!("{}: km within 1 h", r.label), "km", a, &|c| {
-            get(&c.routes, r.id).map_or(0.0, |x| x.all.in_1h)
-        });
-        push(format!("route_{}_in_2h", r.id), format!("{}: km within 2 h", r.label), "km", a, &|c| {
-            get(&c.routes, r.id).map_or(0.0, |x| x.all.in_2h)
-        });
+        push(
+            format!("route_{}_in_1h", r.id),
+            format!("{}: km within 1 h", r.label),
+            "km",
+            a,
+            &|c| get(&c.routes, r.id).map_or(0.0, |x| x.all.in_1h),
+        );
+        push(
+            format!("route_{}_in_2h", r.id),
+            format!("{}: km within 2 h", r.label),
+            "km",
+            a,
+            &|c| get(&c.routes, r.id).map_or(0.0, |x| x.all.in_2h),
+        );
     }
     Ok(Comparison {
         scenarios: cov.iter().map(|c| c.scenario.clone()).collect(),
@@ -325,12 +450,17 @@ impl Comparison {
         for r in &self.rows {
             let mut line = vec![r.label.clone()];
             for (i, v) in r.values.iter().enumerate() {
-                line.push(format!("{}{}", fmt_num(*v), if i == 0 { String::new() } else { fmt_delta(r.deltas[i]) }));
+                line.push(format!(
+                    "{}{}",
+                    fmt_num(*v),
+                    if i == 0 { String::new() } else { fmt_delta(r.deltas[i]) }
+                ));
             }
             cells.push(line);
         }
-        let widths: Vec<usize> =
-            (0..cells[0].len()).map(|c| cells.iter().map(|l| l[c].chars().count()).max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..cells[0].len())
+            .map(|c| cells.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
+            .collect();
         let mut out = String::new();
         for (i, l) in cells.iter().enumerate() {
             for (c, s) in l.iter().enumerate() {

@@ -201,14 +201,24 @@ impl SiteState {
         if !self.open {
             return 0;
         }
-        self.site.units.iter().filter(|u| u.reach == ReachKind::Air && u.casevac && (!night || u.night)).map(|u| u.count).sum()
+        self.site
+            .units
+            .iter()
+            .filter(|u| u.reach == ReachKind::Air && u.casevac && (!night || u.night))
+            .map(|u| u.count)
+            .sum()
     }
 
     pub fn qrf_units(&self) -> u32 {
         if !self.open {
             return 0;
         }
-        self.site.units.iter().filter(|u| u.reach == ReachKind::Ground).map(|u| u.count).sum()
+        self.site
+            .units
+            .iter()
+            .filter(|u| u.reach == ReachKind::Ground)
+            .map(|u| u.count)
+            .sum()
     }
 }
 
@@ -229,7 +239,12 @@ pub fn validate(sites: &[Site], sc: &Scenario) -> Result<(), ScenarioError> {
             }
         }
         if let Change::AddSite { site, .. } = c {
-            if site.id.trim().is_empty() || !site.id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-') {
+            if site.id.trim().is_empty()
+                || !site
+                    .id
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+            {
                 return Err(err("site.id", format!("`{}`: letters, digits, - and _ only", site.id)));
             }
             if known.contains(&site.id.as_str()) {
@@ -243,7 +258,10 @@ pub fn validate(sites: &[Site], sc: &Scenario) -> Result<(), ScenarioError> {
             }
             known.push(site.id.as_str());
         }
-        if let Change::AddUnit { count: 0, .. } | Change::MoveUnit { count: 0, .. } | Change::RemoveUnit { count: 0, .. } = c {
+        if let Change::AddUnit { count: 0, .. }
+        | Change::MoveUnit { count: 0, .. }
+        | Change::RemoveUnit { count: 0, .. } = c
+        {
             return Err(err("count", "a count of 0 changes nothing".into()));
         }
     }
@@ -255,7 +273,12 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
     validate(sites, sc)?;
     let mut st: Vec<SiteState> = sites
         .iter()
-        .map(|s| SiteState { site: s.clone(), open: s.active(), status: s.status.clone(), history: vec![] })
+        .map(|s| SiteState {
+            site: s.clone(),
+            open: s.active(),
+            status: s.status.clone(),
+            history: vec![],
+        })
         .collect();
     let idx = |st: &Vec<SiteState>, id: &str| st.iter().position(|s| s.site.id == id).unwrap_or(usize::MAX);
     for (i, c) in sc.changes.iter().enumerate() {
@@ -302,15 +325,28 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
             }
             Change::ReduceSite { site, action, .. } => {
                 let k = idx(&st, site);
-                st[k].site.units.retain(|u| u.reach != ReachKind::Ground && u.kind != "formed_police_unit");
+                st[k]
+                    .site
+                    .units
+                    .retain(|u| u.reach != ReachKind::Ground && u.kind != "formed_police_unit");
                 st[k].status = "reduced".into();
-                st[k].history.push(if action.is_empty() { "reduced".into() } else { action.clone() });
+                st[k].history.push(if action.is_empty() {
+                    "reduced".into()
+                } else {
+                    action.clone()
+                });
             }
             Change::NoteSite { site, action, .. } => {
                 let k = idx(&st, site);
                 st[k].history.push(action.clone());
             }
-            Change::AddUnit { unit, site, count, night, .. } => {
+            Change::AddUnit {
+                unit,
+                site,
+                count,
+                night,
+                ..
+            } => {
                 let k = idx(&st, site);
                 let mut u = unit_of(kinds, unit, *count, *night);
                 if let Some(n) = night {
@@ -326,7 +362,9 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
                 }
                 st[k].history.push(format!("-{count} {unit}"));
             }
-            Change::MoveUnit { unit, from, to, count, .. } => {
+            Change::MoveUnit {
+                unit, from, to, count, ..
+            } => {
                 let (a, b) = (idx(&st, from), idx(&st, to));
                 // a unit the baseline does not itemise (police, companies) moves all the same
                 let moved = st[a].site.units.iter().find(|u| &u.kind == unit).cloned();
@@ -344,7 +382,10 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
 }
 
 fn add_unit(units: &mut Vec<Unit>, u: Unit) {
-    match units.iter_mut().find(|x| x.kind == u.kind && x.night == u.night && x.casevac == u.casevac) {
+    match units
+        .iter_mut()
+        .find(|x| x.kind == u.kind && x.night == u.night && x.casevac == u.casevac)
+    {
         Some(x) => x.count += u.count,
         None => units.push(u),
     }

@@ -104,13 +104,29 @@ pub fn unit_of(kinds: &UnitKinds, kind: &str, count: u32, night: Option<bool>) -
 /// Parse `sites.csv`; errors name the row and column.
 pub fn parse_sites(file: &str, text: &str) -> Result<Vec<Site>, InputError> {
     let mut rd = csv::Reader::from_reader(text.as_bytes());
-    let headers = rd.headers().map_err(|e| InputError::new(file, "header", e.to_string()))?.clone();
+    let headers = rd
+        .headers()
+        .map_err(|e| InputError::new(file, "header", e.to_string()))?
+        .clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| InputError::new(file, "header", format!("no column `{name}`")))
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| InputError::new(file, "header", format!("no column `{name}`")))
     };
     let c: BTreeMap<&str, usize> = [
-        "site_id", "name", "kind", "sector", "status_2023_01", "latitude", "longitude", "coord_quality", "adm1_ocha",
-        "adm2_ocha", "notes", "sources",
+        "site_id",
+        "name",
+        "kind",
+        "sector",
+        "status_2023_01",
+        "latitude",
+        "longitude",
+        "coord_quality",
+        "adm1_ocha",
+        "adm2_ocha",
+        "notes",
+        "sources",
     ]
     .into_iter()
     .map(|n| col(n).map(|i| (n, i)))
@@ -132,11 +148,19 @@ pub fn parse_sites(file: &str, text: &str) -> Result<Vec<Site>, InputError> {
             return Err(InputError::new(file, format!("line {row}, site_id"), "empty site id"));
         }
         if out.iter().any(|s| s.id == id) {
-            return Err(InputError::new(file, format!("line {row}, site_id"), format!("site `{id}` listed twice")));
+            return Err(InputError::new(
+                file,
+                format!("line {row}, site_id"),
+                format!("site `{id}` listed twice"),
+            ));
         }
         let (lat, lon) = (num("latitude")?, num("longitude")?);
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            return Err(InputError::new(file, format!("line {row}, latitude/longitude"), "outside the globe"));
+            return Err(InputError::new(
+                file,
+                format!("line {row}, latitude/longitude"),
+                "outside the globe",
+            ));
         }
         let status = get("status_2023_01");
         out.push(Site {
@@ -146,7 +170,11 @@ pub fn parse_sites(file: &str, text: &str) -> Result<Vec<Site>, InputError> {
             sector: get("sector"),
             lat,
             lon,
-            status: if status.starts_with("proposed") { "proposed".into() } else { status },
+            status: if status.starts_with("proposed") {
+                "proposed".into()
+            } else {
+                status
+            },
             level2: false,
             units: Vec::new(),
             admin1: get("adm1_ocha"),
@@ -164,13 +192,19 @@ fn tag_of(file: &str, key: &str, v: Option<&toml::Value>) -> Result<Tag, InputEr
         Some("sourced") => Ok(Tag::Sourced),
         Some("derived") => Ok(Tag::Derived),
         Some("assumption") => Ok(Tag::Assumption),
-        other => Err(InputError::new(file, key, format!("tag must be sourced, derived or assumption, not {other:?}"))),
+        other => Err(InputError::new(
+            file,
+            key,
+            format!("tag must be sourced, derived or assumption, not {other:?}"),
+        )),
     }
 }
 
 /// Read `assets.toml`: put its `[[unit]]`s on their sites and return the kinds table.
 pub fn apply_assets(file: &str, text: &str, sites: &mut [Site]) -> Result<UnitKinds, InputError> {
-    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| InputError::new(file, "(file)", e.to_string()))?;
+    let doc: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| InputError::new(file, "(file)", e.to_string()))?;
     let mut kinds = UnitKinds::new();
     if let Some(t) = doc.get("unit_kinds").and_then(toml::Value::as_table) {
         for (name, v) in t {
@@ -179,7 +213,13 @@ pub fn apply_assets(file: &str, text: &str, sites: &mut [Site]) -> Result<UnitKi
                 Some("air") => ReachKind::Air,
                 Some("ground") => ReachKind::Ground,
                 Some("none") | None => ReachKind::None,
-                Some(o) => return Err(InputError::new(file, format!("{key}.reach"), format!("`{o}` is not air, ground or none"))),
+                Some(o) => {
+                    return Err(InputError::new(
+                        file,
+                        format!("{key}.reach"),
+                        format!("`{o}` is not air, ground or none"),
+                    ))
+                }
             };
             kinds.insert(
                 name.clone(),
@@ -193,11 +233,22 @@ pub fn apply_assets(file: &str, text: &str, sites: &mut [Site]) -> Result<UnitKi
             );
         }
     }
-    for (i, u) in doc.get("unit").and_then(toml::Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+    for (i, u) in doc
+        .get("unit")
+        .and_then(toml::Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         let key = format!("unit[{i}]");
         let site = u.get("site").and_then(toml::Value::as_str).unwrap_or("");
         let Some(s) = sites.iter_mut().find(|s| s.id == site) else {
-            return Err(InputError::new(file, format!("{key}.site"), format!("unknown site `{site}`")));
+            return Err(InputError::new(
+                file,
+                format!("{key}.site"),
+                format!("unknown site `{site}`"),
+            ));
         };
         let kind = u.get("unit").and_then(toml::Value::as_str).unwrap_or("");
         let mut unit = unit_of(&kinds, kind, 1, None);
