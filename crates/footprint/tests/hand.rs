@@ -293,3 +293,16 @@ fn a_planner_edit_adds_a_site_and_moves_a_helicopter() {
     assert_eq!(e.index, sc.changes.len() - 1);
     assert_eq!(e.reason, "unknown site `nowhere`");
 }
+
+#[test]
+fn the_map_raster_marks_the_reach_around_gao() {
+    let f = fp();
+    let r = reach(&f, "baseline", &f.options.settings, false);
+    let grid = r.grid(10.0, -12.5, 25.25, 4.5, 0.25);
+    // the cell holding Gao (16.27, -0.04) is within 1 h; a cell 200 km north of Gao is not
+    assert!(grid.iter().any(|&(la, lo, b)| la == 16.25 && lo == -0.25 && b & IN_1H != 0), "{} cells", grid.len());
+    assert!(!grid.iter().any(|&(la, lo, _)| la == 18.0 && lo == -0.25));
+    // about π·100² km² of 1-h reach around each of Gao, Timbuktu and Bamako, in ~27×27 km cells
+    let n1 = grid.iter().filter(|c| c.2 & IN_1H != 0).count();
+    assert!((80..200).contains(&n1), "{n1} cells within 1 h");
+}

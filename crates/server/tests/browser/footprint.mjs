@@ -42,6 +42,8 @@ async function main(browser) {
   await page.waitForFunction(() => document.querySelector('[data-testid="fp-map-info"]')?.getAttribute('data-loaded') === 'baseline');
   const openBase = await page.locator('#fp-map path.fp-site-open').count();
   const circlesBase = await page.locator('#fp-map path.fp-circle-1h').count();
+  const cellsBase = await page.locator('#fp-map path.fp-cell').count();
+  check(cellsBase > 50, `the reach raster is drawn (${cellsBase} cells)`);
   check(openBase === 14 && circlesBase >= 2, `baseline map: ${openBase} open sites, ${circlesBase} 1-h circles`);
   if (SHOTS) await fullShot(page, 'footprint-compare.png');
   await page.selectOption('[data-testid="fp-map-scenario"]', '3');

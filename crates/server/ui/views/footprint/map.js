@@ -42,10 +42,9 @@ export function drawScenarioMap(box, prev, m) {
     };
     legend.addTo(map);
   }
-  var renderer = L.canvas({ padding: 0.2 });
   var step = m.step || 0.25;
   (m.grid || []).forEach(function (c) {
-    L.rectangle([[c[0], c[1]], [c[0] + step, c[1] + step]], Object.assign({ renderer: renderer, interactive: false }, cellStyle(c[2]))).addTo(group);
+    L.rectangle([[c[0], c[1]], [c[0] + step, c[1] + step]], Object.assign({ interactive: false, className: 'fp-cell fp-cell-' + c[2] }, cellStyle(c[2]))).addTo(group);
   });
   (m.sources || []).forEach(function (s) {
     if (s.radius_1h_km > 0) {
