@@ -8,7 +8,9 @@ use crate::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use vigil_footprint::compare::{self, Comparison, Inputs, Sensitivity, FORECAST_COLUMNS, INCIDENT_COLUMNS, TOWN_COLUMNS};
+use vigil_footprint::compare::{
+    self, Comparison, Inputs, Sensitivity, FORECAST_COLUMNS, INCIDENT_COLUMNS, TOWN_COLUMNS,
+};
 use vigil_footprint::reach::{PointIn, PointSet, Reach};
 use vigil_footprint::scenario::{self, Change, Scenario};
 use vigil_footprint::settings::Settings;
@@ -144,7 +146,9 @@ pub async fn sites(store: &Store) -> AppResult<Vec<Site>> {
         ));
     }
     rows.into_iter()
-        .map(|r| serde_json::from_value::<Site>(r.site).map_err(|e| AppError::Internal(format!("stored site {}: {e}", r.id))))
+        .map(|r| {
+            serde_json::from_value::<Site>(r.site).map_err(|e| AppError::Internal(format!("stored site {}: {e}", r.id)))
+        })
         .collect()
 }
 
@@ -216,7 +220,14 @@ pub async fn create(store: &Store, actor: &str, n: NewScenario) -> AppResult<Sce
             s.source = format!("copy of {from} ({})", s.source);
             s
         }
-        None => Scenario { id: String::new(), title: String::new(), based_on: None, description: String::new(), source: actor.into(), changes: vec![] },
+        None => Scenario {
+            id: String::new(),
+            title: String::new(),
+            based_on: None,
+            description: String::new(),
+            source: actor.into(),
+            changes: vec![],
+        },
     };
     sc.id = n.id;
     sc.title = n.title;
@@ -247,7 +258,9 @@ pub async fn edit(store: &Store, actor: &str, id: &str, e: ScenarioEdit) -> AppR
     let sites = sites(store).await?;
     let old = scenario(store, id).await?;
     if old.shipped {
-        return Err(AppError::Conflict(format!("scenario `{id}` is a shipped option (options.toml): copy it to edit it")));
+        return Err(AppError::Conflict(format!(
+            "scenario `{id}` is a shipped option (options.toml): copy it to edit it"
+        )));
     }
     let mut sc = old.scenario;
     if let Some(t) = e.title {
@@ -290,8 +303,10 @@ pub async fn inputs(store: &Store, vis: Visibility, s: &Settings, sites: &[Site]
     let mut notes = vec![];
     let a1 = store.areas(1).await?;
     let a2 = store.areas(2).await?;
-    let name1: std::collections::HashMap<String, String> = a1.iter().map(|a| (a.code.clone(), a.name.clone())).collect();
-    let name2: std::collections::HashMap<String, String> = a2.iter().map(|a| (a.code.clone(), a.name.clone())).collect();
+    let name1: std::collections::HashMap<String, String> =
+        a1.iter().map(|a| (a.code.clone(), a.name.clone())).collect();
+    let name2: std::collections::HashMap<String, String> =
+        a2.iter().map(|a| (a.code.clone(), a.name.clone())).collect();
     let (idx1, idx2) = (AdminIndex::new(a1), AdminIndex::new(a2));
     let place = |lat: f64, lon: f64| {
         (idx1.locate(lon, lat).map(|a| a.name.clone()), idx2.locate(lon, lat).map(|a| a.name.clone()))
@@ -411,7 +426,13 @@ fn sc_err(e: scenario::ScenarioError) -> AppError {
 }
 
 /// Compare scenarios (the first is the reference for deltas) on the caller's data.
-pub async fn compare(store: &Store, vis: Visibility, ids: &[String], night: bool, s: &Settings) -> AppResult<Comparison> {
+pub async fn compare(
+    store: &Store,
+    vis: Visibility,
+    ids: &[String],
+    night: bool,
+    s: &Settings,
+) -> AppResult<Comparison> {
     let sites = sites(store).await?;
     let scs = chosen(store, ids).await?;
     let inputs = inputs(store, vis, s, &sites).await?;

@@ -85,7 +85,9 @@ async fn compare(a: CompareArgs, store: &Store, out: &mut impl Write) -> Result<
         .set
         .iter()
         .map(|s| {
-            s.split_once('=').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).context(format!("--set `{s}`: use KEY=VALUE"))
+            s.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .context(format!("--set `{s}`: use KEY=VALUE"))
         })
         .collect::<Result<Vec<_>>>()?;
     let settings = fp::settings("--set", &pairs)?;
@@ -134,7 +136,13 @@ async fn compare(a: CompareArgs, store: &Store, out: &mut impl Write) -> Result<
             writeln!(out, "gaps {}: {}", cov.scenario, if g.is_empty() { "none".into() } else { g.join("; ") })?;
         }
     }
-    writeln!(out, "({} scenarios, {}, computed in {:.0} ms)", c.scenarios.len(), if c.night { "night" } else { "day" }, ms)?;
+    writeln!(
+        out,
+        "({} scenarios, {}, computed in {:.0} ms)",
+        c.scenarios.len(),
+        if c.night { "night" } else { "day" },
+        ms
+    )?;
     writeln!(out, "sources: {}", c.attribution)?;
     if let Some(m) = &a.sensitivity {
         let sens = fp::sensitivity(store, Visibility::Public, &ids, a.night, &settings, m).await?;

@@ -26,10 +26,17 @@ fn main() {
     let s = fp.options.settings.clone();
 
     // demo incidents: the last 12 months of the SYNTHETIC demo data (2022)
-    let mut rd = csv::Reader::from_path(root.join("data/synthetic/ged_mali_synthetic_2012_2022.csv")).expect("synthetic csv");
+    let mut rd =
+        csv::Reader::from_path(root.join("data/synthetic/ged_mali_synthetic_2012_2022.csv")).expect("synthetic csv");
     let h = rd.headers().expect("headers").clone();
-    let (ila, ilo, ib, id, ic, it) =
-        (col(&h, "latitude"), col(&h, "longitude"), col(&h, "best"), col(&h, "date_start"), col(&h, "deaths_civilians"), col(&h, "type_of_violence"));
+    let (ila, ilo, ib, id, ic, it) = (
+        col(&h, "latitude"),
+        col(&h, "longitude"),
+        col(&h, "best"),
+        col(&h, "date_start"),
+        col(&h, "deaths_civilians"),
+        col(&h, "type_of_violence"),
+    );
     let mut inc = vec![];
     for r in rd.records() {
         let r = r.expect("row");
@@ -41,7 +48,14 @@ fn main() {
         inc.push(PointIn {
             lat: r[ila].parse().expect("lat"),
             lon: r[ilo].parse().expect("lon"),
-            weights: vec![1.0, b, r[ic].parse().unwrap_or(0.0), if t == 1 { b } else { 0.0 }, if t == 2 { b } else { 0.0 }, if t == 3 { b } else { 0.0 }],
+            weights: vec![
+                1.0,
+                b,
+                r[ic].parse().unwrap_or(0.0),
+                if t == 1 { b } else { 0.0 },
+                if t == 2 { b } else { 0.0 },
+                if t == 3 { b } else { 0.0 },
+            ],
             admin1: None,
             admin2: None,
         });
@@ -53,17 +67,31 @@ fn main() {
         .records()
         .map(|r| {
             let r = r.expect("row");
-            PointIn { lat: r[cy].parse().expect("y"), lon: r[cx].parse().expect("x"), weights: vec![1.0], admin1: Some(r[ca].to_string()), admin2: None }
+            PointIn {
+                lat: r[cy].parse().expect("y"),
+                lon: r[cx].parse().expect("x"),
+                weights: vec![1.0],
+                admin1: Some(r[ca].to_string()),
+                admin2: None,
+            }
         })
         .collect();
-    let mut rd = csv::Reader::from_path(root.join("data/places/geonames_cities1000_MLI_BFA_NER.csv")).expect("places csv");
+    let mut rd =
+        csv::Reader::from_path(root.join("data/places/geonames_cities1000_MLI_BFA_NER.csv")).expect("places csv");
     let h = rd.headers().expect("headers").clone();
-    let (tc, tp, tla, tlo) = (col(&h, "country_code"), col(&h, "population"), col(&h, "latitude"), col(&h, "longitude"));
+    let (tc, tp, tla, tlo) =
+        (col(&h, "country_code"), col(&h, "population"), col(&h, "latitude"), col(&h, "longitude"));
     let towns: Vec<PointIn> = rd
         .records()
         .map(|r| r.expect("row"))
         .filter(|r| &r[tc] == "ML")
-        .map(|r| PointIn { lat: r[tla].parse().expect("lat"), lon: r[tlo].parse().expect("lon"), weights: vec![r[tp].parse().unwrap_or(0.0), 1.0], admin1: None, admin2: None })
+        .map(|r| PointIn {
+            lat: r[tla].parse().expect("lat"),
+            lon: r[tlo].parse().expect("lon"),
+            weights: vec![r[tp].parse().unwrap_or(0.0), 1.0],
+            admin1: None,
+            admin2: None,
+        })
         .collect();
 
     // 1M SYNTHETIC points over Mali's box (deterministic)
@@ -163,7 +191,8 @@ fn main() {
         writeln!(f, "{id},{night},{},{},{}", c[0], c[1], c[2]).expect("write");
     }
     // the demo points in one set as well, for the reference's count check
-    let demo_one = PointSet::build("demo", &["w"], demo_all.iter().map(|p| PointIn { weights: vec![1.0], ..p.clone() }).collect());
+    let demo_one =
+        PointSet::build("demo", &["w"], demo_all.iter().map(|p| PointIn { weights: vec![1.0], ..p.clone() }).collect());
     let (_, dcounts) = run(&[&demo_one]);
     let mut f = std::fs::File::create(out.join("vigil_demo_counts.csv")).expect("counts");
     writeln!(f, "scenario,night,in_1h,in_2h,ground").expect("write");
@@ -172,8 +201,13 @@ fn main() {
     }
     println!("vigil demo: {demo_pts} points (incidents {} + cells {} + towns {} + route samples {}), build {:.1} ms; 6 scenarios x day/night: {:.2} ms (best of 5)",
         inputs.incidents.len(), inputs.forecast.len(), inputs.towns.len(), inputs.routes.len(), build_demo.as_secs_f64() * 1e3, best_demo * 1e3);
-    println!("vigil synthetic: {} points, build {:.0} ms; 6 scenarios x day/night: {:.0} ms ({:.1} ms per scenario-run)",
-        bigset.len(), build_big.as_secs_f64() * 1e3, t_big * 1e3, t_big * 1e3 / 12.0);
+    println!(
+        "vigil synthetic: {} points, build {:.0} ms; 6 scenarios x day/night: {:.0} ms ({:.1} ms per scenario-run)",
+        bigset.len(),
+        build_big.as_secs_f64() * 1e3,
+        t_big * 1e3,
+        t_big * 1e3 / 12.0
+    );
     println!("VIGIL_DEMO_S={best_demo:.6}");
     println!("VIGIL_BIG_S={t_big:.6}");
     println!("VIGIL_BIG_BUILD_S={:.6}", build_big.as_secs_f64());

@@ -19,12 +19,7 @@ pub struct Route {
 }
 
 pub const ROUTES: &[Route] = &[
-    Route {
-        id: "gao_kidal",
-        label: "Gao–Kidal axis",
-        via: &["gao", "kidal"],
-        source: "§68",
-    },
+    Route { id: "gao_kidal", label: "Gao–Kidal axis", via: &["gao", "kidal"], source: "§68" },
     Route {
         id: "timbuktu_gao",
         label: "Timbuktu–Gao MSR (via Bourem, inferred)",
@@ -49,12 +44,7 @@ pub const ROUTES: &[Route] = &[
         via: &["douentza", "timbuktu"],
         source: "TOI-2022-11",
     },
-    Route {
-        id: "gao_ansongo",
-        label: "RN17 Gao–Ansongo",
-        via: &["gao", "ansongo"],
-        source: "APA-ANSONGO",
-    },
+    Route { id: "gao_ansongo", label: "RN17 Gao–Ansongo", via: &["gao", "ansongo"], source: "APA-ANSONGO" },
 ];
 
 /// Sample step along routes, km.
@@ -65,11 +55,7 @@ pub fn route_points(sites: &[Site]) -> PointSet {
     let cols: Vec<&str> = ROUTES.iter().map(|r| r.id).collect();
     let mut pts = vec![];
     for (ri, r) in ROUTES.iter().enumerate() {
-        let at: Vec<&Site> = r
-            .via
-            .iter()
-            .filter_map(|id| sites.iter().find(|s| &s.id == id))
-            .collect();
+        let at: Vec<&Site> = r.via.iter().filter_map(|id| sites.iter().find(|s| &s.id == id)).collect();
         for leg in at.windows(2) {
             let (a, b) = (leg[0], leg[1]);
             let len = crate::km(a.lat, a.lon, b.lat, b.lon);
@@ -106,14 +92,8 @@ pub struct Inputs {
     pub notes: Vec<String>,
 }
 
-pub const INCIDENT_COLUMNS: &[&str] = &[
-    "incidents",
-    "fatalities",
-    "civilian_fatalities",
-    "fatalities_sb",
-    "fatalities_ns",
-    "fatalities_os",
-];
+pub const INCIDENT_COLUMNS: &[&str] =
+    &["incidents", "fatalities", "civilian_fatalities", "fatalities_sb", "fatalities_ns", "fatalities_os"];
 pub const FORECAST_COLUMNS: &[&str] = &["expected_fatalities"];
 pub const TOWN_COLUMNS: &[&str] = &["population", "towns"];
 
@@ -198,12 +178,7 @@ pub fn coverage(
             }
         })
         .collect();
-    g.sort_by(|a, b| {
-        b.risk
-            .total_cmp(&a.risk)
-            .then(a.lat.total_cmp(&b.lat))
-            .then(a.lon.total_cmp(&b.lon))
-    });
+    g.sort_by(|a, b| b.risk.total_cmp(&a.risk).then(a.lat.total_cmp(&b.lat)).then(a.lon.total_cmp(&b.lon)));
     g.truncate(gaps);
     for (i, x) in g.iter_mut().enumerate() {
         x.rank = i + 1;
@@ -270,10 +245,8 @@ pub fn compare(
     inputs: &Inputs,
     night: bool,
 ) -> Result<Comparison, ScenarioError> {
-    let cov: Vec<ScenarioCoverage> = scenarios
-        .iter()
-        .map(|s| coverage(sites, kinds, s, settings, inputs, night, 10))
-        .collect::<Result<_, _>>()?;
+    let cov: Vec<ScenarioCoverage> =
+        scenarios.iter().map(|s| coverage(sites, kinds, s, settings, inputs, night, 10)).collect::<Result<_, _>>()?;
     let mut rows: Vec<Row> = vec![];
     let mut push = |key: String,
                     label: String,
@@ -283,29 +256,12 @@ pub fn compare(
         let values: Vec<f64> = cov.iter().map(f).collect();
         let base = values.first().copied().unwrap_or(0.0);
         let deltas = values.iter().map(|v| v - base).collect();
-        rows.push(Row {
-            key,
-            label,
-            unit,
-            rests_on,
-            values,
-            deltas,
-        });
+        rows.push(Row { key, label, unit, rests_on, values, deltas });
     };
     let a = "assumptions";
-    push("sites_open".into(), "Sites open".into(), "sites", "sourced", &|c| {
-        c.sites_open as f64
-    });
-    push(
-        "casevac_bases".into(),
-        "Sites with CASEVAC helicopters".into(),
-        "sites",
-        a,
-        &|c| c.casevac_bases as f64,
-    );
-    push("qrf_bases".into(), "Sites with a QRF".into(), "sites", a, &|c| {
-        c.qrf_bases as f64
-    });
+    push("sites_open".into(), "Sites open".into(), "sites", "sourced", &|c| c.sites_open as f64);
+    push("casevac_bases".into(), "Sites with CASEVAC helicopters".into(), "sites", a, &|c| c.casevac_bases as f64);
+    push("qrf_bases".into(), "Sites with a QRF".into(), "sites", a, &|c| c.qrf_bases as f64);
     let months = settings.incident_months;
     for (col, label, unit) in [
         ("incidents", "Incidents", "incidents"),
@@ -319,23 +275,16 @@ pub fn compare(
         push(format!("{col}_in_1h"), format!("{l}: within 1 h"), unit, a, &|c| {
             get(&c.incidents, col).map_or(0.0, |x| x.all.in_1h)
         });
-        push(
-            format!("{col}_in_2h"),
-            format!("{l}: within 2 h (at surgery)"),
-            unit,
-            a,
-            &|c| get(&c.incidents, col).map_or(0.0, |x| x.all.in_2h),
-        );
+        push(format!("{col}_in_2h"), format!("{l}: within 2 h (at surgery)"), unit, a, &|c| {
+            get(&c.incidents, col).map_or(0.0, |x| x.all.in_2h)
+        });
         push(format!("{col}_outside"), format!("{l}: outside both"), unit, a, &|c| {
             get(&c.incidents, col).map_or(0.0, |x| x.all.outside)
         });
     }
     push(
         "fatalities_ground".into(),
-        format!(
-            "Fatalities, last {months} months: QRF by road within {} h",
-            settings.qrf_hours
-        ),
+        format!("Fatalities, last {months} months: QRF by road within {} h", settings.qrf_hours),
         "deaths",
         a,
         &|c| get(&c.incidents, "fatalities").map_or(0.0, |x| x.all.ground),
@@ -347,66 +296,34 @@ pub fn compare(
         "model",
         &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.total),
     );
-    push(
-        "expected_in_1h".into(),
-        "Forecast expected fatalities: within 1 h".into(),
-        "deaths",
-        a,
-        &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_1h),
-    );
-    push(
-        "expected_in_2h".into(),
-        "Forecast expected fatalities: within 2 h".into(),
-        "deaths",
-        a,
-        &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_2h),
-    );
-    push(
-        "expected_outside".into(),
-        "Forecast expected fatalities: outside both".into(),
-        "deaths",
-        a,
-        &|c| get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.outside),
-    );
-    push(
-        "population_in_1h".into(),
-        "Town population (GeoNames): within 1 h".into(),
-        "people",
-        a,
-        &|c| get(&c.towns, "population").map_or(0.0, |x| x.all.in_1h),
-    );
-    push(
-        "population_in_2h".into(),
-        "Town population: within 2 h".into(),
-        "people",
-        a,
-        &|c| get(&c.towns, "population").map_or(0.0, |x| x.all.in_2h),
-    );
-    push(
-        "population_outside".into(),
-        "Town population: outside both".into(),
-        "people",
-        a,
-        &|c| get(&c.towns, "population").map_or(0.0, |x| x.all.outside),
-    );
+    push("expected_in_1h".into(), "Forecast expected fatalities: within 1 h".into(), "deaths", a, &|c| {
+        get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_1h)
+    });
+    push("expected_in_2h".into(), "Forecast expected fatalities: within 2 h".into(), "deaths", a, &|c| {
+        get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.in_2h)
+    });
+    push("expected_outside".into(), "Forecast expected fatalities: outside both".into(), "deaths", a, &|c| {
+        get(&c.forecast, "expected_fatalities").map_or(0.0, |x| x.all.outside)
+    });
+    push("population_in_1h".into(), "Town population (GeoNames): within 1 h".into(), "people", a, &|c| {
+        get(&c.towns, "population").map_or(0.0, |x| x.all.in_1h)
+    });
+    push("population_in_2h".into(), "Town population: within 2 h".into(), "people", a, &|c| {
+        get(&c.towns, "population").map_or(0.0, |x| x.all.in_2h)
+    });
+    push("population_outside".into(), "Town population: outside both".into(), "people", a, &|c| {
+        get(&c.towns, "population").map_or(0.0, |x| x.all.outside)
+    });
     push("towns_outside".into(), "Towns outside both".into(), "towns", a, &|c| {
         get(&c.towns, "towns").map_or(0.0, |x| x.all.outside)
     });
     for r in ROUTES {
-        push(
-            format!("route_{}_in_1h", r.id),
-            format!("{}: km within 1 h", r.label),
-            "km",
-            a,
-            &|c| get(&c.routes, r.id).map_or(0.0, |x| x.all.in_1h),
-        );
-        push(
-            format!("route_{}_in_2h", r.id),
-            format!("{}: km within 2 h", r.label),
-            "km",
-            a,
-            &|c| get(&c.routes, r.id).map_or(0.0, |x| x.all.in_2h),
-        );
+        push(format!("route_{}_in_1h", r.id), format!("{}: km within 1 h", r.label), "km", a, &|c| {
+            get(&c.routes, r.id).map_or(0.0, |x| x.all.in_1h)
+        });
+        push(format!("route_{}_in_2h", r.id), format!("{}: km within 2 h", r.label), "km", a, &|c| {
+            get(&c.routes, r.id).map_or(0.0, |x| x.all.in_2h)
+        });
     }
     Ok(Comparison {
         scenarios: cov.iter().map(|c| c.scenario.clone()).collect(),
@@ -432,7 +349,7 @@ fn fmt_num(v: f64) -> String {
 
 fn fmt_delta(d: f64) -> String {
     if d.abs() < 0.05 {
-        "".into()
+        String::new()
     } else if d > 0.0 {
         format!(" (+{})", fmt_num(d))
     } else {
@@ -450,17 +367,12 @@ impl Comparison {
         for r in &self.rows {
             let mut line = vec![r.label.clone()];
             for (i, v) in r.values.iter().enumerate() {
-                line.push(format!(
-                    "{}{}",
-                    fmt_num(*v),
-                    if i == 0 { String::new() } else { fmt_delta(r.deltas[i]) }
-                ));
+                line.push(format!("{}{}", fmt_num(*v), if i == 0 { String::new() } else { fmt_delta(r.deltas[i]) }));
             }
             cells.push(line);
         }
-        let widths: Vec<usize> = (0..cells[0].len())
-            .map(|c| cells.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
-            .collect();
+        let widths: Vec<usize> =
+            (0..cells[0].len()).map(|c| cells.iter().map(|l| l[c].chars().count()).max().unwrap_or(0)).collect();
         let mut out = String::new();
         for (i, l) in cells.iter().enumerate() {
             for (c, s) in l.iter().enumerate() {

@@ -29,12 +29,7 @@ pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 /// Great-circle distance in km between two (lat, lon) points in degrees.
 pub fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        lat1.to_radians(),
-        lon1.to_radians(),
-        lat2.to_radians(),
-        lon2.to_radians(),
-    );
+    let (la1, lo1, la2, lo2) = (lat1.to_radians(), lon1.to_radians(), lat2.to_radians(), lon2.to_radians());
     let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
 }
@@ -73,11 +68,7 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(file: &str, key: impl Into<String>, reason: impl Into<String>) -> InputError {
-        InputError {
-            file: file.to_string(),
-            key: key.into(),
-            reason: reason.into(),
-        }
+        InputError { file: file.to_string(), key: key.into(), reason: reason.into() }
     }
 }
 

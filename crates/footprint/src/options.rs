@@ -39,11 +39,7 @@ fn strings(file: &str, key: &str, v: &Value) -> Result<Vec<String>, InputError> 
     v.as_array()
         .ok_or_else(|| InputError::new(file, key, "expected a list of names"))?
         .iter()
-        .map(|x| {
-            x.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| InputError::new(file, key, "expected a list of names"))
-        })
+        .map(|x| x.as_str().map(str::to_string).ok_or_else(|| InputError::new(file, key, "expected a list of names")))
         .collect()
 }
 
@@ -59,11 +55,7 @@ impl Ctx<'_> {
         if self.sites.iter().any(|s| s.id == id) {
             Ok(id.to_string())
         } else {
-            Err(InputError::new(
-                self.file,
-                key,
-                format!("unknown site `{id}` (not in sites.csv)"),
-            ))
+            Err(InputError::new(self.file, key, format!("unknown site `{id}` (not in sites.csv)")))
         }
     }
 
@@ -72,10 +64,7 @@ impl Ctx<'_> {
             return Err(InputError::new(
                 self.file,
                 key,
-                format!(
-                    "unit placed in no sector: `{s}` is not one of the sectors ({})",
-                    self.sectors.join(", ")
-                ),
+                format!("unit placed in no sector: `{s}` is not one of the sectors ({})", self.sectors.join(", ")),
             ));
         }
         sector_hq(self.sites, s)
@@ -93,24 +82,13 @@ pub fn parse_options(file: &str, text_: &str, sites: &[Site], kinds: &UnitKinds)
         Some(v) => strings(file, "sectors", v)?,
         None => return Err(InputError::new(file, "sectors", "missing: the list of force sectors")),
     };
-    let cx = Ctx {
-        file,
-        sites,
-        kinds,
-        sectors: sectors.clone(),
-    };
+    let cx = Ctx { file, sites, kinds, sectors: sectors.clone() };
     let settings = parse_defaults(file, doc.get("planning_defaults"), &cx)?;
 
     // the baseline
-    let base = doc
-        .get("baseline")
-        .and_then(Value::as_table)
-        .ok_or_else(|| InputError::new(file, "baseline", "missing"))?;
-    let active = strings(
-        file,
-        "baseline.active_sites",
-        base.get("active_sites").unwrap_or(&Value::Array(vec![])),
-    )?;
+    let base =
+        doc.get("baseline").and_then(Value::as_table).ok_or_else(|| InputError::new(file, "baseline", "missing"))?;
+    let active = strings(file, "baseline.active_sites", base.get("active_sites").unwrap_or(&Value::Array(vec![])))?;
     let mut base_changes = vec![];
     for (i, a) in active.iter().enumerate() {
         cx.site(&format!("baseline.active_sites[{i}]"), a)?;
@@ -128,25 +106,15 @@ pub fn parse_options(file: &str, text_: &str, sites: &[Site], kinds: &UnitKinds)
         });
     }
     let mut planned = vec![];
-    for (i, p) in base
-        .get("planned_change")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
+    for (i, p) in
+        base.get("planned_change").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate()
     {
         for k in ["site", "from_site"] {
             if let Some(s) = p.get(k).and_then(Value::as_str) {
                 cx.site(&format!("baseline.planned_change[{i}].{k}"), s)?;
             }
         }
-        planned.push(format!(
-            "{} ({}; due {})",
-            text(p.get("what")),
-            text(p.get("source")),
-            text(p.get("due"))
-        ));
+        planned.push(format!("{} ({}; due {})", text(p.get("what")), text(p.get("source")), text(p.get("due"))));
     }
     let mut scenarios = vec![Scenario {
         id: "baseline".into(),
@@ -157,54 +125,28 @@ pub fn parse_options(file: &str, text_: &str, sites: &[Site], kinds: &UnitKinds)
         changes: base_changes,
     }];
 
-    for (oi, o) in doc
-        .get("option")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (oi, o) in doc.get("option").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
         let id = o
             .get("id")
             .and_then(Value::as_str)
             .ok_or_else(|| InputError::new(file, format!("option[{oi}].id"), "missing"))?;
         let at = format!("option[{id}]");
         if scenarios.iter().any(|s| s.id == id) {
-            return Err(InputError::new(
-                file,
-                format!("{at}.id"),
-                format!("option `{id}` defined twice"),
-            ));
+            return Err(InputError::new(file, format!("{at}.id"), format!("option `{id}` defined twice")));
         }
         let mut changes = vec![];
-        for (i, c) in o
-            .get("site_change")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
+        for (i, c) in
+            o.get("site_change").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate()
         {
             site_change(&cx, &format!("{at}.site_change[{i}]"), c, &mut changes)?;
         }
-        for (i, c) in o
-            .get("unit_change")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
+        for (i, c) in
+            o.get("unit_change").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate()
         {
             unit_change(&cx, &format!("{at}.unit_change[{i}]"), c, &mut changes)?;
         }
-        for (i, c) in o
-            .get("posture_change")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
+        for (i, c) in
+            o.get("posture_change").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate()
         {
             let key = format!("{at}.posture_change[{i}]");
             let mut ss = vec![];
@@ -213,17 +155,9 @@ pub fn parse_options(file: &str, text_: &str, sites: &[Site], kinds: &UnitKinds)
                     ss.push(cx.site(&format!("{key}.sites[{j}]"), s)?);
                 }
             }
-            changes.push(Change::Posture {
-                what: text(c.get("what")),
-                sites: ss,
-                note: text(c.get("source")),
-            });
+            changes.push(Change::Posture { what: text(c.get("what")), sites: ss, note: text(c.get("source")) });
         }
-        let paras = o
-            .get("paras")
-            .map(|p| strings(file, &format!("{at}.paras"), p))
-            .transpose()?
-            .unwrap_or_default();
+        let paras = o.get("paras").map(|p| strings(file, &format!("{at}.paras"), p)).transpose()?.unwrap_or_default();
         scenarios.push(Scenario {
             id: id.to_string(),
             title: text(o.get("title")),
@@ -303,10 +237,7 @@ fn parse_defaults(file: &str, v: Option<&Value>, cx: &Ctx) -> Result<Settings, I
         s.road_factor = x;
     }
     if let Some(v) = t.get("casevac_timeline_min") {
-        let w: Vec<f64> = v
-            .as_array()
-            .map(|a| a.iter().filter_map(num).collect())
-            .unwrap_or_default();
+        let w: Vec<f64> = v.as_array().map(|a| a.iter().filter_map(num).collect()).unwrap_or_default();
         if w.len() != 3 || w.iter().any(|x| *x <= 0.0) {
             return Err(InputError::new(
                 file,
@@ -324,8 +255,7 @@ fn parse_defaults(file: &str, v: Option<&Value>, cx: &Ctx) -> Result<Settings, I
             cx.site(&format!("{key}[{i}]"), d)?;
         }
     }
-    s.check(file)
-        .map_err(|e| InputError::new(file, format!("planning_defaults.{}", e.key), e.reason))?;
+    s.check(file).map_err(|e| InputError::new(file, format!("planning_defaults.{}", e.key), e.reason))?;
     Ok(s)
 }
 
@@ -368,13 +298,7 @@ fn unit_change(cx: &Ctx, key: &str, c: &Value, out: &mut Vec<Change>) -> Result<
         None => 1,
         Some(v) => match v.as_integer() {
             Some(n) if n >= 1 => n as u32,
-            _ => {
-                return Err(InputError::new(
-                    cx.file,
-                    format!("{key}.count"),
-                    "a count of at least 1",
-                ))
-            }
+            _ => return Err(InputError::new(cx.file, format!("{key}.count"), "a count of at least 1")),
         },
     };
     let note = text(c.get("source"));
@@ -392,11 +316,7 @@ fn unit_change(cx: &Ctx, key: &str, c: &Value, out: &mut Vec<Change>) -> Result<
         let from = strings(cx.file, &format!("{key}.from_sites"), &c["from_sites"])?;
         let to = strings(cx.file, &format!("{key}.to_sites"), &c["to_sites"])?;
         if from.len() != to.len() {
-            return Err(InputError::new(
-                cx.file,
-                format!("{key}.to_sites"),
-                "as many destinations as origins",
-            ));
+            return Err(InputError::new(cx.file, format!("{key}.to_sites"), "as many destinations as origins"));
         }
         for (j, (f, t)) in from.iter().zip(&to).enumerate() {
             out.push(Change::MoveUnit {
@@ -417,10 +337,7 @@ fn unit_change(cx: &Ctx, key: &str, c: &Value, out: &mut Vec<Change>) -> Result<
             note,
         });
     } else if has("sites") {
-        for (j, s) in strings(cx.file, &format!("{key}.sites"), &c["sites"])?
-            .iter()
-            .enumerate()
-        {
+        for (j, s) in strings(cx.file, &format!("{key}.sites"), &c["sites"])?.iter().enumerate() {
             out.push(Change::AddUnit {
                 unit: unit.into(),
                 site: cx.site(&format!("{key}.sites[{j}]"), s)?,
@@ -442,11 +359,7 @@ fn unit_change(cx: &Ctx, key: &str, c: &Value, out: &mut Vec<Change>) -> Result<
                 "unit placed in no sector: the list is empty",
             ));
         }
-        let k = if has("sectors") {
-            format!("{key}.sectors")
-        } else {
-            format!("{key}.sector")
-        };
+        let k = if has("sectors") { format!("{key}.sectors") } else { format!("{key}.sector") };
         for s in &list {
             let hq = cx.sector(&k, s)?;
             if has("action") {
@@ -475,10 +388,7 @@ fn unit_change(cx: &Ctx, key: &str, c: &Value, out: &mut Vec<Change>) -> Result<
             ),
         ));
     } else {
-        out.push(Change::Unplaced {
-            unit: unit.into(),
-            note: format!("{} ({note})", text(c.get("placement"))),
-        });
+        out.push(Change::Unplaced { unit: unit.into(), note: format!("{} ({note})", text(c.get("placement"))) });
     }
     Ok(())
 }

@@ -88,11 +88,7 @@ fn intern(names: &mut Vec<String>, map: &mut std::collections::HashMap<String, u
 impl PointSet {
     pub fn build(name: &str, columns: &[&str], mut points: Vec<PointIn>) -> PointSet {
         let key = |p: &PointIn| {
-            (
-                (p.lat.floor() as i64 + 90) * 360 + (p.lon.floor() as i64 + 180),
-                p.lat.to_bits(),
-                p.lon.to_bits(),
-            )
+            ((p.lat.floor() as i64 + 90) * 360 + (p.lon.floor() as i64 + 180), p.lat.to_bits(), p.lon.to_bits())
         };
         points.retain(|p| p.lat.is_finite() && p.lon.is_finite());
         points.sort_by_key(key);
@@ -139,22 +135,12 @@ impl PointSet {
         let lat0 = (k / 360 - 90) as f64;
         let lon0 = (k % 360 - 180) as f64;
         let center = xyz(lat0 + 0.5, lon0 + 0.5);
-        let radius = [
-            (lat0, lon0),
-            (lat0 + 1.0, lon0),
-            (lat0, lon0 + 1.0),
-            (lat0 + 1.0, lon0 + 1.0),
-        ]
-        .iter()
-        .map(|&(a, b)| ang(&center, &xyz(a, b)))
-        .fold(0.0, f64::max)
+        let radius = [(lat0, lon0), (lat0 + 1.0, lon0), (lat0, lon0 + 1.0), (lat0 + 1.0, lon0 + 1.0)]
+            .iter()
+            .map(|&(a, b)| ang(&center, &xyz(a, b)))
+            .fold(0.0, f64::max)
             * 1.0001;
-        Cell {
-            center,
-            radius,
-            start,
-            end,
-        }
+        Cell { center, radius, start, end }
     }
 
     pub fn len(&self) -> usize {
@@ -166,10 +152,7 @@ impl PointSet {
     }
 
     pub fn column(&self, name: &str) -> Option<&[f64]> {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .map(|i| self.weights[i].as_slice())
+        self.columns.iter().position(|c| c == name).map(|i| self.weights[i].as_slice())
     }
 }
 
@@ -279,12 +262,7 @@ impl Reach {
             if units > 0 {
                 // the farthest a useful leg reaches: the 1-h leg, or the 2-h outbound leg
                 let max_min = (w1 - launch).max(w2 - on_scene(s) - launch).max(0.0);
-                air.push(Air {
-                    xyz: p,
-                    launch,
-                    max_ang: max_min * speed_rad_per_min * 1.000001,
-                    sector,
-                });
+                air.push(Air { xyz: p, launch, max_ang: max_min * speed_rad_per_min * 1.000001, sector });
                 info.radius_1h_km = ((w1 - launch).max(0.0)) * s.speed_kmh / 60.0;
                 if st.site.level2 || s.dcs_sites.contains(&st.site.id) {
                     info.radius_2h_km = Some(((w2 - launch - s.on_scene_min) / 2.0).max(0.0) * s.speed_kmh / 60.0);
@@ -294,35 +272,15 @@ impl Reach {
                 let minutes = (s.qrf_hours * 60.0 - s.qrf_notice_min - restr.added_delay_min).max(0.0);
                 let r_km = minutes / 60.0 * s.road_speed_kmh / s.road_factor;
                 let r_ang = r_km / R;
-                ground.push(Ground {
-                    xyz: p,
-                    cos_r: r_ang.cos(),
-                    r_ang,
-                    sector,
-                });
+                ground.push(Ground { xyz: p, cos_r: r_ang.cos(), r_ang, sector });
                 info.ground_radius_km = r_km;
             }
             if units > 0 || qrf > 0 {
                 sources.push(info);
             }
         }
-        let denied = sectors
-            .iter()
-            .map(|n| s.restrictions.get(n).map_or(0.0, |r| r.denied_share))
-            .collect();
-        Reach {
-            air,
-            dcs,
-            ground,
-            denied,
-            sectors,
-            sources,
-            speed_rad_per_min,
-            w1,
-            w2,
-            on_scene: s.on_scene_min,
-            night,
-        }
+        let denied = sectors.iter().map(|n| s.restrictions.get(n).map_or(0.0, |r| r.denied_share)).collect();
+        Reach { air, dcs, ground, denied, sectors, sources, speed_rad_per_min, w1, w2, on_scene: s.on_scene_min, night }
     }
 
     /// Classify one point (used by the map grid and tests).
@@ -337,10 +295,7 @@ impl Reach {
     /// Minutes to reach a point by air (launch + flight) from the fastest site, if any.
     pub fn minutes_to(&self, lat: f64, lon: f64) -> Option<f64> {
         let p = xyz(lat, lon);
-        self.air
-            .iter()
-            .map(|a| a.launch + ang(&a.xyz, &p) / self.speed_rad_per_min)
-            .min_by(f64::total_cmp)
+        self.air.iter().map(|a| a.launch + ang(&a.xyz, &p) / self.speed_rad_per_min).min_by(f64::total_cmp)
     }
 
     #[inline]
@@ -369,11 +324,7 @@ impl Reach {
                 bits |= IN_2H;
             }
         }
-        let air_share = if bits & (IN_1H | IN_2H) != 0 {
-            1.0 - self.denied[best_sector]
-        } else {
-            0.0
-        };
+        let air_share = if bits & (IN_1H | IN_2H) != 0 { 1.0 - self.denied[best_sector] } else { 0.0 };
         let mut ground_share = 0.0;
         for &i in ground {
             let g = &self.ground[i];
@@ -388,11 +339,7 @@ impl Reach {
     /// Classify every point of a set, cell by cell.
     pub fn classify(&self, set: &PointSet) -> Classes {
         let n = set.len();
-        let mut out = Classes {
-            bits: vec![0; n],
-            air_share: vec![0.0; n],
-            ground_share: vec![0.0; n],
-        };
+        let mut out = Classes { bits: vec![0; n], air_share: vec![0.0; n], ground_share: vec![0.0; n] };
         let mut air = Vec::with_capacity(self.air.len());
         let mut ground = Vec::with_capacity(self.ground.len());
         for c in &set.cells {
@@ -519,19 +466,14 @@ pub fn tally(set: &PointSet, cls: &Classes) -> Vec<ColumnCoverage> {
 pub fn outside_cells(set: &PointSet, cls: &Classes, column: &str) -> Vec<(f64, f64, f64, u32)> {
     let Some(w) = set.column(column) else { return vec![] };
     let mut m: std::collections::HashMap<(i32, i32), (f64, u32)> = Default::default();
-    for k in 0..set.len() {
-        if cls.bits[k] & (IN_1H | IN_2H) != 0 || w[k] <= 0.0 {
+    for (k, &wk) in w.iter().enumerate() {
+        if cls.bits[k] & (IN_1H | IN_2H) != 0 || wk <= 0.0 {
             continue;
         }
-        let key = (
-            (f64::from(set.lat[k]) * 2.0).floor() as i32,
-            (f64::from(set.lon[k]) * 2.0).floor() as i32,
-        );
+        let key = ((f64::from(set.lat[k]) * 2.0).floor() as i32, (f64::from(set.lon[k]) * 2.0).floor() as i32);
         let e = m.entry(key).or_default();
-        e.0 += w[k];
+        e.0 += wk;
         e.1 += 1;
     }
-    m.into_iter()
-        .map(|((a, b), (w, n))| (f64::from(a) / 2.0 + 0.25, f64::from(b) / 2.0 + 0.25, w, n))
-        .collect()
+    m.into_iter().map(|((a, b), (w, n))| (f64::from(a) / 2.0 + 0.25, f64::from(b) / 2.0 + 0.25, w, n)).collect()
 }

@@ -213,12 +213,7 @@ impl SiteState {
         if !self.open {
             return 0;
         }
-        self.site
-            .units
-            .iter()
-            .filter(|u| u.reach == ReachKind::Ground)
-            .map(|u| u.count)
-            .sum()
+        self.site.units.iter().filter(|u| u.reach == ReachKind::Ground).map(|u| u.count).sum()
     }
 }
 
@@ -240,10 +235,7 @@ pub fn validate(sites: &[Site], sc: &Scenario) -> Result<(), ScenarioError> {
         }
         if let Change::AddSite { site, .. } = c {
             if site.id.trim().is_empty()
-                || !site
-                    .id
-                    .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+                || !site.id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
             {
                 return Err(err("site.id", format!("`{}`: letters, digits, - and _ only", site.id)));
             }
@@ -273,12 +265,7 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
     validate(sites, sc)?;
     let mut st: Vec<SiteState> = sites
         .iter()
-        .map(|s| SiteState {
-            site: s.clone(),
-            open: s.active(),
-            status: s.status.clone(),
-            history: vec![],
-        })
+        .map(|s| SiteState { site: s.clone(), open: s.active(), status: s.status.clone(), history: vec![] })
         .collect();
     let idx = |st: &Vec<SiteState>, id: &str| st.iter().position(|s| s.site.id == id).unwrap_or(usize::MAX);
     for (i, c) in sc.changes.iter().enumerate() {
@@ -325,28 +312,15 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
             }
             Change::ReduceSite { site, action, .. } => {
                 let k = idx(&st, site);
-                st[k]
-                    .site
-                    .units
-                    .retain(|u| u.reach != ReachKind::Ground && u.kind != "formed_police_unit");
+                st[k].site.units.retain(|u| u.reach != ReachKind::Ground && u.kind != "formed_police_unit");
                 st[k].status = "reduced".into();
-                st[k].history.push(if action.is_empty() {
-                    "reduced".into()
-                } else {
-                    action.clone()
-                });
+                st[k].history.push(if action.is_empty() { "reduced".into() } else { action.clone() });
             }
             Change::NoteSite { site, action, .. } => {
                 let k = idx(&st, site);
                 st[k].history.push(action.clone());
             }
-            Change::AddUnit {
-                unit,
-                site,
-                count,
-                night,
-                ..
-            } => {
+            Change::AddUnit { unit, site, count, night, .. } => {
                 let k = idx(&st, site);
                 let mut u = unit_of(kinds, unit, *count, *night);
                 if let Some(n) = night {
@@ -362,9 +336,7 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
                 }
                 st[k].history.push(format!("-{count} {unit}"));
             }
-            Change::MoveUnit {
-                unit, from, to, count, ..
-            } => {
+            Change::MoveUnit { unit, from, to, count, .. } => {
                 let (a, b) = (idx(&st, from), idx(&st, to));
                 // a unit the baseline does not itemise (police, companies) moves all the same
                 let moved = st[a].site.units.iter().find(|u| &u.kind == unit).cloned();
@@ -382,10 +354,7 @@ pub fn apply(sites: &[Site], kinds: &UnitKinds, sc: &Scenario) -> Result<Vec<Sit
 }
 
 fn add_unit(units: &mut Vec<Unit>, u: Unit) {
-    match units
-        .iter_mut()
-        .find(|x| x.kind == u.kind && x.night == u.night && x.casevac == u.casevac)
-    {
+    match units.iter_mut().find(|x| x.kind == u.kind && x.night == u.night && x.casevac == u.casevac) {
         Some(x) => x.count += u.count,
         None => units.push(u),
     }

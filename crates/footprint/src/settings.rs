@@ -87,54 +87,18 @@ type Num = (&'static str, &'static str, Tag, &'static str, &'static str);
 
 /// key, unit, tag, reference, label — for the numeric settings.
 const NUMERIC: &[Num] = &[
-    (
-        "speed_kmh",
-        "km/h",
-        Tag::Assumption,
-        "A-HELI",
-        "Helicopter planning block speed",
-    ),
-    (
-        "launch_day_min",
-        "min",
-        Tag::Assumption,
-        "A-LAUNCH",
-        "Launch delay by day",
-    ),
-    (
-        "launch_night_min",
-        "min",
-        Tag::Assumption,
-        "A-NIGHT",
-        "Launch delay by night",
-    ),
-    (
-        "clearance_min",
-        "min",
-        Tag::Assumption,
-        "A-LAUNCH",
-        "Host-nation clearance delay",
-    ),
+    ("speed_kmh", "km/h", Tag::Assumption, "A-HELI", "Helicopter planning block speed"),
+    ("launch_day_min", "min", Tag::Assumption, "A-LAUNCH", "Launch delay by day"),
+    ("launch_night_min", "min", Tag::Assumption, "A-NIGHT", "Launch delay by night"),
+    ("clearance_min", "min", Tag::Assumption, "A-LAUNCH", "Host-nation clearance delay"),
     ("on_scene_min", "min", Tag::Assumption, "A-1012", "Time on scene"),
     ("window_1h_min", "min", Tag::Sourced, "A-1012", "10-1-2: first window"),
     ("window_2h_min", "min", Tag::Sourced, "A-1012", "10-1-2: surgery window"),
-    (
-        "road_speed_kmh",
-        "km/h",
-        Tag::Assumption,
-        "A-ROAD",
-        "Road speed, escorted",
-    ),
+    ("road_speed_kmh", "km/h", Tag::Assumption, "A-ROAD", "Road speed, escorted"),
     ("road_factor", "road km / km", Tag::Derived, "A-ROAD", "Road factor"),
     ("qrf_notice_min", "min", Tag::Assumption, "A-QRF", "QRF notice to move"),
     ("qrf_hours", "h", Tag::Assumption, "A-QRF", "Ground reach window (N h)"),
-    (
-        "incident_months",
-        "months",
-        Tag::Assumption,
-        "",
-        "Incidents counted: last N months",
-    ),
+    ("incident_months", "months", Tag::Assumption, "", "Incidents counted: last N months"),
 ];
 
 impl Settings {
@@ -192,11 +156,7 @@ impl Settings {
                 "incident_months" => return Err(InputError::new(file, key, "a whole number of months, at least 1")),
                 _ => {
                     let known: Vec<&str> = NUMERIC.iter().map(|n| n.0).collect();
-                    return Err(InputError::new(
-                        file,
-                        key,
-                        format!("unknown setting; known: {}", known.join(", ")),
-                    ));
+                    return Err(InputError::new(file, key, format!("unknown setting; known: {}", known.join(", "))));
                 }
             }
         }
@@ -207,26 +167,12 @@ impl Settings {
     pub fn check(&self, file: &str) -> Result<(), InputError> {
         for (key, what) in [("speed_kmh", "a helicopter speed"), ("road_speed_kmh", "a road speed")] {
             if self.num(key) <= 0.0 {
-                return Err(InputError::new(
-                    file,
-                    key,
-                    format!("{what} must be above 0 km/h, not {}", self.num(key)),
-                ));
+                return Err(InputError::new(file, key, format!("{what} must be above 0 km/h, not {}", self.num(key))));
             }
         }
-        for key in [
-            "launch_day_min",
-            "launch_night_min",
-            "clearance_min",
-            "on_scene_min",
-            "qrf_notice_min",
-        ] {
+        for key in ["launch_day_min", "launch_night_min", "clearance_min", "on_scene_min", "qrf_notice_min"] {
             if self.num(key) < 0.0 {
-                return Err(InputError::new(
-                    file,
-                    key,
-                    format!("a delay cannot be negative ({} min)", self.num(key)),
-                ));
+                return Err(InputError::new(file, key, format!("a delay cannot be negative ({} min)", self.num(key))));
             }
         }
         for key in ["window_1h_min", "window_2h_min", "qrf_hours"] {
@@ -247,11 +193,7 @@ impl Settings {
         }
         for (s, r) in &self.restrictions {
             if !(0.0..=1.0).contains(&r.denied_share) {
-                return Err(InputError::new(
-                    file,
-                    format!("restriction.{s}.denied_share"),
-                    "a share between 0 and 1",
-                ));
+                return Err(InputError::new(file, format!("restriction.{s}.denied_share"), "a share between 0 and 1"));
             }
             if r.added_delay_min < 0.0 {
                 return Err(InputError::new(

@@ -104,10 +104,7 @@ pub fn unit_of(kinds: &UnitKinds, kind: &str, count: u32, night: Option<bool>) -
 /// Parse `sites.csv`; errors name the row and column.
 pub fn parse_sites(file: &str, text: &str) -> Result<Vec<Site>, InputError> {
     let mut rd = csv::Reader::from_reader(text.as_bytes());
-    let headers = rd
-        .headers()
-        .map_err(|e| InputError::new(file, "header", e.to_string()))?
-        .clone();
+    let headers = rd.headers().map_err(|e| InputError::new(file, "header", e.to_string()))?.clone();
     let col = |name: &str| {
         headers
             .iter()
@@ -148,19 +145,11 @@ pub fn parse_sites(file: &str, text: &str) -> Result<Vec<Site>, InputError> {
             return Err(InputError::new(file, format!("line {row}, site_id"), "empty site id"));
         }
         if out.iter().any(|s| s.id == id) {
-            return Err(InputError::new(
-                file,
-                format!("line {row}, site_id"),
-                format!("site `{id}` listed twice"),
-            ));
+            return Err(InputError::new(file, format!("line {row}, site_id"), format!("site `{id}` listed twice")));
         }
         let (lat, lon) = (num("latitude")?, num("longitude")?);
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            return Err(InputError::new(
-                file,
-                format!("line {row}, latitude/longitude"),
-                "outside the globe",
-            ));
+            return Err(InputError::new(file, format!("line {row}, latitude/longitude"), "outside the globe"));
         }
         let status = get("status_2023_01");
         out.push(Site {
@@ -170,11 +159,7 @@ pub fn parse_sites(file: &str, text: &str) -> Result<Vec<Site>, InputError> {
             sector: get("sector"),
             lat,
             lon,
-            status: if status.starts_with("proposed") {
-                "proposed".into()
-            } else {
-                status
-            },
+            status: if status.starts_with("proposed") { "proposed".into() } else { status },
             level2: false,
             units: Vec::new(),
             admin1: get("adm1_ocha"),
@@ -192,19 +177,13 @@ fn tag_of(file: &str, key: &str, v: Option<&toml::Value>) -> Result<Tag, InputEr
         Some("sourced") => Ok(Tag::Sourced),
         Some("derived") => Ok(Tag::Derived),
         Some("assumption") => Ok(Tag::Assumption),
-        other => Err(InputError::new(
-            file,
-            key,
-            format!("tag must be sourced, derived or assumption, not {other:?}"),
-        )),
+        other => Err(InputError::new(file, key, format!("tag must be sourced, derived or assumption, not {other:?}"))),
     }
 }
 
 /// Read `assets.toml`: put its `[[unit]]`s on their sites and return the kinds table.
 pub fn apply_assets(file: &str, text: &str, sites: &mut [Site]) -> Result<UnitKinds, InputError> {
-    let doc: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| InputError::new(file, "(file)", e.to_string()))?;
+    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| InputError::new(file, "(file)", e.to_string()))?;
     let mut kinds = UnitKinds::new();
     if let Some(t) = doc.get("unit_kinds").and_then(toml::Value::as_table) {
         for (name, v) in t {
@@ -233,22 +212,11 @@ pub fn apply_assets(file: &str, text: &str, sites: &mut [Site]) -> Result<UnitKi
             );
         }
     }
-    for (i, u) in doc
-        .get("unit")
-        .and_then(toml::Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (i, u) in doc.get("unit").and_then(toml::Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
         let key = format!("unit[{i}]");
         let site = u.get("site").and_then(toml::Value::as_str).unwrap_or("");
         let Some(s) = sites.iter_mut().find(|s| s.id == site) else {
-            return Err(InputError::new(
-                file,
-                format!("{key}.site"),
-                format!("unknown site `{site}`"),
-            ));
+            return Err(InputError::new(file, format!("{key}.site"), format!("unknown site `{site}`")));
         };
         let kind = u.get("unit").and_then(toml::Value::as_str).unwrap_or("");
         let mut unit = unit_of(&kinds, kind, 1, None);

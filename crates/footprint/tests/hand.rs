@@ -13,11 +13,7 @@ fn fp() -> Footprint {
 }
 
 fn scenario<'a>(f: &'a Footprint, id: &str) -> &'a Scenario {
-    f.options
-        .scenarios
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("scenario {id}"))
+    f.options.scenarios.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("scenario {id}"))
 }
 
 fn site(f: &Footprint, id: &str) -> (f64, f64) {
@@ -44,14 +40,8 @@ fn the_staged_table_and_defaults() {
     let (g, k) = (site(&f, "gao"), site(&f, "kidal"));
     assert_eq!(km(g.0, g.1, k.0, k.1).round(), 286.0);
     let s = &f.options.settings;
-    assert_eq!(
-        (s.speed_kmh, s.launch_day_min, s.launch_night_min, s.on_scene_min),
-        (200.0, 30.0, 60.0, 15.0)
-    );
-    assert_eq!(
-        (s.window_1h_min, s.window_2h_min, s.road_factor, s.road_speed_kmh),
-        (60.0, 120.0, 1.25, 10.0)
-    );
+    assert_eq!((s.speed_kmh, s.launch_day_min, s.launch_night_min, s.on_scene_min), (200.0, 30.0, 60.0, 15.0));
+    assert_eq!((s.window_1h_min, s.window_2h_min, s.road_factor, s.road_speed_kmh), (60.0, 120.0, 1.25, 10.0));
     assert_eq!(s.dcs_sites, ["gao", "timbuktu", "sevare"]);
     assert_eq!(
         f.options.scenarios.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
@@ -100,16 +90,9 @@ fn a_closed_site_loses_its_coverage() {
     let s = f.options.settings.clone();
     let mut closed = scenario(&f, "baseline").clone();
     closed.id = "no-gao".into();
-    closed.changes.push(Change::CloseSite {
-        site: "gao".into(),
-        action: "close".into(),
-        note: String::new(),
-    });
+    closed.changes.push(Change::CloseSite { site: "gao".into(), action: "close".into(), note: String::new() });
     let (g0, g1) = site(&f, "gao");
-    assert_eq!(
-        reach(&f, "baseline", &s, false).point(g0, g1).0 & (IN_1H | IN_2H),
-        IN_1H | IN_2H
-    );
+    assert_eq!(reach(&f, "baseline", &s, false).point(g0, g1).0 & (IN_1H | IN_2H), IN_1H | IN_2H);
     let st = apply(&f.sites, &f.kinds, &closed).expect("applies");
     // Gao closed: no helicopter there, and the nearest other CASEVAC base (Timbuktu, 321 km) is too far
     assert_eq!(Reach::new(&st, &s, false).point(g0, g1).0 & (IN_1H | IN_2H), 0);
@@ -117,22 +100,14 @@ fn a_closed_site_loses_its_coverage() {
     let three = reach(&f, "3", &s, false);
     assert_eq!(three.point(g0, g1).0, 0);
     let (b0, b1) = site(&f, "bamako");
-    assert_eq!(
-        three.point(b0, b1).0 & IN_1H,
-        IN_1H,
-        "Bamako keeps its (assumed) aviation unit"
-    );
+    assert_eq!(three.point(b0, b1).0 & IN_1H, IN_1H, "Bamako keeps its (assumed) aviation unit");
 }
 
 #[test]
 fn option_1a_bourem_brings_more_of_the_gao_kidal_axis_inside_1h() {
     let f = fp();
     let s = f.options.settings.clone();
-    let (base, a1, b1) = (
-        reach(&f, "baseline", &s, false),
-        reach(&f, "1a", &s, false),
-        reach(&f, "1b", &s, false),
-    );
+    let (base, a1, b1) = (reach(&f, "baseline", &s, false), reach(&f, "1a", &s, false), reach(&f, "1b", &s, false));
     // 110 km from Gao on the axis: baseline 30 + 33 = 63 > 60 (outside); from the 1a
     // helicopter unit at Bourem (about 101 km away) 30 + 30.4 = 60.4 … so take 105 km:
     // Gao 30 + 31.5 = 61.5 > 60, Bourem ≈ 97 km → 30 + 29.1 = 59.1 ≤ 60
@@ -141,11 +116,7 @@ fn option_1a_bourem_brings_more_of_the_gao_kidal_axis_inside_1h() {
     let d_bourem = km(p.0, p.1, bo0, bo1);
     assert!(d_bourem < 100.0, "Bourem is {d_bourem} km from the point");
     assert_eq!(base.point(p.0, p.1).0 & IN_1H, 0, "baseline leaves it outside 1 h");
-    assert_eq!(
-        a1.point(p.0, p.1).0 & IN_1H,
-        IN_1H,
-        "1a's Bourem helicopters reach it inside 1 h"
-    );
+    assert_eq!(a1.point(p.0, p.1).0 & IN_1H, IN_1H, "1a's Bourem helicopters reach it inside 1 h");
     // 1b opens Bourem without the helicopter unit: no change in air reach
     assert_eq!(b1.point(p.0, p.1).0 & IN_1H, 0);
 
@@ -160,19 +131,12 @@ fn option_1a_bourem_brings_more_of_the_gao_kidal_axis_inside_1h() {
         routes,
         notes: vec![],
     };
-    let scs: Vec<Scenario> = ["baseline", "1a", "1b"]
-        .iter()
-        .map(|i| scenario(&f, i).clone())
-        .collect();
+    let scs: Vec<Scenario> = ["baseline", "1a", "1b"].iter().map(|i| scenario(&f, i).clone()).collect();
     let c = compare(&f.sites, &f.kinds, &scs, &s, &inputs, false).expect("compares");
     let r = c.row("route_gao_kidal_in_1h").expect("row");
     assert!((r.values[0] - 100.0).abs() < 2.5, "baseline {:?}", r.values);
     assert!(r.values[1] > r.values[0] + 10.0, "1a {:?}", r.values);
-    assert!(
-        r.values[1] < 286.0 * 0.5,
-        "Kidal stays outside 1 h even in 1a: {:?}",
-        r.values
-    );
+    assert!(r.values[1] < 286.0 * 0.5, "Kidal stays outside 1 h even in 1a: {:?}", r.values);
     assert!((r.values[2] - r.values[0]).abs() < 1e-9);
 }
 
@@ -206,27 +170,14 @@ fn coverage_counts_points_by_class_and_region() {
         notes: vec![],
     };
     let c = coverage(&f.sites, &f.kinds, scenario(&f, "baseline"), &s, &inputs, false, 5).expect("coverage");
-    let fat = c
-        .incidents
-        .iter()
-        .find(|x| x.column == "fatalities")
-        .expect("fatalities");
+    let fat = c.incidents.iter().find(|x| x.column == "fatalities").expect("fatalities");
+    assert_eq!((fat.all.total, fat.all.in_1h, fat.all.in_2h, fat.all.outside), (14.0, 4.0, 4.0, 10.0));
     assert_eq!(
-        (fat.all.total, fat.all.in_1h, fat.all.in_2h, fat.all.outside),
-        (14.0, 4.0, 4.0, 10.0)
-    );
-    assert_eq!(
-        fat.by_admin1
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.outside))
-            .collect::<Vec<_>>(),
+        fat.by_admin1.iter().map(|(n, t)| (n.as_str(), t.outside)).collect::<Vec<_>>(),
         [("Gao", 0.0), ("Kidal", 10.0)]
     );
     assert_eq!(c.gaps.len(), 1);
-    assert_eq!(
-        (c.gaps[0].rank, c.gaps[0].fatalities, c.gaps[0].nearest_site.as_str()),
-        (1, 10.0, "kidal")
-    );
+    assert_eq!((c.gaps[0].rank, c.gaps[0].fatalities, c.gaps[0].nearest_site.as_str()), (1, 10.0, "kidal"));
 }
 
 #[test]
@@ -243,16 +194,10 @@ fn restrictions_and_settings_move_the_figures() {
     assert_eq!((b & IN_1H, share), (IN_1H, 0.75));
     // bad settings are refused with the key and the reason
     let e = s.set("--set", "speed_kmh", "0").unwrap_err();
-    assert_eq!(
-        (e.key.as_str(), e.reason.as_str()),
-        ("speed_kmh", "a helicopter speed must be above 0 km/h, not 0")
-    );
+    assert_eq!((e.key.as_str(), e.reason.as_str()), ("speed_kmh", "a helicopter speed must be above 0 km/h, not 0"));
     let mut s = f.options.settings.clone();
     let e = s.set("--set", "launch_day_min", "-5").unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "--set: launch_day_min: a delay cannot be negative (-5 min)"
-    );
+    assert_eq!(e.to_string(), "--set: launch_day_min: a delay cannot be negative (-5 min)");
 }
 
 #[test]
@@ -284,11 +229,7 @@ fn a_planner_edit_adds_a_site_and_moves_a_helicopter() {
     let r = Reach::new(&st, &s, false);
     assert_eq!(r.point(17.95, 0.52).0 & IN_1H, IN_1H);
     // a change naming a site nobody defined is refused, with its index and reason
-    sc.changes.push(Change::CloseSite {
-        site: "nowhere".into(),
-        action: "close".into(),
-        note: String::new(),
-    });
+    sc.changes.push(Change::CloseSite { site: "nowhere".into(), action: "close".into(), note: String::new() });
     let e = apply(&f.sites, &f.kinds, &sc).unwrap_err();
     assert_eq!(e.index, sc.changes.len() - 1);
     assert_eq!(e.reason, "unknown site `nowhere`");

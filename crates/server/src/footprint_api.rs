@@ -106,7 +106,12 @@ async fn edit(st: &AppState, auth: &Auth, id: &str, body: &[u8], whole: bool) ->
         title: if whole { Some(f.str_req("title", 200)?) } else { f.str_opt("title", 200)? },
         description: f.str_opt("description", 4000)?,
         changes: match (changes(&f)?, whole) {
-            (None, true) => return Err(ApiError::field("changes", "is required (PUT replaces the whole scenario; PATCH changes parts)")),
+            (None, true) => {
+                return Err(ApiError::field(
+                    "changes",
+                    "is required (PUT replaces the whole scenario; PATCH changes parts)",
+                ))
+            }
             (c, _) => c,
         },
     };
@@ -156,7 +161,11 @@ fn only(q: &HashMap<String, String>, known: &[&str]) -> ApiResult<()> {
 }
 
 /// GET /api/footprint/compare?scenarios=baseline,1a,…&night=true&set=KEY:VALUE,…&format=csv
-pub async fn compare(State(st): State<AppState>, caller: Caller, Query(q): Query<HashMap<String, String>>) -> ApiResult<Response> {
+pub async fn compare(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
     caller.auth.require(&READ, "compare footprint scenarios")?;
     only(&q, &["scenarios", "night", "set", "format", "detail"])?;
     let s = settings_of(&q)?;
@@ -165,7 +174,10 @@ pub async fn compare(State(st): State<AppState>, caller: Caller, Query(q): Query
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     if q.get("format").map(String::as_str) == Some("csv") {
         return Ok((
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"vigil-footprint-compare.csv\"")],
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"vigil-footprint-compare.csv\""),
+            ],
             c.csv(),
         )
             .into_response());
@@ -196,7 +208,11 @@ pub async fn compare(State(st): State<AppState>, caller: Caller, Query(q): Query
 }
 
 /// GET /api/footprint/sensitivity?scenarios=…&night=…&measure=fatalities_in_1h
-pub async fn sensitivity(State(st): State<AppState>, caller: Caller, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+pub async fn sensitivity(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     caller.auth.require(&READ, "compare footprint scenarios")?;
     only(&q, &["scenarios", "night", "set", "measure"])?;
     let s = settings_of(&q)?;
@@ -205,7 +221,12 @@ pub async fn sensitivity(State(st): State<AppState>, caller: Caller, Query(q): Q
 }
 
 /// GET /api/footprint/scenarios/{id}/map?night=…&set=…
-pub async fn map(State(st): State<AppState>, auth: Auth, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+pub async fn map(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     auth.require(&READ, "read footprint scenarios")?;
     only(&q, &["night", "set"])?;
     let s = settings_of(&q)?;
@@ -216,11 +237,15 @@ pub async fn map(State(st): State<AppState>, auth: Auth, Path(id): Path<String>,
 pub fn openapi_paths() -> Value {
     use crate::openapi::with;
     let read = "Roles: planner, analyst, admin. Every other role: 403.";
-    let edit = "Roles: planner only. Every other role: 403. Audited (create / copy / update of footprint_scenario/{id}).";
+    let edit =
+        "Roles: planner only. Every other role: 403. Audited (create / copy / update of footprint_scenario/{id}).";
     let obj = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"type": "object"}}}});
     let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}});
     let q = |name: &str, d: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": d});
-    let scen = q("scenarios", "comma-separated scenario ids; the first is the reference for deltas (default baseline,1a,1b,2a,2b,3)");
+    let scen = q(
+        "scenarios",
+        "comma-separated scenario ids; the first is the reference for deltas (default baseline,1a,1b,2a,2b,3)",
+    );
     let night = q("night", "true: night (night-capable units only, night launch delay)");
     let set = q("set", "settings for this request: KEY:VALUE,… (speed_kmh, launch_day_min, launch_night_min, clearance_min, on_scene_min, window_1h_min, window_2h_min, road_speed_kmh, road_factor, qrf_notice_min, qrf_hours, incident_months, restriction.SECTOR.denied_share, restriction.SECTOR.added_delay_min)");
     let change = "changes: ordered list of {type: add_site | open_site | close_site | reduce_site | note_site | add_unit | remove_unit | move_unit | posture | unplaced, …}; a change naming a site neither stored nor added by an earlier change is refused (422), nothing saved";

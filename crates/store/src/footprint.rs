@@ -110,7 +110,6 @@ fn audit_view(r: &ScenarioRecord, version: i64) -> serde_json::Value {
     })
 }
 
-
 /// Read one scenario with its changes through an executor (a pool or `&mut *tx`);
 /// a macro so that one body serves both backends inside `on_pool!`.
 macro_rules! read_scenario {

@@ -47,7 +47,8 @@ both_backends!(footprint_scenarios_round_trip_and_audit, |db| {
     assert_eq!(s.load_footprint_sites("demo", &[site("gao", 16.3)]).await.unwrap(), (0, 1));
     assert_eq!(s.footprint_sites().await.unwrap().iter().map(|x| x.id.as_str()).collect::<Vec<_>>(), ["gao", "kidal"]);
 
-    let shipped = scenario("1a", None, vec![change("close_site", &["kidal"], None), change("add_unit", &["gao"], None)]);
+    let shipped =
+        scenario("1a", None, vec![change("close_site", &["kidal"], None), change("add_unit", &["gao"], None)]);
     assert_eq!(s.save_footprint_scenario("demo", &shipped, None, true).await.unwrap(), 1);
     // a shipped option is not edited in place
     let e = s.save_footprint_scenario("planner", &shipped, Some(1), false).await.unwrap_err();
@@ -56,7 +57,11 @@ both_backends!(footprint_scenarios_round_trip_and_audit, |db| {
     let mut copy = scenario(
         "1a-bis",
         Some("1a"),
-        vec![change("close_site", &["kidal"], None), change("add_site", &[], Some("anefis")), change("move_unit", &["gao", "anefis"], None)],
+        vec![
+            change("close_site", &["kidal"], None),
+            change("add_site", &[], Some("anefis")),
+            change("move_unit", &["gao", "anefis"], None),
+        ],
     );
     assert_eq!(s.save_footprint_scenario("planner", &copy, None, false).await.unwrap(), 1);
     let e = s.save_footprint_scenario("planner", &copy, None, false).await.unwrap_err();
@@ -69,13 +74,17 @@ both_backends!(footprint_scenarios_round_trip_and_audit, |db| {
     assert!(matches!(e, FootprintStoreError::Conflict { expected: 1, actual: 2, .. }), "{e}");
 
     let got = s.footprint_scenario("1a-bis").await.unwrap().unwrap();
-    assert_eq!((got.record.title.as_str(), got.version, got.shipped, got.created_by.as_str()), ("Bourem helicopters at Anéfis", 2, false, "planner"));
+    assert_eq!(
+        (got.record.title.as_str(), got.version, got.shipped, got.created_by.as_str()),
+        ("Bourem helicopters at Anéfis", 2, false, "planner")
+    );
     assert_eq!(got.record.changes, copy.changes);
     assert_eq!(got.record.based_on.as_deref(), Some("1a"));
     let all = s.footprint_scenarios().await.unwrap();
     assert_eq!(all.iter().map(|x| x.record.id.as_str()).collect::<Vec<_>>(), ["1a", "1a-bis"]);
 
-    let audit: Vec<_> = s.audit_entries(None).await.unwrap().into_iter().filter(|e| e.entity.starts_with("footprint_")).collect();
+    let audit: Vec<_> =
+        s.audit_entries(None).await.unwrap().into_iter().filter(|e| e.entity.starts_with("footprint_")).collect();
     assert_eq!(
         audit.iter().map(|e| (e.actor.as_str(), e.action.as_str(), e.entity.as_str())).collect::<Vec<_>>(),
         [
@@ -99,7 +108,11 @@ both_backends!(footprint_dangling_reference_refused_nothing_saved, |db| {
     s.load_footprint_sites("demo", &[site("gao", 16.27)]).await.unwrap();
     let before = s.audit_entries(None).await.unwrap().len();
     // the new site is used before the change that adds it: dangling at change 0
-    let bad = scenario("x", None, vec![change("move_unit", &["gao", "anefis"], None), change("add_site", &[], Some("anefis"))]);
+    let bad = scenario(
+        "x",
+        None,
+        vec![change("move_unit", &["gao", "anefis"], None), change("add_site", &[], Some("anefis"))],
+    );
     let e = s.save_footprint_scenario("planner", &bad, None, false).await.unwrap_err();
     assert_eq!(
         e.to_string(),
