@@ -6,7 +6,7 @@
 //! Modules: [`reports`] (submit, triage), [`alerts`] (run the rules, turn firings
 //! into alerts with their CAP messages and webhook events, lifecycle steps, manual
 //! alerts, what readers see), [`responses`], [`dashboard`] (response times),
-//! [`schedule`] (timed rule rounds, the demo's replay), [`forecast`] (the forecast
+//! [`schedule`] (timed rule rounds, the demo's replay), [`footprint`] (footprint scenarios and their comparison), [`forecast`] (the forecast
 //! setup and the cell forecasts the rules use), [`alerting`] (rules in force, the
 //! alert clock, CAP settings). Errors: [`AppError`].
 
@@ -14,6 +14,7 @@ pub mod alerting;
 pub mod alerts;
 pub mod dashboard;
 pub mod error;
+pub mod footprint;
 pub mod forecast;
 pub mod forecasts;
 pub mod incidents;

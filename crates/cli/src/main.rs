@@ -2,6 +2,7 @@
 //! its flags and calls into the library crates; no domain logic lives here.
 
 mod audit_cmd;
+mod footprint_cmd;
 mod forecast_cmd;
 mod incidents_cmd;
 mod rules_cmd;
@@ -47,6 +48,9 @@ enum Command {
     Forecast(forecast_cmd::ForecastArgs),
     /// Rolling-origin backtest of the learned model against the VIEWS benchmarks.
     Backtest(forecast_cmd::BacktestArgs),
+    /// Footprint options: sites, scenarios, and their CASEVAC and quick-reaction reach.
+    #[command(subcommand)]
+    Footprint(footprint_cmd::FootprintCommand),
     /// Alert rules: check a rule file, backtest rules on the incident history.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -150,6 +154,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Forecast(a) if a.store => forecast_cmd::forecast(a, &audited().await?).await,
         Command::Forecast(a) => forecast_cmd::forecast(a, &store().await?).await,
         Command::Backtest(a) => forecast_cmd::backtest(a, &store().await?).await,
+        Command::Footprint(c @ footprint_cmd::FootprintCommand::Load) => footprint_cmd::footprint(c, &audited().await?).await,
+        Command::Footprint(c) => footprint_cmd::footprint(c, &store().await?).await,
         Command::Rules(rules_cmd::RulesCommand::Backtest(a)) => rules_cmd::backtest(a, &store().await?).await,
         Command::Rules(c) => rules_cmd::offline(c),
         Command::Serve(a) => serve_cmd::serve(a, &cli.db).await,

@@ -170,6 +170,8 @@ pub const GEO_PRECISIONS: &[Term] = &[
 /// Which roles may use which part of the system, by role code. The server checks
 /// these lists (not copies of them) on every endpoint, and the UI hides what a role
 /// may not use.
+pub mod footprint;
+
 pub mod access {
     /// Submit a field report.
     pub const SUBMIT_REPORT: &[&str] = &["reporter", "analyst", "hr_officer", "admin"];
@@ -208,6 +210,8 @@ pub struct Access {
     pub record_response: &'static [&'static str],
     pub admin: &'static [&'static str],
     pub restricted: &'static [&'static str],
+    pub footprint_read: &'static [&'static str],
+    pub footprint_edit: &'static [&'static str],
 }
 
 /// What a response to an alert does (the responder's log; `POST /api/responses`).
@@ -262,6 +266,8 @@ pub struct Vocabulary {
     pub cap: CapLists,
     pub alert_next_steps: &'static [(&'static str, &'static str)],
     pub access: Access,
+    #[serde(flatten)]
+    pub footprint: footprint::FootprintVocab,
 }
 
 /// The vocabulary.
@@ -291,7 +297,10 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
         record_response: access::RECORD_RESPONSE,
         admin: access::ADMIN,
         restricted: access::RESTRICTED,
+        footprint_read: footprint::READ,
+        footprint_edit: footprint::EDIT,
     },
+    footprint: footprint::VOCAB,
 };
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod cap_access;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod footprint_api;
 pub mod forecasts_api;
 pub mod corrections_api;
 pub mod incidents_api;
@@ -196,6 +197,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cap_api::api_routes())
         .merge(users_api::routes())
         .merge(forecasts_api::routes())
+        .merge(footprint_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

@@ -49,6 +49,10 @@
 //! drawn with their P(at least one death) and band, then opens a region's forecast
 //! page and reads the band per month against what happened and the skill table.
 //!
+//! `footprint_compare_map_and_edit_a_copy` (`footprint.mjs`, issue #17): a planner
+//! opens the footprint comparison, switches scenarios on the map, copies option 1a,
+//! edits the copy and sees an edit with a dangling site refused.
+//!
 //! They run one after the other (one browser at a time), each on its own server
 //! and database.
 //!
@@ -136,6 +140,11 @@ async fn forecast_layer_and_area_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn analyst_corrects_and_retracts_an_incident() {
     run_script("correct.mjs", &[Role::Analyst]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn footprint_compare_map_and_edit_a_copy() {
+    run_script("footprint.mjs", &[Role::Planner]).await;
 }
 
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it

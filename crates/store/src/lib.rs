@@ -10,7 +10,7 @@
 //! connect.
 //!
 //! Modules: [`incidents`] (import, queries, stats), [`boundaries`] (admin areas and
-//! re-assignment), [`forecasts`] (published forecast runs), [`placement`] (grid and
+//! re-assignment), [`forecasts`] (published forecast runs), [`footprint`] (footprint sites and scenarios), [`placement`] (grid and
 //! admin codes for a point), `extras` (how
 //! the source-specific columns of an incident are stored), [`reports`] (intake and
 //! reading of field reports), [`triage`] (duplicate suggestions, verify / merge /
@@ -34,6 +34,7 @@ pub mod boundaries;
 pub mod corrections;
 mod extras;
 mod import_rows;
+pub mod footprint;
 pub mod forecasts;
 pub mod incident_records;
 pub mod incidents;

@@ -5,7 +5,8 @@
 
 /** The lists of {code, label: {en, fr}} the server sends, in display order. */
 export const LISTS = ['categories', 'roles', 'report_statuses', 'alert_statuses', 'verification_statuses',
-  'sensitivities', 'channels', 'reliability', 'credibility', 'date_precisions', 'geo_precisions', 'response_actions'];
+  'sensitivities', 'channels', 'reliability', 'credibility', 'date_precisions', 'geo_precisions', 'response_actions',
+  'footprint_site_kinds', 'footprint_change_types', 'footprint_unit_kinds', 'footprint_tags'];
 
 /** Record fields whose values are vocabulary codes, and the list that labels them. */
 export const FIELD_LISTS = {
