@@ -18,6 +18,7 @@ pub mod forecast;
 pub mod forecasts;
 pub mod reports;
 pub mod responses;
+pub mod rights;
 pub mod schedule;
 
 use std::sync::Arc;

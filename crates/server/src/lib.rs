@@ -31,6 +31,8 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod forecasts_api;
+pub mod rights_api;
+pub mod rights_demo;
 pub mod incidents_api;
 pub mod ogc_api;
 pub mod openapi;
@@ -193,6 +195,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cap_api::api_routes())
         .merge(users_api::routes())
         .merge(forecasts_api::routes())
+        .merge(rights_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)
