@@ -52,7 +52,8 @@ pub async fn seed(store: &Store) -> Result<RightsDemo, ServerError> {
         // a spread of perpetrators and acts, victims split by sex and age; deterministic
         let (perpetrator, group, unit) = match k % 5 {
             0 | 3 => ("national_forces", None, Some(UNITS[k % 3])),
-            1 => ("armed_group", Some(i.side_a.clone().unwrap_or_else(|| "Synthetic armed group".into())), None),
+            // named armed groups: made-up names, never those of the incidents' real-world actors
+            1 => ("armed_group", Some(if k % 2 == 0 { "Synthetic armed group A" } else { "Synthetic armed group B" }.to_string()), None),
             2 => ("self_defence_group", None, None),
             _ => ("unidentified", None, None),
         };
