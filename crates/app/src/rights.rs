@@ -71,7 +71,8 @@ pub fn case_of(r: &CaseRow) -> AppResult<Case> {
             armed_group: r.armed_group.clone(),
             unit: r.unit.clone(),
         },
-        acts: serde_json::from_value(r.acts.clone()).map_err(|e| AppError::Internal(format!("case {}: acts: {e}", r.id)))?,
+        acts: serde_json::from_value(r.acts.clone())
+            .map_err(|e| AppError::Internal(format!("case {}: acts: {e}", r.id)))?,
         status: CaseStatus::parse(&r.status).map_err(|e| AppError::Internal(format!("case {}: {e}", r.id)))?,
     })
 }
@@ -102,7 +103,10 @@ pub struct NewCase {
 pub async fn record_case(ctx: &Context, p: &Principal, n: NewCase) -> AppResult<(i64, Vec<hrddp::FollowUp>)> {
     let mut c = n.case;
     if c.status != CaseStatus::Alleged && c.status != CaseStatus::UnderVerification {
-        return Err(AppError::invalid("status", "a new case is alleged or under_verification; verification is a later step"));
+        return Err(AppError::invalid(
+            "status",
+            "a new case is alleged or under_verification; verification is a later step",
+        ));
     }
     c.validate().map_err(invalid)?;
     for r in &n.restricted {
@@ -137,7 +141,12 @@ pub async fn record_case(ctx: &Context, p: &Principal, n: NewCase) -> AppResult<
             return Err(AppError::NotFound(format!("incident {i} not found")));
         }
     }
-    let links = n.reports.iter().map(|r| ("report".to_string(), *r)).chain(n.incidents.iter().map(|i| ("incident".to_string(), *i))).collect();
+    let links = n
+        .reports
+        .iter()
+        .map(|r| ("report".to_string(), *r))
+        .chain(n.incidents.iter().map(|i| ("incident".to_string(), *i)))
+        .collect();
     let row = CaseRow {
         id: 0,
         title: c.title.trim().to_string(),
@@ -167,8 +176,12 @@ pub async fn record_case(ctx: &Context, p: &Principal, n: NewCase) -> AppResult<
 
 /// A new case against a unit whose support was approved: raise the follow-ups.
 pub async fn follow_up(store: &Store, actor: &str, c: &Case) -> AppResult<Vec<hrddp::FollowUp>> {
-    let approved: Vec<(SupportRequest, Assessment)> =
-        store.support_requests().await?.iter().filter_map(|(r, a)| Some((request_of(r).ok()?, assessment_of(a.as_ref()?).ok()?))).collect();
+    let approved: Vec<(SupportRequest, Assessment)> = store
+        .support_requests()
+        .await?
+        .iter()
+        .filter_map(|(r, a)| Some((request_of(r).ok()?, assessment_of(a.as_ref()?).ok()?)))
+        .collect();
     let f = hrddp::follow_ups(c, &approved);
     let items: Vec<(i64, i64, String)> = f.iter().map(|x| (x.assessment_id, x.case_id, x.unit.clone())).collect();
     store.raise_followups(actor, &items).await?;
@@ -179,7 +192,9 @@ pub async fn follow_up(store: &Store, actor: &str, c: &Case) -> AppResult<Vec<hr
 pub async fn set_status(ctx: &Context, p: &Principal, id: i64, to: &str) -> AppResult<()> {
     let to = CaseStatus::parse(to).map_err(invalid)?;
     let rows = ctx.store.cases_for(p).await?;
-    let Some(row) = rows.iter().find(|c| c.id == id) else { return Err(AppError::NotFound(format!("case {id} not found"))) };
+    let Some(row) = rows.iter().find(|c| c.id == id) else {
+        return Err(AppError::NotFound(format!("case {id} not found")));
+    };
     let from = CaseStatus::parse(&row.status).map_err(invalid)?;
     from.transition(to).map_err(|e| AppError::Conflict(e.to_string()))?;
     ctx.store.set_case_status(p, id, from.as_str(), to.as_str()).await?;
@@ -211,7 +226,11 @@ pub async fn note(store: &Store, quarter: Quarter, threshold: u32) -> AppResult<
 /// The quarter of the most recent case, or the current one.
 pub async fn latest_quarter(store: &Store) -> AppResult<Quarter> {
     let cases = all_cases(store).await?;
-    Ok(cases.iter().map(|c| c.event.date).max().map_or_else(|| Quarter::of(chrono::Utc::now().date_naive()), Quarter::of))
+    Ok(cases
+        .iter()
+        .map(|c| c.event.date)
+        .max()
+        .map_or_else(|| Quarter::of(chrono::Utc::now().date_naive()), Quarter::of))
 }
 
 /// The aggregates everyone with `AGGREGATES` access sees: the note's tables, with
@@ -245,7 +264,8 @@ pub fn label(code: &str, regions: &std::collections::BTreeMap<String, String>) -
 
 /// A note table as CSV (labels as the note prints them; suppressed cells `<3` / `*`).
 pub fn note_csv(t: &vigil_rights::note::NoteTable, regions: &std::collections::BTreeMap<String, String>) -> String {
-    let esc = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
+    let esc =
+        |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
     let mut out = String::new();
     let mut head = vec![t.rows_are.to_string()];
     head.extend(t.table.columns.iter().map(|c| label(c, regions)));
@@ -276,20 +296,40 @@ fn bar_chart(t: &vigil_rights::note::NoteTable, regions: &std::collections::BTre
         .table
         .rows
         .iter()
-        .map(|r| (label(&r.key, regions), r.total.as_ref().and_then(|c| c.value()).or_else(|| if r.total.is_none() { r.cells.last().and_then(|c| c.value()) } else { None })))
+        .map(|r| {
+            (
+                label(&r.key, regions),
+                r.total.as_ref().and_then(|c| c.value()).or_else(|| {
+                    if r.total.is_none() {
+                        r.cells.last().and_then(|c| c.value())
+                    } else {
+                        None
+                    }
+                }),
+            )
+        })
         .collect();
     let max = rows.iter().filter_map(|r| r.1).max().unwrap_or(1).max(1) as f64;
     let h = 22 * rows.len() + 10;
-    let mut s = format!(r#"<svg class="chart" width="640" height="{h}" role="img" aria-label="{}">"#, html_escape(t.title));
+    let mut s =
+        format!(r#"<svg class="chart" width="640" height="{h}" role="img" aria-label="{}">"#, html_escape(t.title));
     for (i, (name, val)) in rows.iter().enumerate() {
         let y = 5 + i * 22;
-        s.push_str(&format!(r#"<text x="230" y="{}" text-anchor="end" font-size="12">{}</text>"#, y + 14, html_escape(name)));
+        s.push_str(&format!(
+            r#"<text x="230" y="{}" text-anchor="end" font-size="12">{}</text>"#,
+            y + 14,
+            html_escape(name)
+        ));
         match val {
             Some(v) => {
                 let w = (*v as f64 / max * 340.0).max(1.0);
                 s.push_str(&format!(r##"<rect x="240" y="{y}" width="{w:.1}" height="16" fill="#1f5d99"/><text x="{:.1}" y="{}" font-size="12">{v}</text>"##, 245.0 + w, y + 13));
             }
-            None => s.push_str(&format!(r##"<text x="240" y="{}" font-size="12" fill="#777">suppressed (&lt;{})</text>"##, y + 13, t.table.threshold)),
+            None => s.push_str(&format!(
+                r##"<text x="240" y="{}" font-size="12" fill="#777">suppressed (&lt;{})</text>"##,
+                y + 13,
+                t.table.threshold
+            )),
         }
     }
     s.push_str("</svg>");
@@ -318,7 +358,11 @@ pub fn note_html(n: &Note, regions: &std::collections::BTreeMap<String, String>,
         t = n.threshold
     ));
     for t in &n.tables {
-        s.push_str(&format!("<h2>{}</h2><table><thead><tr><th>{}</th>", html_escape(t.title), html_escape(&label_of_rows(t.rows_are))));
+        s.push_str(&format!(
+            "<h2>{}</h2><table><thead><tr><th>{}</th>",
+            html_escape(t.title),
+            html_escape(&label_of_rows(t.rows_are))
+        ));
         for c in &t.table.columns {
             s.push_str(&format!("<th>{}</th>", html_escape(&label(c, regions))));
         }
@@ -329,7 +373,9 @@ pub fn note_html(n: &Note, regions: &std::collections::BTreeMap<String, String>,
         if t.table.rows.is_empty() {
             s.push_str(&format!("<tr><td colspan=\"{}\">none</td></tr>", t.table.columns.len() + 2));
         }
-        for (r, cls) in t.table.rows.iter().map(|r| (r, "")).chain(t.table.totals.iter().map(|r| (r, " class=\"total\""))) {
+        for (r, cls) in
+            t.table.rows.iter().map(|r| (r, "")).chain(t.table.totals.iter().map(|r| (r, " class=\"total\"")))
+        {
             s.push_str(&format!("<tr{cls}><td>{}</td>", html_escape(&label(&r.key, regions))));
             for c in r.cells.iter().chain(r.total.iter()) {
                 s.push_str(&format!("<td>{}</td>", html_escape(&c.text())));
@@ -341,7 +387,10 @@ pub fn note_html(n: &Note, regions: &std::collections::BTreeMap<String, String>,
             s.push_str(&bar_chart(t, regions));
         }
     }
-    s.push_str(&format!("<p class=\"note\">Produced by Vigil from the case records ({}).</p></body></html>", chrono::Utc::now().format("%Y-%m-%d")));
+    s.push_str(&format!(
+        "<p class=\"note\">Produced by Vigil from the case records ({}).</p></body></html>",
+        chrono::Utc::now().format("%Y-%m-%d")
+    ));
     s
 }
 
@@ -378,13 +427,25 @@ pub async fn open_investigation(ctx: &Context, p: &Principal, inv: Investigation
 
 /// Keep an arrived evidence file in `dir`, hash it (SHA-256) and register it: the
 /// first custody entry.
-pub async fn add_evidence(store: &Store, p: &Principal, case_id: i64, file_name: &str, bytes: &[u8], dir: &std::path::Path) -> AppResult<i64> {
+pub async fn add_evidence(
+    store: &Store,
+    p: &Principal,
+    case_id: i64,
+    file_name: &str,
+    bytes: &[u8],
+    dir: &std::path::Path,
+) -> AppResult<i64> {
     use sha2_hex::hex_sha256;
     let sha = hex_sha256(bytes);
-    let safe: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' }).collect();
-    std::fs::create_dir_all(dir).map_err(|e| AppError::Config { path: dir.display().to_string(), message: e.to_string() })?;
+    let safe: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    std::fs::create_dir_all(dir)
+        .map_err(|e| AppError::Config { path: dir.display().to_string(), message: e.to_string() })?;
     let path = dir.join(format!("case{case_id}-{}-{safe}", &sha[..12]));
-    std::fs::write(&path, bytes).map_err(|e| AppError::Config { path: path.display().to_string(), message: e.to_string() })?;
+    std::fs::write(&path, bytes)
+        .map_err(|e| AppError::Config { path: path.display().to_string(), message: e.to_string() })?;
     Ok(store.add_evidence(p, case_id, file_name, &path.display().to_string(), &sha, bytes.len() as i64).await?)
 }
 
@@ -469,13 +530,29 @@ pub async fn unit_record(store: &Store, unit: &str, on: NaiveDate) -> AppResult<
 }
 
 /// Assess a request: the unit's record is read from the cases now.
-pub async fn assess(store: &Store, p: &Principal, request_id: i64, risk_level: &str, mitigations: Vec<Mitigation>) -> AppResult<i64> {
+pub async fn assess(
+    store: &Store,
+    p: &Principal,
+    request_id: i64,
+    risk_level: &str,
+    mitigations: Vec<Mitigation>,
+) -> AppResult<i64> {
     let reqs = store.support_requests().await?;
     let Some((r, _)) = reqs.iter().find(|(r, _)| r.id == request_id) else {
         return Err(AppError::NotFound(format!("support request {request_id} not found")));
     };
     let (record, _) = unit_record(store, &r.unit, chrono::Utc::now().date_naive()).await?;
-    let a = Assessment { id: 0, request_id, record, risk_level: risk_level.into(), mitigations, decision: None, decided_by: None, decided_on: None, needs_review: false };
+    let a = Assessment {
+        id: 0,
+        request_id,
+        record,
+        risk_level: risk_level.into(),
+        mitigations,
+        decision: None,
+        decided_by: None,
+        decided_on: None,
+        needs_review: false,
+    };
     a.validate().map_err(hrddp_err)?;
     let row = AssessmentRow {
         id: 0,

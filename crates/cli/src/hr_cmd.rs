@@ -109,7 +109,11 @@ pub async fn hr(c: HrCommand, store: Store) -> Result<()> {
 async fn note(a: NoteArgs, store: &Store) -> Result<()> {
     let quarter: vigil_rights::Quarter = a.quarter.parse()?;
     if a.threshold < vigil_rights::DEFAULT_THRESHOLD {
-        bail!("--threshold {}: at least {} (small cells identify people)", a.threshold, vigil_rights::DEFAULT_THRESHOLD);
+        bail!(
+            "--threshold {}: at least {} (small cells identify people)",
+            a.threshold,
+            vigil_rights::DEFAULT_THRESHOLD
+        );
     }
     let ext = a.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let pdf = match ext.as_deref() {
@@ -127,7 +131,8 @@ async fn note(a: NoteArgs, store: &Store) -> Result<()> {
     let mut written = vec![html_path.display().to_string()];
     for t in &n.tables {
         let p = PathBuf::from(format!("{}-{}.csv", stem.display(), t.name));
-        std::fs::write(&p, vigil_app::rights::note_csv(t, &regions)).with_context(|| format!("writing {}", p.display()))?;
+        std::fs::write(&p, vigil_app::rights::note_csv(t, &regions))
+            .with_context(|| format!("writing {}", p.display()))?;
         written.push(p.display().to_string());
     }
     if pdf {
@@ -151,7 +156,10 @@ async fn note(a: NoteArgs, store: &Store) -> Result<()> {
 fn print_pdf(html: &Path, out: &Path) -> Result<()> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
-        bail!("no chromium at {chromium} to print the PDF (apt-get install chromium, or set CHROMIUM); the HTML is at {}", html.display());
+        bail!(
+            "no chromium at {chromium} to print the PDF (apt-get install chromium, or set CHROMIUM); the HTML is at {}",
+            html.display()
+        );
     }
     let html = html.canonicalize()?;
     let out_abs = std::env::current_dir()?.join(out);
@@ -187,7 +195,12 @@ pub async fn evidence(c: EvidenceCommand, store: Store) -> Result<()> {
             let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
             let name = a.file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "evidence".into());
             let id = vigil_app::rights::add_evidence(&store, &p, a.case, &name, &bytes, &dir).await?;
-            println!("evidence {id} of case {}: {name}, {} bytes, sha256 {}", a.case, bytes.len(), vigil_store::audit::sha256_hex(&bytes));
+            println!(
+                "evidence {id} of case {}: {name}, {} bytes, sha256 {}",
+                a.case,
+                bytes.len(),
+                vigil_store::audit::sha256_hex(&bytes)
+            );
             Ok(())
         }
         EvidenceCommand::Verify(a) => {
@@ -195,8 +208,13 @@ pub async fn evidence(c: EvidenceCommand, store: Store) -> Result<()> {
             let bad: Vec<_> = checks.iter().filter(|c| !c.ok).collect();
             for c in &bad {
                 match &c.found {
-                    None => println!("MISSING evidence {} (case {}): {} cannot be read", c.evidence_id, c.case_id, c.path),
-                    Some(f) => println!("CHANGED evidence {} (case {}): {} sha256 {f}, {} on arrival", c.evidence_id, c.case_id, c.path, c.expected),
+                    None => {
+                        println!("MISSING evidence {} (case {}): {} cannot be read", c.evidence_id, c.case_id, c.path)
+                    }
+                    Some(f) => println!(
+                        "CHANGED evidence {} (case {}): {} sha256 {f}, {} on arrival",
+                        c.evidence_id, c.case_id, c.path, c.expected
+                    ),
                 }
             }
             if bad.is_empty() {

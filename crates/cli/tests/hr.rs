@@ -9,7 +9,12 @@ use vigil_store::access::Principal;
 use vigil_store::rights::{CaseRow, Restricted};
 
 fn vigil(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil")).args(args).current_dir(dir).env_remove("VIGIL_DB").output().expect("run vigil")
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("VIGIL_DB")
+        .output()
+        .expect("run vigil")
 }
 
 fn text(o: &Output) -> String {
@@ -32,14 +37,19 @@ async fn quarterly_note_evidence_custody_and_reads() {
     let hr_user = store.users().await.unwrap().into_iter().find(|u| u.name == "hr_officer").unwrap();
     let hr = Principal { user: hr_user, restricted_access: false };
     let cases = store.cases_for(&hr).await.unwrap();
-    assert!(cases.len() >= 30 && cases.iter().all(|c| c.synthetic && c.title.starts_with("SYNTHETIC")), "demo cases are synthetic");
-    let q3 = cases.iter().filter(|c| c.date.starts_with("2022-0") && ["07", "08", "09"].contains(&&c.date[5..7])).count();
+    assert!(
+        cases.len() >= 30 && cases.iter().all(|c| c.synthetic && c.title.starts_with("SYNTHETIC")),
+        "demo cases are synthetic"
+    );
+    let q3 =
+        cases.iter().filter(|c| c.date.starts_with("2022-0") && ["07", "08", "09"].contains(&&c.date[5..7])).count();
     assert!(q3 > 3, "the demo has cases in 2022-Q3 ({q3})");
     let mut c: CaseRow = cases[0].clone();
     c.title = "SYNTHETIC case for the CLI test".into();
     c.date = "2022-08-02".into();
     c.status = "alleged".into();
-    let victim = Restricted { id: 0, kind: "victim".into(), data: serde_json::json!({"name": "SYNTHETIC Testname Kappa"}) };
+    let victim =
+        Restricted { id: 0, kind: "victim".into(), data: serde_json::json!({"name": "SYNTHETIC Testname Kappa"}) };
     let id = store.create_case(&hr, &c, &[victim]).await.unwrap();
     store.case_for(&hr, id).await.unwrap();
 
@@ -69,12 +79,19 @@ async fn quarterly_note_evidence_custody_and_reads() {
     // who read the case
     let o = vigil(d, &["audit", "reads", "--db", &url, "--entity", &format!("case/{id}")]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains(&format!("1 read(s) of case/{id}")) && text(&o).contains("hr_officer (hr_officer)"), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("1 read(s) of case/{id}")) && text(&o).contains("hr_officer (hr_officer)"),
+        "{}",
+        text(&o)
+    );
 
     // evidence: hashed on arrival, a changed file is named
     let photo = d.join("photo.jpg");
     std::fs::write(&photo, b"synthetic evidence bytes").unwrap();
-    let o = vigil(d, &["evidence", "add", "--db", &url, "--case", &id.to_string(), "--as", "hr_officer", photo.to_str().unwrap()]);
+    let o = vigil(
+        d,
+        &["evidence", "add", "--db", &url, "--case", &id.to_string(), "--as", "hr_officer", photo.to_str().unwrap()],
+    );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains(&vigil_store::audit::sha256_hex(b"synthetic evidence bytes")), "{}", text(&o));
     let o = vigil(d, &["evidence", "verify", "--db", &url]);
@@ -88,6 +105,13 @@ async fn quarterly_note_evidence_custody_and_reads() {
     let ev = store.evidence_of(Some(id)).await.unwrap()[0].id;
     let custody: Vec<String> = store.custody_of(ev).await.unwrap().into_iter().map(|c| c.action).collect();
     assert_eq!(custody, ["received", "verified", "changed"]);
-    let o = vigil(d, &["evidence", "add", "--db", &url, "--case", &id.to_string(), "--as", "analyst", photo.to_str().unwrap()]);
-    assert!(!o.status.success() && text(&o).contains("human-rights officers"), "an analyst cannot add evidence: {}", text(&o));
+    let o = vigil(
+        d,
+        &["evidence", "add", "--db", &url, "--case", &id.to_string(), "--as", "analyst", photo.to_str().unwrap()],
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("human-rights officers"),
+        "an analyst cannot add evidence: {}",
+        text(&o)
+    );
 }

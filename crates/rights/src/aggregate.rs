@@ -77,12 +77,7 @@ pub struct Table {
 impl Table {
     /// Suppress `raw` (rows of counts in column order). With `totals`, row and column
     /// totals are added and complementary suppression applied.
-    pub fn suppressed(
-        columns: Vec<String>,
-        raw: Vec<(String, Vec<u32>)>,
-        totals: bool,
-        threshold: u32,
-    ) -> Table {
+    pub fn suppressed(columns: Vec<String>, raw: Vec<(String, Vec<u32>)>, totals: bool, threshold: u32) -> Table {
         let (nr, nc) = (raw.len(), columns.len());
         // the full grid with totals: rows 0..nr then the totals row; columns 0..nc then the total column
         let mut v = vec![vec![0u32; nc + 1]; nr + 1];
@@ -95,10 +90,7 @@ impl Table {
             }
         }
         let small = |n: u32| n > 0 && n < threshold;
-        let primary: Vec<Vec<bool>> = v
-            .iter()
-            .map(|r| r.iter().map(|&n| small(n)).collect())
-            .collect();
+        let primary: Vec<Vec<bool>> = v.iter().map(|r| r.iter().map(|&n| small(n)).collect()).collect();
         let mut hide = primary.clone();
         if totals {
             // every row (cells + its total) and every column (cells + its total) is one
@@ -153,28 +145,14 @@ impl Table {
             cells: (0..nc).map(|j| cell(nr, j)).collect(),
             total: Some(cell(nr, nc)),
         });
-        Table {
-            columns,
-            rows,
-            totals: totals_row,
-            threshold,
-        }
+        Table { columns, rows, totals: totals_row, threshold }
     }
 }
 
 /// Keys in first-seen order after sorting by a vocabulary order (codes not in it last, by name).
 fn ordered(keys: impl IntoIterator<Item = String>, order: &[&str]) -> Vec<String> {
-    let mut k: Vec<String> = keys
-        .into_iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    k.sort_by_key(|x| {
-        (
-            order.iter().position(|o| o == x).unwrap_or(usize::MAX),
-            x.clone(),
-        )
-    });
+    let mut k: Vec<String> = keys.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    k.sort_by_key(|x| (order.iter().position(|o| o == x).unwrap_or(usize::MAX), x.clone()));
     k
 }
 
@@ -188,25 +166,14 @@ fn perpetrator_order() -> Vec<&'static str> {
 
 /// The victim groups in vocabulary order.
 pub fn groups() -> Vec<String> {
-    vigil_model::vocab::codes(vigil_model::vocab::rights::VICTIM_GROUPS)
-        .into_iter()
-        .map(String::from)
-        .collect()
+    vigil_model::vocab::codes(vigil_model::vocab::rights::VICTIM_GROUPS).into_iter().map(String::from).collect()
 }
 
 /// Violations and abuses (acts) by perpetrator (category, or the armed group's name)
 /// and act type.
 pub fn violations_by_perpetrator_and_act(cases: &[Case], threshold: u32) -> Table {
-    let cols = ordered(
-        cases
-            .iter()
-            .flat_map(|c| c.acts.iter().map(|a| a.act_type.clone())),
-        &act_order(),
-    );
-    let rows = ordered(
-        cases.iter().map(Case::perpetrator_label),
-        &perpetrator_order(),
-    );
+    let cols = ordered(cases.iter().flat_map(|c| c.acts.iter().map(|a| a.act_type.clone())), &act_order());
+    let rows = ordered(cases.iter().map(Case::perpetrator_label), &perpetrator_order());
     let raw = rows
         .iter()
         .map(|r| {
@@ -257,12 +224,7 @@ fn victims_by(
 
 /// Victims by act type and by sex and age group.
 pub fn victims_by_act(cases: &[Case], threshold: u32) -> Table {
-    let keys = ordered(
-        cases
-            .iter()
-            .flat_map(|c| c.acts.iter().map(|a| a.act_type.clone())),
-        &act_order(),
-    );
+    let keys = ordered(cases.iter().flat_map(|c| c.acts.iter().map(|a| a.act_type.clone())), &act_order());
     victims_by(cases, threshold, keys, |_, a| a.act_type.clone())
 }
 
@@ -283,12 +245,7 @@ pub fn comparison(periods: &[(String, &[Case])], threshold: u32) -> Table {
             (label.clone(), vec![cs.len() as u32, acts, victims])
         })
         .collect();
-    Table::suppressed(
-        vec!["cases".into(), "violations".into(), "victims".into()],
-        raw,
-        false,
-        threshold,
-    )
+    Table::suppressed(vec!["cases".into(), "violations".into(), "victims".into()], raw, false, threshold)
 }
 
 #[cfg(test)]
@@ -299,22 +256,11 @@ mod tests {
 
     fn t(rows: &[(&str, &[u32])], totals: bool) -> Table {
         let cols = (0..rows[0].1.len()).map(|j| format!("c{j}")).collect();
-        Table::suppressed(
-            cols,
-            rows.iter()
-                .map(|(k, v)| ((*k).to_string(), v.to_vec()))
-                .collect(),
-            totals,
-            3,
-        )
+        Table::suppressed(cols, rows.iter().map(|(k, v)| ((*k).to_string(), v.to_vec())).collect(), totals, 3)
     }
 
     fn texts(r: &Row) -> Vec<String> {
-        r.cells
-            .iter()
-            .map(Cell::text)
-            .chain(r.total.iter().map(Cell::text))
-            .collect()
+        r.cells.iter().map(Cell::text).chain(r.total.iter().map(Cell::text)).collect()
     }
 
     #[test]
@@ -345,10 +291,7 @@ mod tests {
         assert_eq!(texts(totals), ["8", "13", "11", "32"]);
         // every row and column with a hidden cell has at least two
         for r in tab.rows.iter().chain(std::iter::once(totals)) {
-            let hidden = texts(r)
-                .iter()
-                .filter(|x| x.starts_with('<') || *x == "*")
-                .count();
+            let hidden = texts(r).iter().filter(|x| x.starts_with('<') || *x == "*").count();
             assert!(hidden == 0 || hidden >= 2, "{r:?}");
         }
     }
@@ -364,36 +307,15 @@ mod tests {
 
     #[test]
     fn tables_from_cases_suppress_two_victims() {
-        let two_men = VictimCounts {
-            man: 2,
-            ..Default::default()
-        };
-        let five = VictimCounts {
-            man: 3,
-            woman: 2,
-            ..Default::default()
-        };
+        let two_men = VictimCounts { man: 2, ..Default::default() };
+        let five = VictimCounts { man: 3, woman: 2, ..Default::default() };
         let cases = vec![
-            sample(
-                "2022-07-03",
-                "national_forces",
-                Some("1st"),
-                &[("killing", two_men)],
-            ),
+            sample("2022-07-03", "national_forces", Some("1st"), &[("killing", two_men)]),
             sample(
                 "2022-07-09",
                 "unidentified",
                 None,
-                &[
-                    ("killing", five),
-                    (
-                        "abduction",
-                        VictimCounts {
-                            boy: 4,
-                            ..Default::default()
-                        },
-                    ),
-                ],
+                &[("killing", five), ("abduction", VictimCounts { boy: 4, ..Default::default() })],
             ),
         ];
         let v = victims_by_act(&cases, DEFAULT_THRESHOLD);
@@ -403,23 +325,12 @@ mod tests {
         // women, and the total 7 with abduction's total 4 (hand-worked in the comments above)
         assert_eq!(texts(&v.rows[0]), ["*", "<3", "0", "0", "0", "*"]);
         let p = violations_by_perpetrator_and_act(&cases, DEFAULT_THRESHOLD);
-        assert_eq!(
-            p.rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
-            ["national_forces", "unidentified"]
-        );
+        assert_eq!(p.rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["national_forces", "unidentified"]);
         assert_eq!(p.columns, ["killing", "abduction"]);
         for r in &p.rows {
-            assert!(
-                r.cells
-                    .iter()
-                    .all(|c| c.value().is_none_or(|x| x == 0 || x >= 3)),
-                "{r:?}"
-            );
+            assert!(r.cells.iter().all(|c| c.value().is_none_or(|x| x == 0 || x >= 3)), "{r:?}");
         }
-        let cmp = comparison(
-            &[("2022-Q3".into(), &cases[..]), ("2022-Q2".into(), &[])],
-            DEFAULT_THRESHOLD,
-        );
+        let cmp = comparison(&[("2022-Q3".into(), &cases[..]), ("2022-Q2".into(), &[])], DEFAULT_THRESHOLD);
         assert_eq!(texts(&cmp.rows[0]), ["<3", "3", "11"]);
         assert_eq!(texts(&cmp.rows[1]), ["0", "0", "0"]);
     }

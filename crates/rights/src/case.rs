@@ -9,20 +9,13 @@ use vigil_model::vocab::{self, rights as v};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
     #[error("{field}: `{code}` is not one of {expected}")]
-    UnknownCode {
-        field: &'static str,
-        code: String,
-        expected: String,
-    },
+    UnknownCode { field: &'static str, code: String, expected: String },
     #[error("a case needs at least one act (what was done)")]
     NoActs,
     #[error("perpetrator armed_group needs the group's name (armed_group)")]
     GroupUnnamed,
     #[error("status cannot go from {from} to {to}")]
-    BadTransition {
-        from: &'static str,
-        to: &'static str,
-    },
+    BadTransition { from: &'static str, to: &'static str },
     #[error("{0}")]
     Invalid(String),
 }
@@ -31,11 +24,7 @@ fn check(field: &'static str, list: &'static [vocab::Term], code: &str) -> Resul
     if vocab::is_code(list, code) {
         Ok(())
     } else {
-        Err(CaseError::UnknownCode {
-            field,
-            code: code.into(),
-            expected: vocab::codes(list).join(", "),
-        })
+        Err(CaseError::UnknownCode { field, code: code.into(), expected: vocab::codes(list).join(", ") })
     }
 }
 
@@ -191,10 +180,7 @@ impl CaseStatus {
         if self.can_become(to) {
             Ok(to)
         } else {
-            Err(CaseError::BadTransition {
-                from: self.as_str(),
-                to: to.as_str(),
-            })
+            Err(CaseError::BadTransition { from: self.as_str(), to: to.as_str() })
         }
     }
 }
@@ -219,11 +205,7 @@ impl Case {
         }
         check("perpetrator", v::PERPETRATORS, &self.event.perpetrator)?;
         if self.event.perpetrator == "armed_group"
-            && self
-                .event
-                .armed_group
-                .as_deref()
-                .is_none_or(|g| g.trim().is_empty())
+            && self.event.armed_group.as_deref().is_none_or(|g| g.trim().is_empty())
         {
             return Err(CaseError::GroupUnnamed);
         }
@@ -232,8 +214,7 @@ impl Case {
         }
         for a in &self.acts {
             check("acts.act_type", v::ACT_TYPES, &a.act_type)?;
-            if a.is_grave_violation_against_children() && (a.victims.man > 0 || a.victims.woman > 0)
-            {
+            if a.is_grave_violation_against_children() && (a.victims.man > 0 || a.victims.woman > 0) {
                 return Err(CaseError::Invalid(format!(
                     "act {}: a grave violation against children counts boys, girls or unknown, not men or women",
                     a.act_type
@@ -245,9 +226,7 @@ impl Case {
 
     /// Victims over all acts (a person suffering two acts counts in each).
     pub fn victims(&self) -> VictimCounts {
-        self.acts
-            .iter()
-            .fold(VictimCounts::default(), |s, a| s.plus(&a.victims))
+        self.acts.iter().fold(VictimCounts::default(), |s, a| s.plus(&a.victims))
     }
 
     /// The perpetrator as reported in tables: the category, or the named armed group.
@@ -260,31 +239,18 @@ impl Case {
 
     /// Whether the case names `unit` (trimmed, case-insensitive).
     pub fn involves_unit(&self, unit: &str) -> bool {
-        self.event
-            .unit
-            .as_deref()
-            .is_some_and(|u| same_unit(u, unit))
+        self.event.unit.as_deref().is_some_and(|u| same_unit(u, unit))
     }
 }
 
 /// Unit names compared as people type them: trimmed, case and inner spacing ignored.
 pub fn same_unit(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     !a.trim().is_empty() && norm(a) == norm(b)
 }
 
 #[cfg(test)]
-pub(crate) fn sample(
-    date: &str,
-    perpetrator: &str,
-    unit: Option<&str>,
-    acts: &[(&str, VictimCounts)],
-) -> Case {
+pub(crate) fn sample(date: &str, perpetrator: &str, unit: Option<&str>, acts: &[(&str, VictimCounts)]) -> Case {
     Case {
         id: 0,
         title: "synthetic".into(),
@@ -299,13 +265,7 @@ pub(crate) fn sample(
             armed_group: None,
             unit: unit.map(Into::into),
         },
-        acts: acts
-            .iter()
-            .map(|(t, v)| Act {
-                act_type: (*t).into(),
-                victims: *v,
-            })
-            .collect(),
+        acts: acts.iter().map(|(t, v)| Act { act_type: (*t).into(), victims: *v }).collect(),
         status: CaseStatus::Verified,
     }
 }
@@ -319,19 +279,13 @@ mod tests {
         use CaseStatus::*;
         assert_eq!(Alleged.transition(UnderVerification), Ok(UnderVerification));
         assert_eq!(UnderVerification.transition(Verified), Ok(Verified));
-        assert!(
-            Alleged.transition(Verified).is_err(),
-            "verification needs the under-verification step"
-        );
+        assert!(Alleged.transition(Verified).is_err(), "verification needs the under-verification step");
         assert!(Closed.transition(Alleged).is_err());
         assert!(Closed.transition(UnderVerification).is_err());
         assert_eq!(Verified.transition(Closed), Ok(Closed));
         assert_eq!(CaseStatus::parse("not_verified"), Ok(NotVerified));
         for t in vocab::rights::CASE_STATUSES {
-            assert_eq!(
-                CaseStatus::parse(t.code).map(CaseStatus::as_str),
-                Ok(t.code)
-            );
+            assert_eq!(CaseStatus::parse(t.code).map(CaseStatus::as_str), Ok(t.code));
         }
     }
 
@@ -341,30 +295,17 @@ mod tests {
             "2022-08-01",
             "national_forces",
             None,
-            &[(
-                "killing",
-                VictimCounts {
-                    man: 2,
-                    ..Default::default()
-                },
-            )],
+            &[("killing", VictimCounts { man: 2, ..Default::default() })],
         );
         assert_eq!(c.validate(), Ok(()));
         c.event.perpetrator = "army".into();
-        assert!(c
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .starts_with("perpetrator: `army`"));
+        assert!(c.validate().unwrap_err().to_string().starts_with("perpetrator: `army`"));
         c.event.perpetrator = "armed_group".into();
         assert_eq!(c.validate(), Err(CaseError::GroupUnnamed));
         c.event.armed_group = Some("Synthetic Group A".into());
         assert_eq!(c.perpetrator_label(), "Synthetic Group A");
         c.acts[0].act_type = "child_recruitment".into();
-        assert!(
-            c.validate().is_err(),
-            "men counted under a grave violation against children"
-        );
+        assert!(c.validate().is_err(), "men counted under a grave violation against children");
         c.acts.clear();
         assert_eq!(c.validate(), Err(CaseError::NoActs));
     }

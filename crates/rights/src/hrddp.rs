@@ -18,11 +18,7 @@ pub enum HrddpError {
     #[error("support request {0} cannot be approved without a risk assessment")]
     NoAssessment(i64),
     #[error("{field}: `{code}` is not one of {expected}")]
-    UnknownCode {
-        field: &'static str,
-        code: String,
-        expected: String,
-    },
+    UnknownCode { field: &'static str, code: String, expected: String },
     #[error("decision support_with_mitigation needs at least one mitigation measure")]
     NoMitigation,
     #[error("mitigation measure {0}: needs what is to be done, an owner and a due date")]
@@ -35,11 +31,7 @@ fn check(field: &'static str, list: &'static [vocab::Term], code: &str) -> Resul
     if vocab::is_code(list, code) {
         Ok(())
     } else {
-        Err(HrddpError::UnknownCode {
-            field,
-            code: code.into(),
-            expected: vocab::codes(list).join(", "),
-        })
+        Err(HrddpError::UnknownCode { field, code: code.into(), expected: vocab::codes(list).join(", ") })
     }
 }
 
@@ -106,15 +98,10 @@ pub fn unit_record(cases: &[Case], unit: &str, on: NaiveDate) -> UnitRecord {
         r.cases += 1;
         match c.status {
             CaseStatus::Verified => r.verified += 1,
-            CaseStatus::Alleged | CaseStatus::UnderVerification => {
-                r.alleged_or_under_verification += 1
-            }
+            CaseStatus::Alleged | CaseStatus::UnderVerification => r.alleged_or_under_verification += 1,
             _ => {}
         }
-        if c.acts
-            .iter()
-            .any(crate::Act::is_grave_violation_against_children)
-        {
+        if c.acts.iter().any(crate::Act::is_grave_violation_against_children) {
             r.grave_violations_children += 1;
         }
         if c.event.date > year_ago && c.event.date <= on {
@@ -129,9 +116,7 @@ pub fn unit_record(cases: &[Case], unit: &str, on: NaiveDate) -> UnitRecord {
 /// beside it): high with any verified grave violation against children or a verified
 /// case in the last twelve months; medium with any verified or pending case; low otherwise.
 pub fn suggested_risk(r: &UnitRecord) -> &'static str {
-    if (r.grave_violations_children > 0 && r.verified > 0)
-        || (r.verified > 0 && r.last_12_months > 0)
-    {
+    if (r.grave_violations_children > 0 && r.verified > 0) || (r.verified > 0 && r.last_12_months > 0) {
         "high"
     } else if r.verified > 0 || r.alleged_or_under_verification > 0 {
         "medium"
@@ -179,18 +164,12 @@ impl Assessment {
 
     /// Measures not done whose due date is before `today`.
     pub fn overdue(&self, today: NaiveDate) -> Vec<&Mitigation> {
-        self.mitigations
-            .iter()
-            .filter(|m| !m.done && m.due < today)
-            .collect()
+        self.mitigations.iter().filter(|m| !m.done && m.due < today).collect()
     }
 
     /// Whether support goes ahead under this assessment.
     pub fn approves(&self) -> bool {
-        matches!(
-            self.decision.as_deref(),
-            Some("support" | "support_with_mitigation")
-        )
+        matches!(self.decision.as_deref(), Some("support" | "support_with_mitigation"))
     }
 }
 
@@ -237,11 +216,7 @@ pub fn decide(
     a.decision = Some(decision.into());
     a.decided_by = Some(by.into());
     a.decided_on = Some(on);
-    let status = if a.approves() {
-        RequestStatus::Approved
-    } else {
-        RequestStatus::Declined
-    };
+    let status = if a.approves() { RequestStatus::Approved } else { RequestStatus::Declined };
     Ok((a, status))
 }
 
@@ -263,12 +238,7 @@ pub fn follow_ups(case: &Case, approved: &[(SupportRequest, Assessment)]) -> Vec
     approved
         .iter()
         .filter(|(r, a)| a.approves() && same_unit(&r.unit, unit))
-        .map(|(r, a)| FollowUp {
-            assessment_id: a.id,
-            request_id: r.id,
-            unit: r.unit.clone(),
-            case_id: case.id,
-        })
+        .map(|(r, a)| FollowUp { assessment_id: a.id, request_id: r.id, unit: r.unit.clone(), case_id: case.id })
         .collect()
 }
 
@@ -294,12 +264,7 @@ pub fn register(items: &[(SupportRequest, Assessment)]) -> Vec<RegisterLine> {
         *m.entry(key).or_default() += 1;
     }
     m.into_iter()
-        .map(|((month, force, decision), assessments)| RegisterLine {
-            month,
-            force,
-            decision,
-            assessments,
-        })
+        .map(|((month, force, decision), assessments)| RegisterLine { month, force, decision, assessments })
         .collect()
 }
 
@@ -331,42 +296,18 @@ mod tests {
     fn approval_needs_an_assessment() {
         let e = decide(3, None, "support", "hr1", d("2022-08-01")).unwrap_err();
         assert_eq!(e, HrddpError::NoAssessment(3));
-        assert_eq!(
-            e.to_string(),
-            "support request 3 cannot be approved without a risk assessment"
-        );
-        let (a, s) = decide(
-            3,
-            Some(&assessment(vec![])),
-            "support",
-            "hr1",
-            d("2022-08-01"),
-        )
-        .unwrap();
+        assert_eq!(e.to_string(), "support request 3 cannot be approved without a risk assessment");
+        let (a, s) = decide(3, Some(&assessment(vec![])), "support", "hr1", d("2022-08-01")).unwrap();
         assert_eq!(s, RequestStatus::Approved);
         assert_eq!(a.decided_by.as_deref(), Some("hr1"));
-        let (_, s) = decide(
-            3,
-            Some(&assessment(vec![])),
-            "decline",
-            "hr1",
-            d("2022-08-01"),
-        )
-        .unwrap();
+        let (_, s) = decide(3, Some(&assessment(vec![])), "decline", "hr1", d("2022-08-01")).unwrap();
         assert_eq!(s, RequestStatus::Declined);
     }
 
     #[test]
     fn mitigation_decision_needs_measures_and_review_blocks_approval() {
         assert_eq!(
-            decide(
-                3,
-                Some(&assessment(vec![])),
-                "support_with_mitigation",
-                "hr1",
-                d("2022-08-01")
-            )
-            .unwrap_err(),
+            decide(3, Some(&assessment(vec![])), "support_with_mitigation", "hr1", d("2022-08-01")).unwrap_err(),
             HrddpError::NoMitigation
         );
         let m = Mitigation {
@@ -376,23 +317,10 @@ mod tests {
             done: false,
         };
         let a = assessment(vec![m.clone()]);
-        assert!(decide(
-            3,
-            Some(&a),
-            "support_with_mitigation",
-            "hr1",
-            d("2022-08-01")
-        )
-        .is_ok());
+        assert!(decide(3, Some(&a), "support_with_mitigation", "hr1", d("2022-08-01")).is_ok());
         assert_eq!(a.overdue(d("2022-09-02")).len(), 1);
-        assert!(
-            a.overdue(d("2022-09-01")).is_empty(),
-            "due today is not overdue"
-        );
-        let review = Assessment {
-            needs_review: true,
-            ..a
-        };
+        assert!(a.overdue(d("2022-09-01")).is_empty(), "due today is not overdue");
+        let review = Assessment { needs_review: true, ..a };
         assert_eq!(
             decide(3, Some(&review), "support", "hr1", d("2022-08-01")).unwrap_err(),
             HrddpError::UnderReview(3)
@@ -401,31 +329,14 @@ mod tests {
 
     #[test]
     fn unit_record_and_follow_up() {
-        let two = VictimCounts {
-            boy: 2,
-            ..Default::default()
-        };
-        let mut old = sample(
-            "2020-01-10",
-            "national_forces",
-            Some("Synthetic Battalion 3"),
-            &[("child_recruitment", two)],
-        );
+        let two = VictimCounts { boy: 2, ..Default::default() };
+        let mut old =
+            sample("2020-01-10", "national_forces", Some("Synthetic Battalion 3"), &[("child_recruitment", two)]);
         old.status = CaseStatus::Alleged;
         let cases = vec![
-            sample(
-                "2022-06-10",
-                "national_forces",
-                Some("synthetic battalion 3"),
-                &[("killing", two)],
-            ),
+            sample("2022-06-10", "national_forces", Some("synthetic battalion 3"), &[("killing", two)]),
             old,
-            sample(
-                "2022-06-11",
-                "national_forces",
-                Some("Synthetic Battalion 4"),
-                &[("killing", two)],
-            ),
+            sample("2022-06-11", "national_forces", Some("Synthetic Battalion 4"), &[("killing", two)]),
         ];
         let r = unit_record(&cases, "Synthetic Battalion 3", d("2022-08-01"));
         assert_eq!(
@@ -450,41 +361,14 @@ mod tests {
             description: String::new(),
             requested_on: d("2022-07-20"),
         };
-        let (approved, _) = decide(
-            3,
-            Some(&assessment(vec![])),
-            "support",
-            "hr1",
-            d("2022-08-01"),
-        )
-        .unwrap();
-        let (declined, _) = decide(
-            3,
-            Some(&assessment(vec![])),
-            "decline",
-            "hr1",
-            d("2022-08-01"),
-        )
-        .unwrap();
-        let mut new_case = sample(
-            "2022-09-01",
-            "national_forces",
-            Some("SYNTHETIC BATTALION 3"),
-            &[("killing", two)],
-        );
+        let (approved, _) = decide(3, Some(&assessment(vec![])), "support", "hr1", d("2022-08-01")).unwrap();
+        let (declined, _) = decide(3, Some(&assessment(vec![])), "decline", "hr1", d("2022-08-01")).unwrap();
+        let mut new_case = sample("2022-09-01", "national_forces", Some("SYNTHETIC BATTALION 3"), &[("killing", two)]);
         new_case.id = 99;
-        let f = follow_ups(
-            &new_case,
-            &[(req.clone(), approved.clone()), (req.clone(), declined)],
-        );
+        let f = follow_ups(&new_case, &[(req.clone(), approved.clone()), (req.clone(), declined)]);
         assert_eq!(
             f,
-            [FollowUp {
-                assessment_id: 7,
-                request_id: 3,
-                unit: "Synthetic Battalion 3".into(),
-                case_id: 99
-            }]
+            [FollowUp { assessment_id: 7, request_id: 3, unit: "Synthetic Battalion 3".into(), case_id: 99 }]
         );
         new_case.event.unit = Some("Synthetic Battalion 4".into());
         assert!(follow_ups(&new_case, &[(req.clone(), approved.clone())]).is_empty());

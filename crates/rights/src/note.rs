@@ -32,11 +32,7 @@ pub struct Note {
 
 /// The cases that count for a quarter: verified, dated in it.
 fn counted(cases: &[Case], q: Quarter) -> Vec<Case> {
-    cases
-        .iter()
-        .filter(|c| c.status == CaseStatus::Verified && q.contains(c.event.date))
-        .cloned()
-        .collect()
+    cases.iter().filter(|c| c.status == CaseStatus::Verified && q.contains(c.event.date)).cloned().collect()
 }
 
 /// The note for `quarter` from every case (the caller passes those of the three
@@ -48,11 +44,7 @@ pub fn build(cases: &[Case], quarter: Quarter, threshold: u32) -> Note {
     let unverified = cases
         .iter()
         .filter(|c| {
-            quarter.contains(c.event.date)
-                && matches!(
-                    c.status,
-                    CaseStatus::Alleged | CaseStatus::UnderVerification
-                )
+            quarter.contains(c.event.date) && matches!(c.status, CaseStatus::Alleged | CaseStatus::UnderVerification)
         })
         .count() as u32;
     let tables = vec![
@@ -88,14 +80,7 @@ pub fn build(cases: &[Case], quarter: Quarter, threshold: u32) -> Note {
             ),
         },
     ];
-    Note {
-        quarter,
-        previous: quarter.previous(),
-        year_before: quarter.year_before(),
-        threshold,
-        unverified,
-        tables,
-    }
+    Note { quarter, previous: quarter.previous(), year_before: quarter.year_before(), threshold, unverified, tables }
 }
 
 #[cfg(test)]
@@ -106,10 +91,7 @@ mod tests {
 
     #[test]
     fn the_note_counts_verified_cases_of_its_quarters() {
-        let three = VictimCounts {
-            woman: 3,
-            ..Default::default()
-        };
+        let three = VictimCounts { woman: 3, ..Default::default() };
         let mut alleged = sample("2022-08-01", "unidentified", None, &[("killing", three)]);
         alleged.status = CaseStatus::Alleged;
         let cases = vec![
@@ -120,26 +102,14 @@ mod tests {
                 "2021-09-30",
                 "unidentified",
                 None,
-                &[(
-                    "abduction",
-                    VictimCounts {
-                        girl: 4,
-                        ..Default::default()
-                    },
-                )],
+                &[("abduction", VictimCounts { girl: 4, ..Default::default() })],
             ),
             alleged,
         ];
         let n = build(&cases, "2022-Q3".parse().unwrap(), 3);
         assert_eq!(n.unverified, 1);
         let cmp = &n.tables[3].table;
-        let row = |i: usize| {
-            cmp.rows[i]
-                .cells
-                .iter()
-                .map(|c| c.text())
-                .collect::<Vec<_>>()
-        };
+        let row = |i: usize| cmp.rows[i].cells.iter().map(|c| c.text()).collect::<Vec<_>>();
         assert_eq!(cmp.rows[0].key, "2022-Q3");
         assert_eq!(row(0), ["<3", "<3", "6"]);
         assert_eq!(cmp.rows[1].key, "2022-Q2");
@@ -147,11 +117,7 @@ mod tests {
         assert_eq!(cmp.rows[2].key, "2021-Q3");
         assert_eq!(row(2), ["<3", "<3", "4"]);
         let pa = &n.tables[0].table;
-        assert_eq!(
-            pa.rows.len(),
-            1,
-            "only national forces' cases are verified this quarter"
-        );
+        assert_eq!(pa.rows.len(), 1, "only national forces' cases are verified this quarter");
         assert_eq!(pa.rows[0].cells[0].text(), "<3");
         let va = &n.tables[1].table;
         assert_eq!(va.rows[0].cells[1].text(), "6", "six women killed");

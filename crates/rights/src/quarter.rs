@@ -18,11 +18,7 @@ impl std::str::FromStr for Quarter {
     type Err = BadQuarter;
     fn from_str(s: &str) -> Result<Quarter, BadQuarter> {
         let bad = || BadQuarter(s.to_string());
-        let (y, q) = s
-            .trim()
-            .split_once("-Q")
-            .or_else(|| s.trim().split_once("-q"))
-            .ok_or_else(bad)?;
+        let (y, q) = s.trim().split_once("-Q").or_else(|| s.trim().split_once("-q")).ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
         let q: u32 = q.parse().map_err(|_| bad())?;
         if !(1..=4).contains(&q) || !(1900..=9999).contains(&year) {
@@ -40,10 +36,7 @@ impl std::fmt::Display for Quarter {
 
 impl Quarter {
     pub fn of(date: NaiveDate) -> Quarter {
-        Quarter {
-            year: date.year(),
-            q: (date.month() - 1) / 3 + 1,
-        }
+        Quarter { year: date.year(), q: (date.month() - 1) / 3 + 1 }
     }
 
     /// First day.
@@ -62,37 +55,22 @@ impl Quarter {
 
     pub fn next(&self) -> Quarter {
         if self.q == 4 {
-            Quarter {
-                year: self.year + 1,
-                q: 1,
-            }
+            Quarter { year: self.year + 1, q: 1 }
         } else {
-            Quarter {
-                year: self.year,
-                q: self.q + 1,
-            }
+            Quarter { year: self.year, q: self.q + 1 }
         }
     }
 
     pub fn previous(&self) -> Quarter {
         if self.q == 1 {
-            Quarter {
-                year: self.year - 1,
-                q: 4,
-            }
+            Quarter { year: self.year - 1, q: 4 }
         } else {
-            Quarter {
-                year: self.year,
-                q: self.q - 1,
-            }
+            Quarter { year: self.year, q: self.q - 1 }
         }
     }
 
     pub fn year_before(&self) -> Quarter {
-        Quarter {
-            year: self.year - 1,
-            q: self.q,
-        }
+        Quarter { year: self.year - 1, q: self.q }
     }
 }
 
@@ -107,19 +85,9 @@ mod tests {
         assert_eq!(q.end().to_string(), "2022-09-30");
         assert_eq!(q.previous().to_string(), "2022-Q2");
         assert_eq!(q.year_before().to_string(), "2021-Q3");
-        assert_eq!(
-            "2022-Q1".parse::<Quarter>().unwrap().previous().to_string(),
-            "2021-Q4"
-        );
-        assert_eq!(
-            "2022-Q4".parse::<Quarter>().unwrap().end().to_string(),
-            "2022-12-31"
-        );
+        assert_eq!("2022-Q1".parse::<Quarter>().unwrap().previous().to_string(), "2021-Q4");
+        assert_eq!("2022-Q4".parse::<Quarter>().unwrap().end().to_string(), "2022-12-31");
         assert!("2022-Q5".parse::<Quarter>().is_err());
-        assert!("2022-07"
-            .parse::<Quarter>()
-            .unwrap_err()
-            .to_string()
-            .contains("YYYY-QN"));
+        assert!("2022-07".parse::<Quarter>().unwrap_err().to_string().contains("YYYY-QN"));
     }
 }

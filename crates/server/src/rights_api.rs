@@ -71,7 +71,10 @@ fn body<T: DeserializeOwned>(b: &Bytes) -> ApiResult<T> {
 }
 
 fn quarter(q: &HashMap<String, String>) -> ApiResult<Option<Quarter>> {
-    q.get("quarter").filter(|s| !s.is_empty()).map(|s| s.parse::<Quarter>().map_err(|e| ApiError::field("quarter", e.to_string()))).transpose()
+    q.get("quarter")
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<Quarter>().map_err(|e| ApiError::field("quarter", e.to_string())))
+        .transpose()
 }
 
 /// A threshold may be raised, never lowered below the default.
@@ -80,7 +83,10 @@ fn threshold(q: &HashMap<String, String>) -> ApiResult<u32> {
         None => Ok(vigil_rights::DEFAULT_THRESHOLD),
         Some(s) => match s.parse::<u32>() {
             Ok(t) if (vigil_rights::DEFAULT_THRESHOLD..=100).contains(&t) => Ok(t),
-            _ => Err(ApiError::field("threshold", format!("a whole number from {} to 100", vigil_rights::DEFAULT_THRESHOLD))),
+            _ => Err(ApiError::field(
+                "threshold",
+                format!("a whole number from {} to 100", vigil_rights::DEFAULT_THRESHOLD),
+            )),
         },
     }
 }
@@ -111,7 +117,12 @@ struct StatusBody {
 }
 
 /// POST /api/cases/{id}/status {"status": …}
-async fn set_status(State(st): State<AppState>, c: Caller, Path(id): Path<i64>, b: Bytes) -> ApiResult<impl IntoResponse> {
+async fn set_status(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    b: Bytes,
+) -> ApiResult<impl IntoResponse> {
     hr(&c, "change a case's status")?;
     let s: StatusBody = body(&b)?;
     rights::set_status(&st, &c.principal, id, &s.status).await?;
@@ -119,7 +130,12 @@ async fn set_status(State(st): State<AppState>, c: Caller, Path(id): Path<i64>, 
 }
 
 /// POST /api/cases/{id}/restricted {"kind": victim|witness|source, "data": {…}}
-async fn add_restricted(State(st): State<AppState>, c: Caller, Path(id): Path<i64>, b: Bytes) -> ApiResult<impl IntoResponse> {
+async fn add_restricted(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    b: Bytes,
+) -> ApiResult<impl IntoResponse> {
     hr(&c, "add victims, witnesses or sources")?;
     let r = body(&b)?;
     let rid = rights::add_restricted(&st, &c.principal, id, r).await?;
@@ -127,12 +143,19 @@ async fn add_restricted(State(st): State<AppState>, c: Caller, Path(id): Path<i6
 }
 
 /// GET /api/cases/aggregates?quarter=2022-Q3: suppressed counts only.
-async fn aggregates(State(st): State<AppState>, c: Caller, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+async fn aggregates(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     c.auth.require(&AGGREGATES, "read case aggregates")?;
     Ok(Json(rights::aggregates(&st.store, quarter(&q)?, threshold(&q)?).await?))
 }
 
-async fn note_parts(st: &AppState, q: &HashMap<String, String>) -> ApiResult<(vigil_rights::note::Note, std::collections::BTreeMap<String, String>)> {
+async fn note_parts(
+    st: &AppState,
+    q: &HashMap<String, String>,
+) -> ApiResult<(vigil_rights::note::Note, std::collections::BTreeMap<String, String>)> {
     let qq = match quarter(q)? {
         Some(x) => x,
         None => rights::latest_quarter(&st.store).await?,
@@ -143,7 +166,11 @@ async fn note_parts(st: &AppState, q: &HashMap<String, String>) -> ApiResult<(vi
 }
 
 /// GET /api/cases/note?quarter=2022-Q3: the quarterly note as HTML.
-async fn note_html(State(st): State<AppState>, c: Caller, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+async fn note_html(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     c.auth.require(&AGGREGATES, "read the quarterly note")?;
     let (n, regions) = note_parts(&st, &q).await?;
     let html = rights::note_html(&n, &regions, st.config.demo);
@@ -151,7 +178,11 @@ async fn note_html(State(st): State<AppState>, c: Caller, Query(q): Query<HashMa
 }
 
 /// GET /api/cases/note.csv?quarter=…&table=perpetrator_act|victims_act|victims_region|comparison
-async fn note_csv(State(st): State<AppState>, c: Caller, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+async fn note_csv(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     c.auth.require(&AGGREGATES, "read the quarterly note")?;
     let (n, regions) = note_parts(&st, &q).await?;
     let name = q.get("table").cloned().unwrap_or_else(|| "perpetrator_act".into());
@@ -170,7 +201,9 @@ async fn note_csv(State(st): State<AppState>, c: Caller, Query(q): Query<HashMap
 /// GET /api/investigations
 async fn list_investigations(State(st): State<AppState>, c: Caller) -> ApiResult<impl IntoResponse> {
     hr(&c, "read investigations")?;
-    Ok(Json(json!({"investigations": st.store.investigations_for(&c.principal).await.map_err(vigil_app::AppError::from)?})))
+    Ok(Json(
+        json!({"investigations": st.store.investigations_for(&c.principal).await.map_err(vigil_app::AppError::from)?}),
+    ))
 }
 
 /// POST /api/investigations
@@ -199,7 +232,12 @@ struct InvestigationUpdate {
 }
 
 /// POST /api/investigations/{id} {file?, missions?, published_on?}
-async fn update_investigation(State(st): State<AppState>, c: Caller, Path(id): Path<i64>, b: Bytes) -> ApiResult<impl IntoResponse> {
+async fn update_investigation(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    b: Bytes,
+) -> ApiResult<impl IntoResponse> {
     hr(&c, "update investigations")?;
     let u: InvestigationUpdate = body(&b)?;
     for m in &u.missions {
@@ -263,7 +301,6 @@ async fn unit_record(State(st): State<AppState>, c: Caller, Path(unit): Path<Str
     let (r, s) = rights::unit_record(&st.store, &unit, chrono::Utc::now().date_naive()).await?;
     Ok(Json(json!({"unit": unit, "record": r, "suggested_risk": s})))
 }
-
 
 /// The OpenAPI paths of these routes.
 pub fn openapi_paths() -> Value {

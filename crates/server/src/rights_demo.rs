@@ -20,7 +20,8 @@ pub struct RightsDemo {
     pub requests: usize,
 }
 
-const UNITS: [&str; 4] = ["Synthetic Battalion 1", "Synthetic Battalion 2", "Synthetic Battalion 3", "Synthetic Gendarmerie Squadron"];
+const UNITS: [&str; 4] =
+    ["Synthetic Battalion 1", "Synthetic Battalion 2", "Synthetic Battalion 3", "Synthetic Gendarmerie Squadron"];
 
 fn err(e: impl std::fmt::Display) -> ServerError {
     ServerError::Demo(format!("human-rights demo data: {e}"))
@@ -34,7 +35,9 @@ pub async fn seed(store: &Store) -> Result<RightsDemo, ServerError> {
     }
     let user = match store.users().await?.into_iter().find(|u| u.role == Role::HrOfficer) {
         Some(u) => u,
-        None => User { id: 0, name: "hr_officer".into(), role: Role::HrOfficer, disabled: false, restricted_access: false },
+        None => {
+            User { id: 0, name: "hr_officer".into(), role: Role::HrOfficer, disabled: false, restricted_access: false }
+        }
     };
     let hr = Principal { user, restricted_access: false };
     let filter = IncidentFilter {
@@ -53,14 +56,20 @@ pub async fn seed(store: &Store) -> Result<RightsDemo, ServerError> {
         let (perpetrator, group, unit) = match k % 5 {
             0 | 3 => ("national_forces", None, Some(UNITS[k % 3])),
             // named armed groups: made-up names, never those of the incidents' real-world actors
-            1 => ("armed_group", Some(if k % 2 == 0 { "Synthetic armed group A" } else { "Synthetic armed group B" }.to_string()), None),
+            1 => (
+                "armed_group",
+                Some(if k % 2 == 0 { "Synthetic armed group A" } else { "Synthetic armed group B" }.to_string()),
+                None,
+            ),
             2 => ("self_defence_group", None, None),
             _ => ("unidentified", None, None),
         };
         let men = n.div_ceil(2);
         let mut acts = vec![serde_json::json!({"act_type": "killing", "victims": {"man": men, "woman": n - men}})];
         if k % 4 == 1 {
-            acts.push(serde_json::json!({"act_type": "child_abduction", "victims": {"boy": 2 + (k % 3) as u32, "girl": 1}}));
+            acts.push(
+                serde_json::json!({"act_type": "child_abduction", "victims": {"boy": 2 + (k % 3) as u32, "girl": 1}}),
+            );
         }
         if k % 6 == 2 {
             acts.push(serde_json::json!({"act_type": "destruction_property", "victims": {"unknown": 3}}));
@@ -123,7 +132,13 @@ pub async fn seed(store: &Store) -> Result<RightsDemo, ServerError> {
                 Some("2022-11-30"),
                 vec![("2022-06-10", "2022-06-14", "granted"), ("2022-07-02", "2022-07-03", "denied")],
             ),
-            ("SYNTHETIC special investigation: abductions of children", vec![ids[1]], true, None, vec![("2022-08-20", "2022-08-22", "granted")]),
+            (
+                "SYNTHETIC special investigation: abductions of children",
+                vec![ids[1]],
+                true,
+                None,
+                vec![("2022-08-20", "2022-08-22", "granted")],
+            ),
         ] {
             let inv = Investigation {
                 id: 0,
@@ -136,7 +151,13 @@ pub async fn seed(store: &Store) -> Result<RightsDemo, ServerError> {
                 case_ids: cases,
                 missions: missions
                     .into_iter()
-                    .map(|(s, e, a)| Mission { id: 0, start_date: s.into(), end_date: e.into(), place: "Synthetic town (SYNTHETIC)".into(), access: a.into() })
+                    .map(|(s, e, a)| Mission {
+                        id: 0,
+                        start_date: s.into(),
+                        end_date: e.into(),
+                        place: "Synthetic town (SYNTHETIC)".into(),
+                        access: a.into(),
+                    })
                     .collect(),
                 file: Some(InvestigationFile {
                     terms_of_reference: "SYNTHETIC terms of reference: establish the facts and circumstances.".into(),
@@ -171,8 +192,18 @@ pub async fn seed(store: &Store) -> Result<RightsDemo, ServerError> {
         if let Some((risk, d)) = decision {
             let mitigations = if d == "support_with_mitigation" {
                 vec![
-                    vigil_rights::hrddp::Mitigation { measure: "SYNTHETIC: human-rights training of the unit before delivery".into(), owner: "Human Rights Division".into(), due: chrono::NaiveDate::from_ymd_opt(2022, 6, 30).expect("date"), done: false },
-                    vigil_rights::hrddp::Mitigation { measure: "SYNTHETIC: monthly reporting on the fuel's use".into(), owner: "Force HQ liaison".into(), due: chrono::NaiveDate::from_ymd_opt(2022, 12, 31).expect("date"), done: false },
+                    vigil_rights::hrddp::Mitigation {
+                        measure: "SYNTHETIC: human-rights training of the unit before delivery".into(),
+                        owner: "Human Rights Division".into(),
+                        due: chrono::NaiveDate::from_ymd_opt(2022, 6, 30).expect("date"),
+                        done: false,
+                    },
+                    vigil_rights::hrddp::Mitigation {
+                        measure: "SYNTHETIC: monthly reporting on the fuel's use".into(),
+                        owner: "Force HQ liaison".into(),
+                        due: chrono::NaiveDate::from_ymd_opt(2022, 12, 31).expect("date"),
+                        done: false,
+                    },
                 ]
             } else {
                 vec![]

@@ -105,7 +105,10 @@ async fn hr_officer_records_a_case_and_produces_the_note_analyst_sees_aggregates
             cmd.env_remove("VIGIL_SCREENSHOTS");
         }
     }
-    let out = tokio::time::timeout(Duration::from_secs(240), cmd.output()).await.expect("within 4 minutes").expect("run node");
+    let out = tokio::time::timeout(Duration::from_secs(240), cmd.output())
+        .await
+        .expect("within 4 minutes")
+        .expect("run node");
     server.abort();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);

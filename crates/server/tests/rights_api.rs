@@ -41,7 +41,14 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
     let report = t.report(Role::Reporter, json!({})).await;
 
     // the HR officer records a case with two victims from a report
-    let (s, v) = t.as_role(Role::HrOfficer, Method::POST, "/api/cases", Some(case_body(Some(report), "Synthetic Battalion 9", "2022-08-10"))).await;
+    let (s, v) = t
+        .as_role(
+            Role::HrOfficer,
+            Method::POST,
+            "/api/cases",
+            Some(case_body(Some(report), "Synthetic Battalion 9", "2022-08-10")),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_i64().unwrap();
     let (s, d) = t.as_role(Role::HrOfficer, Method::GET, &format!("/api/cases/{id}"), None).await;
@@ -50,7 +57,14 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
     assert_eq!(d["restricted"][1]["data"]["name"], V2);
     assert_eq!(d["case"]["links"], json!([["report", report]]));
     assert_eq!(d["case"]["admin1"], "ML05", "placed in Mopti (ML05) like an incident");
-    let reads: Vec<_> = store.audit_for(&[format!("case/{id}")]).await.unwrap().into_iter().filter(|e| e.action == "read_restricted").map(|e| e.actor).collect();
+    let reads: Vec<_> = store
+        .audit_for(&[format!("case/{id}")])
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "read_restricted")
+        .map(|e| e.actor)
+        .collect();
     assert_eq!(reads, ["hr_officer"], "the read is audited");
 
     // a bad code is refused naming the field
@@ -62,10 +76,14 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
 
     // verification steps, then an investigation grouping the case
     for st in ["under_verification", "verified"] {
-        let (s, v) = t.as_role(Role::HrOfficer, Method::POST, &format!("/api/cases/{id}/status"), Some(json!({"status": st}))).await;
+        let (s, v) = t
+            .as_role(Role::HrOfficer, Method::POST, &format!("/api/cases/{id}/status"), Some(json!({"status": st})))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
     }
-    let (s, v) = t.as_role(Role::HrOfficer, Method::POST, &format!("/api/cases/{id}/status"), Some(json!({"status": "alleged"}))).await;
+    let (s, v) = t
+        .as_role(Role::HrOfficer, Method::POST, &format!("/api/cases/{id}/status"), Some(json!({"status": "alleged"})))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "verified cannot go back to alleged: {v}");
     let inv = json!({"title": "SYNTHETIC special investigation", "team": ["hr_officer"], "team_only": true, "opened_on": "2022-09-01",
         "case_ids": [id], "missions": [{"start_date": "2022-09-02", "end_date": "2022-09-03", "place": "Synthetic town", "access": "denied"}],
@@ -79,7 +97,14 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
     let (s, v) = t.as_role(Role::HrOfficer, Method::POST, "/api/hrddp/requests", Some(req.clone())).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let rid = v["id"].as_i64().unwrap();
-    let (s, v) = t.as_role(Role::HrOfficer, Method::POST, &format!("/api/hrddp/requests/{rid}/decision"), Some(json!({"decision": "support"}))).await;
+    let (s, v) = t
+        .as_role(
+            Role::HrOfficer,
+            Method::POST,
+            &format!("/api/hrddp/requests/{rid}/decision"),
+            Some(json!({"decision": "support"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert!(v["error"].as_str().unwrap().contains("without a risk assessment"), "{v}");
     let (s, v) = t.as_role(Role::HrOfficer, Method::GET, "/api/hrddp/units/Synthetic%20Battalion%209", None).await;
@@ -89,10 +114,24 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
     let (s, v) = t.as_role(Role::HrOfficer, Method::POST, &format!("/api/hrddp/requests/{rid}/assessment"),
         Some(json!({"risk_level": "high", "mitigations": [{"measure": "training", "owner": "HRD", "due": "2022-08-20"}]}))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (s, v) = t.as_role(Role::HrOfficer, Method::POST, &format!("/api/hrddp/requests/{rid}/decision"), Some(json!({"decision": "support_with_mitigation"}))).await;
+    let (s, v) = t
+        .as_role(
+            Role::HrOfficer,
+            Method::POST,
+            &format!("/api/hrddp/requests/{rid}/decision"),
+            Some(json!({"decision": "support_with_mitigation"})),
+        )
+        .await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("approved")), "{v}");
     // follow-up: a new case against the approved unit
-    let (s, v) = t.as_role(Role::HrOfficer, Method::POST, "/api/cases", Some(case_body(None, " synthetic battalion 9 ", "2022-09-15"))).await;
+    let (s, v) = t
+        .as_role(
+            Role::HrOfficer,
+            Method::POST,
+            "/api/cases",
+            Some(case_body(None, " synthetic battalion 9 ", "2022-09-15")),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["followups"].as_array().unwrap().len(), 1, "{v}");
     let (_, reg) = t.as_role(Role::HrOfficer, Method::GET, "/api/hrddp", None).await;
@@ -107,14 +146,22 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
     assert_eq!(cmp["table"]["rows"][0]["key"], "2022-Q3");
     assert_eq!(cmp["table"]["rows"][0]["cells"], json!(["<3", "<3", "<3"]), "{cmp}");
     let (s, v) = t.as_role(Role::Analyst, Method::GET, "/api/cases/aggregates?threshold=1", None).await;
-    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("threshold")), "the threshold is never lowered");
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("threshold")),
+        "the threshold is never lowered"
+    );
 
     // every endpoint, every role: allowed or 403; no token: 401
     let hr_only: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, "/api/cases".into(), None),
         (Method::POST, "/api/cases".into(), Some(case_body(None, "u", "2022-07-01"))),
         (Method::GET, format!("/api/cases/{id}"), None),
-        (Method::POST, format!("/api/cases/{id}/restricted"), Some(json!({"kind": "source", "data": {"name": "SYNTHETIC source"}}))),
+        (
+            Method::POST,
+            format!("/api/cases/{id}/restricted"),
+            Some(json!({"kind": "source", "data": {"name": "SYNTHETIC source"}})),
+        ),
         (Method::POST, format!("/api/cases/{id}/status"), Some(json!({"status": "closed"}))),
         (Method::GET, "/api/investigations".into(), None),
         (Method::POST, "/api/investigations".into(), Some(inv.clone())),
@@ -138,12 +185,19 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
         assert!(s.is_success() || s == StatusCode::CONFLICT, "hr_officer {m} {path}: {s} {v}");
     }
     let agg_roles = [Role::Analyst, Role::HrOfficer, Role::Planner, Role::Admin];
-    for path in ["/api/cases/aggregates?quarter=2022-Q3", "/api/cases/note?quarter=2022-Q3", "/api/cases/note.csv?quarter=2022-Q3&table=victims_act"] {
+    for path in [
+        "/api/cases/aggregates?quarter=2022-Q3",
+        "/api/cases/note?quarter=2022-Q3",
+        "/api/cases/note.csv?quarter=2022-Q3&table=victims_act",
+    ] {
         for role in agg_roles {
             let (s, v) = t.as_role(role, Method::GET, path, None).await;
             assert_eq!(s, StatusCode::OK, "{role} {path}: {v}");
             let text = v.to_string();
-            assert!(!text.contains("Synthetic Victim") && !text.contains("threatened") && !text.contains("Battalion"), "{role} {path}: personal data or units in aggregates: {text}");
+            assert!(
+                !text.contains("Synthetic Victim") && !text.contains("threatened") && !text.contains("Battalion"),
+                "{role} {path}: personal data or units in aggregates: {text}"
+            );
         }
         for role in roles_except(&agg_roles) {
             assert_eq!(t.as_role(role, Method::GET, path, None).await.0, StatusCode::FORBIDDEN, "{role} {path}");
@@ -163,7 +217,15 @@ both_backends!(every_role_against_every_rights_endpoint, |db| {
 
     // the OpenAPI document lists the paths
     let (_, doc, _) = t.call(Method::GET, "/api/openapi.json", None, None).await;
-    for p in ["/api/cases", "/api/cases/{id}", "/api/cases/aggregates", "/api/investigations", "/api/investigations/{id}", "/api/hrddp", "/api/hrddp/requests/{id}/decision"] {
+    for p in [
+        "/api/cases",
+        "/api/cases/{id}",
+        "/api/cases/aggregates",
+        "/api/investigations",
+        "/api/investigations/{id}",
+        "/api/hrddp",
+        "/api/hrddp/requests/{id}/decision",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "{p} in the OpenAPI document");
     }
 });

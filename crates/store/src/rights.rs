@@ -301,7 +301,10 @@ impl Store {
     }
 
     fn open_json<T: serde::de::DeserializeOwned>(&self, aad: &str, nonce: &str, sealed: &str) -> Result<T> {
-        let bytes = self.rights_key()?.open(aad, nonce, sealed).ok_or_else(|| RightsStoreError::Unreadable { what: aad.into() })?;
+        let bytes = self
+            .rights_key()?
+            .open(aad, nonce, sealed)
+            .ok_or_else(|| RightsStoreError::Unreadable { what: aad.into() })?;
         serde_json::from_slice(&bytes).map_err(|_| RightsStoreError::Unreadable { what: aad.into() })
     }
 
@@ -458,7 +461,12 @@ impl Store {
             }
         });
         let Some(mut case) = case else { return Ok(None) };
-        let (links, sealed, history, inv): (Vec<(String, i64)>, Vec<(i64, String, String, String)>, Vec<(String, String, String)>, Vec<i64>) = on_pool!(self, pool => {(
+        let (links, sealed, history, inv): (
+            Vec<(String, i64)>,
+            Vec<(i64, String, String, String)>,
+            Vec<(String, String, String)>,
+            Vec<i64>,
+        ) = on_pool!(self, pool => {(
             sqlx::query_as("SELECT kind, target_id FROM hr_case_links WHERE case_id = $1 ORDER BY kind, target_id").bind(id).fetch_all(pool).await?,
             sqlx::query_as("SELECT id, kind, nonce, sealed FROM hr_restricted WHERE case_id = $1 ORDER BY id").bind(id).fetch_all(pool).await?,
             sqlx::query_as("SELECT status, decided_by, decided_at FROM hr_case_status WHERE case_id = $1 ORDER BY decided_at").bind(id).fetch_all(pool).await?,
@@ -468,13 +476,18 @@ impl Store {
         let mut restricted = vec![];
         for (rid, kind, nonce, s) in sealed {
             let data = self.open_json(&format!("{kind}/case/{id}"), &nonce, &s).map_err(|e| match e {
-                RightsStoreError::Unreadable { .. } => RightsStoreError::Unreadable { what: format!("{kind} record {rid} of case {id}") },
+                RightsStoreError::Unreadable { .. } => {
+                    RightsStoreError::Unreadable { what: format!("{kind} record {rid} of case {id}") }
+                }
                 e => e,
             })?;
             restricted.push(Restricted { id: rid, kind, data });
         }
         self.audit_rights_read(p, &format!("case/{id}")).await?;
-        let history = history.into_iter().map(|(status, decided_by, decided_at)| StatusStep { status, decided_by, decided_at }).collect();
+        let history = history
+            .into_iter()
+            .map(|(status, decided_by, decided_at)| StatusStep { status, decided_by, decided_at })
+            .collect();
         let evidence = self.evidence_of(Some(id)).await?;
         Ok(Some(CaseDetail { case, restricted, history, evidence, investigations: inv }))
     }
@@ -538,7 +551,8 @@ impl Store {
             out.push(Investigation {
                 id,
                 title,
-                team: serde_json::from_str(&team).map_err(|e| StoreError::Corrupt(format!("investigation {id}: team: {e}")))?,
+                team: serde_json::from_str(&team)
+                    .map_err(|e| StoreError::Corrupt(format!("investigation {id}: team: {e}")))?,
                 team_only,
                 opened_on,
                 published_on,
@@ -546,7 +560,13 @@ impl Store {
                 case_ids,
                 missions: missions
                     .into_iter()
-                    .map(|(id, start_date, end_date, place, access)| Mission { id, start_date, end_date, place, access })
+                    .map(|(id, start_date, end_date, place, access)| Mission {
+                        id,
+                        start_date,
+                        end_date,
+                        place,
+                        access,
+                    })
                     .collect(),
                 file: None,
             });
@@ -620,7 +640,15 @@ impl Store {
 
     /// Register an evidence file that arrived (its bytes already kept at `path`,
     /// hashed on arrival): the first custody entry.
-    pub async fn add_evidence(&self, p: &Principal, case_id: i64, file_name: &str, path: &str, sha256: &str, size: i64) -> Result<i64> {
+    pub async fn add_evidence(
+        &self,
+        p: &Principal,
+        case_id: i64,
+        file_name: &str,
+        path: &str,
+        sha256: &str,
+        size: i64,
+    ) -> Result<i64> {
         Self::need_hr(p, "adding evidence")?;
         let begin = self.begin_write_sql();
         let at = now();
@@ -663,7 +691,14 @@ impl Store {
     }
 
     /// Add a custody entry (access, export, transfer, verification) by `actor`.
-    pub async fn custody(&self, actor: &str, evidence_id: i64, action: &str, sha256: Option<&str>, note: Option<&str>) -> Result<()> {
+    pub async fn custody(
+        &self,
+        actor: &str,
+        evidence_id: i64,
+        action: &str,
+        sha256: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<()> {
         let begin = self.begin_write_sql();
         let at = now();
         on_pool!(self, pool => {
@@ -681,7 +716,10 @@ impl Store {
         let rows: Vec<(String, String, String, Option<String>, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT at, actor, action, sha256, note FROM hr_custody WHERE evidence_id = $1 ORDER BY id").bind(evidence_id).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().map(|(at, actor, action, sha256, note)| CustodyEntry { at, actor, action, sha256, note }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, action, sha256, note)| CustodyEntry { at, actor, action, sha256, note })
+            .collect())
     }
 
     // ---- HRDDP ----
@@ -710,7 +748,9 @@ impl Store {
             sqlx::query_as("SELECT id, force, unit, support_type, description, requested_on, status, synthetic FROM hr_support_requests ORDER BY requested_on, id").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, request_id, record_json, risk_level, mitigations_json, decision, decided_by, decided_on, needs_review FROM hr_assessments").fetch_all(pool).await?,
         )});
-        let json = |id: i64, s: &str| serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("assessment {id}: {e}")));
+        let json = |id: i64, s: &str| {
+            serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("assessment {id}: {e}")))
+        };
         let mut out = vec![];
         for (id, force, unit, support_type, description, requested_on, status, synthetic) in reqs {
             let a = match asses.iter().find(|a| a.1 == id) {
@@ -727,7 +767,10 @@ impl Store {
                     needs_review: a.8,
                 }),
             };
-            out.push((SupportRequestRow { id, force, unit, support_type, description, requested_on, status, synthetic }, a));
+            out.push((
+                SupportRequestRow { id, force, unit, support_type, description, requested_on, status, synthetic },
+                a,
+            ));
         }
         Ok(out)
     }
@@ -758,7 +801,15 @@ impl Store {
 
     /// Record a decision (the logic checked it: an assessment exists, measures for a
     /// mitigated support) and the request's new status.
-    pub async fn decide_support(&self, p: &Principal, request_id: i64, decision: &str, decided_on: &str, status: &str, mitigations: &serde_json::Value) -> Result<()> {
+    pub async fn decide_support(
+        &self,
+        p: &Principal,
+        request_id: i64,
+        decision: &str,
+        decided_on: &str,
+        status: &str,
+        mitigations: &serde_json::Value,
+    ) -> Result<()> {
         Self::need_hr(p, "an HRDDP decision")?;
         let begin = self.begin_write_sql();
         on_pool!(self, pool => {
@@ -803,7 +854,14 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(id, assessment_id, case_id, unit, raised_at, acknowledged_by)| FollowUpRow { id, assessment_id, case_id, unit, raised_at, acknowledged_by })
+            .map(|(id, assessment_id, case_id, unit, raised_at, acknowledged_by)| FollowUpRow {
+                id,
+                assessment_id,
+                case_id,
+                unit,
+                raised_at,
+                acknowledged_by,
+            })
             .collect())
     }
 }

@@ -150,6 +150,9 @@ mod tests {
         let (k, made) = RightsKey::load_or_create(&p).unwrap();
         assert!(made);
         assert_eq!(RightsKey::load(&p).unwrap().fingerprint(), k.fingerprint());
-        assert!(RightsKey::from_env("VIGIL_TEST_NO_SUCH_VAR_HR").unwrap_err().to_string().contains("VIGIL_TEST_NO_SUCH_VAR_HR"));
+        assert!(RightsKey::from_env("VIGIL_TEST_NO_SUCH_VAR_HR")
+            .unwrap_err()
+            .to_string()
+            .contains("VIGIL_TEST_NO_SUCH_VAR_HR"));
     }
 }

@@ -12,7 +12,10 @@ const NAME: &str = "Synthetic Victimname Zeta";
 const WITNESS: &str = "Synthetic Witnessname Omega";
 
 fn who(name: &str, role: Role, granted: bool) -> Principal {
-    Principal { user: User { id: 1, name: name.into(), role, disabled: false, restricted_access: granted }, restricted_access: granted }
+    Principal {
+        user: User { id: 1, name: name.into(), role, disabled: false, restricted_access: granted },
+        restricted_access: granted,
+    }
 }
 
 fn case() -> CaseRow {
@@ -41,8 +44,16 @@ fn case() -> CaseRow {
 
 fn victims() -> Vec<Restricted> {
     vec![
-        Restricted { id: 0, kind: "victim".into(), data: serde_json::json!({"name": NAME, "group": "woman", "consent": true}) },
-        Restricted { id: 0, kind: "witness".into(), data: serde_json::json!({"name": WITNESS, "protection_concerns": "threatened"}) },
+        Restricted {
+            id: 0,
+            kind: "victim".into(),
+            data: serde_json::json!({"name": NAME, "group": "woman", "consent": true}),
+        },
+        Restricted {
+            id: 0,
+            kind: "witness".into(),
+            data: serde_json::json!({"name": WITNESS, "protection_concerns": "threatened"}),
+        },
     ]
 }
 
@@ -97,7 +108,10 @@ both_backends!(restricted_records_are_sealed_and_reads_audited, |db| {
         let mut all = String::new();
         for t in ["hr_cases", "hr_restricted", "hr_investigations", "audit_log", "hr_key_check"] {
             let rows: Vec<Option<String>> =
-                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT t::text FROM {t} t"))).fetch_all(pool).await.unwrap();
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT t::text FROM {t} t")))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
             all.extend(rows.into_iter().flatten());
         }
         assert!(all.contains("Synthetic town"));
@@ -130,7 +144,10 @@ both_backends!(status_links_investigations_and_custody, |db| {
     let d = store.case_for(&hr, id).await.unwrap().unwrap();
     assert_eq!(d.case.status, "verified");
     assert_eq!(d.case.status_by, "hr1");
-    assert_eq!(d.history.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(), ["alleged", "under_verification", "verified"]);
+    assert_eq!(
+        d.history.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(),
+        ["alleged", "under_verification", "verified"]
+    );
 
     let inv = Investigation {
         id: 0,
@@ -141,8 +158,18 @@ both_backends!(status_links_investigations_and_custody, |db| {
         published_on: None,
         synthetic: true,
         case_ids: vec![id],
-        missions: vec![Mission { id: 0, start_date: "2022-09-05".into(), end_date: "2022-09-07".into(), place: "Synthetic town".into(), access: "denied".into() }],
-        file: Some(InvestigationFile { terms_of_reference: "ToR".into(), findings: format!("{NAME} was seen"), recommendations: "R".into() }),
+        missions: vec![Mission {
+            id: 0,
+            start_date: "2022-09-05".into(),
+            end_date: "2022-09-07".into(),
+            place: "Synthetic town".into(),
+            access: "denied".into(),
+        }],
+        file: Some(InvestigationFile {
+            terms_of_reference: "ToR".into(),
+            findings: format!("{NAME} was seen"),
+            recommendations: "R".into(),
+        }),
     };
     let iid = store.create_investigation(&hr, &inv).await.unwrap();
     let other_hr = who("hr2", Role::HrOfficer, false);
