@@ -169,9 +169,8 @@ impl CaseStatus {
         use CaseStatus::*;
         matches!(
             (self, to),
-            (Alleged, UnderVerification)
+            (Alleged | Verified | NotVerified, UnderVerification)
                 | (UnderVerification, Verified | NotVerified)
-                | (Verified | NotVerified, UnderVerification)
                 | (Alleged | UnderVerification | Verified | NotVerified, Closed)
         )
     }

@@ -116,7 +116,7 @@ pub fn unit_record(cases: &[Case], unit: &str, on: NaiveDate) -> UnitRecord {
 /// beside it): high with any verified grave violation against children or a verified
 /// case in the last twelve months; medium with any verified or pending case; low otherwise.
 pub fn suggested_risk(r: &UnitRecord) -> &'static str {
-    if (r.grave_violations_children > 0 && r.verified > 0) || (r.verified > 0 && r.last_12_months > 0) {
+    if r.verified > 0 && (r.grave_violations_children > 0 || r.last_12_months > 0) {
         "high"
     } else if r.verified > 0 || r.alleged_or_under_verification > 0 {
         "medium"

@@ -104,6 +104,11 @@ pub struct CaseDetail {
 const CASE_COLS: &str = "id, title, date, place, latitude, longitude, admin1, admin2, perpetrator, armed_group, unit, \
      acts_json, status, status_by, status_at, synthetic, created_by, created_at";
 
+type CaseParts = (Vec<(String, i64)>, Vec<(i64, String, String, String)>, Vec<(String, String, String)>, Vec<i64>);
+type MissionRow = (i64, String, String, String, String);
+type EvidenceRow = (i64, i64, String, String, String, i64, String, String);
+type CustodyRow = (String, String, String, Option<String>, Option<String>);
+
 /// A case row as read (either backend's row type).
 macro_rules! case_from_row {
     ($r:expr) => {{
@@ -461,12 +466,7 @@ impl Store {
             }
         });
         let Some(mut case) = case else { return Ok(None) };
-        let (links, sealed, history, inv): (
-            Vec<(String, i64)>,
-            Vec<(i64, String, String, String)>,
-            Vec<(String, String, String)>,
-            Vec<i64>,
-        ) = on_pool!(self, pool => {(
+        let (links, sealed, history, inv): CaseParts = on_pool!(self, pool => {(
             sqlx::query_as("SELECT kind, target_id FROM hr_case_links WHERE case_id = $1 ORDER BY kind, target_id").bind(id).fetch_all(pool).await?,
             sqlx::query_as("SELECT id, kind, nonce, sealed FROM hr_restricted WHERE case_id = $1 ORDER BY id").bind(id).fetch_all(pool).await?,
             sqlx::query_as("SELECT status, decided_by, decided_at FROM hr_case_status WHERE case_id = $1 ORDER BY decided_at").bind(id).fetch_all(pool).await?,
@@ -544,7 +544,7 @@ impl Store {
         });
         let mut out = vec![];
         for (id, title, team, team_only, opened_on, published_on, synthetic) in rows {
-            let (case_ids, missions): (Vec<i64>, Vec<(i64, String, String, String, String)>) = on_pool!(self, pool => {(
+            let (case_ids, missions): (Vec<i64>, Vec<MissionRow>) = on_pool!(self, pool => {(
                 sqlx::query_scalar("SELECT case_id FROM hr_investigation_cases WHERE investigation_id = $1 ORDER BY case_id").bind(id).fetch_all(pool).await?,
                 sqlx::query_as("SELECT id, start_date, end_date, place, access FROM hr_missions WHERE investigation_id = $1 ORDER BY start_date, id").bind(id).fetch_all(pool).await?,
             )});
@@ -671,7 +671,7 @@ impl Store {
 
     /// Evidence of one case, or all.
     pub async fn evidence_of(&self, case_id: Option<i64>) -> Result<Vec<Evidence>> {
-        let rows: Vec<(i64, i64, String, String, String, i64, String, String)> = on_pool!(self, pool => {
+        let rows: Vec<EvidenceRow> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, case_id, file_name, path, sha256, size, received_by, received_at FROM hr_evidence WHERE ($1 IS NULL OR case_id = $1) ORDER BY id")
                 .bind(case_id).fetch_all(pool).await?
         });
@@ -713,7 +713,7 @@ impl Store {
     }
 
     pub async fn custody_of(&self, evidence_id: i64) -> Result<Vec<CustodyEntry>> {
-        let rows: Vec<(String, String, String, Option<String>, Option<String>)> = on_pool!(self, pool => {
+        let rows: Vec<CustodyRow> = on_pool!(self, pool => {
             sqlx::query_as("SELECT at, actor, action, sha256, note FROM hr_custody WHERE evidence_id = $1 ORDER BY id").bind(evidence_id).fetch_all(pool).await?
         });
         Ok(rows
