@@ -12,6 +12,9 @@ pub enum AppError {
     /// What was asked for does not exist (HTTP 404); the text says what.
     #[error("{0}")]
     NotFound(String),
+    /// The caller's role may not do this (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
     /// The request clashes with the record's state (HTTP 409).
     #[error("{0}")]
     Conflict(String),
@@ -49,7 +52,8 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => 65,                      // EX_DATAERR
             AppError::NotFound(_) => 66,                         // EX_NOINPUT
-            AppError::Conflict(_) => 75,                         // EX_TEMPFAIL
+            AppError::Conflict(_) => 75,
+            AppError::Forbidden(_) => 77, // EX_NOPERM                         // EX_TEMPFAIL
             AppError::Precondition(_) => 66,
             AppError::Forecast(_) => 65,
             AppError::Config { .. } => 78,                       // EX_CONFIG

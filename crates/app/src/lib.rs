@@ -20,6 +20,7 @@ pub mod forecasts;
 pub mod incidents;
 pub mod reports;
 pub mod responses;
+pub mod rights;
 pub mod schedule;
 
 use std::sync::Arc;

@@ -24,6 +24,16 @@ pub enum AuditCommand {
     /// and append it to the checkpoints file; keep copies away from the database.
     /// Refuses when the log does not verify.
     Checkpoint(CheckpointArgs),
+    /// Who read a record's restricted detail, and when: every `read_restricted` entry
+    /// of an entity (case/ID, investigation/ID, incident/ID, report/ID).
+    Reads(ReadsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReadsArgs {
+    /// The record, e.g. case/12.
+    #[arg(long, value_name = "KIND/ID")]
+    pub entity: String,
 }
 
 #[derive(Args, Debug)]
@@ -120,6 +130,16 @@ pub async fn audit(c: AuditCommand, store: Store) -> Result<()> {
                 println!("  {p}");
             }
             bail!("the audit log does not verify ({} problem(s))", v.problems.len())
+        }
+        AuditCommand::Reads(a) => {
+            let entries = store.audit_for(std::slice::from_ref(&a.entity)).await?;
+            let reads: Vec<_> = entries.iter().filter(|e| e.action == "read_restricted").collect();
+            println!("{} read(s) of {}:", reads.len(), a.entity);
+            for e in reads {
+                let role = e.after.as_ref().and_then(|v| v.get("role")).and_then(|v| v.as_str()).unwrap_or("?");
+                println!("  {}  {} ({role})", e.at, e.actor);
+            }
+            Ok(())
         }
         AuditCommand::Checkpoint(a) => {
             let out = a.out.unwrap_or_else(|| paths.checkpoints.clone());

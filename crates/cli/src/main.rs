@@ -4,6 +4,7 @@
 mod audit_cmd;
 mod footprint_cmd;
 mod forecast_cmd;
+mod hr_cmd;
 mod incidents_cmd;
 mod rules_cmd;
 mod serve_cmd;
@@ -65,6 +66,12 @@ enum Command {
     /// The audit log: verify its keyed chain, sign checkpoints of its head.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
+    /// Human rights: the quarterly note on violations and abuses.
+    #[command(subcommand)]
+    Hr(hr_cmd::HrCommand),
+    /// Evidence files of human-rights cases: add (hashed on arrival), verify (re-hash).
+    #[command(subcommand)]
+    Evidence(hr_cmd::EvidenceCommand),
 }
 
 fn main() {
@@ -162,5 +169,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo(a) => serve_cmd::demo(a).await,
         Command::User(c) => user_cmd::user(c, store().await?).await,
         Command::Audit(c) => audit_cmd::audit(c, store().await?).await,
+        Command::Hr(c) => hr_cmd::hr(c, store().await?).await,
+        Command::Evidence(c) => hr_cmd::evidence(c, audited().await?).await,
     }
 }

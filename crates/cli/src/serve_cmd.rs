@@ -56,6 +56,7 @@ pub async fn serve(a: ServeArgs, db_flag: &str) -> Result<()> {
     let store = Store::connect(&db).await.with_context(|| format!("opening database {db}"))?;
     let audit_paths = crate::audit_cmd::AuditPaths::resolve(&file.audit);
     let store = crate::audit_cmd::with_key_for_writing(store, &audit_paths).await?;
+    let store = crate::hr_cmd::with_rights_key(store, &file.rights, true).await?;
     vigil_server::demo::ensure_places(&store).await?;
     if store.users().await?.is_empty() {
         eprintln!("note: no users yet; create one with `vigil user add NAME --role admin`");
@@ -96,6 +97,7 @@ pub async fn demo(a: DemoArgs) -> Result<()> {
         checkpoints: dir.path().join("audit-checkpoints.jsonl"),
     };
     let store = crate::audit_cmd::with_key_for_writing_quietly(store, &key).await?;
+    let store = store.attach_rights_key(vigil_store::rights_key::RightsKey::generate()).await?;
     let s = vigil_server::demo::seed(&store, true).await?;
     // the demo's forecast run: computed in the background (the guard's backtest takes
     // tens of seconds), shown on the map's forecast layer once stored

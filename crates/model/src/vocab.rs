@@ -7,6 +7,8 @@
 //! web UI never retypes a code or a label. Codes are the strings the API already uses;
 //! every list is in display order.
 
+pub mod rights;
+
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
@@ -268,6 +270,8 @@ pub struct Vocabulary {
     pub access: Access,
     #[serde(flatten)]
     pub footprint: footprint::FootprintVocab,
+    /// Human-rights cases and the HRDDP (see [`rights`]).
+    pub rights: rights::RightsVocab,
 }
 
 /// The vocabulary.
@@ -301,6 +305,7 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
         footprint_edit: footprint::EDIT,
     },
     footprint: footprint::VOCAB,
+    rights: rights::RIGHTS,
 };
 
 #[cfg(test)]

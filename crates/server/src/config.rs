@@ -13,6 +13,10 @@
 //! key_file = "/etc/vigil/audit.key"            # the audit log's HMAC key; never in the database
 //! checkpoints = "/mnt/usb/vigil-checkpoints.jsonl"  # where `vigil audit checkpoint` appends
 //!
+//! [rights]                 # human-rights records (victims, witnesses: sealed at rest)
+//! key_file = "/etc/vigil/rights.key"           # or key_env = "VIGIL_RIGHTS_KEY" (a variable holding it)
+//! evidence_dir = "/srv/vigil/evidence"
+//!
 //! [basemap]                # optional, local only
 //! tiles_dir = "/srv/tiles" # {z}/{x}/{y}.png
 //! # mbtiles = "/srv/mali.mbtiles"
@@ -92,6 +96,20 @@ pub struct AuditSection {
     pub checkpoints: Option<PathBuf>,
 }
 
+/// Human-rights records: where the key that seals victims, witnesses, sources and
+/// investigation files is (never in the database), and where evidence files are kept.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RightsSection {
+    /// The key file (64 hex digits, 0600); created by `vigil serve` only for a
+    /// database with no sealed records yet. VIGIL_RIGHTS_KEY_FILE overrides it.
+    pub key_file: Option<PathBuf>,
+    /// The name of an environment variable holding the key (64 hex digits) instead of a file.
+    pub key_env: Option<String>,
+    /// The folder evidence files are kept in [default: ./vigil-evidence].
+    pub evidence_dir: Option<PathBuf>,
+}
+
 /// The file as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +120,8 @@ pub struct ConfigFile {
     pub basemap: BasemapConfig,
     #[serde(default)]
     pub audit: AuditSection,
+    #[serde(default)]
+    pub rights: RightsSection,
     /// Alert rules, CAP and webhooks (see [`vigil_app::alerting`]).
     #[serde(default)]
     pub rules: vigil_app::alerting::RulesSection,
@@ -118,7 +138,7 @@ impl ConfigFile {
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
         let mut c: ConfigFile = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
         let base = path.parent().unwrap_or(Path::new("."));
-        for p in [&mut c.basemap.tiles_dir, &mut c.basemap.mbtiles, &mut c.audit.key_file, &mut c.audit.checkpoints]
+        for p in [&mut c.basemap.tiles_dir, &mut c.basemap.mbtiles, &mut c.audit.key_file, &mut c.audit.checkpoints, &mut c.rights.key_file, &mut c.rights.evidence_dir]
             .into_iter()
             .flatten()
         {

@@ -72,6 +72,7 @@ pub async fn seed(store: &Store, with_users: bool) -> Result<DemoSummary, Server
             }
         }
     }
+    crate::rights_demo::seed(store).await?;
     Ok(s)
 }
 

@@ -81,6 +81,7 @@ impl From<vigil_app::AppError> for ApiError {
         match e {
             AppError::Invalid { field, message } => ApiError::field(field, message),
             AppError::NotFound(what) => ApiError::not_found(what),
+            AppError::Forbidden(why) => ApiError::forbidden(why),
             AppError::Conflict(why) | AppError::Precondition(why) => ApiError::new(StatusCode::CONFLICT, why),
             AppError::Report(e) => e.into(),
             AppError::Store(e) => ApiError::internal(e),

@@ -33,6 +33,8 @@ pub mod error;
 pub mod footprint_api;
 pub mod forecasts_api;
 pub mod corrections_api;
+pub mod rights_api;
+pub mod rights_demo;
 pub mod incidents_api;
 pub mod ogc_api;
 pub mod openapi;
@@ -198,6 +200,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users_api::routes())
         .merge(forecasts_api::routes())
         .merge(footprint_api::routes())
+        .merge(rights_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

@@ -35,6 +35,7 @@ import { viewUsers } from './views/admin/users.js';
 import { viewAudit } from './views/admin/audit.js';
 import { viewForecast } from './views/forecasts/area.js';
 import { viewFootprint } from './views/footprint/footprint.js';
+import { viewRights, rightsAllowed } from './views/rights/rights.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -54,7 +55,8 @@ const ROUTES = {
   users: { view: viewUsers, part: 'admin' },
   audit: { view: viewAudit, part: 'admin' },
   forecast: { view: viewForecast, part: 'map' },
-  footprint: { view: viewFootprint, part: 'footprint_read' }
+  footprint: { view: viewFootprint, part: 'footprint_read' },
+  rights: { view: viewRights, allowed: rightsAllowed }
 };
 
 function allowed(route) {

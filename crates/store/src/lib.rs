@@ -43,6 +43,8 @@ pub mod placement;
 pub mod places;
 pub mod report_client_id;
 pub mod reports;
+pub mod rights;
+pub mod rights_key;
 mod sqlite_import;
 pub mod triage;
 pub mod vocab;
@@ -120,6 +122,8 @@ pub struct Store {
     extra_values: std::sync::Arc<std::sync::Mutex<std::sync::Arc<extras::ValueDict>>>,
     /// the key audit entries are MAC'd with (never stored in the database)
     audit_key: Option<std::sync::Arc<audit_key::AuditKey>>,
+    /// the key restricted human-rights records are sealed with (never stored in the database)
+    rights_key: Option<std::sync::Arc<rights_key::RightsKey>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -188,7 +192,7 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.into()));
         };
-        Ok(Store { backend, sqlite, extra_values: Default::default(), audit_key: None })
+        Ok(Store { backend, sqlite, extra_values: Default::default(), audit_key: None, rights_key: None })
     }
 
     pub fn backend(&self) -> &Backend {

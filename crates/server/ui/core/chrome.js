@@ -8,6 +8,7 @@ import { parseRoute } from './router.js';
 import { can, ownReportsOnly } from './access.js';
 import { vocab } from './vocabulary.js';
 import { serverNow, clockDiffers } from './clock.js';
+import { rightsAllowed } from '../views/rights/rights.js';
 
 // The top bar's entries; `also` lists the routes that keep the entry lit.
 const NAV = [
@@ -17,7 +18,8 @@ const NAV = [
   { route: 'my-reports', key: 'nav.myReports', show: ownReportsOnly },
   { route: 'alerts', key: 'nav.alerts', show: () => can('alerts'), also: ['alert', 'new-alert', 'responses', 'rules', 'webhooks'] },
   { route: 'footprint', key: 'nav.footprint', show: () => can('footprint_read') },
-  { route: 'users', key: 'nav.admin', show: () => can('admin'), also: ['audit'] }
+  { route: 'users', key: 'nav.admin', show: () => can('admin'), also: ['audit'] },
+  { route: 'rights', key: 'nav.rights', show: rightsAllowed }
 ];
 
 /** Remember what the server said about demo data; show the banner when it is synthetic. */

@@ -85,6 +85,8 @@ export function makeVocabulary(json) {
       return s ? s[1] : undefined;
     },
     /** The roles that may use a part of the UI (access.map, access.triage, …). */
+    /** The human-rights lists (act types, perpetrators, victim groups…, access_*), as served. */
+    rights: (json && typeof json.rights === 'object' && json.rights) || {},
     rolesFor: (part) => (Array.isArray(access[part]) ? access[part].slice() : []),
     allows: (part, role) => Array.isArray(access[part]) && access[part].indexOf(role) >= 0
   };

@@ -11,9 +11,10 @@ import * as alerts from './alerts.js';
 import * as admin from './admin.js';
 import * as forecasts from './forecasts.js';
 import * as footprint from './footprint.js';
+import * as rights from './rights.js';
 
-const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en, footprint.en);
-const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr, footprint.fr);
+const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en, footprint.en, rights.en);
+const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr, footprint.fr, rights.fr);
 
 const STORAGE_KEY = 'vigil.lang';
 
