@@ -244,28 +244,31 @@ pub async fn incidents(a: IncidentsArgs, store: &Store) -> Result<()> {
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    // Vigil's own fields (mission category, sensitivity, verification) follow the
+    // source's columns in every format
     let n = match a.format {
         ExportFormat::Csv => {
-            let mut w = GedWriter::new(out)?;
-            let n = store.for_each_visible_incident(vis, &filter, |l| Ok(w.write(&l)?)).await?;
+            let mut w = GedWriter::with_mission(out)?;
+            let n = store.for_each_visible_export(vis, &filter, |l, m| Ok(w.write_mission(&l, &m)?)).await?;
             w.finish()?;
             n
         }
         ExportFormat::Hxl => {
-            let mut w = HxlWriter::new(out)?;
-            let n = store.for_each_visible_incident(vis, &filter, |l| Ok(w.write(&l)?)).await?;
+            let mut w = HxlWriter::with_mission(out)?;
+            let n = store.for_each_visible_export(vis, &filter, |l, m| Ok(w.write_mission(&l, &m)?)).await?;
             w.finish()?;
             n
         }
         ExportFormat::Geojson => {
             // collect first: the GeoJSON writer pulls from an iterator
             let mut all = Vec::new();
-            let n = store.for_each_visible_incident(vis, &filter, |l| {
-                all.push(l);
-                Ok(())
-            })
-            .await?;
-            vigil_ingest::write_geojson::<_, std::io::Error>(out, all.into_iter().map(Ok))?;
+            let n = store
+                .for_each_visible_export(vis, &filter, |l, m| {
+                    all.push(vigil_ingest::write::geojson_feature_mission(&l, &m));
+                    Ok(())
+                })
+                .await?;
+            vigil_ingest::write_feature_collection::<_, std::io::Error>(out, all.into_iter().map(Ok))?;
             n
         }
     };

@@ -61,6 +61,24 @@ fn exports_hold_back_sensitive_incidents_unless_asked_and_audited() {
             assert!(full.contains(id), "{id} missing with --include-sensitive: {full:?}");
         }
     }
+    // every format carries Vigil's fields: here each marked row's sensitivity
+    let sensitivity_of = |text: &str, skip_hashtags: bool| -> Vec<(String, String)> {
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let h = rdr.headers().unwrap().clone();
+        let id = h.iter().position(|c| c == "id" || c == "source_id").unwrap();
+        let sens = h.iter().position(|c| c == "sensitivity").expect("a sensitivity column");
+        assert!(h.iter().any(|c| c == "mission_category") && h.iter().any(|c| c == "verification"), "{h:?}");
+        rdr.records().skip(usize::from(skip_hashtags)).map(|r| r.unwrap()).map(|r| (r[id].to_string(), r[sens].to_string())).collect()
+    };
+    let full_run = |format: &str| ok(dir.path(), &["incidents", "--format", format, "--include-sensitive"]);
+    for (rows, what) in [(sensitivity_of(&full_run("csv"), false), "csv"), (sensitivity_of(&full_run("hxl"), true), "hxl")] {
+        for (id, level) in marked.iter().zip(["confidential", "restricted"]) {
+            assert!(rows.contains(&(id.clone(), level.to_string())), "{what}: {id} is {level}: {rows:?}");
+        }
+    }
+    let gj: serde_json::Value = serde_json::from_str(&full_run("geojson")).unwrap();
+    let f = gj["features"].as_array().unwrap().iter().find(|f| f["properties"]["source_id"] == marked[0].as_str()).unwrap();
+    assert_eq!(f["properties"]["sensitivity"], "confidential", "{f}");
     let entries: Vec<(String, String, Option<String>)> = rt.block_on(async {
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
         sqlx::query_as("SELECT actor, action, after_json FROM audit_log WHERE action = 'export_sensitive' ORDER BY seq")
@@ -68,7 +86,7 @@ fn exports_hold_back_sensitive_incidents_unless_asked_and_audited() {
             .await
             .unwrap()
     });
-    assert_eq!(entries.len(), 3, "one entry per export with the flag, none without: {entries:?}");
+    assert_eq!(entries.len(), 6, "one entry per export with the flag, none without: {entries:?}");
     assert!(entries.iter().all(|(actor, _, _)| actor.starts_with("cli:")), "{entries:?}");
     assert!(entries[1].2.as_deref().unwrap().contains("\"format\":\"hxl\""), "{entries:?}");
 }

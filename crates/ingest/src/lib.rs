@@ -14,7 +14,7 @@ pub mod seen_ids;
 pub mod write;
 
 pub use read::{Format, IncidentReader, ReadError, RowError};
-pub use write::{write_geojson, GedWriter, HxlWriter, Located};
+pub use write::{write_feature_collection, write_geojson, GedWriter, HxlWriter, Located, MISSION_COLUMNS};
 
 /// The 49 columns of UCDP GED 2x.1 (23.1 to 26.1), in UCDP's order: the layout
 /// Vigil exports.

@@ -10,7 +10,7 @@
 
 use crate::GED_COLUMNS;
 use std::io::Write;
-use vigil_model::{Incident, Placement};
+use vigil_model::{Incident, MissionFields, Placement};
 
 /// Whether a spreadsheet would take `v` as a formula (or, with a tab or carriage
 /// return first, mangle it into one): it starts, after any `'` already there, with
@@ -99,20 +99,43 @@ fn ged_field(l: &Located, col: &str) -> String {
     }
 }
 
-/// GED 2x.1 layout (49 columns). Rows from other sources fill what they have.
+/// The columns a Vigil export adds after a source's own (GED or HXL): the fields
+/// of [`MissionFields`], in this order.
+pub const MISSION_COLUMNS: [&str; 3] = ["mission_category", "sensitivity", "verification"];
+
+fn mission_cells(m: &MissionFields) -> [String; 3] {
+    [m.category.clone(), m.sensitivity.clone(), m.verification.clone()].map(|v| neutralise(&v.unwrap_or_default()))
+}
+
+/// GED 2x.1 layout (49 columns). Rows from other sources fill what they have. Made
+/// with [`GedWriter::with_mission`], three more columns carry Vigil's own fields.
 pub struct GedWriter<W: Write> {
     w: csv::Writer<W>,
     row: Vec<String>,
+    mission: bool,
 }
 
 impl<W: Write> GedWriter<W> {
     pub fn new(out: W) -> csv::Result<Self> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(GED_COLUMNS)?;
-        Ok(GedWriter { w, row: Vec::with_capacity(GED_COLUMNS.len()) })
+        Ok(GedWriter { w, row: Vec::with_capacity(GED_COLUMNS.len()), mission: false })
+    }
+
+    /// The GED layout followed by [`MISSION_COLUMNS`] (write rows with
+    /// [`GedWriter::write_mission`]).
+    pub fn with_mission(out: W) -> csv::Result<Self> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(GED_COLUMNS.iter().chain(MISSION_COLUMNS.iter()))?;
+        Ok(GedWriter { w, row: Vec::with_capacity(GED_COLUMNS.len() + 3), mission: true })
     }
 
     pub fn write(&mut self, l: &Located) -> csv::Result<()> {
+        self.write_mission(l, &MissionFields::default())
+    }
+
+    /// A row with Vigil's fields (ignored unless made [`GedWriter::with_mission`]).
+    pub fn write_mission(&mut self, l: &Located, m: &MissionFields) -> csv::Result<()> {
         self.row.clear();
         self.row.extend(GED_COLUMNS.iter().map(|c| {
             let v = ged_field(l, c);
@@ -122,6 +145,9 @@ impl<W: Write> GedWriter<W> {
                 v
             }
         }));
+        if self.mission {
+            self.row.extend(mission_cells(m));
+        }
         self.w.write_record(&self.row)
     }
 
@@ -155,10 +181,15 @@ const HXL: &[(&str, &str)] = &[
     ("deaths_civilians", "#affected+killed+civilians"),
 ];
 
+/// HXL hashtags of [`MISSION_COLUMNS`].
+const HXL_MISSION: [&str; 3] = ["#event+type+mission", "#meta+sensitivity", "#status+verification"];
+
 /// CSV with a second row of HXL hashtags (the HDX convention), so humanitarian
-/// tools read the columns by meaning.
+/// tools read the columns by meaning. Made with [`HxlWriter::with_mission`], three
+/// more columns carry Vigil's own fields.
 pub struct HxlWriter<W: Write> {
     w: csv::Writer<W>,
+    mission: bool,
 }
 
 impl<W: Write> HxlWriter<W> {
@@ -166,10 +197,24 @@ impl<W: Write> HxlWriter<W> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(HXL.iter().map(|(h, _)| *h))?;
         w.write_record(HXL.iter().map(|(_, t)| *t))?;
-        Ok(HxlWriter { w })
+        Ok(HxlWriter { w, mission: false })
+    }
+
+    /// The HXL columns followed by [`MISSION_COLUMNS`] (write rows with
+    /// [`HxlWriter::write_mission`]).
+    pub fn with_mission(out: W) -> csv::Result<Self> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(HXL.iter().map(|(h, _)| *h).chain(MISSION_COLUMNS))?;
+        w.write_record(HXL.iter().map(|(_, t)| *t).chain(HXL_MISSION))?;
+        Ok(HxlWriter { w, mission: true })
     }
 
     pub fn write(&mut self, l: &Located) -> csv::Result<()> {
+        self.write_mission(l, &MissionFields::default())
+    }
+
+    /// A row with Vigil's fields (ignored unless made [`HxlWriter::with_mission`]).
+    pub fn write_mission(&mut self, l: &Located, m: &MissionFields) -> csv::Result<()> {
         let i = &l.incident;
         let p = &l.placement;
         let cells = [
@@ -194,7 +239,11 @@ impl<W: Write> HxlWriter<W> {
             i.high.to_string(),
             opt_i(i.deaths_civilians),
         ];
-        self.w.write_record(cells.iter().map(|c| neutralise(c)))
+        let mut row: Vec<String> = cells.iter().map(|c| neutralise(c)).collect();
+        if self.mission {
+            row.extend(mission_cells(m));
+        }
+        self.w.write_record(&row)
     }
 
     pub fn finish(mut self) -> std::io::Result<W> {
@@ -244,20 +293,39 @@ pub fn geojson_feature(l: &Located) -> serde_json::Value {
     })
 }
 
-/// Write a FeatureCollection, streaming features from an iterator.
-pub fn write_geojson<W: Write, E: From<std::io::Error>>(
+/// [`geojson_feature`] with Vigil's fields as properties `category`, `sensitivity`
+/// and `verification`.
+pub fn geojson_feature_mission(l: &Located, m: &MissionFields) -> serde_json::Value {
+    let mut f = geojson_feature(l);
+    let p = &mut f["properties"];
+    p["category"] = m.category.clone().into();
+    p["sensitivity"] = m.sensitivity.clone().into();
+    p["verification"] = m.verification.clone().into();
+    f
+}
+
+/// Write a FeatureCollection of ready-made features, streaming from an iterator.
+pub fn write_feature_collection<W: Write, E: From<std::io::Error>>(
     mut out: W,
-    features: impl IntoIterator<Item = Result<Located, E>>,
+    features: impl IntoIterator<Item = Result<serde_json::Value, E>>,
 ) -> Result<W, E> {
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    for (n, l) in features.into_iter().enumerate() {
-        let l = l?;
+    for (n, f) in features.into_iter().enumerate() {
+        let f = f?;
         if n > 0 {
             out.write_all(b",\n")?;
         }
-        serde_json::to_writer(&mut out, &geojson_feature(&l)).map_err(std::io::Error::from)?;
+        serde_json::to_writer(&mut out, &f).map_err(std::io::Error::from)?;
     }
     out.write_all(b"\n]}\n")?;
     out.flush()?;
     Ok(out)
+}
+
+/// Write a FeatureCollection, streaming features from an iterator.
+pub fn write_geojson<W: Write, E: From<std::io::Error>>(
+    out: W,
+    features: impl IntoIterator<Item = Result<Located, E>>,
+) -> Result<W, E> {
+    write_feature_collection(out, features.into_iter().map(|l| l.map(|l| geojson_feature(&l))))
 }

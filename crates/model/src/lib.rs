@@ -170,6 +170,15 @@ pub struct IncidentFilter {
     pub type_of_violence: Option<ViolenceType>,
 }
 
+/// The fields Vigil adds to a coded incident (its mission category, sensitivity and
+/// verification), carried by exports beside the source's own columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissionFields {
+    pub category: Option<String>,
+    pub sensitivity: Option<String>,
+    pub verification: Option<String>,
+}
+
 /// Sensitivity of a record: who may see its restricted detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

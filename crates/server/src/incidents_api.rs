@@ -24,7 +24,7 @@ use vigil_store::StatKey;
 /// Who may read incidents, maps and totals (everyone but reporters).
 pub use crate::access::MAP as READ;
 
-const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country"];
+pub(crate) const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country"];
 
 pub(crate) fn query_fields(q: HashMap<String, String>) -> Fields {
     Fields::new(q.into_iter().map(|(k, v)| (k, Value::String(v))).collect())

@@ -33,6 +33,7 @@ pub mod error;
 pub mod footprint_api;
 pub mod forecasts_api;
 pub mod corrections_api;
+pub mod exports_api;
 pub mod rights_api;
 pub mod rights_demo;
 pub mod incidents_api;
@@ -187,6 +188,7 @@ pub fn app(state: AppState) -> Router {
         .route("/reports/{id}/merge", post(reports_api::merge))
         .route("/reports/{id}/discard", post(reports_api::discard))
         .route("/incidents", get(incidents_api::list))
+        .route("/incidents/export", get(exports_api::export))
         .route("/incidents/{id}", get(incidents_api::get_one).patch(corrections_api::correct))
         .route("/incidents/{id}/retract", post(corrections_api::retract))
         .route("/stats/monthly", get(incidents_api::monthly))

@@ -20,7 +20,7 @@ use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 use std::io::Read;
 use vigil_ingest::{Format, IncidentReader, Located};
-use vigil_model::{ForecastEvent, Incident, IncidentFilter, Placement, Source, ViolenceType};
+use vigil_model::{ForecastEvent, Incident, IncidentFilter, MissionFields, Placement, Source, ViolenceType};
 
 /// Columns written for each incident, in bind order.
 pub(crate) const COLUMNS: [&str; 37] = [
@@ -319,24 +319,45 @@ impl Store {
         self.for_each_visible_incident(Visibility::Confidential, filter, f).await
     }
 
-    /// [`Store::for_each_incident`] over the incidents `vis` allows (exports).
+    /// [`Store::for_each_incident`] over the incidents `vis` allows.
     pub async fn for_each_visible_incident(
         &self,
         vis: Visibility,
         filter: &IncidentFilter,
         mut f: impl FnMut(Located) -> Result<()>,
     ) -> Result<u64> {
+        self.for_each_visible_export(vis, filter, |l, _| f(l)).await
+    }
+
+    /// Each incident `vis` allows, with Vigil's fields (category, sensitivity,
+    /// verification), streamed in date order: what an export writes.
+    pub async fn for_each_visible_export(
+        &self,
+        vis: Visibility,
+        filter: &IncidentFilter,
+        mut f: impl FnMut(Located, MissionFields) -> Result<()>,
+    ) -> Result<u64> {
         let layouts = self.extra_layouts().await?;
         let values = self.extra_values().await?;
         let (wh, params) = filter_sql(filter);
         let wh = with_visibility(wh, vis);
-        let sql = format!("SELECT {} FROM incidents{wh} ORDER BY date_start, id", COLUMNS.join(", "));
+        let n_cols = COLUMNS.len();
+        let sql = format!(
+            "SELECT {}, {} FROM incidents{wh} ORDER BY date_start, id",
+            COLUMNS.join(", "),
+            crate::incident_records::RECORD_EXTRA_COLUMNS
+        );
         let mut n = 0u64;
         on_pool!(self, pool => {
             let q = bind_params!(sqlx::query(AssertSqlSafe(sql.as_str())), &params);
             let mut rows = q.fetch(pool);
             while let Some(row) = rows.try_next().await? {
-                f(located_from_row(&row, 0, &layouts, &values)?)?;
+                let m = MissionFields {
+                    category: row.try_get(n_cols)?,
+                    sensitivity: row.try_get(n_cols + 1)?,
+                    verification: row.try_get(n_cols + 2)?,
+                };
+                f(located_from_row(&row, 0, &layouts, &values)?, m)?;
                 n += 1;
             }
         });
