@@ -16,6 +16,8 @@ pub mod dashboard;
 pub mod error;
 pub mod forecast;
 pub mod forecasts;
+pub mod movement;
+pub mod movement_demo;
 pub mod reports;
 pub mod responses;
 pub mod schedule;

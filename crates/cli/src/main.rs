@@ -4,6 +4,7 @@
 mod audit_cmd;
 mod forecast_cmd;
 mod incidents_cmd;
+mod movement_cmd;
 mod rules_cmd;
 mod serve_cmd;
 mod user_cmd;
@@ -61,6 +62,11 @@ enum Command {
     /// The audit log: verify its keyed chain, sign checkpoints of its head.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
+    /// Freedom of movement: movement requests and their decisions, by sector.
+    #[command(subcommand)]
+    Movement(movement_cmd::MovementCommand),
+    /// Attacks on the mission since a date, by kind, year and sector.
+    Attacks(movement_cmd::AttacksArgs),
 }
 
 fn main() {
@@ -156,5 +162,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo(a) => serve_cmd::demo(a).await,
         Command::User(c) => user_cmd::user(c, store().await?).await,
         Command::Audit(c) => audit_cmd::audit(c, store().await?).await,
+        Command::Movement(c) => movement_cmd::movement(c, &store().await?).await,
+        Command::Attacks(a) => movement_cmd::attacks(a, &store().await?).await,
     }
 }

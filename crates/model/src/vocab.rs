@@ -7,6 +7,8 @@
 //! web UI never retypes a code or a label. Codes are the strings the API already uses;
 //! every list is in display order.
 
+pub mod movement;
+
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
@@ -262,6 +264,7 @@ pub struct Vocabulary {
     pub cap: CapLists,
     pub alert_next_steps: &'static [(&'static str, &'static str)],
     pub access: Access,
+    pub movement: movement::MovementVocabulary,
 }
 
 /// The vocabulary.
@@ -292,6 +295,7 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
         admin: access::ADMIN,
         restricted: access::RESTRICTED,
     },
+    movement: movement::VOCAB,
 };
 
 #[cfg(test)]

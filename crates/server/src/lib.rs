@@ -32,6 +32,7 @@ pub mod demo;
 pub mod error;
 pub mod forecasts_api;
 pub mod incidents_api;
+pub mod movement_api;
 pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
@@ -193,6 +194,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cap_api::api_routes())
         .merge(users_api::routes())
         .merge(forecasts_api::routes())
+        .merge(movement_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

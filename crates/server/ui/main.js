@@ -34,6 +34,7 @@ import { viewWebhooks } from './views/alerts/webhooks.js';
 import { viewUsers } from './views/admin/users.js';
 import { viewAudit } from './views/admin/audit.js';
 import { viewForecast } from './views/forecasts/area.js';
+import { viewMovement } from './views/movement/movement.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -52,7 +53,8 @@ const ROUTES = {
   webhooks: { view: viewWebhooks, part: 'admin' },
   users: { view: viewUsers, part: 'admin' },
   audit: { view: viewAudit, part: 'admin' },
-  forecast: { view: viewForecast, part: 'map' }
+  forecast: { view: viewForecast, part: 'map' },
+  movement: { view: viewMovement, part: 'map' }
 };
 
 function allowed(route) {

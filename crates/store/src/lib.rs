@@ -36,6 +36,7 @@ mod import_rows;
 pub mod forecasts;
 pub mod incident_records;
 pub mod incidents;
+pub mod movement;
 mod pg_import;
 pub mod placement;
 pub mod places;

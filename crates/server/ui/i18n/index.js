@@ -10,9 +10,10 @@ import * as reports from './reports.js';
 import * as alerts from './alerts.js';
 import * as admin from './admin.js';
 import * as forecasts from './forecasts.js';
+import * as movement from './movement.js';
 
-const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en);
-const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr);
+const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en, movement.en);
+const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr, movement.fr);
 
 const STORAGE_KEY = 'vigil.lang';
 
