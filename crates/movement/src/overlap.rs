@@ -38,7 +38,7 @@ pub struct AlertArea {
 }
 
 /// The measure's settings.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Params {
     pub km: f64,
     pub days: i64,

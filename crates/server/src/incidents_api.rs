@@ -65,6 +65,8 @@ pub(crate) fn feature(r: &IncidentRecord) -> Value {
     p["category"] = r.category.clone().into();
     p["sensitivity"] = r.sensitivity.clone().into();
     p["verification"] = r.verification.clone().into();
+    p["injured"] = r.injured.into();
+    p["victim_affiliation"] = r.victim_affiliation.clone().into();
     f
 }
 

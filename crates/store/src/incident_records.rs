@@ -14,7 +14,7 @@ use vigil_model::IncidentFilter;
 type Result<T, E = ReportError> = std::result::Result<T, E>;
 
 /// Columns after `id` and the incident columns in an incident record query.
-pub(crate) const RECORD_EXTRA_COLUMNS: &str = "category, sensitivity, verification";
+pub(crate) const RECORD_EXTRA_COLUMNS: &str = "category, sensitivity, verification, injured, victim_affiliation";
 
 /// An incident with its store id and the fields Vigil adds to the coding.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,10 @@ pub struct IncidentRecord {
     pub category: Option<String>,
     pub sensitivity: Option<String>,
     pub verification: Option<String>,
+    /// How many were injured (coded from a report; imported rows have none).
+    pub injured: Option<i64>,
+    /// Who the victims were: civilian | national_forces | peacekeepers | armed_group.
+    pub victim_affiliation: Option<String>,
     /// The source marks it as synthetic (the demo data): never to be shown as real.
     pub synthetic: bool,
 }
@@ -151,6 +155,8 @@ impl Store {
                     category: r.try_get(n + 1)?,
                     sensitivity: r.try_get(n + 2)?,
                     verification: r.try_get(n + 3)?,
+                    injured: r.try_get(n + 4)?,
+                    victim_affiliation: r.try_get(n + 5)?,
                     synthetic,
                 });
             }
