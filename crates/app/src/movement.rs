@@ -413,7 +413,9 @@ pub async fn overlap(store: &Store, include_restricted: bool, vis: Visibility, p
     );
     let cells = risk_by_cell(store).await?;
     let alerts = alert_areas(store).await?;
-    Ok(overlap::overlap(&ms, &index, &alerts, &risk_fn(&cells), params))
+    let risk = risk_fn(&cells);
+    let o = overlap::overlap(&ms, &index, &alerts, &risk, params);
+    Ok(o)
 }
 
 // ---- attacks ----
@@ -510,7 +512,8 @@ pub async fn route_exposure(store: &Store, vis: Visibility, id: i64, p: Exposure
     let incs: Vec<routes::Incident> = pts.iter().map(|i| routes::Incident { pt: (i.lon, i.lat), date: i.date, ied: i.ied }).collect();
     let index = PointIndex::new(incs.iter().map(|i| i.pt).collect());
     let cells = risk_by_cell(store).await?;
-    let segs = routes::exposure(&r.route.line, &incs, &index, &risk_fn(&cells), p);
+    let risk = risk_fn(&cells);
+    let segs = routes::exposure(&r.route.line, &incs, &index, &risk, p);
     let ranked = routes::ranked(segs.clone());
     Ok(json!({
         "route": route_feature(&r),
