@@ -106,6 +106,10 @@ pub async fn movement(c: MovementCommand, store: &Store) -> Result<()> {
     if rows.len() <= 1 {
         writeln!(out, "(no movement requests recorded)")?;
     }
+    let synthetic = vigil_app::movement::movements(store, false).await?.iter().filter(|m| m.m.synthetic).count();
+    if synthetic > 0 {
+        writeln!(out, "SYNTHETIC: {synthetic} of these requests are generated demo records, not the mission's.")?;
+    }
     Ok(())
 }
 
@@ -136,6 +140,10 @@ pub async fn attacks(a: AttacksArgs, store: &Store) -> Result<()> {
     }
     for s in &f.sentences {
         writeln!(out, "{s}.")?;
+    }
+    let synthetic = vigil_app::movement::attacks(store, false).await?.iter().filter(|a| a.a.synthetic).count();
+    if synthetic > 0 {
+        writeln!(out, "SYNTHETIC: {synthetic} of these attacks are generated demo records, not the mission's.")?;
     }
     for (g, rows) in groups {
         writeln!(out)?;
