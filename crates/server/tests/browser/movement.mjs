@@ -60,13 +60,16 @@ async function main(browser) {
     const c = document.querySelector('[data-testid="mv-sector-table"] tbody tr[data-key="centre"] [data-col="denied"]');
     return c && Number(c.textContent) === n + 1;
   }, before.denied);
-  const done = await text(page.locator('[data-testid="mv-form-done"]'));
+  const done = await text(page.locator('[data-testid="mv-form-done"]').first());
   const id = Number((done.match(/(\d+)/) || [])[1]);
   check(id > 0, `the request is recorded: ${done}`);
 
   // on the map
   const marker = page.locator(`#mv-map path.mv-denial.mv-denied.mv-id-${id}`);
   check(await marker.count() === 1, `the denial is on the map (request ${id})`);
+  // the attacks layer off, so that the pointer finds the denial's marker
+  await page.locator('.leaflet-control-layers-overlays label', { hasText: 'Attacks on the mission' }).locator('input').uncheck();
+  check(await page.locator('#mv-map path.mv-attack').count() === 0, 'the attacks layer can be turned off');
   await marker.hover({ force: true });
   const tip = page.locator('.leaflet-tooltip');
   await tip.waitFor();

@@ -99,7 +99,6 @@ function movementForm(voc, onSaved) {
     reason: sel('mv-reason', voc.reasons)
   };
   var err = h('p', { 'class': 'form-error', hidden: true, role: 'alert', 'data-testid': 'mv-form-error' });
-  var done = h('p', { 'class': 'notice', hidden: true, 'data-testid': 'mv-form-done' });
   var utc = function (v) { return v ? new Date(v).toISOString() : null; };
   var form = h('form', { 'data-testid': 'mv-form', novalidate: true }, [
     field('mode', 'mv.mode', c.mode), field('kind', 'mv.kind', c.kind), field('sector', 'mv.sector', c.sector),
@@ -111,12 +110,12 @@ function movementForm(voc, onSaved) {
     field('outcome', 'mv.outcome', c.outcome, { optional: true }), field('decided_at', 'mv.decidedAt', c.decided_at),
     field('delay_minutes', 'mv.delay', c.delay, { optional: true }), field('authority', 'mv.authority', c.authority),
     field('reason', 'mv.reason', c.reason),
-    err, done,
+    err,
     h('button', { type: 'submit', 'data-testid': 'mv-submit' }, t('mv.save'))
   ]);
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    clearErrors(form); err.hidden = true; done.hidden = true;
+    clearErrors(form); err.hidden = true;
     var body = {
       mode: c.mode.value, kind: c.kind.value, sector: c.sector.value, from_place: c.from_place.value, to_place: c.to_place.value,
       to: [Number(c.lon.value), Number(c.lat.value)], requested_at: utc(c.requested_at.value), planned_at: utc(c.planned_at.value),
@@ -128,8 +127,6 @@ function movementForm(voc, onSaved) {
       if (c.delay.value !== '') body.decision.delay_minutes = Number(c.delay.value);
     }
     api('POST', '/api/movements', body).then(function (r) {
-      done.textContent = t('mv.saved', { id: r.id });
-      done.hidden = false;
       onSaved(r.id);
     }).catch(function (e) {
       var f = e.field ? String(e.field).replace(/^decision\./, '') : e.field;
@@ -142,6 +139,7 @@ function movementForm(voc, onSaved) {
 export function viewMovement(main) {
   var alive = true;
   var map = null;
+  var lastSaved = null;
   main.appendChild(h('p', { 'class': 'muted' }, t('common.loading')));
   function load() {
     return Promise.all([
@@ -171,7 +169,9 @@ export function viewMovement(main) {
       h('h2', null, t('mv.sectorTitle')), sectorTable(voc, res[4].rows || []),
       h('h2', null, t('mv.overlapTitle')), overlapBlock(res[6]),
       h('h2', null, t('mv.attackTitle')), attackBlock(voc, res[5]),
-      canSubmit ? [h('h2', null, t('mv.formTitle')), movementForm(voc, function () { load().then(render); })] : null
+      canSubmit ? [h('h2', null, t('mv.formTitle')),
+        lastSaved ? h('p', { 'class': 'notice', 'data-testid': 'mv-form-done' }, t('mv.saved', { id: lastSaved })) : null,
+        movementForm(voc, function (id) { lastSaved = id; load().then(render); })] : null
     ]));
     map = createMap(mapDiv);
     outline(map);
