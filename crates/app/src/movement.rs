@@ -23,7 +23,9 @@ use vigil_movement::routes::{self, ExposureParams, RouteLine};
 use vigil_movement::spatial::{PointIndex, Pt};
 use vigil_movement::Refusal;
 use vigil_store::access::Visibility;
-use vigil_store::movement::{AttackRow, ConvoyRow, MovementRow, NewAttack, NewConvoy, NewDecision, NewMovement, NewRoute, RouteRow};
+use vigil_store::movement::{
+    AttackRow, ConvoyRow, MovementRow, NewAttack, NewConvoy, NewDecision, NewMovement, NewRoute, RouteRow,
+};
 use vigil_store::Store;
 
 impl From<Refusal> for AppError {
@@ -131,8 +133,20 @@ pub fn decision_from_json(v: &Value) -> Result<Decision, Refusal> {
 pub fn movement_from_json(v: &Value) -> Result<MovementInput, Refusal> {
     let o = obj("body", v)?;
     o.only(&[
-        "mode", "kind", "from_place", "to_place", "from", "to", "route_id", "requested_at", "planned_at", "asset", "sector",
-        "purpose", "decision", "restricted",
+        "mode",
+        "kind",
+        "from_place",
+        "to_place",
+        "from",
+        "to",
+        "route_id",
+        "requested_at",
+        "planned_at",
+        "asset",
+        "sector",
+        "purpose",
+        "decision",
+        "restricted",
     ])?;
     let request = Request {
         mode: movements::parse_mode(&o.str("mode")?)?,
@@ -159,8 +173,19 @@ pub fn movement_from_json(v: &Value) -> Result<MovementInput, Refusal> {
 pub fn attack_from_json(v: &Value) -> Result<(Attack, bool), Refusal> {
     let o = obj("body", v)?;
     o.only(&[
-        "date", "kind", "sector", "place", "location", "unit", "contingent", "peacekeepers_killed", "peacekeepers_injured",
-        "civilians_killed", "civilians_injured", "incident_id", "restricted",
+        "date",
+        "kind",
+        "sector",
+        "place",
+        "location",
+        "unit",
+        "contingent",
+        "peacekeepers_killed",
+        "peacekeepers_injured",
+        "civilians_killed",
+        "civilians_injured",
+        "incident_id",
+        "restricted",
     ])?;
     let a = Attack {
         date: date("date", &o.str("date")?)?,
@@ -337,7 +362,11 @@ fn decided(rows: &[MovementRow]) -> AppResult<Vec<(i64, Request, Option<Decision
 }
 
 /// The figures grouped `by`, over the requests visible (see [`movements`]).
-pub async fn movement_figures(store: &Store, include_restricted: bool, by: GroupBy) -> AppResult<Vec<movements::FigureRow>> {
+pub async fn movement_figures(
+    store: &Store,
+    include_restricted: bool,
+    by: GroupBy,
+) -> AppResult<Vec<movements::FigureRow>> {
     let items: Vec<(Request, Option<Decision>)> =
         decided(&movements(store, include_restricted).await?)?.into_iter().map(|(_, r, d)| (r, d)).collect();
     Ok(movements::figures(&items, by))
@@ -384,7 +413,12 @@ async fn alert_areas(store: &Store) -> AppResult<Vec<AlertArea>> {
 /// The overlap measure over the decided requests visible, counting the incidents
 /// `vis` allows. A movement on a stored route is measured along it, otherwise at
 /// its destination.
-pub async fn overlap(store: &Store, include_restricted: bool, vis: Visibility, params: Params) -> AppResult<overlap::Overlap> {
+pub async fn overlap(
+    store: &Store,
+    include_restricted: bool,
+    vis: Visibility,
+    params: Params,
+) -> AppResult<overlap::Overlap> {
     if !(params.km > 0.0 && params.km <= 500.0) {
         return Err(AppError::invalid("km", "must be more than 0 and at most 500"));
     }
@@ -401,7 +435,8 @@ pub async fn overlap(store: &Store, include_restricted: bool, vis: Visibility, p
             Some(overlap::Movement { id: *id, outcome: d.outcome, planned_at: r.planned_at, path })
         })
         .collect();
-    let (Some(first), Some(last)) = (ms.iter().map(|m| m.planned_at).min(), ms.iter().map(|m| m.planned_at).max()) else {
+    let (Some(first), Some(last)) = (ms.iter().map(|m| m.planned_at).min(), ms.iter().map(|m| m.planned_at).max())
+    else {
         return Ok(overlap::overlap(&[], &IncidentIndex::new(vec![]), &[], &|_| None, params));
     };
     let to = last.date_naive() + chrono::Duration::days(params.days);
@@ -421,7 +456,13 @@ pub async fn overlap(store: &Store, include_restricted: bool, vis: Visibility, p
 // ---- attacks ----
 
 /// Record an attack, checked first.
-pub async fn record_attack(store: &Store, actor: &str, a: &Attack, restricted: bool, synthetic: bool) -> AppResult<i64> {
+pub async fn record_attack(
+    store: &Store,
+    actor: &str,
+    a: &Attack,
+    restricted: bool,
+    synthetic: bool,
+) -> AppResult<i64> {
     attacks::validate(a)?;
     let n = NewAttack {
         date: a.date.to_string(),
@@ -461,7 +502,8 @@ pub async fn attacks(store: &Store, include_restricted: bool) -> AppResult<Vec<A
 /// The attack figures since `since`, over the attacks visible.
 pub async fn attack_figures(store: &Store, include_restricted: bool, since: NaiveDate) -> AppResult<attacks::Figures> {
     let rows = attacks(store, include_restricted).await?;
-    let list: Vec<Attack> = rows.iter().map(|r| attack_of(r).map_err(|e| corrupt("attack", r.id, e))).collect::<AppResult<_>>()?;
+    let list: Vec<Attack> =
+        rows.iter().map(|r| attack_of(r).map_err(|e| corrupt("attack", r.id, e))).collect::<AppResult<_>>()?;
     Ok(attacks::figures(&list, since))
 }
 
@@ -473,7 +515,10 @@ pub async fn import_routes(store: &Store, actor: &str, text: &str, synthetic: bo
     let existing: Vec<String> = store.routes().await?.into_iter().map(|r| r.route.name).collect();
     for (i, l) in lines.iter().enumerate() {
         if existing.contains(&l.name) || lines[..i].iter().any(|o| o.name == l.name) {
-            return Err(AppError::invalid(format!("features[{i}].properties.name"), format!("a route named `{}` exists", l.name)));
+            return Err(AppError::invalid(
+                format!("features[{i}].properties.name"),
+                format!("a route named `{}` exists", l.name),
+            ));
         }
     }
     let new: Vec<NewRoute> = lines
@@ -506,10 +551,16 @@ pub async fn route_exposure(store: &Store, vis: Visibility, id: i64, p: Exposure
     if !(p.segment_km >= 1.0 && p.segment_km <= 1000.0) {
         return Err(AppError::invalid("segment_km", "must be 1 to 1000"));
     }
-    let r = store.routes().await?.into_iter().find(|r| r.id == id).ok_or_else(|| AppError::NotFound(format!("no route {id}")))?;
+    let r = store
+        .routes()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("no route {id}")))?;
     let from = p.as_of.checked_sub_months(chrono::Months::new(12)).unwrap_or(p.as_of);
     let pts = store.movement_incident_points(vis, &from.to_string(), &p.as_of.to_string()).await?;
-    let incs: Vec<routes::Incident> = pts.iter().map(|i| routes::Incident { pt: (i.lon, i.lat), date: i.date, ied: i.ied }).collect();
+    let incs: Vec<routes::Incident> =
+        pts.iter().map(|i| routes::Incident { pt: (i.lon, i.lat), date: i.date, ied: i.ied }).collect();
     let index = PointIndex::new(incs.iter().map(|i| i.pt).collect());
     let cells = risk_by_cell(store).await?;
     let risk = risk_fn(&cells);
@@ -568,7 +619,13 @@ pub async fn convoy_durations(store: &Store) -> AppResult<Vec<convoys::DurationR
             Ok(Convoy {
                 route_id: r.c.route_id,
                 departed_at: time("departed_at", &r.c.departed_at).map_err(|e| corrupt("convoy", r.id, e))?,
-                arrived_at: r.c.arrived_at.as_deref().map(|s| time("arrived_at", s)).transpose().map_err(|e| corrupt("convoy", r.id, e))?,
+                arrived_at: r
+                    .c
+                    .arrived_at
+                    .as_deref()
+                    .map(|s| time("arrived_at", s))
+                    .transpose()
+                    .map_err(|e| corrupt("convoy", r.id, e))?,
                 vehicles: r.c.vehicles,
                 escort: r.c.escort.clone(),
                 delay_reason: r.c.delay_reason.clone(),

@@ -50,8 +50,16 @@ pub fn demo_routes() -> Vec<NewRoute> {
     };
     vec![
         r("Gao–Kidal", "S/2023/36 §68: casualty-evacuation gap on the axis.", vec![GAO, BOUREM, KIDAL]),
-        r("Timbuktu–Gao", "S/2023/36 §68: main supply route; via Bourem inferred from its position, not stated.", vec![TIMBUKTU, BOUREM, GAO]),
-        r("Labézanga–Gao", "S/2023/36 §33. Labézanga's position is approximate (not in the gazetteer).", vec![LABEZANGA, ANSONGO, GAO]),
+        r(
+            "Timbuktu–Gao",
+            "S/2023/36 §68: main supply route; via Bourem inferred from its position, not stated.",
+            vec![TIMBUKTU, BOUREM, GAO],
+        ),
+        r(
+            "Labézanga–Gao",
+            "S/2023/36 §33. Labézanga's position is approximate (not in the gazetteer).",
+            vec![LABEZANGA, ANSONGO, GAO],
+        ),
         r("Sévaré–Bandiagara", "S/2023/36 §22: an axis, not called a supply route.", vec![SEVARE, BANDIAGARA]),
     ]
 }
@@ -92,17 +100,51 @@ pub async fn seed(store: &Store) -> AppResult<Seeded> {
     let start = Utc.with_ymd_and_hms(2021, 1, 1, 6, 0, 0).single().expect("a time");
     let days = (NaiveDate::from_ymd_opt(2022, 12, 31).expect("a date") - start.date_naive()).num_days();
     // sector: weight, base, destinations, share denied, share delayed
-    let sectors: [(Sector, f64, P, &[(&str, P)], f64, f64); 5] = [
-        (Sector::East, 0.38, GAO, &[("Gao", GAO), ("Ansongo", ANSONGO), ("Ménaka", MENAKA), ("Bourem", BOUREM)], 0.14, 0.18),
-        (Sector::Centre, 0.32, SEVARE, &[("Mopti", MOPTI), ("Bandiagara", BANDIAGARA), ("Douentza", DOUENTZA), ("Bankass", BANKASS)], 0.12, 0.20),
+    type SectorPlan = (Sector, f64, P, &'static [(&'static str, P)], f64, f64);
+    let sectors: [SectorPlan; 5] = [
+        (
+            Sector::East,
+            0.38,
+            GAO,
+            &[("Gao", GAO), ("Ansongo", ANSONGO), ("Ménaka", MENAKA), ("Bourem", BOUREM)],
+            0.14,
+            0.18,
+        ),
+        (
+            Sector::Centre,
+            0.32,
+            SEVARE,
+            &[("Mopti", MOPTI), ("Bandiagara", BANDIAGARA), ("Douentza", DOUENTZA), ("Bankass", BANKASS)],
+            0.12,
+            0.20,
+        ),
         (Sector::North, 0.13, KIDAL, &[("Kidal", KIDAL), ("Tessalit", TESSALIT), ("Aguelhok", AGUELHOK)], 0.04, 0.08),
         (Sector::West, 0.12, TIMBUKTU, &[("Timbuktu", TIMBUKTU), ("Ber", BER), ("Goundam", GOUNDAM)], 0.03, 0.07),
         (Sector::Bamako, 0.05, BAMAKO, &[("Bamako", BAMAKO)], 0.01, 0.04),
     ];
-    let air_kinds = [Kind::Patrol, Kind::Casevac, Kind::Medevac, Kind::Isr, Kind::Logistics, Kind::HrMission, Kind::Isr, Kind::Logistics];
+    let air_kinds = [
+        Kind::Patrol,
+        Kind::Casevac,
+        Kind::Medevac,
+        Kind::Isr,
+        Kind::Logistics,
+        Kind::HrMission,
+        Kind::Isr,
+        Kind::Logistics,
+    ];
     let ground_kinds = [Kind::Patrol, Kind::Convoy, Kind::Investigation, Kind::Patrol];
-    let authorities = ["Host-nation air authority (SYNTHETIC)", "Host-nation military command (SYNTHETIC)", "Regional governor (SYNTHETIC)"];
-    let reasons = [Reason::Insecurity, Reason::MilitaryOperations, Reason::ProcedureNotFollowed, Reason::NoneGiven, Reason::NoneGiven];
+    let authorities = [
+        "Host-nation air authority (SYNTHETIC)",
+        "Host-nation military command (SYNTHETIC)",
+        "Regional governor (SYNTHETIC)",
+    ];
+    let reasons = [
+        Reason::Insecurity,
+        Reason::MilitaryOperations,
+        Reason::ProcedureNotFollowed,
+        Reason::NoneGiven,
+        Reason::NoneGiven,
+    ];
     for _ in 0..420 {
         let mut x = g.next();
         let sec = sectors.iter().find(|t| {
@@ -137,20 +179,28 @@ pub async fn seed(store: &Store) -> AppResult<Seeded> {
             request: Request {
                 mode: if air { Mode::Air } else { Mode::Ground },
                 kind,
-                from_place: format!("{} base", match sector {
-                    Sector::East => "Gao",
-                    Sector::Centre => "Sévaré",
-                    Sector::North => "Kidal",
-                    Sector::West => "Timbuktu",
-                    Sector::Bamako => "Bamako",
-                }),
+                from_place: format!(
+                    "{} base",
+                    match sector {
+                        Sector::East => "Gao",
+                        Sector::Centre => "Sévaré",
+                        Sector::North => "Kidal",
+                        Sector::West => "Timbuktu",
+                        Sector::Bamako => "Bamako",
+                    }
+                ),
                 to_place: to_name.into(),
                 from_pt: Some(base),
                 to_pt: to,
                 route_id,
                 requested_at: requested,
                 planned_at: planned,
-                asset: (if air { *g.pick(&["Mi-17", "MD 500E", "NH90", "CH-53", "UAV"]) } else { *g.pick(&["infantry company", "convoy company", "HR team escort"]) }).into(),
+                asset: (if air {
+                    *g.pick(&["Mi-17", "MD 500E", "NH90", "CH-53", "UAV"])
+                } else {
+                    *g.pick(&["infantry company", "convoy company", "HR team escort"])
+                })
+                .into(),
                 sector,
                 purpose: format!("SYNTHETIC demo: {kind}"),
             },
@@ -160,7 +210,8 @@ pub async fn seed(store: &Store) -> AppResult<Seeded> {
                 delay_minutes: (outcome == Outcome::Delayed).then(|| g.int(30, 2880)),
                 authority: (*g.pick(&authorities)).into(),
                 reason: if outcome.restricted() { *g.pick(&reasons) } else { Reason::NoneGiven },
-                conditions: (outcome == Outcome::GrantedWithConditions).then(|| "SYNTHETIC: escort by national forces required".into()),
+                conditions: (outcome == Outcome::GrantedWithConditions)
+                    .then(|| "SYNTHETIC: escort by national forces required".into()),
             }),
             restricted: false,
         };
@@ -182,7 +233,15 @@ pub async fn seed(store: &Store) -> AppResult<Seeded> {
         (Sector::North, "Aguelhok", AGUELHOK),
         (Sector::West, "Ber", BER),
     ];
-    let kinds = [AttackKind::Ied, AttackKind::Ied, AttackKind::Ied, AttackKind::IndirectFire, AttackKind::ComplexAttack, AttackKind::ConvoyAmbush, AttackKind::Mine];
+    let kinds = [
+        AttackKind::Ied,
+        AttackKind::Ied,
+        AttackKind::Ied,
+        AttackKind::IndirectFire,
+        AttackKind::ComplexAttack,
+        AttackKind::ConvoyAmbush,
+        AttackKind::Mine,
+    ];
     for _ in 0..160 {
         let (sector, place, pt) = *g.pick(&places);
         let kind = *g.pick(&kinds);
@@ -217,7 +276,14 @@ pub async fn seed(store: &Store) -> AppResult<Seeded> {
             arrived_at: Some(dep + Duration::minutes((h * 60.0) as i64)),
             vehicles: g.int(20, 150),
             escort: (*g.pick(&["combat convoy company", "infantry platoon", "none"])).into(),
-            delay_reason: delayed.then(|| (*g.pick(&["SYNTHETIC: IED cleared on the route", "SYNTHETIC: vehicles bogged", "SYNTHETIC: movement not authorised"])).to_string()),
+            delay_reason: delayed.then(|| {
+                (*g.pick(&[
+                    "SYNTHETIC: IED cleared on the route",
+                    "SYNTHETIC: vehicles bogged",
+                    "SYNTHETIC: movement not authorised",
+                ]))
+                .to_string()
+            }),
             incident_ids: vec![],
         };
         record_convoy(store, ACTOR, &c, true).await?;

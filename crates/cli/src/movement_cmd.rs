@@ -53,8 +53,19 @@ pub async fn movement(c: MovementCommand, store: &Store) -> Result<()> {
     let rows = vigil_app::movement::movement_figures(store, false, by).await?;
     let mut out = std::io::stdout().lock();
     let head = [
-        &*a.by, "requests", "pending", "granted", "granted_cond", "delayed", "denied", "no_answer", "denied_or_delayed",
-        "median_delay_min", "p90_delay_min", "casevac", "casevac_denied",
+        &*a.by,
+        "requests",
+        "pending",
+        "granted",
+        "granted_cond",
+        "delayed",
+        "denied",
+        "no_answer",
+        "denied_or_delayed",
+        "median_delay_min",
+        "p90_delay_min",
+        "casevac",
+        "casevac_denied",
     ];
     if a.csv {
         let mut w = csv::Writer::from_writer(out);
@@ -82,7 +93,19 @@ pub async fn movement(c: MovementCommand, store: &Store) -> Result<()> {
     writeln!(
         out,
         "{:<16} {:>8} {:>7} {:>7} {:>12} {:>7} {:>6} {:>9} {:>17} {:>16} {:>13} {:>7} {:>14}",
-        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8], head[9], head[10], head[11], head[12]
+        head[0],
+        head[1],
+        head[2],
+        head[3],
+        head[4],
+        head[5],
+        head[6],
+        head[7],
+        head[8],
+        head[9],
+        head[10],
+        head[11],
+        head[12]
     )?;
     for r in &rows {
         writeln!(
@@ -119,9 +142,18 @@ pub async fn attacks(a: AttacksArgs, store: &Store) -> Result<()> {
     let groups = [("kind", &f.by_kind), ("year", &f.by_year), ("sector", &f.by_sector)];
     if a.csv {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["group", "key", "attacks", "peacekeepers_killed", "peacekeepers_injured", "civilians_killed", "civilians_injured"])?;
+        w.write_record([
+            "group",
+            "key",
+            "attacks",
+            "peacekeepers_killed",
+            "peacekeepers_injured",
+            "civilians_killed",
+            "civilians_injured",
+        ])?;
         let total = vigil_movement::attacks::Keyed { key: "all".into(), tally: f.total.clone() };
-        for (g, rows) in groups.iter().map(|(g, r)| (*g, r.iter().collect::<Vec<_>>())).chain([("total", vec![&total])]) {
+        for (g, rows) in groups.iter().map(|(g, r)| (*g, r.iter().collect::<Vec<_>>())).chain([("total", vec![&total])])
+        {
             for k in rows {
                 let t = &k.tally;
                 w.write_record([
@@ -147,13 +179,27 @@ pub async fn attacks(a: AttacksArgs, store: &Store) -> Result<()> {
     }
     for (g, rows) in groups {
         writeln!(out)?;
-        writeln!(out, "{:<16} {:>8} {:>10} {:>11} {:>10} {:>11}", format!("by {g}"), "attacks", "pk_killed", "pk_injured", "civ_killed", "civ_injured")?;
+        writeln!(
+            out,
+            "{:<16} {:>8} {:>10} {:>11} {:>10} {:>11}",
+            format!("by {g}"),
+            "attacks",
+            "pk_killed",
+            "pk_injured",
+            "civ_killed",
+            "civ_injured"
+        )?;
         for k in rows.iter() {
             let t = &k.tally;
             writeln!(
                 out,
                 "{:<16} {:>8} {:>10} {:>11} {:>10} {:>11}",
-                k.key, t.attacks, t.peacekeepers_killed, t.peacekeepers_injured, t.civilians_killed, t.civilians_injured
+                k.key,
+                t.attacks,
+                t.peacekeepers_killed,
+                t.peacekeepers_injured,
+                t.civilians_killed,
+                t.civilians_injured
             )?;
         }
     }

@@ -109,8 +109,20 @@ pub struct Figures {
     pub sentences: Vec<String>,
 }
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// "July 2013" on the first of a month, "5 July 2013" otherwise.
 pub fn since_phrase(d: NaiveDate) -> String {
@@ -200,14 +212,24 @@ mod tests {
         let f = figures(&recs, NaiveDate::from_ymd_opt(2013, 7, 1).expect("date"));
         // hand count: IED 3 attacks, killed 2+0+3 = 5, wounded 3+4+1 = 8
         assert_eq!(f.sentences[0], "3 IED attacks since July 2013, killing 5 and wounding 8 peacekeepers");
-        assert_eq!(f.total, Tally { attacks: 5, peacekeepers_killed: 16, peacekeepers_injured: 43, civilians_killed: 3, civilians_injured: 7 });
+        assert_eq!(
+            f.total,
+            Tally {
+                attacks: 5,
+                peacekeepers_killed: 16,
+                peacekeepers_injured: 43,
+                civilians_killed: 3,
+                civilians_injured: 7
+            }
+        );
         assert_eq!(
             f.sentences.last().map(String::as_str),
             Some("5 attacks on the mission since July 2013: 16 peacekeepers killed and 43 injured; 3 civilians killed and 7 injured")
         );
         let years: Vec<(&str, u64)> = f.by_year.iter().map(|k| (k.key.as_str(), k.tally.attacks)).collect();
         assert_eq!(years, [("2013", 1), ("2014", 2), ("2019", 1), ("2022", 1)]);
-        let sectors: Vec<(&str, i64)> = f.by_sector.iter().map(|k| (k.key.as_str(), k.tally.peacekeepers_killed)).collect();
+        let sectors: Vec<(&str, i64)> =
+            f.by_sector.iter().map(|k| (k.key.as_str(), k.tally.peacekeepers_killed)).collect();
         assert_eq!(sectors, [("centre", 3), ("east", 2), ("north", 11)]);
         assert_eq!(since_phrase(NaiveDate::from_ymd_opt(2020, 3, 5).expect("date")), "5 March 2020");
     }

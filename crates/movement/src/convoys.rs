@@ -95,7 +95,10 @@ mod tests {
             c(2, "2022-02-01T06:00:00Z", Some("2022-02-01T18:00:00Z")),
         ]);
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].convoys, rows[0].arrived, rows[0].median_hours, rows[0].max_hours), (3, 2, Some(24.0), Some(72.0)));
+        assert_eq!(
+            (rows[0].convoys, rows[0].arrived, rows[0].median_hours, rows[0].max_hours),
+            (3, 2, Some(24.0), Some(72.0))
+        );
         assert_eq!(rows[1].median_hours, Some(12.0));
         let mut bad = c(1, "2022-01-02T06:00:00Z", Some("2022-01-01T06:00:00Z"));
         assert_eq!(validate(&bad).unwrap_err().field, "arrived_at");

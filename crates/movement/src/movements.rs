@@ -151,7 +151,9 @@ pub fn validate_decision(r: &Request, d: &Decision) -> Result<(), Refusal> {
     }
     match (d.outcome, d.delay_minutes) {
         (_, Some(m)) if m < 0 => return Err(Refusal::new("delay_minutes", format!("{m} is negative"))),
-        (Outcome::Delayed, None) => return Err(Refusal::new("delay_minutes", "missing: a delayed movement needs its delay")),
+        (Outcome::Delayed, None) => {
+            return Err(Refusal::new("delay_minutes", "missing: a delayed movement needs its delay"))
+        }
         (o, Some(_)) if o != Outcome::Delayed => {
             return Err(Refusal::new("delay_minutes", format!("only a delayed movement has a delay, not `{o}`")))
         }
@@ -199,7 +201,9 @@ impl GroupBy {
             "kind" => GroupBy::Kind,
             "purpose" => GroupBy::Purpose,
             "authority" => GroupBy::Authority,
-            _ => return Err(Refusal::new("by", format!("`{s}` is not one of sector, month, kind, purpose, authority"))),
+            _ => {
+                return Err(Refusal::new("by", format!("`{s}` is not one of sector, month, kind, purpose, authority")))
+            }
         })
     }
 }
@@ -235,7 +239,9 @@ pub fn figures(items: &[(Request, Option<Decision>)], by: GroupBy) -> Vec<Figure
             GroupBy::Month => r.planned_at.format("%Y-%m").to_string(),
             GroupBy::Kind => format!("{}:{}", r.mode, r.kind),
             GroupBy::Purpose => r.purpose.trim().to_string(),
-            GroupBy::Authority => d.as_ref().map(|d| d.authority.trim().to_string()).unwrap_or_else(|| "(pending)".into()),
+            GroupBy::Authority => {
+                d.as_ref().map(|d| d.authority.trim().to_string()).unwrap_or_else(|| "(pending)".into())
+            }
         };
         groups.entry(key).or_default().push(it);
     }

@@ -128,7 +128,11 @@ pub fn overlap(
                 .filter(|a| a.opened <= m.planned_at && a.closed.is_none_or(|c| c > m.planned_at))
                 .filter(|a| dist_to_line_km(a.pt, &m.path) <= p.km + a.radius_km)
                 .count() as u64;
-            let risk = m.path.iter().filter_map(|&pt| risk(pt)).fold(None, |acc: Option<f64>, r| Some(acc.map_or(r, |a| a.max(r))));
+            let risk = m
+                .path
+                .iter()
+                .filter_map(|&pt| risk(pt))
+                .fold(None, |acc: Option<f64>, r| Some(acc.map_or(r, |a| a.max(r))));
             Row { id: m.id, outcome: m.outcome, incidents: n, civilian_deaths: deaths, active_alerts: active, risk }
         })
         .collect();
@@ -198,11 +202,17 @@ mod tests {
         let alerts = vec![
             AlertArea { pt: (0.0, 16.3), radius_km: 10.0, opened: t("2022-03-01T00:00:00Z"), closed: None },
             // closed before the movement
-            AlertArea { pt: (1.4, 18.44), radius_km: 10.0, opened: t("2022-02-01T00:00:00Z"), closed: Some(t("2022-03-01T00:00:00Z")) },
+            AlertArea {
+                pt: (1.4, 18.44),
+                radius_km: 10.0,
+                opened: t("2022-02-01T00:00:00Z"),
+                closed: Some(t("2022-03-01T00:00:00Z")),
+            },
         ];
         let risk = |p: Pt| if p.1 < 17.0 { Some(0.8) } else { Some(0.1) };
         let o = overlap(&movements, &incidents, &alerts, &risk, Params { km: 20.0, days: 30 });
-        let got: Vec<(i64, u64, i64, u64)> = o.rows.iter().map(|r| (r.id, r.incidents, r.civilian_deaths, r.active_alerts)).collect();
+        let got: Vec<(i64, u64, i64, u64)> =
+            o.rows.iter().map(|r| (r.id, r.incidents, r.civilian_deaths, r.active_alerts)).collect();
         assert_eq!(got, [(1, 1, 4, 1), (2, 2, 6, 1), (3, 0, 0, 0), (4, 1, 1, 0)]);
         assert_eq!(o.restricted.movements, 3);
         assert_eq!((o.restricted.incidents, o.restricted.civilian_deaths), (3, 10));

@@ -63,9 +63,14 @@ pub fn parse_geojson(text: &str) -> Result<Vec<RouteLine>, Refusal> {
     features
         .into_iter()
         .map(|(at, f)| {
-            let g = f.get("geometry").filter(|g| !g.is_null()).ok_or_else(|| Refusal::new(format!("{at}.geometry"), "missing"))?;
+            let g = f
+                .get("geometry")
+                .filter(|g| !g.is_null())
+                .ok_or_else(|| Refusal::new(format!("{at}.geometry"), "missing"))?;
             let line = match g.get("type").and_then(Value::as_str) {
-                Some("LineString") => line_of(&format!("{at}.geometry.coordinates"), g.get("coordinates").unwrap_or(&Value::Null))?,
+                Some("LineString") => {
+                    line_of(&format!("{at}.geometry.coordinates"), g.get("coordinates").unwrap_or(&Value::Null))?
+                }
                 Some("MultiLineString") => {
                     let parts = g.get("coordinates").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
                     if parts.len() != 1 {
@@ -76,7 +81,9 @@ pub fn parse_geojson(text: &str) -> Result<Vec<RouteLine>, Refusal> {
                     }
                     line_of(&format!("{at}.geometry.coordinates[0]"), &parts[0])?
                 }
-                Some(t) => return Err(Refusal::new(format!("{at}.geometry.type"), format!("`{t}` is not a LineString"))),
+                Some(t) => {
+                    return Err(Refusal::new(format!("{at}.geometry.type"), format!("`{t}` is not a LineString")))
+                }
                 None => return Err(Refusal::new(format!("{at}.geometry.type"), "missing")),
             };
             let props = f.get("properties");
@@ -187,7 +194,10 @@ pub fn exposure(
                 incidents_12m: 0,
                 ieds_3m: 0,
                 ieds_12m: 0,
-                risk: s.iter().filter_map(|&q| risk(q)).fold(None, |acc: Option<f64>, r| Some(acc.map_or(r, |a| a.max(r)))),
+                risk: s
+                    .iter()
+                    .filter_map(|&q| risk(q))
+                    .fold(None, |acc: Option<f64>, r| Some(acc.map_or(r, |a| a.max(r)))),
             };
             at += len;
             e
@@ -201,7 +211,9 @@ pub fn exposure(
         let nearest = segs
             .iter()
             .enumerate()
-            .map(|(k, s)| (k, s.windows(2).map(|w| dist_to_segment_km(inc.pt, w[0], w[1])).fold(f64::INFINITY, f64::min)))
+            .map(|(k, s)| {
+                (k, s.windows(2).map(|w| dist_to_segment_km(inc.pt, w[0], w[1])).fold(f64::INFINITY, f64::min))
+            })
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(k, _)| k);
         let Some(k) = nearest else { continue };
@@ -279,18 +291,19 @@ mod tests {
         assert_eq!(segs.len(), 4);
         assert!((segs[1][0].1 - 15.25).abs() < 1e-6, "{:?}", segs[1]);
         let incidents = vec![
-            Incident { pt: (0.05, 15.1), date: d("2022-12-01"), ied: true },   // seg 0, 5 km off, last 3 months
+            Incident { pt: (0.05, 15.1), date: d("2022-12-01"), ied: true }, // seg 0, 5 km off, last 3 months
             Incident { pt: (-0.05, 15.12), date: d("2022-06-01"), ied: false }, // seg 0, within 12 months only
-            Incident { pt: (0.02, 15.9), date: d("2022-11-15"), ied: true },   // seg 3
-            Incident { pt: (0.02, 15.95), date: d("2021-06-01"), ied: true },  // seg 3 but too old
-            Incident { pt: (0.5, 15.5), date: d("2022-12-01"), ied: true },    // 54 km off: outside the buffer
-            Incident { pt: (0.0, 16.3), date: d("2022-12-01"), ied: false },   // beyond the end by 33 km
+            Incident { pt: (0.02, 15.9), date: d("2022-11-15"), ied: true }, // seg 3
+            Incident { pt: (0.02, 15.95), date: d("2021-06-01"), ied: true }, // seg 3 but too old
+            Incident { pt: (0.5, 15.5), date: d("2022-12-01"), ied: true },  // 54 km off: outside the buffer
+            Incident { pt: (0.0, 16.3), date: d("2022-12-01"), ied: false }, // beyond the end by 33 km
         ];
         let index = PointIndex::new(incidents.iter().map(|i| i.pt).collect());
         let risk = |p: Pt| Some(if p.1 > 15.6 { 0.9 } else { 0.2 });
         let p = ExposureParams { buffer_km: 10.0, segment_km: 30.0, as_of: d("2022-12-31") };
         let e = exposure(&line, &incidents, &index, &risk, p);
-        let got: Vec<(u64, u64, u64, u64)> = e.iter().map(|s| (s.incidents_3m, s.incidents_12m, s.ieds_3m, s.ieds_12m)).collect();
+        let got: Vec<(u64, u64, u64, u64)> =
+            e.iter().map(|s| (s.incidents_3m, s.incidents_12m, s.ieds_3m, s.ieds_12m)).collect();
         assert_eq!(got, [(1, 2, 1, 1), (0, 0, 0, 0), (0, 0, 0, 0), (1, 1, 1, 1)]);
         assert!((e[3].to_km - line_km(&line)).abs() < 1e-6);
         let r = ranked(e);

@@ -35,8 +35,16 @@ fn scaled_csv(path: &std::path::Path, n: usize) {
     let head = r.headers().expect("header").clone();
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
     let col = |name: &str| head.iter().position(|h| h == name).expect(name);
-    let (id, lat, lon, ds, de, year, geom, gid) =
-        (col("id"), col("latitude"), col("longitude"), col("date_start"), col("date_end"), col("year"), col("geom_wkt"), col("priogrid_gid"));
+    let (id, lat, lon, ds, de, year, geom, gid) = (
+        col("id"),
+        col("latitude"),
+        col("longitude"),
+        col("date_start"),
+        col("date_end"),
+        col("year"),
+        col("geom_wkt"),
+        col("priogrid_gid"),
+    );
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(path).expect("csv file")));
     w.write_record(&head).expect("write");
     let mut s: u64 = 0x9e3779b97f4a7c15;
@@ -69,7 +77,9 @@ fn scaled_csv(path: &std::path::Path, n: usize) {
 async fn measure(store: &Store, label: &str, out: &mut impl Write) {
     let n = store.count_incidents(&Default::default()).await.expect("count");
     writeln!(out, "## {label}: {n} incidents").ok();
-    for (vis, who) in [(Visibility::Public, "planner (public incidents)"), (Visibility::Confidential, "hr_officer (all)")] {
+    for (vis, who) in
+        [(Visibility::Public, "planner (public incidents)"), (Visibility::Confidential, "hr_officer (all)")]
+    {
         for p in [Params { km: 20.0, days: 30 }, Params { km: 50.0, days: 90 }] {
             let t = Instant::now();
             let o = vigil_app::movement::overlap(store, true, vis, p).await.expect("overlap");
@@ -97,7 +107,8 @@ async fn measure(store: &Store, label: &str, out: &mut impl Write) {
         let x = vigil_app::movement::route_exposure(store, Visibility::Confidential, r.id, p).await.expect("exposure");
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         let segs = x["segments"].as_array().map(Vec::len).unwrap_or(0);
-        let inc: i64 = x["segments"].as_array().into_iter().flatten().map(|s| s["incidents_12m"].as_i64().unwrap_or(0)).sum();
+        let inc: i64 =
+            x["segments"].as_array().into_iter().flatten().map(|s| s["incidents_12m"].as_i64().unwrap_or(0)).sum();
         writeln!(out, "exposure {} (10 km buffer, 25 km segments, 12 months to {as_of}): {ms:.0} ms; {segs} segments, {inc} incidents in the last 12 months", r.route.name).ok();
     }
 }
@@ -124,7 +135,8 @@ async fn main() {
             scaled_csv(&csv_path, n);
             let reader = vigil_ingest::IncidentReader::open(&csv_path).expect("reader");
             store.import_incidents(reader, ImportOptions::default(), &|_| {}).await.expect("import");
-            writeln!(out, "{n} scaled SYNTHETIC incidents written and imported in {:.1}s", t.elapsed().as_secs_f64()).ok();
+            writeln!(out, "{n} scaled SYNTHETIC incidents written and imported in {:.1}s", t.elapsed().as_secs_f64())
+                .ok();
             measure(&store, &format!("scale (SYNTHETIC, demo + {n})"), &mut out).await;
         }
         _ => panic!("usage: movement_bench demo | scale [N]"),

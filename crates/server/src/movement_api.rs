@@ -79,7 +79,11 @@ pub async fn list_movements(State(st): State<AppState>, caller: Caller) -> ApiRe
 }
 
 /// GET /api/movements/{id}
-pub async fn get_movement(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+pub async fn get_movement(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
     caller.auth.require(&READ, "read movement requests")?;
     let row = mv::movements(&st.store, caller.principal.sees_restricted_detail())
         .await?
@@ -98,7 +102,12 @@ pub async fn create_movement(State(st): State<AppState>, auth: Auth, body: Bytes
 }
 
 /// POST /api/movements/{id}/decision
-pub async fn decide(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn decide(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     auth.require(&CODE, "record movement decisions")?;
     let d = mv::decision_from_json(&body_json(&body)?).map_err(vigil_app::AppError::from)?;
     mv::decide(&st.store, &auth.user.name, id, &d).await?;
@@ -121,7 +130,11 @@ pub async fn movement_figures(
 }
 
 /// GET /api/movements/overlap?km=20&days=30
-pub async fn overlap(State(st): State<AppState>, caller: Caller, Query(q): Query<HashMap<String, String>>) -> ApiResult<impl IntoResponse> {
+pub async fn overlap(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
     caller.auth.require(&READ, "read movement figures")?;
     let f = query(q);
     f.only(&["km", "days"])?;

@@ -60,7 +60,10 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
     assert_eq!(s, StatusCode::OK, "{f}");
     let rows = f["rows"].as_array().unwrap();
     let centre = rows.iter().find(|r| r["key"] == "centre").unwrap();
-    assert_eq!((centre["requests"].as_i64(), centre["denied"].as_i64(), centre["casevac_denied"].as_i64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        (centre["requests"].as_i64(), centre["denied"].as_i64(), centre["casevac_denied"].as_i64()),
+        (Some(2), Some(1), Some(1))
+    );
     assert_eq!(centre["share_denied_or_delayed"].as_f64(), Some(0.5));
     let east = rows.iter().find(|r| r["key"] == "east").unwrap();
     assert_eq!((east["delayed"].as_i64(), east["median_delay_minutes"].as_f64()), (Some(1), Some(90.0)));
@@ -72,7 +75,11 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
     let (s, e) = t.as_role(Analyst, Method::POST, "/api/movements", Some(early)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["field"], "decision.decided_at", "{e}");
-    assert!(e["error"].as_str().unwrap_or_default().contains("before the request time") || e.to_string().contains("before the request time"), "{e}");
+    assert!(
+        e["error"].as_str().unwrap_or_default().contains("before the request time")
+            || e.to_string().contains("before the request time"),
+        "{e}"
+    );
     let mut neg = casevac("delayed");
     neg["decision"]["delay_minutes"] = (-10).into();
     let (s, e) = t.as_role(Analyst, Method::POST, "/api/movements", Some(neg)).await;
@@ -84,8 +91,12 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
     assert_eq!(count(&db, "movement_requests").await, before);
     // a later decision is checked against the request too
     let (s, e) = t
-        .as_role(Analyst, Method::POST, &format!("/api/movements/{denied}/decision"),
-            Some(json!({"outcome": "granted", "decided_at": "2024-02-28T00:00:00Z", "authority": "a"})))
+        .as_role(
+            Analyst,
+            Method::POST,
+            &format!("/api/movements/{denied}/decision"),
+            Some(json!({"outcome": "granted", "decided_at": "2024-02-28T00:00:00Z", "authority": "a"})),
+        )
         .await;
     assert_eq!((s, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("decided_at")), "{e}");
 
@@ -146,14 +157,37 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
     let _ = good_report();
     let (s, o) = t.as_role(HrOfficer, Method::GET, "/api/movements/overlap?km=20&days=30", None).await;
     assert_eq!(s, StatusCode::OK, "{o}");
-    assert_eq!(o["restricted"]["incidents"].as_i64(), Some(2), "hr_officer sees it for the denied and the delayed: {o}");
+    assert_eq!(
+        o["restricted"]["incidents"].as_i64(),
+        Some(2),
+        "hr_officer sees it for the denied and the delayed: {o}"
+    );
     let (_, o) = t.as_role(Planner, Method::GET, "/api/movements/overlap?km=20&days=30", None).await;
-    assert_eq!(o["restricted"]["incidents"].as_i64(), Some(0), "a planner must not get a confidential incident as a figure: {o}");
-    let (s, x) = t.as_role(HrOfficer, Method::GET, &format!("/api/routes/{route}/exposure?as_of=2024-03-31&buffer_km=10&segment_km=20"), None).await;
+    assert_eq!(
+        o["restricted"]["incidents"].as_i64(),
+        Some(0),
+        "a planner must not get a confidential incident as a figure: {o}"
+    );
+    let (s, x) = t
+        .as_role(
+            HrOfficer,
+            Method::GET,
+            &format!("/api/routes/{route}/exposure?as_of=2024-03-31&buffer_km=10&segment_km=20"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{x}");
-    let total = |x: &Value| x["segments"].as_array().unwrap().iter().map(|s| s["incidents_3m"].as_i64().unwrap()).sum::<i64>();
+    let total =
+        |x: &Value| x["segments"].as_array().unwrap().iter().map(|s| s["incidents_3m"].as_i64().unwrap()).sum::<i64>();
     assert_eq!(total(&x), 1);
-    let (_, x) = t.as_role(Planner, Method::GET, &format!("/api/routes/{route}/exposure?as_of=2024-03-31&buffer_km=10&segment_km=20"), None).await;
+    let (_, x) = t
+        .as_role(
+            Planner,
+            Method::GET,
+            &format!("/api/routes/{route}/exposure?as_of=2024-03-31&buffer_km=10&segment_km=20"),
+            None,
+        )
+        .await;
     assert_eq!(total(&x), 0);
 
     // a record marked restricted reaches hr_officer only
@@ -193,7 +227,9 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
         assert_eq!(s, StatusCode::UNAUTHORIZED, "no token {p}");
     }
     // submit: reporter, analyst, hr_officer, admin; not responder or planner
-    for (role, ok) in [(Reporter, true), (Analyst, true), (HrOfficer, true), (Admin, true), (Responder, false), (Planner, false)] {
+    for (role, ok) in
+        [(Reporter, true), (Analyst, true), (HrOfficer, true), (Admin, true), (Responder, false), (Planner, false)]
+    {
         let want = if ok { StatusCode::CREATED } else { StatusCode::FORBIDDEN };
         let (s, v) = t.as_role(role, Method::POST, "/api/movements", Some(casevac("granted"))).await;
         assert_eq!(s, want, "{role} POST /api/movements: {v}");
@@ -209,7 +245,12 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
             .await;
         assert_eq!(s, want(StatusCode::OK), "{role} decision: {v}");
         let (s, v) = t
-            .as_role(role, Method::POST, "/api/convoys", Some(json!({"departed_at": "2024-03-05T06:00:00Z", "vehicles": 3})))
+            .as_role(
+                role,
+                Method::POST,
+                "/api/convoys",
+                Some(json!({"departed_at": "2024-03-05T06:00:00Z", "vehicles": 3})),
+            )
             .await;
         assert_eq!(s, want(StatusCode::CREATED), "{role} convoy: {v}");
         let body = ROUTE.replace("Test axis", &format!("Axis {i}"));
@@ -220,15 +261,31 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
         let (s, v, _) = t.send(req).await;
         assert_eq!(s, want(StatusCode::CREATED), "{role} routes: {v}");
     }
-    for (m, p) in [(Method::POST, "/api/movements"), (Method::POST, "/api/attacks"), (Method::POST, "/api/routes"), (Method::POST, "/api/convoys")] {
+    for (m, p) in [
+        (Method::POST, "/api/movements"),
+        (Method::POST, "/api/attacks"),
+        (Method::POST, "/api/routes"),
+        (Method::POST, "/api/convoys"),
+    ] {
         let (s, _, _) = t.call(m, p, None, Some(json!({}))).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "no token {p}");
     }
 
     // every path is in the OpenAPI document
     let (_, doc, _) = t.call(Method::GET, "/api/openapi.json", None, None).await;
-    for p in ["/api/movements", "/api/movements/{id}", "/api/movements/{id}/decision", "/api/movements/figures", "/api/movements/overlap",
-        "/api/attacks", "/api/attacks/figures", "/api/routes", "/api/routes/{id}/exposure", "/api/convoys", "/api/convoys/durations"] {
+    for p in [
+        "/api/movements",
+        "/api/movements/{id}",
+        "/api/movements/{id}/decision",
+        "/api/movements/figures",
+        "/api/movements/overlap",
+        "/api/attacks",
+        "/api/attacks/figures",
+        "/api/routes",
+        "/api/routes/{id}/exposure",
+        "/api/convoys",
+        "/api/convoys/durations",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "{p} is not in the OpenAPI document");
     }
     // and the vocabulary serves the movement codes

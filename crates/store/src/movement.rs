@@ -227,7 +227,8 @@ where
     })
 }
 
-const ATTACK_COLS: &str = "id, date, kind, sector, place, lon, lat, unit, contingent, peacekeepers_killed, peacekeepers_injured, \
+const ATTACK_COLS: &str =
+    "id, date, kind, sector, place, lon, lat, unit, contingent, peacekeepers_killed, peacekeepers_injured, \
      civilians_killed, civilians_injured, incident_id, restricted, synthetic, created_by";
 
 fn attack_from<R: Row>(r: &R) -> Result<AttackRow>
@@ -307,7 +308,13 @@ impl Store {
                 let pts: Vec<[f64; 2]> = serde_json::from_str(&line).map_err(|e| corrupt("route", id, e))?;
                 Ok(RouteRow {
                     id,
-                    route: NewRoute { name, approximate, note, line: pts.into_iter().map(|p| (p[0], p[1])).collect(), synthetic },
+                    route: NewRoute {
+                        name,
+                        approximate,
+                        note,
+                        line: pts.into_iter().map(|p| (p[0], p[1])).collect(),
+                        synthetic,
+                    },
                 })
             })
             .collect()
@@ -497,7 +504,16 @@ impl Store {
                     .collect::<Result<Vec<_>>>()?;
                 Ok(ConvoyRow {
                     id,
-                    c: NewConvoy { route_id, departed_at, arrived_at, vehicles, escort, delay_reason, incident_ids, synthetic },
+                    c: NewConvoy {
+                        route_id,
+                        departed_at,
+                        arrived_at,
+                        vehicles,
+                        escort,
+                        delay_reason,
+                        incident_ids,
+                        synthetic,
+                    },
                 })
             })
             .collect()
@@ -506,7 +522,8 @@ impl Store {
     /// The located incidents `vis` allows with a start date in `from..=to` (YYYY-MM-DD).
     pub async fn movement_incident_points(&self, vis: Visibility, from: &str, to: &str) -> Result<Vec<IncidentPoint>> {
         let wh = with_visibility(
-            " WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND date_start >= $1 AND date_start <= $2".to_string(),
+            " WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND date_start >= $1 AND date_start <= $2"
+                .to_string(),
             vis,
         );
         let sql = format!(

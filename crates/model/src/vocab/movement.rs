@@ -7,7 +7,8 @@
 use super::{term, Term};
 use serde::Serialize;
 
-pub const MODES: &[Term] = &[term("air", "Air (flight authorisation)", "Aérien (autorisation de vol)"), term("ground", "Ground", "Terrestre")];
+pub const MODES: &[Term] =
+    &[term("air", "Air (flight authorisation)", "Aérien (autorisation de vol)"), term("ground", "Ground", "Terrestre")];
 
 pub const KINDS: &[Term] = &[
     term("patrol", "Patrol", "Patrouille"),
