@@ -384,6 +384,24 @@ async fn risk_by_cell(store: &Store) -> AppResult<HashMap<i64, f64>> {
         .collect())
 }
 
+/// The box around `paths` widened by `km` (west, south, east, north).
+fn bbox_around<'a>(paths: impl Iterator<Item = &'a [Pt]>, km: f64) -> Option<[f64; 4]> {
+    let mut b: Option<[f64; 4]> = None;
+    for p in paths.flatten() {
+        let x = b.get_or_insert([p.0, p.1, p.0, p.1]);
+        x[0] = x[0].min(p.0);
+        x[1] = x[1].min(p.1);
+        x[2] = x[2].max(p.0);
+        x[3] = x[3].max(p.1);
+    }
+    // 1° of latitude is 111 km; a degree of longitude is shorter away from the equator
+    b.map(|[w, s, e, n]| {
+        let dlat = km / 110.0 + 0.01;
+        let dlon = km / (110.0 * s.abs().max(n.abs()).min(80.0).to_radians().cos()) + 0.01;
+        [w - dlon, s - dlat, e + dlon, n + dlat]
+    })
+}
+
 fn risk_fn(cells: &HashMap<i64, f64>) -> impl Fn(Pt) -> Option<f64> + '_ {
     move |(lon, lat)| vigil_geo::grid::gid(lon, lat).and_then(|g| cells.get(&g).copied())
 }
@@ -440,7 +458,8 @@ pub async fn overlap(
         return Ok(overlap::overlap(&[], &IncidentIndex::new(vec![]), &[], &|_| None, params));
     };
     let to = last.date_naive() + chrono::Duration::days(params.days);
-    let pts = store.movement_incident_points(vis, &first.date_naive().to_string(), &to.to_string()).await?;
+    let bbox = bbox_around(ms.iter().map(|m| m.path.as_slice()), params.km);
+    let pts = store.movement_incident_points(vis, &first.date_naive().to_string(), &to.to_string(), bbox).await?;
     let index = IncidentIndex::new(
         pts.iter()
             .map(|i| overlap::Incident { pt: (i.lon, i.lat), date: i.date, civilian_deaths: i.civilian_deaths })
@@ -558,7 +577,8 @@ pub async fn route_exposure(store: &Store, vis: Visibility, id: i64, p: Exposure
         .find(|r| r.id == id)
         .ok_or_else(|| AppError::NotFound(format!("no route {id}")))?;
     let from = p.as_of.checked_sub_months(chrono::Months::new(12)).unwrap_or(p.as_of);
-    let pts = store.movement_incident_points(vis, &from.to_string(), &p.as_of.to_string()).await?;
+    let bbox = bbox_around(std::iter::once(r.route.line.as_slice()), p.buffer_km);
+    let pts = store.movement_incident_points(vis, &from.to_string(), &p.as_of.to_string(), bbox).await?;
     let incs: Vec<routes::Incident> =
         pts.iter().map(|i| routes::Incident { pt: (i.lon, i.lat), date: i.date, ied: i.ied }).collect();
     let index = PointIndex::new(incs.iter().map(|i| i.pt).collect());

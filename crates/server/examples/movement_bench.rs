@@ -77,6 +77,13 @@ fn scaled_csv(path: &std::path::Path, n: usize) {
 async fn measure(store: &Store, label: &str, out: &mut impl Write) {
     let n = store.count_incidents(&Default::default()).await.expect("count");
     writeln!(out, "## {label}: {n} incidents").ok();
+    // the store read alone (what the overlap reads: the movements' two years, all of Mali)
+    let t = Instant::now();
+    let pts = store
+        .movement_incident_points(Visibility::Confidential, "2021-01-01", "2023-04-01", None)
+        .await
+        .expect("points");
+    writeln!(out, "store read of the incidents 2021-01-01..2023-04-01: {} rows in {:.0} ms", pts.len(), t.elapsed().as_secs_f64() * 1000.0).ok();
     for (vis, who) in
         [(Visibility::Public, "planner (public incidents)"), (Visibility::Confidential, "hr_officer (all)")]
     {
@@ -129,6 +136,12 @@ async fn main() {
         }
         "scale" => {
             let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+            // a database from an earlier run (third argument: its path) is measured as it is
+            if let Some(path) = args.get(3).filter(|p| std::path::Path::new(p).exists()) {
+                let reuse = Store::connect(&format!("sqlite://{path}")).await.expect("open");
+                measure(&reuse, &format!("scale (SYNTHETIC, {path})"), &mut out).await;
+                return;
+            }
             vigil_server::demo::seed(&store, false).await.expect("seed");
             let csv_path = dir.path().join("scaled.csv");
             let t = Instant::now();
@@ -138,6 +151,10 @@ async fn main() {
             writeln!(out, "{n} scaled SYNTHETIC incidents written and imported in {:.1}s", t.elapsed().as_secs_f64())
                 .ok();
             measure(&store, &format!("scale (SYNTHETIC, demo + {n})"), &mut out).await;
+            if let Some(path) = args.get(3) {
+                store.close().await;
+                std::fs::copy(dir.path().join("bench.db"), path).expect("keep the database");
+            }
         }
         _ => panic!("usage: movement_bench demo | scale [N]"),
     }

@@ -292,3 +292,47 @@ both_backends!(movements_attacks_routes_convoys_through_the_api, |db| {
     let (_, voc, _) = t.call(Method::GET, "/api/vocabulary", None, None).await;
     assert!(voc["movement"]["outcomes"].as_array().unwrap().iter().any(|o| o["code"] == "denied"));
 });
+
+// Incidents: the injured count and the victims' affiliation coded at verification,
+// and the mission-category filter on /api/incidents and the OGC API (an unknown
+// category refused with its field).
+both_backends!(incident_injured_affiliation_and_category_filter, |db| {
+    let t = TestApp::new(&db.store, false).await;
+    let rid = t.report(Reporter, json!({"category": "ied"})).await;
+    let mut coding = good_coding();
+    coding["category"] = "ied".into();
+    coding["injured"] = 3.into();
+    coding["victim_affiliation"] = "peacekeepers".into();
+    let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{rid}/verify"), Some(coding.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["incident_id"].as_i64().unwrap();
+    let other = t.report(Reporter, json!({})).await;
+    let (s, v) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{other}/verify"), Some(good_coding())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+
+    let ids = |v: &Value| -> Vec<i64> {
+        v["features"].as_array().unwrap().iter().map(|f| f["properties"]["id"].as_i64().unwrap()).collect()
+    };
+    let (s, v) = t.as_role(Planner, Method::GET, "/api/incidents?category=ied", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(ids(&v), [id]);
+    let p = &v["features"][0]["properties"];
+    assert_eq!((p["injured"].as_i64(), p["victim_affiliation"].as_str()), (Some(3), Some("peacekeepers")));
+    let (_, v) = t.as_role(Planner, Method::GET, "/api/incidents?category=crsv", None).await;
+    assert!(ids(&v).is_empty(), "{v}");
+    let (s, e) = t.as_role(Planner, Method::GET, "/api/incidents?category=bogus", None).await;
+    assert_eq!((s, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("category")), "{e}");
+    let (s, v) = t.as_role(Planner, Method::GET, "/ogc/collections/incidents/items?category=ied", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["features"].as_array().unwrap().len(), 1, "{v}");
+    // a bad affiliation or a negative injured count is refused at verification
+    let third = t.report(Reporter, json!({})).await;
+    let mut bad = coding.clone();
+    bad["victim_affiliation"] = "aliens".into();
+    let (s, e) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{third}/verify"), Some(bad)).await;
+    assert_eq!((s, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("victim_affiliation")), "{e}");
+    let mut bad = coding;
+    bad["injured"] = (-1).into();
+    let (s, e) = t.as_role(Analyst, Method::POST, &format!("/api/reports/{third}/verify"), Some(bad)).await;
+    assert_eq!((s, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("injured")), "{e}");
+});

@@ -519,10 +519,19 @@ impl Store {
             .collect()
     }
 
-    /// The located incidents `vis` allows with a start date in `from..=to` (YYYY-MM-DD).
-    pub async fn movement_incident_points(&self, vis: Visibility, from: &str, to: &str) -> Result<Vec<IncidentPoint>> {
+    /// The located incidents `vis` allows with a start date in `from..=to` (YYYY-MM-DD)
+    /// and a point in `bbox` (west, south, east, north; `None`: anywhere).
+    pub async fn movement_incident_points(
+        &self,
+        vis: Visibility,
+        from: &str,
+        to: &str,
+        bbox: Option<[f64; 4]>,
+    ) -> Result<Vec<IncidentPoint>> {
+        let [w, s, e, n] = bbox.unwrap_or([-180.0, -90.0, 180.0, 90.0]);
         let wh = with_visibility(
-            " WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND date_start >= $1 AND date_start <= $2"
+            " WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND date_start >= $1 AND date_start <= $2 \
+              AND longitude >= $3 AND latitude >= $4 AND longitude <= $5 AND latitude <= $6"
                 .to_string(),
             vis,
         );
@@ -533,7 +542,15 @@ impl Store {
              FROM incidents{wh}"
         );
         let rows: Vec<(f64, f64, String, i64, i32)> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(from)
+                .bind(to)
+                .bind(w)
+                .bind(s)
+                .bind(e)
+                .bind(n)
+                .fetch_all(pool)
+                .await?
         });
         rows.into_iter()
             .map(|(lon, lat, d, deaths, ied)| {
