@@ -655,3 +655,30 @@ pub async fn convoy_durations(store: &Store) -> AppResult<Vec<convoys::DurationR
         .collect::<AppResult<_>>()?;
     Ok(convoys::durations(&list))
 }
+
+#[cfg(test)]
+mod tests {
+    use vigil_model::vocab::{codes, movement as v};
+    use vigil_movement::attacks::AttackKind;
+    use vigil_movement::movements::{Kind, Mode, Outcome, Reason, Sector};
+    use vigil_movement::Code;
+
+    fn of<T: Code>() -> Vec<&'static str> {
+        T::ALL.iter().map(|x| x.code()).collect()
+    }
+
+    /// The logic crate's codes are the vocabulary's, in the same order, and the kinds
+    /// each mode allows are the vocabulary's air and ground lists.
+    #[test]
+    fn movement_codes_match_the_vocabulary() {
+        assert_eq!(of::<Mode>(), codes(v::MODES));
+        assert_eq!(of::<Kind>(), codes(v::KINDS));
+        assert_eq!(of::<Outcome>(), codes(v::OUTCOMES));
+        assert_eq!(of::<Reason>(), codes(v::REASONS));
+        assert_eq!(of::<Sector>(), codes(v::SECTORS));
+        assert_eq!(of::<AttackKind>(), codes(v::ATTACK_KINDS));
+        let fits = |m: Mode| Kind::ALL.iter().filter(|k| k.fits(m)).map(|k| k.code()).collect::<Vec<_>>();
+        assert_eq!(fits(Mode::Air), v::AIR_KINDS);
+        assert_eq!(fits(Mode::Ground), v::GROUND_KINDS);
+    }
+}
