@@ -84,6 +84,21 @@ async function main(browser) {
   check(d1 === d0 + 1 && r1 === r0 + 1, `CASEVAC denied/requested ${before.casevac} → ${after.casevac}`);
   log(`request ${id}: on the map (${tipText}); sector Centre denied ${after.denied}, CASEVAC ${after.casevac}`);
   if (SHOTS) await fullShot(page, 'movement.png');
+
+  // the map's mission-category filter: the demo's imported (GED) rows carry no mission
+  // category, so "IED" leaves none; all categories brings them back
+  await page.goto(BASE + '/#/map');
+  const count = async () => {
+    await page.waitForFunction(() => document.querySelector('[data-testid="map-summary"]')?.hasAttribute('data-count') &&
+      !document.querySelector('[data-testid="map-summary"]').classList.contains('loading'));
+    return Number(await page.getAttribute('[data-testid="map-summary"]', 'data-count'));
+  };
+  const all = await count();
+  await page.selectOption('[data-testid="filter-category"]', 'ied');
+  await page.waitForFunction(() => location.hash.includes('category=ied'));
+  const ied = await count();
+  check(all > 0 && ied === 0, `the category filter narrows the map: all ${all}, IED ${ied}`);
+  log(`map: ${all} incidents, ${ied} coded IED`);
 }
 
 run('movement', main);
