@@ -18,6 +18,8 @@ pub mod footprint;
 pub mod forecast;
 pub mod forecasts;
 pub mod incidents;
+pub mod movement;
+pub mod movement_demo;
 pub mod reports;
 pub mod responses;
 pub mod rights;

@@ -67,6 +67,9 @@ pub struct FilterArgs {
     /// UCDP type of violence: 1 state-based, 2 non-state, 3 one-sided.
     #[arg(long = "type", value_name = "1|2|3", value_parser = clap::value_parser!(i64).range(1..=3))]
     pub type_of_violence: Option<i64>,
+    /// Mission category (ied, attack_on_peacekeepers, crsv, …): incidents coded from reports.
+    #[arg(long, value_name = "CODE", value_parser = vigil_model::vocab::codes(vigil_model::vocab::CATEGORIES))]
+    pub category: Option<String>,
 }
 
 impl FilterArgs {
@@ -79,6 +82,7 @@ impl FilterArgs {
             admin2: self.admin2.clone(),
             gid: self.gid,
             type_of_violence: self.type_of_violence.and_then(ViolenceType::from_code),
+            category: self.category.clone(),
         }
     }
 }

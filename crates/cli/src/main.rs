@@ -6,6 +6,7 @@ mod footprint_cmd;
 mod forecast_cmd;
 mod hr_cmd;
 mod incidents_cmd;
+mod movement_cmd;
 mod rules_cmd;
 mod serve_cmd;
 mod user_cmd;
@@ -72,6 +73,11 @@ enum Command {
     /// Evidence files of human-rights cases: add (hashed on arrival), verify (re-hash).
     #[command(subcommand)]
     Evidence(hr_cmd::EvidenceCommand),
+    /// Freedom of movement: movement requests and their decisions, by sector.
+    #[command(subcommand)]
+    Movement(movement_cmd::MovementCommand),
+    /// Attacks on the mission since a date, by kind, year and sector.
+    Attacks(movement_cmd::AttacksArgs),
 }
 
 fn main() {
@@ -171,5 +177,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Audit(c) => audit_cmd::audit(c, store().await?).await,
         Command::Hr(c) => hr_cmd::hr(c, store().await?).await,
         Command::Evidence(c) => hr_cmd::evidence(c, audited().await?).await,
+        Command::Movement(c) => movement_cmd::movement(c, &store().await?).await,
+        Command::Attacks(a) => movement_cmd::attacks(a, &store().await?).await,
     }
 }

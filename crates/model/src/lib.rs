@@ -168,6 +168,8 @@ pub struct IncidentFilter {
     pub admin2: Option<String>,
     pub gid: Option<i64>,
     pub type_of_violence: Option<ViolenceType>,
+    /// Mission category (`ied`, `attack_on_peacekeepers`, `crsv`, …; `vocab::CATEGORIES`).
+    pub category: Option<String>,
 }
 
 /// The fields Vigil adds to a coded incident (its mission category, sensitivity and

@@ -8,6 +8,7 @@
 //! every list is in display order.
 
 pub mod rights;
+pub mod movement;
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
@@ -272,6 +273,7 @@ pub struct Vocabulary {
     pub footprint: footprint::FootprintVocab,
     /// Human-rights cases and the HRDDP (see [`rights`]).
     pub rights: rights::RightsVocab,
+    pub movement: movement::MovementVocabulary,
 }
 
 /// The vocabulary.
@@ -306,6 +308,7 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
     },
     footprint: footprint::VOCAB,
     rights: rights::RIGHTS,
+    movement: movement::VOCAB,
 };
 
 #[cfg(test)]

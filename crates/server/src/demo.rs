@@ -64,6 +64,7 @@ pub async fn seed(store: &Store, with_users: bool) -> Result<DemoSummary, Server
     let r = store.import_incidents(reader, ImportOptions::default(), &|_| {}).await?;
     s.incidents = r.added + r.updated + r.unchanged;
     crate::footprint_api::seed_demo(store).await?;
+    vigil_app::movement_demo::seed(store).await.map_err(|e| ServerError::Demo(format!("movement and safety: {e}")))?;
     if with_users {
         for (name, role, password) in DEMO_USERS {
             if !store.user_exists(name).await? {

@@ -24,7 +24,7 @@ use vigil_store::StatKey;
 /// Who may read incidents, maps and totals (everyone but reporters).
 pub use crate::access::MAP as READ;
 
-pub(crate) const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country"];
+pub(crate) const FILTER_FIELDS: &[&str] = &["from", "to", "type", "admin1", "admin2", "gid", "country", "category"];
 
 pub(crate) fn query_fields(q: HashMap<String, String>) -> Fields {
     Fields::new(q.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
@@ -47,6 +47,12 @@ pub(crate) fn filter(f: &Fields) -> ApiResult<IncidentFilter> {
         admin2: f.str_opt("admin2", 20)?,
         gid: f.i64_opt("gid", 1, 259_200)?,
         type_of_violence: f.i64_opt("type", 1, 3)?.and_then(ViolenceType::from_code),
+        category: match f.str_opt("category", 60)? {
+            Some(c) if !vigil_model::vocab::is_code(vigil_model::vocab::CATEGORIES, &c) => {
+                return Err(ApiError::field("category", format!("must be one of {}", vigil_model::vocab::codes(vigil_model::vocab::CATEGORIES).join(", "))))
+            }
+            c => c,
+        },
     })
 }
 
@@ -62,6 +68,8 @@ pub(crate) fn feature(r: &IncidentRecord) -> Value {
     if let Some(x) = &r.retraction {
         p["retraction"] = serde_json::to_value(x).expect("serialises");
     }
+    p["injured"] = r.injured.into();
+    p["victim_affiliation"] = r.victim_affiliation.clone().into();
     f
 }
 

@@ -37,6 +37,7 @@ pub mod exports_api;
 pub mod rights_api;
 pub mod rights_demo;
 pub mod incidents_api;
+pub mod movement_api;
 pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
@@ -203,6 +204,7 @@ pub fn app(state: AppState) -> Router {
         .merge(forecasts_api::routes())
         .merge(footprint_api::routes())
         .merge(rights_api::routes())
+        .merge(movement_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

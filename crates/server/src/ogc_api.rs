@@ -343,7 +343,7 @@ async fn items(
     let (limit, offset) = read_page(&f)?;
     let bbox = read_bbox(&f)?;
     let (features, matched) = if id == "incidents" {
-        f.only(&["limit", "offset", "bbox", "datetime", "from", "to", "type", "admin1", "admin2", "gid", "country"])
+        f.only(&["limit", "offset", "bbox", "datetime", "from", "to", "type", "admin1", "admin2", "gid", "country", "category"])
             .map_err(as_bad)?;
         let mut fl = filter(&f).map_err(as_bad)?;
         let (from, to) = read_datetime(&f)?;

@@ -435,6 +435,8 @@ pub async fn verify(
         "date_end",
         "country",
         "sensitivity",
+        "injured",
+        "victim_affiliation",
     ])?;
     let tov = f.i64_req("type_of_violence", 1, 3)?;
     let event_type = f.str_req("event_type", 100)?;
@@ -485,6 +487,16 @@ pub async fn verify(
         date_end: f.date_opt("date_end")?,
         country: f.str_opt("country", 100)?,
         sensitivity,
+        injured: f.i64_opt("injured", 0, 1_000_000)?,
+        victim_affiliation: match f.str_opt("victim_affiliation", 40)? {
+            Some(a) if !vocab::is_code(vocab::movement::AFFILIATIONS, &a) => {
+                return Err(ApiError::field(
+                    "victim_affiliation",
+                    format!("must be one of {}", vocab::codes(vocab::movement::AFFILIATIONS).join(", ")),
+                ))
+            }
+            a => a,
+        },
     };
     let incident_id = vigil_app::reports::verify_report(&st, &auth.user, id, &coding).await?;
     Ok((

@@ -147,6 +147,13 @@ async fn footprint_compare_map_and_edit_a_copy() {
     run_script("footprint.mjs", &[Role::Planner]).await;
 }
 
+/// `movement.mjs` (issue #18): an analyst records a denied CASEVAC flight and finds it
+/// on the "Movement and safety" map and in the sector figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_casevac_on_the_map_and_in_the_sector_figures() {
+    run_script("movement.mjs", &[Role::Analyst]).await;
+}
+
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it
 /// with the demo logins of `roles` (as `VIGIL_REPORTER=user:password` etc.).
 async fn run_script(script: &str, roles: &[Role]) {

@@ -36,6 +36,7 @@ import { viewAudit } from './views/admin/audit.js';
 import { viewForecast } from './views/forecasts/area.js';
 import { viewFootprint } from './views/footprint/footprint.js';
 import { viewRights, rightsAllowed } from './views/rights/rights.js';
+import { viewMovement } from './views/movement/movement.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -56,7 +57,8 @@ const ROUTES = {
   audit: { view: viewAudit, part: 'admin' },
   forecast: { view: viewForecast, part: 'map' },
   footprint: { view: viewFootprint, part: 'footprint_read' },
-  rights: { view: viewRights, allowed: rightsAllowed }
+  rights: { view: viewRights, allowed: rightsAllowed },
+  movement: { view: viewMovement, part: 'map' }
 };
 
 function allowed(route) {

@@ -14,7 +14,7 @@ use vigil_model::IncidentFilter;
 type Result<T, E = ReportError> = std::result::Result<T, E>;
 
 /// Columns after `id` and the incident columns in an incident record query.
-pub(crate) const RECORD_EXTRA_COLUMNS: &str = "category, sensitivity, verification";
+pub(crate) const RECORD_EXTRA_COLUMNS: &str = "category, sensitivity, verification, injured, victim_affiliation";
 /// Read after [`RECORD_EXTRA_COLUMNS`]: whether, when, by whom and why it was retracted.
 const RETRACTION_COLUMNS: &str = "retracted_at, retracted_by, retract_reason";
 
@@ -34,6 +34,10 @@ pub struct IncidentRecord {
     pub category: Option<String>,
     pub sensitivity: Option<String>,
     pub verification: Option<String>,
+    /// How many were injured (coded from a report; imported rows have none).
+    pub injured: Option<i64>,
+    /// Who the victims were: civilian | national_forces | peacekeepers | armed_group.
+    pub victim_affiliation: Option<String>,
     /// The source marks it as synthetic (the demo data): never to be shown as real.
     pub synthetic: bool,
     /// Set when an analyst retracted it: then it is read only by id, marked.
@@ -166,13 +170,15 @@ impl Store {
                     category: r.try_get(n + 1)?,
                     sensitivity: r.try_get(n + 2)?,
                     verification: r.try_get(n + 3)?,
+                    injured: r.try_get(n + 4)?,
+                    victim_affiliation: r.try_get(n + 5)?,
                     synthetic,
-                    retraction: match r.try_get::<Option<String>, _>(n + 4)? {
+                    retraction: match r.try_get::<Option<String>, _>(n + 6)? {
                         None => None,
                         Some(at) => Some(Retraction {
                             at,
-                            by: r.try_get::<Option<String>, _>(n + 5)?.unwrap_or_default(),
-                            reason: r.try_get::<Option<String>, _>(n + 6)?.unwrap_or_default(),
+                            by: r.try_get::<Option<String>, _>(n + 7)?.unwrap_or_default(),
+                            reason: r.try_get::<Option<String>, _>(n + 8)?.unwrap_or_default(),
                         }),
                     },
                 });

@@ -193,6 +193,9 @@ pub(crate) fn filter_sql_with_id(f: &IncidentFilter, id: Option<i64>) -> (String
     if let Some(t) = f.type_of_violence {
         add("type_of_violence = ?", Param::Int(t.code()));
     }
+    if let Some(c) = &f.category {
+        add("category = ?", Param::Text(c.clone()));
+    }
     if clauses.is_empty() {
         (String::new(), params)
     } else {

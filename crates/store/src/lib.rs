@@ -38,6 +38,7 @@ pub mod footprint;
 pub mod forecasts;
 pub mod incident_records;
 pub mod incidents;
+pub mod movement;
 mod pg_import;
 pub mod placement;
 pub mod places;

@@ -41,6 +41,10 @@ pub struct Coding {
     pub date_end: Option<NaiveDate>,
     pub country: Option<String>,
     pub sensitivity: Option<String>,
+    /// How many were injured.
+    pub injured: Option<i64>,
+    /// Who the victims were (`vocab::movement::AFFILIATIONS`).
+    pub victim_affiliation: Option<String>,
 }
 
 /// A possible duplicate of a report in the queue.
@@ -211,12 +215,14 @@ impl Store {
         let begin = self.begin_write_sql();
         let now = crate::audit::now();
         let cols = format!("{}, {RECORD_EXTRA_COLUMNS}", COLUMNS.join(", "));
-        let marks: Vec<String> = (1..=COLUMNS.len() + 3).map(|n| format!("${n}")).collect();
+        let marks: Vec<String> = (1..=COLUMNS.len() + 5).map(|n| format!("${n}")).collect();
         let insert = format!("INSERT INTO incidents ({cols}) VALUES ({}) RETURNING id", marks.join(", "));
         let mut inc_json = serde_json::to_value(&incident).expect("incident serialises");
         inc_json["category"] = category.clone().into();
         inc_json["sensitivity"] = sensitivity.clone().into();
         inc_json["verification"] = "verified".into();
+        inc_json["injured"] = c.injured.into();
+        inc_json["victim_affiliation"] = c.victim_affiliation.clone().into();
         inc_json["placement"] = serde_json::to_value(&placement).expect("placement serialises");
         inc_json["from_report"] = report_id.into();
         if !restricted.is_empty() {
@@ -231,6 +237,8 @@ impl Store {
                 .bind(&category)
                 .bind(&sensitivity)
                 .bind("verified")
+                .bind(c.injured)
+                .bind(&c.victim_affiliation)
                 .fetch_one(&mut *tx)
                 .await?;
             if !restricted.is_empty() {

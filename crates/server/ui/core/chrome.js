@@ -16,6 +16,7 @@ const NAV = [
   { route: 'triage', key: 'nav.triage', show: () => can('triage') },
   { route: 'report', key: 'nav.report', show: () => can('submit_report') },
   { route: 'my-reports', key: 'nav.myReports', show: ownReportsOnly },
+  { route: 'movement', key: 'nav.movement', show: () => can('map') },
   { route: 'alerts', key: 'nav.alerts', show: () => can('alerts'), also: ['alert', 'new-alert', 'responses', 'rules', 'webhooks'] },
   { route: 'footprint', key: 'nav.footprint', show: () => can('footprint_read') },
   { route: 'users', key: 'nav.admin', show: () => can('admin'), also: ['audit'] },

@@ -2,7 +2,8 @@
 // areas shaded by incidents or fatalities, clustered incident points with popups, and
 // the monthly timeline, which doubles as a period picker.
 
-import { t, fmt } from '../../i18n/index.js';
+import { t, fmt, lang } from '../../i18n/index.js';
+import { vocab } from '../../core/vocabulary.js';
 import { S } from '../../core/state.js';
 import { h, append, clear, syntheticBadge } from '../../core/dom.js';
 import { api } from '../../core/client.js';
@@ -21,7 +22,7 @@ try {
 } catch (e) { /* ignore */ }
 
 function filtersFromQuery(q) {
-  return { from: q.from || '', to: q.to || '', type: q.type || '', admin1: q.admin1 || '', admin2: q.admin2 || '' };
+  return { from: q.from || '', to: q.to || '', type: q.type || '', category: q.category || '', admin1: q.admin1 || '', admin2: q.admin2 || '' };
 }
 
 export function viewMap(main, route) {
@@ -40,6 +41,11 @@ export function viewMap(main, route) {
     [1, 2, 3].map(function (n) { return h('option', { value: String(n) }, n + ' — ' + t('type.' + n)); })
   ]);
   fType.value = filters.type;
+  var fCategory = h('select', { id: 'f-category', name: 'category', 'data-testid': 'filter-category' }, [
+    h('option', { value: '' }, t('filters.categoryAll')),
+    vocab().options('categories', lang()).map(function (o) { return h('option', { value: o.value }, o.label); })
+  ]);
+  fCategory.value = filters.category;
   var fAdmin1 = h('select', { id: 'f-admin1', name: 'admin1', 'data-testid': 'filter-admin1' }, h('option', { value: '' }, t('filters.areaAll')));
   var fAdmin2 = h('select', { id: 'f-admin2', name: 'admin2', 'data-testid': 'filter-admin2' }, h('option', { value: '' }, t('filters.areaAll')));
   var resetBtn = h('button', { type: 'button', id: 'f-reset', 'class': 'secondary' }, t('common.reset'));
@@ -68,6 +74,7 @@ export function viewMap(main, route) {
       ])
     ]),
     h('div', { 'class': 'field' }, [h('label', { 'for': 'f-type' }, t('filters.type')), fType]),
+    h('div', { 'class': 'field' }, [h('label', { 'for': 'f-category' }, t('filters.category')), fCategory]),
     h('div', { 'class': 'field' }, [h('label', { 'for': 'f-admin1' }, t('filters.admin1')), fAdmin1]),
     h('div', { 'class': 'field' }, [h('label', { 'for': 'f-admin2' }, t('filters.admin2')), fAdmin2]),
     resetBtn,
@@ -143,7 +150,7 @@ export function viewMap(main, route) {
   }
 
   function apiFilters() {
-    return { from: filters.from, to: filters.to, type: filters.type, admin1: filters.admin1, admin2: filters.admin2 };
+    return { from: filters.from, to: filters.to, type: filters.type, category: filters.category, admin1: filters.admin1, admin2: filters.admin2 };
   }
 
   function syncUrl() {
@@ -206,7 +213,7 @@ export function viewMap(main, route) {
     summary.classList.add('loading');
     var f = apiFilters();
     var pInc = api('GET', '/api/incidents' + qs(Object.assign({ limit: mapLimit }, f)));
-    var pStats = api('GET', '/api/stats/monthly' + qs({ type: f.type, admin1: f.admin1, admin2: f.admin2 }));
+    var pStats = api('GET', '/api/stats/monthly' + qs({ type: f.type, category: f.category, admin1: f.admin1, admin2: f.admin2 }));
     var pAreas = api('GET', '/api/areas' + qs(Object.assign({ level: mapPrefs.level }, f)));
     return Promise.all([pInc, pStats, pAreas]).then(function (res) {
       if (my !== seq) return;
@@ -261,6 +268,7 @@ export function viewMap(main, route) {
     filters.from = fFrom.value;
     filters.to = fTo.value;
     filters.type = fType.value;
+    filters.category = fCategory.value;
     if (tgt === fAdmin1) {
       filters.admin1 = fAdmin1.value;
       filters.admin2 = '';
@@ -272,8 +280,8 @@ export function viewMap(main, route) {
     refresh();
   });
   resetBtn.addEventListener('click', function () {
-    filters = { from: '', to: '', type: '', admin1: '', admin2: '' };
-    fFrom.value = ''; fTo.value = ''; fType.value = ''; fAdmin1.value = '';
+    filters = { from: '', to: '', type: '', category: '', admin1: '', admin2: '' };
+    fFrom.value = ''; fTo.value = ''; fType.value = ''; fCategory.value = ''; fAdmin1.value = '';
     fillAdmin2();
     refresh();
   });
