@@ -35,7 +35,11 @@ both_backends!(exports_carry_mission_fields_and_only_what_the_caller_sees, |db| 
     let t = TestApp::new(&db.store, false).await;
     verified(&t, "public", "attack_on_civilians").await;
     verified(&t, "confidential", "ied").await;
-    let get = |role, q: &str| t.call(Method::GET, &format!("/api/incidents/export?{q}"), Some(t.token(role)), None);
+    let get = |role, q: &str| {
+        let path = format!("/api/incidents/export?{q}");
+        let t = &t;
+        async move { t.call(Method::GET, &path, Some(t.token(role)), None).await }
+    };
 
     // a planner: the public incident only, with its category, sensitivity, verification
     let (s, body, headers) = get(Planner, "format=csv").await;

@@ -2,7 +2,8 @@
 // incident's page (issue #15, "records that can be corrected"). The corrected value
 // shows in the details and the history keeps the correction with its reason; the
 // retracted incident is marked on its page, offers no more corrections, and is gone
-// from the incident list the map reads.
+// from the incident list the map reads. Then the map's export button (the CSV follows
+// the filters and carries Vigil's fields) and, at 360 px, the filters folded away.
 //
 //   VIGIL_BASE_URL=http://127.0.0.1:8080 VIGIL_ANALYST=analyst:… node crates/server/tests/browser/correct.mjs
 
@@ -57,6 +58,30 @@ async function main(browser) {
   const after = await listedIds(page);
   check(!after.includes(id) && after.length === before.length - 1, `the incident list no longer has #${id}`);
   log(`#${id} retracted: marked on its page, gone from the list (${before.length} → ${after.length})`);
+
+  // The map's export: the CSV link follows the filters and carries Vigil's fields.
+  await page.goto(BASE + '/#/map?from=2022-01-01&to=2022-12-31');
+  await page.waitForFunction(() => document.querySelector('[data-testid="map-summary"]')?.hasAttribute('data-count'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
+  check(/from=2022-01-01/.test(download.url()) && /format=csv/.test(download.url()), `the export link carries the filters: ${download.url()}`);
+  const fs = await import('node:fs');
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  const header = csv.split('\n')[0].split(',');
+  check(header.includes('mission_category') && header.includes('sensitivity') && header.includes('verification'), `the export has Vigil's fields: ${header.slice(-4)}`);
+  const years = new Set(csv.split('\n').slice(1).filter(Boolean).map((l) => (l.match(/,(20\d\d)-\d\d-\d\d,/) || [])[1]));
+  check(years.size === 1 && years.has('2022'), `only 2022 incidents were exported: ${[...years]}`);
+  log(`the CSV export follows the filters (${csv.split('\n').length - 2} incidents of 2022) and has mission_category, sensitivity, verification`);
+
+  // On a phone the filters fold away behind one button, and the map is on screen.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(BASE + '/#/map');
+  await page.waitForSelector('[data-testid="filters-toggle"]');
+  check(!(await page.isVisible('[data-testid="filter-from"]')), 'at 360 px the filters start folded');
+  const mapTop = await page.evaluate(() => document.querySelector('[data-testid="map"]').getBoundingClientRect().top);
+  check(mapTop < 740, `the map starts on the first screen (top at ${Math.round(mapTop)} px)`);
+  await page.click('[data-testid="filters-toggle"]');
+  check(await page.isVisible('[data-testid="filter-from"]'), 'one tap unfolds them');
+  log(`at 360 px the filters fold; the map starts ${Math.round(mapTop)} px down`);
 }
 
 run('correct', main);

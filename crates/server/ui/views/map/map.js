@@ -86,8 +86,26 @@ export function viewMap(main, route) {
       h('legend', null, t('map.areaLevel')),
       levelRadios
     ]),
-    h('label', { 'class': 'inline' }, [pointsBox, ' ', t('map.points')])
+    h('label', { 'class': 'inline' }, [pointsBox, ' ', t('map.points')]),
+    h('fieldset', { 'class': 'export' }, [
+      h('legend', null, t('map.export')),
+      ['csv', 'hxl', 'geojson'].map(function (fmtCode) {
+        // the link follows the filters at the moment it is clicked
+        return h('a', { 'class': 'button secondary', href: '#', download: '', 'data-testid': 'export-' + fmtCode,
+          onclick: function (ev) { ev.currentTarget.href = '/api/incidents/export' + qs(Object.assign({ format: fmtCode }, apiFilters())); } },
+        t('map.export.' + fmtCode));
+      }),
+      h('p', { 'class': 'hint' }, t('map.exportHint'))
+    ])
   ]);
+  // On a phone the filters fold away behind one button, so the map is on screen.
+  var foldBtn = h('button', { type: 'button', 'class': 'secondary filters-toggle', 'aria-expanded': 'false', 'data-testid': 'filters-toggle',
+    onclick: function () {
+      var folded = form.classList.toggle('folded');
+      foldBtn.setAttribute('aria-expanded', folded ? 'false' : 'true');
+    } }, t('filters.title'));
+  form.classList.add('folded');
+  form.insertBefore(foldBtn, form.firstChild);
 
   var mapDiv = h('div', { id: 'map', 'class': 'map', 'data-testid': 'map', role: 'region', 'aria-label': t('nav.map') });
   var summary = h('p', { 'class': 'map-summary', 'data-testid': 'map-summary', 'aria-live': 'polite' }, t('common.loading'));
