@@ -7,7 +7,7 @@
 //
 //   VIGIL_BASE_URL=http://127.0.0.1:8080 VIGIL_PLANNER=planner:… node crates/server/tests/browser/footprint.mjs
 
-import { BASE, SHOTS, creds, check, stepLog, newPage, login, text, run, fullShot } from './lib.mjs';
+import { SHOTS, creds, check, stepLog, newPage, login, text, run, fullShot } from './lib.mjs';
 
 const PLANNER = creds('VIGIL_PLANNER');
 const log = stepLog('footprint');
