@@ -162,7 +162,10 @@ fn csv_and_geojson_exports_follow_filters() {
     load_demo(dir.path());
     let csv = ok(dir.path(), &["incidents", "--format", "csv", "--admin2", "ML0701", "--type", "3"]);
     let mut rdr = csv::Reader::from_reader(csv.as_bytes());
-    assert_eq!(rdr.headers().unwrap().len(), 49);
+    // the GED layout's 49 columns, then Vigil's fields
+    let headers = rdr.headers().unwrap().clone();
+    assert_eq!(headers.len(), 49 + 3);
+    assert_eq!(&headers.iter().skip(49).collect::<Vec<_>>(), &vigil_ingest::MISSION_COLUMNS);
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| &r[5] == "3" && &r[28] == "Gao cercle"), "type 3 in the Gao cercle only");

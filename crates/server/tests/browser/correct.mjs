@@ -12,6 +12,21 @@ import { BASE, creds, check, stepLog, newPage, login, text, run } from './lib.mj
 const ANALYST = creds('VIGIL_ANALYST');
 const log = stepLog('correct');
 
+// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (c !== '\r') cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
 async function listedIds(page) {
   return page.evaluate(async () => {
     const r = await fetch('/api/incidents?limit=50000', { credentials: 'same-origin' });
@@ -66,11 +81,16 @@ async function main(browser) {
   check(/from=2022-01-01/.test(download.url()) && /format=csv/.test(download.url()), `the export link carries the filters: ${download.url()}`);
   const fs = await import('node:fs');
   const csv = fs.readFileSync(await download.path(), 'utf8');
-  const header = csv.split('\n')[0].split(',');
+  const rows = parseCsv(csv);
+  const header = rows[0];
   check(header.includes('mission_category') && header.includes('sensitivity') && header.includes('verification'), `the export has Vigil's fields: ${header.slice(-4)}`);
-  const years = new Set(csv.split('\n').slice(1).filter(Boolean).map((l) => (l.match(/,(20\d\d)-\d\d-\d\d,/) || [])[1]));
-  check(years.size === 1 && years.has('2022'), `only 2022 incidents were exported: ${[...years]}`);
-  log(`the CSV export follows the filters (${csv.split('\n').length - 2} incidents of 2022) and has mission_category, sensitivity, verification`);
+  const ds = header.indexOf('date_start');
+  const records = rows.slice(1).filter((r) => r.length === header.length);
+  const years = new Set(records.map((r) => r[ds].slice(0, 4)));
+  check(records.length > 0 && years.size === 1 && years.has('2022'), `only incidents starting in 2022 were exported: ${[...years]}`);
+  const matched = await page.evaluate(async () => (await (await fetch('/api/incidents?from=2022-01-01&to=2022-12-31&limit=1')).json()).numberMatched);
+  check(records.length === matched, `the export holds what the map matched: ${records.length} of ${matched}`);
+  log(`the CSV export follows the filters (${records.length} incidents starting in 2022) and has mission_category, sensitivity, verification`);
 
   // On a phone the filters fold away behind one button, and the map is on screen.
   await page.setViewportSize({ width: 360, height: 740 });

@@ -61,7 +61,8 @@ async function main(browser) {
   // 2. verification, then a special investigation
   for (const s of ['under_verification', 'verified']) {
     await page.click(`[data-testid="case-status-${s}"]`);
-    await page.waitForSelector(`[data-testid="case-status-${s === 'verified' ? 'closed' : 'verified'}"]`);
+    // the page is drawn again with the new status (the "closed" button is there in every state)
+    await page.waitForSelector(`[data-testid="case-page"][data-status="${s}"]`);
   }
   check((await text(page.locator('[data-testid="case-page"]'))).includes('Verified (reasonable grounds to believe)'), 'the case is verified');
   await page.click('[data-testid="case-open-investigation"]');

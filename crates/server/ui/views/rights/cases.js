@@ -116,6 +116,7 @@ export function viewCase(main, route) {
     clear(box);
     const c = d.case;
     box.setAttribute('data-id', c.id);
+    box.setAttribute('data-status', c.status);
     box.appendChild(h('h1', null, ['#' + c.id + ' ', c.title, c.synthetic ? [' ', syntheticBadge()] : null]));
     const dl = [[t('hr.date'), c.date], [t('hr.place'), c.place || ''], [t('hr.perpetrator'), c.armed_group || rightsLabel('perpetrators', c.perpetrator)],
       [t('hr.unit'), c.unit || ''], [t('hr.status'), rightsLabel('case_statuses', c.status) + ' (' + c.status_by + ', ' + c.status_at.slice(0, 16) + ')'],
