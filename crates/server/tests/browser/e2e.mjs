@@ -148,6 +148,11 @@ async function main(browser) {
   const sensitivities = await card.locator('[data-testid="v-sensitivity"] option').evaluateAll((os) => os.map((o) => o.value));
   check(['public', 'restricted', 'confidential'].every((s) => sensitivities.includes(s)), `sensitivity choices: ${sensitivities}`);
   await card.locator('[data-testid="v-sensitivity"]').selectOption('restricted');
+  // civilian deaths, injured and the victims' affiliation (its choices from the vocabulary)
+  await card.locator('[data-testid="v-deaths-civilians"]').fill('1');
+  await card.locator('[data-testid="v-injured"]').fill('4');
+  await card.locator('[data-testid="v-affiliation"] option[value="civilian"]').waitFor({ state: 'attached' });
+  await card.locator('[data-testid="v-affiliation"]').selectOption('civilian');
   await card.locator('[data-testid="v-submit"]').click();
   const verified = card.locator('[data-testid="verified"]');
   await verified.waitFor();
@@ -155,6 +160,9 @@ async function main(browser) {
   check(incidentId && incidentId !== 'undefined', 'verification gave an incident number');
   const coded = await page.evaluate(async (id) => (await fetch('/api/incidents/' + id)).json(), incidentId);
   check(coded.incident && coded.incident.sensitivity === 'restricted', `the incident is coded restricted: ${JSON.stringify(coded.incident && coded.incident.sensitivity)}`);
+  const c = coded.incident || {};
+  check(c.deaths_civilians === 1 && c.injured === 4 && c.victim_affiliation === 'civilian',
+    `the coding form set civilian deaths, injured and affiliation: ${JSON.stringify([c.deaths_civilians, c.injured, c.victim_affiliation])}`);
   log(`analyst verified report #${reportId} into incident #${incidentId}`);
 
   // Find it on the map: filter to the day, click its marker, read the popup.

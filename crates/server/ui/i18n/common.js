@@ -73,6 +73,8 @@ export const en = {
   'field.conflict_name': "Conflict",
   'field.dyad_name': "Dyad",
   'field.deaths_civilians': "Civilian deaths",
+  'field.injured': "Injured",
+  'field.victim_affiliation': "Victims' affiliation",
   'nav.alerts': "Alerts"
 };
 
@@ -145,5 +147,7 @@ export const fr = {
   'field.conflict_name': "Conflit",
   'field.dyad_name': "Dyade",
   'field.deaths_civilians': "Civils tués",
+  'field.injured': "Blessés",
+  'field.victim_affiliation': "Appartenance des victimes",
   'nav.alerts': "Alertes"
 };

@@ -2,7 +2,7 @@
 // form pre-filled from the report. Categories and precision levels come from the
 // vocabulary.
 
-import { t } from '../../i18n/index.js';
+import { t, lang } from '../../i18n/index.js';
 import { h, clear, field, formFailed, clearErrors, showFieldError } from '../../core/dom.js';
 import { api } from '../../core/client.js';
 import { dateOnly } from '../../core/format.js';
@@ -24,6 +24,14 @@ export function openVerify(r, panel, card) {
   var best = h('input', { id: 'v-best-' + r.id, name: 'best', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-best' });
   var low = h('input', { id: 'v-low-' + r.id, name: 'low', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-low' });
   var high = h('input', { id: 'v-high-' + r.id, name: 'high', type: 'number', min: '0', value: '0', required: true, 'data-testid': 'v-high' });
+  var injured = h('input', { id: 'v-inj-' + r.id, name: 'injured', type: 'number', min: '0', 'data-testid': 'v-injured' });
+  // the victims' affiliation: codes and labels from the vocabulary's `movement.affiliations`
+  var affil = h('select', { id: 'v-aff-' + r.id, name: 'victim_affiliation', 'data-testid': 'v-affiliation' }, h('option', { value: '' }, '—'));
+  api('GET', '/api/vocabulary').then(function (v) {
+    ((v && v.movement && v.movement.affiliations) || []).forEach(function (a) {
+      affil.appendChild(h('option', { value: a.code }, (a.label && (a.label[lang()] || a.label.en)) || a.code));
+    });
+  }).catch(function () { /* the form works without it: the field stays empty */ });
   var civ = h('input', { id: 'v-civ-' + r.id, name: 'deaths_civilians', type: 'number', min: '0', 'data-testid': 'v-deaths-civilians' });
   var place = h('input', { id: 'v-place-' + r.id, name: 'place', value: r.place_name || r.place || '', 'data-testid': 'v-place' });
   var vlat = h('input', { id: 'v-lat-' + r.id, name: 'latitude', type: 'number', step: 'any', value: r.latitude != null ? r.latitude : '', 'data-testid': 'v-lat' });
@@ -52,7 +60,9 @@ export function openVerify(r, panel, card) {
       field('side_a', 'verify.sideA', sideA, { required: true }),
       field('side_b', 'verify.sideB', sideB, { required: true }),
       h('div', { 'class': 'row3' }, [field('best', 'verify.best', best, { required: true }), field('low', 'verify.low', low), field('high', 'verify.high', high)]),
-      field('deaths_civilians', 'field.deaths_civilians', civ, { optional: true }),
+      h('div', { 'class': 'row3' }, [field('deaths_civilians', 'field.deaths_civilians', civ, { optional: true }),
+        field('injured', 'field.injured', injured, { optional: true }),
+        field('victim_affiliation', 'field.victim_affiliation', affil, { optional: true })]),
       field('place', 'verify.place', place),
       h('div', { 'class': 'row2' }, [field('latitude', 'report.lat', vlat), field('longitude', 'report.lon', vlon)]),
       h('div', { 'class': 'row2' }, [field('date_start', 'verify.dateStart', ds), field('date_end', 'verify.dateEnd', de)]),
@@ -82,6 +92,8 @@ export function openVerify(r, panel, card) {
       where_prec: parseInt(wp.value, 10)
     };
     if (civ.value !== '') body.deaths_civilians = parseInt(civ.value, 10);
+    if (injured.value !== '') body.injured = parseInt(injured.value, 10);
+    if (affil.value) body.victim_affiliation = affil.value;
     if (place.value.trim()) body.place = place.value.trim();
     if (vlat.value !== '') body.latitude = parseFloat(vlat.value);
     if (vlon.value !== '') body.longitude = parseFloat(vlon.value);
