@@ -92,6 +92,9 @@ both_backends!(an_analyst_corrects_the_coding_and_the_history_keeps_both_version
         let (s, _) = t.as_role(role, Method::POST, &format!("/api/incidents/{id}/retract"), Some(json!({"reason": "r"}))).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{role}");
     }
+    // admin is among the triage roles: allowed (a no-op change writes nothing)
+    let (s, r) = t.as_role(Admin, Method::PATCH, &format!("/api/incidents/{id}"), Some(json!({"reason": "r", "best": 4}))).await;
+    assert_eq!((s, r["changed"].as_bool()), (StatusCode::OK, Some(false)), "{r}");
     let (s, _, _) = t.call(Method::PATCH, &format!("/api/incidents/{id}"), None, Some(json!({"reason": "r", "best": 3}))).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let (_, v) = incident(&t, Analyst, id).await;

@@ -74,6 +74,12 @@ both_backends!(exports_carry_mission_fields_and_only_what_the_caller_sees, |db| 
 
     // refused: a reporter, no token, an unknown format, an unknown filter
     assert_eq!(get(Reporter, "format=csv").await.0, StatusCode::FORBIDDEN);
+    for role in [Responder, Admin] {
+        let (s, body, _) = get(role, "format=csv").await;
+        assert_eq!(s, StatusCode::OK, "{role}");
+        // the public incident only: the confidential one is the HR officer's
+        assert_eq!(csv_rows(body.as_str().unwrap(), false).len(), 1, "{role}");
+    }
     assert_eq!(t.call(Method::GET, "/api/incidents/export", None, None).await.0, StatusCode::UNAUTHORIZED);
     let (s, e, _) = get(Analyst, "format=xlsx").await;
     assert_eq!((s, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("format")), "{e}");
@@ -83,6 +89,6 @@ both_backends!(exports_carry_mission_fields_and_only_what_the_caller_sees, |db| 
     // every export that was served is in the audit log, with who and how many
     let (_, log) = t.as_role(Admin, Method::GET, "/api/audit?limit=1000", None).await;
     let exports: Vec<&Value> = log.as_array().unwrap().iter().filter(|e| e["action"] == "export").collect();
-    assert_eq!(exports.len(), 4, "{log:#}");
+    assert_eq!(exports.len(), 6, "{log:#}");
     assert!(exports.iter().any(|e| e["actor"] == "hr_officer" && e["after"]["incidents"] == 2 && e["after"]["format"] == "geojson"));
 });

@@ -392,7 +392,7 @@ both_backends!(a_record_not_yours_looks_like_a_missing_one, |db| {
 // roles that do not read reports, and other reporters, find nothing.
 both_backends!(attachments_download_to_report_readers_only_and_are_audited, |db| {
     let t = TestApp::new(&db.store, false).await;
-    let rid = multipart_report(&t, Reporter, &[]).await;
+    let rid = multipart_report(&t, Reporter, &[("victims", VICTIM)]).await;
     let (_, r) = t.as_role(Analyst, Method::GET, &format!("/api/reports/{rid}"), None).await;
     let a = &r["attachments"][0];
     assert_eq!(a["filename"], FILE_NAME, "{r}");
@@ -421,4 +421,6 @@ both_backends!(attachments_download_to_report_readers_only_and_are_audited, |db|
     let reads: Vec<&Value> = log.as_array().unwrap().iter().filter(|e| e["action"] == "read_attachment").collect();
     assert_eq!(reads.len(), 4, "{log:#}");
     assert!(reads.iter().any(|e| e["actor"] == "hr_officer"));
+    // a download reads the file, not the report's restricted detail: no such read is logged
+    assert!(!log.as_array().unwrap().iter().any(|e| e["action"] == "read_restricted"), "{log:#}");
 });

@@ -254,7 +254,9 @@ impl Store {
         report_id: i64,
         attachment_id: i64,
     ) -> Result<Option<(Option<String>, Option<String>, Vec<u8>)>> {
-        if self.report_for(p, report_id).await?.is_none() {
+        // the visibility check only: the report's restricted detail is not read here
+        let Some(r) = self.report(report_id, false).await? else { return Ok(None) };
+        if !self.report_visible(p, &r).await? {
             return Ok(None);
         }
         type Row = (Option<String>, Option<String>, Vec<u8>);
