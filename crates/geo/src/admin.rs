@@ -82,7 +82,8 @@ pub fn parse_boundaries(
             Ok(s)
         };
         let code = prop(code_field)?;
-        let name = prop(name_field)?;
+        // shown as written in Mali, whatever the file's spelling (see `names`)
+        let name = crate::names::admin_spelling(&prop(name_field)?).to_string();
         let geometry = match f.geometry.as_ref() {
             Some(g) => to_multipolygon(&g.value).map_err(|NotPolygonal(kind)| BoundaryError::BadGeometry {
                 index,

@@ -193,7 +193,13 @@ pub async fn areas(
                 "type": "Feature",
                 "id": a.code,
                 "geometry": a.geometry_geojson(),
-                "properties": {"code": a.code, "name": a.name, "level": level, "incidents": n, "fatalities": d},
+                "properties": {
+                    "code": a.code,
+                    // stores loaded before the spellings were corrected read right too
+                    "name": vigil_geo::names::admin_spelling(&a.name),
+                    "name_en": vigil_geo::names::english_name(vigil_geo::names::admin_spelling(&a.name)),
+                    "level": level, "incidents": n, "fatalities": d,
+                },
             })
         })
         .collect();

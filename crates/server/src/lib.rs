@@ -93,6 +93,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub limiter: Arc<auth::LoginLimiter>,
     pub tiles: Option<Arc<assets::TileSource>>,
+    /// Whether the store holds synthetic records (for the banner), checked in the background.
+    pub synthetic: Arc<SyntheticFlag>,
     /// The webhook delivery task (stopped when the last state is dropped).
     _webhooks: Arc<webhooks::Worker>,
 }
@@ -111,8 +113,11 @@ impl AppState {
         let tiles = assets::TileSource::open(&config.basemap).await?.map(Arc::new);
         let cx = vigil_app::Context::new(store, &config.alerting)?;
         let worker = webhooks::spawn(cx.store.clone(), config.alerting.webhooks.clone(), cx.alerting.wake.clone());
+        let synthetic = Arc::new(SyntheticFlag::new(config.demo));
+        synthetic.refresh(&cx.store);
         Ok(AppState {
             cx,
+            synthetic,
             config: Arc::new(config),
             limiter: Arc::new(auth::LoginLimiter::default()),
             tiles,
@@ -147,19 +152,60 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
 /// (the demo clock under `vigil demo`, the wall clock otherwise) beside the wall
 /// clock, so the UI reckons expiry, default dates and response times on the server's.
 async fn demo_info(State(st): State<AppState>) -> impl IntoResponse {
+    let synthetic = st.synthetic.get(&st.store);
     let basemap = st.tiles.as_ref().map(|t| {
         serde_json::json!({"url": "/tiles/{z}/{x}/{y}.png", "max_zoom": t.max_zoom(), "attribution": st.config.basemap.attribution})
     });
     Json(serde_json::json!({
         "demo": st.config.demo,
-        "synthetic_data": st.config.demo,
-        "notice": if st.config.demo {
+        "synthetic_data": synthetic,
+        "notice": if synthetic {
             "Demo: every incident shown is SYNTHETIC (generated, not real reporting)."
         } else { "" },
         "basemap": basemap,
         "now": st.alerting.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "wall_clock": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     }))
+}
+
+/// Whether the store holds synthetic incidents: the last answer of
+/// [`Store::holds_synthetic`], asked again in the background when a minute old, so that
+/// data imported while the server runs (by `vigil import` beside it) shows its label
+/// without slowing the page that asks.
+pub struct SyntheticFlag {
+    value: std::sync::atomic::AtomicBool,
+    checked: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl SyntheticFlag {
+    const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn new(initial: bool) -> Self {
+        SyntheticFlag { value: initial.into(), checked: std::sync::Mutex::new(None) }
+    }
+
+    /// The last answer; starts a new check when it is stale.
+    pub fn get(self: &Arc<Self>, store: &Store) -> bool {
+        let stale = self.checked.lock().map(|c| c.is_none_or(|t| t.elapsed() > Self::MAX_AGE)).unwrap_or(true);
+        if stale {
+            self.refresh(store);
+        }
+        self.value.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Check the store in the background (one check at a time).
+    fn refresh(self: &Arc<Self>, store: &Store) {
+        if let Ok(mut c) = self.checked.lock() {
+            *c = Some(std::time::Instant::now());
+        }
+        let (me, store) = (self.clone(), store.clone());
+        tokio::spawn(async move {
+            match store.holds_synthetic().await {
+                Ok(v) => me.value.store(v, std::sync::atomic::Ordering::Relaxed),
+                Err(e) => tracing::warn!("checking for synthetic records: {e}"),
+            }
+        });
+    }
 }
 
 async fn api_not_found() -> error::ApiError {

@@ -62,7 +62,7 @@ fn occurred_date(s: &str, today: chrono::NaiveDate) -> ApiResult<chrono::NaiveDa
     };
     let tomorrow = today + chrono::Duration::days(1);
     if day > tomorrow {
-        return Err(ApiError::field("occurred_at", "is in the future"));
+        return Err(ApiError::field_code("occurred_at", "in_future", serde_json::Value::Null, "is in the future"));
     }
     if day < chrono::NaiveDate::from_ymd_opt(1989, 1, 1).expect("valid date") {
         return Err(ApiError::field("occurred_at", "is before 1989"));

@@ -44,7 +44,7 @@ fn read_times(f: &Fields, base: [Option<String>; 4], now: DateTime<Utc>) -> ApiR
             let t = parse_time(&s)
                 .ok_or_else(|| ApiError::field(*name, "must be an RFC 3339 time, e.g. 2024-03-02T14:30:00Z"))?;
             if t > now + chrono::Duration::minutes(5) {
-                return Err(ApiError::field(*name, "is in the future"));
+                return Err(ApiError::field_code(*name, "in_future", serde_json::Value::Null, "is in the future"));
             }
             out[i] = Some(stamp(t));
         }

@@ -699,3 +699,52 @@ async fn ui_is_served_with_a_strict_csp() {
         assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
     }
 }
+
+// The SYNTHETIC label follows the records: `vigil serve` over a database the synthetic
+// set was imported into says so too, and a server with no synthetic records does not.
+both_backends!(the_synthetic_banner_follows_the_records_not_the_command, |db| {
+    let t = TestApp::new(&db.store, false).await;
+    let (_, info, _) = t.call(Method::GET, "/api/demo-info", None, None).await;
+    assert_eq!(info["synthetic_data"], false, "nothing synthetic stored: {info}");
+    vigil_server::demo::seed(&db.store, false).await.unwrap();
+    // a second server over the same store: `vigil serve`, not `vigil demo`
+    let served = TestApp::with_config(&db.store, Default::default(), false).await;
+    let mut said = Value::Null;
+    for _ in 0..100 {
+        let (_, info, _) = served.call(Method::GET, "/api/demo-info", None, None).await;
+        said = info["synthetic_data"].clone();
+        if said == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(said, true, "the store holds the synthetic set");
+    assert!(db.store.holds_synthetic().await.unwrap());
+});
+
+// Names as written in Mali: the boundary files' spellings corrected (Koulikouro,
+// Segou, Menaka), French and English names where they differ, the mission's towns first.
+both_backends!(areas_and_towns_are_named_as_written_in_mali, |db| {
+    vigil_server::demo::seed(&db.store, false).await.unwrap();
+    let t = TestApp::new(&db.store, true).await;
+    let (_, r) = t.as_role(Analyst, Method::GET, "/api/areas?level=1", None).await;
+    let names: Vec<&str> = r["features"].as_array().unwrap().iter().map(|f| f["properties"]["name"].as_str().unwrap()).collect();
+    for want in ["Koulikoro", "Ségou", "Tombouctou"] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    assert!(!names.iter().any(|n| *n == "Koulikouro" || *n == "Segou"), "{names:?}");
+    let tbk = r["features"].as_array().unwrap().iter().find(|f| f["properties"]["name"] == "Tombouctou").unwrap();
+    assert_eq!(tbk["properties"]["name_en"], "Timbuktu");
+    let (_, r) = t.as_role(Analyst, Method::GET, "/api/areas?level=2", None).await;
+    let names: Vec<&str> = r["features"].as_array().unwrap().iter().map(|f| f["properties"]["name"].as_str().unwrap()).collect();
+    for want in ["Ménaka", "Diré", "Djenné", "Niafunké"] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    let (_, places) = t.as_role(Reporter, Method::GET, "/api/places", None).await;
+    let places = places.as_array().unwrap();
+    assert_eq!(places[0]["country_code"], "ML", "the mission's towns first: {}", places[0]);
+    let first_other = places.iter().position(|p| p["country_code"] != "ML").unwrap();
+    assert!(places[first_other..].iter().all(|p| p["country_code"] != "ML"), "then the neighbours'");
+    let timbuktu = places.iter().find(|p| p["name"] == "Timbuktu").unwrap();
+    assert_eq!(timbuktu["name_fr"], "Tombouctou");
+});

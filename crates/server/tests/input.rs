@@ -173,3 +173,21 @@ async fn the_delivery_resolver_checks_every_resolved_address() {
     let ok: Vec<_> = CheckedResolver { allow_loopback: true }.oneshot(Name::from_str("localhost").unwrap()).await.unwrap().collect();
     assert!(ok.iter().all(|a| a.ip().is_loopback()) && !ok.is_empty(), "{ok:?}");
 }
+
+both_backends!(errors_carry_a_code_and_its_values_for_the_ui_to_word, |db| {
+    let t = TestApp::new(&db.store, false).await;
+    let (s, v) =
+        t.as_role(Reporter, Method::POST, "/api/reports", Some(with(json!({"description": "x".repeat(20_001)})))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!((v["field"].as_str(), v["code"].as_str()), (Some("description"), Some("too_long")), "{v}");
+    assert!(v["params"]["max"].as_u64().is_some_and(|m| m < 20_001), "the limit is given: {v}");
+    let (s, v) =
+        t.as_role(Reporter, Method::POST, "/api/reports", Some(with(json!({"occurred_at": "2999-01-01T00:00:00Z"})))).await;
+    assert_eq!((s, v["code"].as_str(), v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("in_future"), Some("occurred_at")), "{v}");
+    let (s, v) = t.as_role(Reporter, Method::POST, "/api/reports", Some(with(json!({"no_such": 1})))).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_field")), "{v}");
+    // a status without a finer code says its kind
+    let (s, v) = t.as_role(Reporter, Method::GET, "/api/audit", None).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{v}");
+    assert_eq!(db.store.reports(&Default::default(), false).await.unwrap().len(), 0, "nothing stored");
+});

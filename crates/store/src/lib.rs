@@ -46,6 +46,7 @@ pub mod report_client_id;
 pub mod reports;
 pub mod rights;
 pub mod rights_key;
+mod synthetic;
 mod sqlite_import;
 pub mod triage;
 pub mod vocab;

@@ -5,13 +5,20 @@ use crate::{on_pool, Store, StoreError};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
+/// The country of the mission (ISO 3166 alpha-2, as GeoNames writes it): its towns
+/// come first in the report form's list, the neighbours' after.
+const MISSION_COUNTRY: &str = "ML";
+
 type Result<T, E = ReportError> = std::result::Result<T, E>;
 
 /// A town for the report form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Place {
     pub id: i64,
+    /// The GeoNames name (English where English has its own, e.g. Timbuktu).
     pub name: String,
+    /// The French name where it differs (Tombouctou), for the French UI.
+    pub name_fr: Option<String>,
     pub country_code: String,
     pub admin1_code: Option<String>,
     pub population: Option<i64>,
@@ -33,6 +40,7 @@ impl Store {
             rows.push(Place {
                 id: get(0).parse().map_err(|_| bad("geonameid"))?,
                 name: get(1),
+                name_fr: None,
                 country_code: get(2),
                 admin1_code: Some(get(4)).filter(|s| !s.is_empty()),
                 population: get(5).parse().ok(),
@@ -65,7 +73,7 @@ impl Store {
         Ok(n)
     }
 
-    /// All towns, by country then name.
+    /// All towns: the mission's country first, then the neighbours, each by name.
     pub async fn places(&self) -> Result<Vec<Place>> {
         self.places_where("", None).await
     }
@@ -78,7 +86,7 @@ impl Store {
     async fn places_where(&self, wh: &str, id: Option<i64>) -> Result<Vec<Place>> {
         let sql = format!(
             "SELECT geonameid, name, country_code, admin1_code, population, latitude, longitude FROM places{wh} \
-             ORDER BY country_code, name"
+             ORDER BY CASE WHEN country_code = '{MISSION_COUNTRY}' THEN 0 ELSE 1 END, country_code, name"
         );
         type PlaceRow = (i64, String, String, Option<String>, Option<i64>, f64, f64);
         let rows: Vec<PlaceRow> = on_pool!(self, pool => {
@@ -92,6 +100,7 @@ impl Store {
             .into_iter()
             .map(|(id, name, country_code, admin1_code, population, latitude, longitude)| Place {
                 id,
+                name_fr: vigil_geo::names::french_name(&name).map(str::to_string),
                 name,
                 country_code,
                 admin1_code,

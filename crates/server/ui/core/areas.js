@@ -3,6 +3,7 @@
 
 import { api } from './client.js';
 import { qs } from './api.js';
+import { lang } from '../i18n/index.js';
 
 let areas = { 1: null, 2: null };
 let names = null;
@@ -38,17 +39,25 @@ export function areaName(code) {
     names = {};
     [1, 2].forEach((l) => {
       ((areas[l] && areas[l].features) || []).forEach((f) => {
-        if (f.properties && f.properties.code) names[f.properties.code] = f.properties.name || f.properties.code;
+        const p = f.properties;
+        if (p && p.code) names[p.code] = p;
       });
     });
   }
-  return (names && names[code]) || String(code);
+  const p = names && names[code];
+  return p ? (lang() === 'en' && p.name_en) || p.name || String(code) : String(code);
+}
+
+/** A town's name in the UI's language (Tombouctou in French, Timbuktu in English). */
+export function placeName(p) {
+  return (lang() === 'fr' && p && p.name_fr) || (p && p.name) || '';
 }
 
 /** A feature collection's area properties, by name. */
 export function areaOptions(fc) {
   return ((fc && fc.features) || []).map((f) => f.properties || {})
     .filter((p) => p.code)
+    .map((p) => Object.assign({}, p, { name: (lang() === 'en' && p.name_en) || p.name }))
     .sort((a, b) => String(a.name).localeCompare(String(b.name)));
 }
 

@@ -2,6 +2,7 @@
 // way to set HTML, and lint forbids innerHTML / insertAdjacentHTML (eslint.config.js).
 
 import { t } from '../i18n/index.js';
+import { errorText } from './errors.js';
 
 /**
  * h('p', {class: 'x', 'data-testid': 'y', onclick: fn}, ['text', child]) → element.
@@ -77,11 +78,11 @@ export function field(name, labelKey, control, opts) {
  * a line above asking to fix it); anything else shows in `err`.
  */
 export function formFailed(form, err, e, fixKey, fieldName) {
-  if (e.status === 422 && showFieldError(form, fieldName || e.field, e.message)) {
+  if (e.status === 422 && showFieldError(form, fieldName || e.field, errorText(e))) {
     if (!fixKey) return;
     err.textContent = t(fixKey);
   } else {
-    err.textContent = t('common.error', { msg: e.message });
+    err.textContent = errorText(e);
   }
   err.hidden = false;
 }
@@ -118,5 +119,5 @@ export function showFieldError(form, fieldName, msg) {
 
 /** The error paragraph a page shows when loading failed (404 / 403 / other). */
 export function loadError(e) {
-  return h('p', { 'class': 'form-error' }, e.status === 404 ? t('common.notFound') : e.status === 403 ? t('common.forbidden') : t('common.error', { msg: e.message }));
+  return h('p', { 'class': 'form-error' }, e.status === 404 ? t('common.notFound') : e.status === 403 ? t('common.forbidden') : errorText(e));
 }

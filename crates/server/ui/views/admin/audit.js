@@ -8,6 +8,7 @@ import { api } from '../../core/client.js';
 import { dateTime } from '../../core/format.js';
 import { go } from '../../core/router.js';
 import { adminTabs } from './common.js';
+import { errorText } from '../../core/errors.js';
 
 const LIMITS = ['200', '1000', '10000'];
 
@@ -53,7 +54,7 @@ export function viewAudit(main, route) {
       append(problems, (v.problems || []).map(function (p) { return h('li', null, p.message); }));
     }).catch(function (e) {
       verdict.className = 'form-error';
-      verdict.textContent = t('common.error', { msg: e.message });
+      verdict.textContent = errorText(e);
     }).then(function () { verify.disabled = false; });
   });
 

@@ -9,6 +9,7 @@ import { h, append, clear, field, formFailed, clearErrors, showFieldError, loadE
 import { api } from '../../core/client.js';
 import { vocab } from '../../core/vocabulary.js';
 import { adminTabs } from './common.js';
+import { errorText } from '../../core/errors.js';
 
 function roleLabel(code) { return vocab().label('roles', code, lang()); }
 
@@ -33,7 +34,7 @@ export function viewUsers(main) {
   }
   function failed(e) {
     flash.hidden = true;
-    failure.textContent = t('common.error', { msg: e.message });
+    failure.textContent = errorText(e);
     failure.hidden = false;
   }
   // one action on one account, then the list again

@@ -13,6 +13,7 @@ import * as M from '../../lib/map.js';
 import { nextStep, stepPart, isOpen, alertTabs, ruleLabel, alertText, alertStatusBadge, isExpired, capFields } from './common.js';
 import { drawAlertArea, areaDetail } from './area.js';
 import { responsesCard } from './responses.js';
+import { errorText } from '../../core/errors.js';
 
 function triggerItem(tr) {
   var id = tr.target_id != null ? String(tr.target_id) : null;
@@ -59,7 +60,7 @@ function lifecycleCard(a, done) {
       done(res, t('alerts.done', { id: a.id, status: alertStatusLabel(to) }));
     }).catch(function (e) {
       btn.disabled = false;
-      err.textContent = t('common.error', { msg: e.message });
+      err.textContent = errorText(e);
       err.hidden = false;
     });
   }

@@ -5,7 +5,6 @@
 // the same.
 
 import { t, lang } from '../../i18n/index.js';
-import { S } from '../../core/state.js';
 import { h, syntheticBadge } from '../../core/dom.js';
 import { colon } from '../../core/format.js';
 import { nowMs } from '../../core/clock.js';
@@ -50,8 +49,9 @@ export function alertTabs(active) {
   }));
 }
 
-export function pageTitle(key, vars) {
-  return h('h1', null, [t(key, vars), S.synthetic ? [' ', syntheticBadge()] : null]);
+/** A page's heading; `synthetic` when what the page shows is drawn from synthetic records. */
+export function pageTitle(key, vars, synthetic) {
+  return h('h1', null, [t(key, vars), synthetic ? [' ', syntheticBadge()] : null]);
 }
 
 // Alerts raised by hand carry rule id `manual` (vigil_warn::MANUAL_RULE_ID).

@@ -5,11 +5,13 @@
 import { t, fmt } from '../../i18n/index.js';
 import { h, append, clear, field, clearErrors, showFieldError } from '../../core/dom.js';
 import { api } from '../../core/client.js';
+import { S } from '../../core/state.js';
 import { qs } from '../../core/api.js';
 import { go, parseRoute } from '../../core/router.js';
 import { dateTime, decimal, minutesText } from '../../core/format.js';
 import { areaName } from '../../core/areas.js';
 import { alertTabs, pageTitle, alertStatusBadge } from './common.js';
+import { errorText } from '../../core/errors.js';
 
 export function viewDashboard(main, route) {
   var hours = parseInt(route.query.hours, 10);
@@ -38,7 +40,7 @@ export function viewDashboard(main, route) {
   var body = h('div', { 'class': 'dashboard', 'data-testid': 'dashboard' }, h('p', null, t('common.loading')));
   main.appendChild(h('div', { 'class': 'alerts-page' }, [
     alertTabs('responses'),
-    pageTitle('dash.title'),
+    pageTitle('dash.title', null, S.synthetic),
     h('p', { 'class': 'muted' }, t('dash.intro')),
     form,
     body
@@ -64,7 +66,7 @@ export function viewDashboard(main, route) {
   }).catch(function (e) {
     clear(body);
     if (e.status === 422 && showFieldError(form, e.field, e.message)) return;
-    body.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    body.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
   });
 }
 

@@ -4,6 +4,7 @@
 import { t, fmt } from '../../i18n/index.js';
 import { h, clear } from '../../core/dom.js';
 import { api } from '../../core/client.js';
+import { S } from '../../core/state.js';
 import { qs } from '../../core/api.js';
 import { go } from '../../core/router.js';
 import { dateTime, colon } from '../../core/format.js';
@@ -11,6 +12,7 @@ import { loadAllAreas } from '../../core/areas.js';
 import { can } from '../../core/access.js';
 import { alertStatusLabel } from '../../core/labels.js';
 import { alertStatuses, activeStatuses, alertTabs, pageTitle, ruleLabel, alertText, alertStatusBadge, isExpired, areaSummary, capFields } from './common.js';
+import { errorText } from '../../core/errors.js';
 
 export function viewAlerts(main, route) {
   var chosen = (route.query.status || '').split(',').filter(function (s) { return alertStatuses().indexOf(s) >= 0; });
@@ -41,7 +43,7 @@ export function viewAlerts(main, route) {
   main.appendChild(h('div', { 'class': 'alerts-page' }, [
     alertTabs('alerts'),
     h('div', { 'class': 'title-row' }, [
-      pageTitle('alerts.title'),
+      pageTitle('alerts.title', null, S.synthetic),
       can('manage_alerts') ? h('a', { href: '#/new-alert', 'class': 'button-link', 'data-testid': 'alert-new' }, '+ ' + t('alerts.new')) : null
     ]),
     form,
@@ -58,7 +60,7 @@ export function viewAlerts(main, route) {
     alerts.forEach(function (a) { list.appendChild(alertCard(a)); });
   }).catch(function (e) {
     clear(list);
-    list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    list.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
   });
 }
 

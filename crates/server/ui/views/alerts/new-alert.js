@@ -14,6 +14,7 @@ import { L } from '../../lib/map.js';
 import { alertTabs, pageTitle, capv } from './common.js';
 import { ALERT_AREA_STYLE } from './area.js';
 import { vocab } from '../../core/vocabulary.js';
+import { errorText } from '../../core/errors.js';
 
 // CAP's value lists, from the vocabulary (GET /api/vocabulary), in CAP's spelling.
 var CAP_FIELDS = ['urgency', 'severity', 'certainty'];
@@ -193,7 +194,7 @@ export function viewNewAlert(main, route) {
       });
     }).catch(function (e) {
       clear(picks);
-      picks.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+      picks.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
     });
   }
   function applyFilter() {

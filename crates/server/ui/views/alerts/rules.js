@@ -6,6 +6,7 @@ import { h, clear } from '../../core/dom.js';
 import { api } from '../../core/client.js';
 import { typeLabel } from '../../core/labels.js';
 import { alertTabs, capv, alertStatusBadge } from './common.js';
+import { errorText } from '../../core/errors.js';
 
 var RULE_FIELDS = ['id', 'name', 'description', 'enabled', 'status_on_fire', 'category', 'urgency', 'severity', 'certainty', 'dedup_window_hours', 'expires_hours', 'kind'];
 
@@ -56,6 +57,6 @@ export function viewRules(main) {
     });
   }).catch(function (e) {
     clear(list);
-    list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    list.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
   });
 }

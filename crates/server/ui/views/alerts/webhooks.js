@@ -6,6 +6,7 @@ import { h, append, clear, field, formFailed, clearErrors, showFieldError } from
 import { api } from '../../core/client.js';
 import { dateTime } from '../../core/format.js';
 import { alertTabs } from './common.js';
+import { errorText } from '../../core/errors.js';
 
 function deliveryState(d) {
   if (d.delivered_at) return ['delivered', t('hooks.delivered')];
@@ -52,7 +53,7 @@ export function viewWebhooks(main) {
               ' ', h('span', { 'class': 'muted small' }, s.created_by + ', ' + dateTime(s.created_at)),
               s.active ? [' ', h('button', {
                 type: 'button', 'class': 'danger small', onclick: function () {
-                  api('DELETE', '/api/webhooks/' + s.id).then(load).catch(function (e) { window.alert(t('common.error', { msg: e.message })); });
+                  api('DELETE', '/api/webhooks/' + s.id).then(load).catch(function (e) { window.alert(errorText(e)); });
                 }
               }, t('hooks.stop'))] : null
             ]);
@@ -81,7 +82,7 @@ export function viewWebhooks(main) {
       ]);
     }).catch(function (e) {
       clear(body);
-      body.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+      body.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
     });
   }
   load();

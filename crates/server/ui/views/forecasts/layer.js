@@ -10,6 +10,7 @@ import { api } from '../../core/client.js';
 import { loadAreas, areaOptions } from '../../core/areas.js';
 import { L } from '../../lib/map.js';
 import { latestCellRun, pct, num, signedPct, skillText } from './common.js';
+import { errorText } from '../../core/errors.js';
 
 var prefs = { on: false, measure: 'p_any', when: '1' };
 try {
@@ -195,7 +196,7 @@ export function forecastLayer(map) {
         note.setAttribute('data-cells', String(cells.length));
         draw();
       });
-    }).catch(function (e) { note.textContent = t('common.error', { msg: e.message || String(e) }); });
+    }).catch(function (e) { note.textContent = errorText(e); });
   }
 
   controls.addEventListener('change', function (ev) {

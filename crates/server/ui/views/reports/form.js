@@ -13,7 +13,7 @@ import { errorKind, errorReason } from '../../core/api.js';
 import { render } from '../../core/router.js';
 import { todayISO, occurredAt } from '../../core/format.js';
 import { serverNow } from '../../core/clock.js';
-import { loadPlaces } from '../../core/areas.js';
+import { loadPlaces, placeName } from '../../core/areas.js';
 import { ownReportsOnly } from '../../core/access.js';
 import { statusLabel, vocabOptions } from '../../core/labels.js';
 import { newClientId, sendReport } from '../../core/outbox.js';
@@ -107,7 +107,7 @@ export function viewReport(main, route) {
   var pin = null;
   var townId = null;
   var byLabel = {};
-  function placeLabel(p) { return p.name + (p.country_code ? ' (' + p.country_code + ')' : ''); }
+  function placeLabel(p) { return placeName(p) + (p.country_code ? ' (' + p.country_code + ')' : ''); }
   function setPin(la, lo, pan) {
     if (!isFinite(la) || !isFinite(lo)) return;
     if (!pin) pin = L.marker([la, lo], { keyboard: false, icon: L.divIcon({ className: 'pin-marker', iconSize: [18, 18] }) }).addTo(map);
@@ -127,11 +127,14 @@ export function viewReport(main, route) {
     places.forEach(function (p) {
       var label = placeLabel(p);
       byLabel[label.toLowerCase()] = p;
-      if (!byLabel[String(p.name).toLowerCase()]) byLabel[String(p.name).toLowerCase()] = p;
+      // typed without the country, or under its other language's name, it is found too
+      [p.name, p.name_fr].forEach(function (n) {
+        if (n && !byLabel[String(n).toLowerCase()]) byLabel[String(n).toLowerCase()] = p;
+      });
       towns.appendChild(h('option', { value: label }));
       if (isFinite(p.latitude) && isFinite(p.longitude)) {
         L.circleMarker([p.latitude, p.longitude], { radius: 3, color: '#52606d', weight: 1, fillColor: '#fff', fillOpacity: 1 })
-          .bindTooltip(M.textContent(p.name), { direction: 'top' })
+          .bindTooltip(M.textContent(placeName(p)), { direction: 'top' })
           .on('click', function (ev) { L.DomEvent.stopPropagation(ev); chooseTown(p); })
           .addTo(dots);
       }

@@ -8,6 +8,7 @@ import { go } from '../../core/router.js';
 import { catLabel, statusLabel } from '../../core/labels.js';
 import { reportSummary } from './common.js';
 import { outboxPanel } from './outbox.js';
+import { errorText } from '../../core/errors.js';
 
 export function viewMyReports(main) {
   const waiting = outboxPanel((item) => go('report', { edit: item.client_id }));
@@ -25,7 +26,7 @@ export function viewMyReports(main) {
     ]))));
   }).catch((e) => {
     clear(list);
-    list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    list.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
   });
   return { destroy: waiting.destroy };
 }

@@ -4,6 +4,7 @@
 import { t } from '../../i18n/index.js';
 import { h, append, clear, field, formFailed, showFieldError } from '../../core/dom.js';
 import { api } from '../../core/client.js';
+import { errorText } from '../../core/errors.js';
 
 export function finishCard(card, children) {
   clear(card);
@@ -26,8 +27,8 @@ export function doMerge(r, incidentId, card, errEl) {
       h('p', null, verifiedLinks(incidentId))
     ]);
   }).catch(function (e) {
-    if (errEl) { errEl.textContent = t('common.error', { msg: e.message }); errEl.hidden = false; }
-    else window.alert(t('common.error', { msg: e.message }));
+    if (errEl) { errEl.textContent = errorText(e); errEl.hidden = false; }
+    else window.alert(errorText(e));
   });
 }
 

@@ -2,8 +2,7 @@
 // merge or discard each.
 
 import { t } from '../../i18n/index.js';
-import { S } from '../../core/state.js';
-import { h, clear, syntheticBadge } from '../../core/dom.js';
+import { h, clear } from '../../core/dom.js';
 import { api } from '../../core/client.js';
 import { qs } from '../../core/api.js';
 import { dateTime } from '../../core/format.js';
@@ -11,12 +10,13 @@ import { catLabel } from '../../core/labels.js';
 import { reportSummary, restrictedBlock } from './common.js';
 import { openVerify } from './verify.js';
 import { doMerge, openMerge, openDiscard } from './triage-actions.js';
+import { errorText } from '../../core/errors.js';
 
 export function viewTriage(main) {
   var list = h('div', { 'class': 'triage-list', 'data-testid': 'triage-list' }, h('p', null, t('common.loading')));
   var count = h('p', { 'class': 'muted', 'data-testid': 'triage-count' });
   main.appendChild(h('div', { 'class': 'triage-page' }, [
-    h('h1', null, [t('triage.title'), S.synthetic ? [' ', syntheticBadge()] : null]),
+    h('h1', null, t('triage.title')),
     count,
     list
   ]));
@@ -31,7 +31,7 @@ export function viewTriage(main) {
     reports.forEach(function (r) { list.appendChild(triageCard(r)); });
   }).catch(function (e) {
     clear(list);
-    list.appendChild(h('p', { 'class': 'form-error' }, t('common.error', { msg: e.message })));
+    list.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
   });
 }
 

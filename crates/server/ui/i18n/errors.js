@@ -1,0 +1,61 @@
+// How the server's errors read, by their `code` (see crates/server/src/error.rs). The
+// server's English text stays available as the detail; these say the same in the
+// user's language. {field} is the field's label, {detail} the server's text.
+
+export const en = {
+  'error.required': "{field}: required.",
+  'error.too_long': "{field}: at most {max} characters.",
+  'error.out_of_range': "{field}: must be from {min} to {max}.",
+  'error.not_integer': "{field}: must be a whole number.",
+  'error.not_number': "{field}: must be a number.",
+  'error.not_date': "{field}: must be a date (YYYY-MM-DD).",
+  'error.not_bool': "{field}: must be yes or no.",
+  'error.not_string': "{field}: must be text.",
+  'error.not_object': "{field}: has the wrong form.",
+  'error.unknown_field': "{field}: not a field of this form.",
+  'error.in_future': "{field}: is later than the server's now.",
+  'error.empty_body': "Nothing was sent.",
+  'error.not_json': "What was sent could not be read.",
+  'error.invalid': "{field}: {detail}",
+  'error.bad_request': "The request was refused: {detail}",
+  'error.unauthorized': "Sign in again.",
+  'error.forbidden': "Your role may not do this ({detail}).",
+  'error.not_found': "Not found ({detail}).",
+  'error.conflict': "Someone changed this meanwhile, or it is no longer possible: {detail}",
+  'error.precondition_failed': "This changed since you opened it: reload and try again.",
+  'error.too_large': "Too large: {detail}",
+  'error.unsupported_media_type': "This kind of file is not accepted: {detail}",
+  'error.rate_limited': "Too many attempts. Wait a minute and try again.",
+  'error.unavailable': "The server is busy. Try again shortly.",
+  'error.internal': "The server failed (its log has the detail). Try again later.",
+  'error.generic': "Something went wrong: {detail}"
+};
+
+export const fr = {
+  'error.required': "{field} : obligatoire.",
+  'error.too_long': "{field} : {max} caractères au plus.",
+  'error.out_of_range': "{field} : doit être compris entre {min} et {max}.",
+  'error.not_integer': "{field} : doit être un nombre entier.",
+  'error.not_number': "{field} : doit être un nombre.",
+  'error.not_date': "{field} : doit être une date (AAAA-MM-JJ).",
+  'error.not_bool': "{field} : doit être oui ou non.",
+  'error.not_string': "{field} : doit être un texte.",
+  'error.not_object': "{field} : forme incorrecte.",
+  'error.unknown_field': "{field} : ce champ n’existe pas dans ce formulaire.",
+  'error.in_future': "{field} : postérieur à l’heure du serveur.",
+  'error.empty_body': "Rien n’a été envoyé.",
+  'error.not_json': "L’envoi n’a pas pu être lu.",
+  'error.invalid': "{field} : valeur refusée par le serveur (détail : {detail})",
+  'error.bad_request': "Demande refusée par le serveur (détail : {detail})",
+  'error.unauthorized': "Reconnectez-vous.",
+  'error.forbidden': "Votre rôle ne permet pas cette action (détail : {detail}).",
+  'error.not_found': "Introuvable (détail : {detail}).",
+  'error.conflict': "Modifié entre-temps ou plus possible (détail : {detail})",
+  'error.precondition_failed': "Modifié depuis l’ouverture : rechargez et recommencez.",
+  'error.too_large': "Trop volumineux (détail : {detail})",
+  'error.unsupported_media_type': "Ce type de fichier n’est pas accepté (détail : {detail})",
+  'error.rate_limited': "Trop de tentatives. Attendez une minute et recommencez.",
+  'error.unavailable': "Le serveur est occupé. Réessayez dans un instant.",
+  'error.internal': "Le serveur a échoué (son journal a le détail). Réessayez plus tard.",
+  'error.generic': "Une erreur est survenue (détail : {detail})"
+};
