@@ -147,6 +147,14 @@ async fn footprint_compare_map_and_edit_a_copy() {
     run_script("footprint.mjs", &[Role::Planner]).await;
 }
 
+/// `triage-done.mjs` (issue #15): in French, a refused merge reads in French, a
+/// discarded report is listed under its tab with the reason, and places are named as
+/// written in Mali.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discarded_reports_listed_and_words_in_french() {
+    run_script("triage-done.mjs", &[Role::Analyst]).await;
+}
+
 /// `movement.mjs` (issue #18): an analyst records a denied CASEVAC flight and finds it
 /// on the "Movement and safety" map and in the sector figures.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -75,6 +75,8 @@ export const en = {
   'field.deaths_civilians': "Civilian deaths",
   'field.injured': "Injured",
   'field.victim_affiliation': "Victims' affiliation",
+  'field.incident_id': "Incident",
+  'field.reason': "Reason",
   'nav.alerts': "Alerts"
 };
 
@@ -149,5 +151,7 @@ export const fr = {
   'field.deaths_civilians': "Civils tués",
   'field.injured': "Blessés",
   'field.victim_affiliation': "Appartenance des victimes",
+  'field.incident_id': "Incident",
+  'field.reason': "Motif",
   'nav.alerts': "Alertes"
 };

@@ -1,5 +1,7 @@
 // #/triage: new reports, newest first, with their suggested duplicates; verify,
-// merge or discard each.
+// merge or discard each. #/triage?status=merged|discarded|verified lists what was
+// done with the others: the incident each went into, or why it was set aside, by whom
+// and when.
 
 import { t } from '../../i18n/index.js';
 import { h, clear } from '../../core/dom.js';
@@ -12,23 +14,37 @@ import { openVerify } from './verify.js';
 import { doMerge, openMerge, openDiscard } from './triage-actions.js';
 import { errorText } from '../../core/errors.js';
 
-export function viewTriage(main) {
-  var list = h('div', { 'class': 'triage-list', 'data-testid': 'triage-list' }, h('p', null, t('common.loading')));
+var TABS = ['new', 'verified', 'merged', 'discarded'];
+
+function triageTabs(active) {
+  return h('nav', { 'class': 'tabs', 'aria-label': t('triage.title'), 'data-testid': 'triage-tabs' }, TABS.map(function (s) {
+    return h('a', {
+      href: '#/triage' + (s === 'new' ? '' : qs({ status: s })),
+      'class': active === s ? 'active' : null, 'aria-current': active === s ? 'page' : null,
+      'data-testid': 'triage-tab-' + s
+    }, t('triage.tab.' + s));
+  }));
+}
+
+export function viewTriage(main, route) {
+  var status = route && route.query && TABS.indexOf(route.query.status) > 0 ? route.query.status : 'new';
+  var list = h('div', { 'class': 'triage-list', 'data-testid': 'triage-list', 'data-status': status }, h('p', null, t('common.loading')));
   var count = h('p', { 'class': 'muted', 'data-testid': 'triage-count' });
   main.appendChild(h('div', { 'class': 'triage-page' }, [
     h('h1', null, t('triage.title')),
+    triageTabs(status),
     count,
     list
   ]));
-  api('GET', '/api/reports' + qs({ status: 'new' })).then(function (res) {
+  api('GET', '/api/reports' + qs({ status: status })).then(function (res) {
     var reports = Array.isArray(res) ? res : (res && (res.reports || res.items)) || [];
     clear(list);
-    count.textContent = t('triage.count', { n: reports.length });
+    count.textContent = t('triage.count.' + status, { n: reports.length });
     if (!reports.length) {
-      list.appendChild(h('p', { 'class': 'notice', 'data-testid': 'triage-empty' }, t('triage.empty')));
+      list.appendChild(h('p', { 'class': 'notice', 'data-testid': 'triage-empty' }, t(status === 'new' ? 'triage.empty' : 'triage.emptyDone')));
       return;
     }
-    reports.forEach(function (r) { list.appendChild(triageCard(r)); });
+    reports.forEach(function (r) { list.appendChild(status === 'new' ? triageCard(r) : doneCard(r)); });
   }).catch(function (e) {
     clear(list);
     list.appendChild(h('p', { 'class': 'form-error' }, errorText(e)));
@@ -69,4 +85,25 @@ function triageCard(r) {
     panel
   ]);
   return card;
+}
+
+/** A report already dealt with: what became of it, by whom and when. */
+function doneCard(r) {
+  var outcome = r.status === 'discarded'
+    ? h('p', { 'data-testid': 'done-outcome' }, [h('strong', null, t('triage.discardedBecause') + ' '), r.discard_reason || '—'])
+    : h('p', { 'data-testid': 'done-outcome' }, [
+      t(r.status === 'merged' ? 'triage.mergedInto' : 'triage.verifiedAs') + ' ',
+      r.incident_id != null ? h('a', { href: '#/incident/' + r.incident_id, 'data-testid': 'done-incident' }, t('incident.title', { id: r.incident_id })) : '—'
+    ]);
+  return h('article', { 'class': 'card report-card', 'data-testid': 'done-item', 'data-report-id': String(r.id), 'data-status': r.status }, [
+    h('header', null, [
+      h('h2', null, ['#' + r.id + ' · ', catLabel(r.category)]),
+      h('span', { 'class': 'muted' }, t('triage.received') + ' ' + dateTime(r.received_at || r.created_at))
+    ]),
+    outcome,
+    h('p', { 'class': 'muted', 'data-testid': 'done-by' }, t('triage.actionedBy', { by: r.actioned_by || '—', at: dateTime(r.actioned_at) })),
+    reportSummary(r),
+    h('p', { 'class': 'desc' }, r.description || ''),
+    restrictedBlock(r)
+  ]);
 }
