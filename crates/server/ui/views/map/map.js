@@ -12,6 +12,7 @@ import { qs } from '../../core/api.js';
 import { loadAreas, areaOptions, cachedAreas } from '../../core/areas.js';
 import * as M from '../../lib/map.js';
 import { L } from '../../lib/map.js';
+import { contextLayer } from '../../lib/context.js';
 import { render as renderChart } from '../../lib/chart.js';
 import { incidentPopup, incidentListPopup, loadAffiliations } from './popups.js';
 import { CellLayer, viewLoader } from './aggregate.js';
@@ -124,6 +125,8 @@ export function viewMap(main, route) {
   ]));
 
   var map = M.createMap(mapDiv);
+  // towns under the incidents (no basemap needed, nothing from the internet)
+  var towns = contextLayer(map, { lang: lang() });
   var areaLayer = null;
   var legend = null;
   var lastAreas = null;
@@ -339,6 +342,7 @@ export function viewMap(main, route) {
     destroy: function () {
       window.removeEventListener('resize', onResize);
       loader.destroy();
+      towns.remove();
       clusters.destroy();
       cells.destroy();
       forecast.destroy();
