@@ -17,19 +17,20 @@ use serde_json::{json, Value};
 pub const EXONYMS: &[(i64, &str, &str)] = &[(2449067, "Timbuktu", "Tombouctou")];
 
 /// The zoom from which a town is labelled: capitals and towns of 500,000 or more
-/// from zoom 4; regional capitals (GeoNames PPLA) and towns of 50,000 or more from 6;
-/// 10,000 or more from 7; cercle seats (PPLA2) from 8; the rest from 9.
+/// from zoom 4; regional capitals (GeoNames PPLA) and towns of 50,000 or more from 5
+/// (the zoom a map of all Mali opens at); 10,000 or more from 6; cercle seats (PPLA2)
+/// from 7; the rest from 8.
 pub fn label_zoom(feature_code: &str, population: i64) -> u8 {
     if feature_code == "PPLC" || population >= 500_000 {
         4
     } else if feature_code == "PPLA" || population >= 50_000 {
-        6
+        5
     } else if population >= 10_000 {
-        7
+        6
     } else if feature_code == "PPLA2" {
-        8
+        7
     } else {
-        9
+        8
     }
 }
 
@@ -120,15 +121,15 @@ mod tests {
                 .unwrap_or_else(|| panic!("{n}"))
         };
         assert_eq!(by_name("Bamako")["properties"]["label_zoom"], 4);
-        assert_eq!(by_name("Ségou")["properties"]["label_zoom"], 6);
+        assert_eq!(by_name("Ségou")["properties"]["label_zoom"], 5);
         assert_eq!(
             by_name("Ménaka")["properties"]["label_zoom"],
-            6,
+            5,
             "a regional capital (PPLA) of 9,110"
         );
         assert_eq!(
             by_name("Tessalit")["properties"]["label_zoom"],
-            8,
+            7,
             "a cercle seat (PPLA2)"
         );
         let tim = &by_name("Timbuktu")["properties"]["names"];
@@ -143,10 +144,10 @@ mod tests {
     fn label_zoom_by_rank_and_population() {
         assert_eq!(label_zoom("PPLC", 0), 4);
         assert_eq!(label_zoom("PPL", 600_000), 4);
-        assert_eq!(label_zoom("PPL", 60_000), 6);
-        assert_eq!(label_zoom("PPL", 12_000), 7);
-        assert_eq!(label_zoom("PPLA2", 900), 8);
-        assert_eq!(label_zoom("PPL", 900), 9);
+        assert_eq!(label_zoom("PPL", 60_000), 5);
+        assert_eq!(label_zoom("PPL", 12_000), 6);
+        assert_eq!(label_zoom("PPLA2", 900), 7);
+        assert_eq!(label_zoom("PPL", 900), 8);
     }
 
     #[test]

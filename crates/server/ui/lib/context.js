@@ -62,7 +62,7 @@ export function contextLayer(map, opts) {
       label.textContent = townName(p, opts.lang || 'en');
       el.appendChild(dot);
       el.appendChild(label);
-      var big = (p.label_zoom || 9) <= 6;
+      var big = (p.label_zoom || 8) <= 5;
       var marker = L.marker([c[1], c[0]], {
         pane: 'vigilTowns',
         interactive: false,
@@ -76,7 +76,7 @@ export function contextLayer(map, opts) {
           e.setAttribute('data-geonameid', String(p.geonameid));
         }
       });
-      items.push({ marker: marker, zoom: p.label_zoom || 9 });
+      items.push({ marker: marker, zoom: p.label_zoom || 8 });
     });
     update();
   });
