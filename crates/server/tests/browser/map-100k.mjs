@@ -38,7 +38,7 @@ async function drawn(page) {
 }
 
 // One map move: do it, wait for the answer to the view it leads to, check the circles.
-async function step(page, what, action) {
+async function step(page, what, action, circlesShown = true) {
   const answered = page.waitForResponse((r) => r.url().includes('/api/incidents/map?'), { timeout: 20000 });
   await action();
   await answered;
@@ -46,7 +46,9 @@ async function step(page, what, action) {
   await page.waitForTimeout(250); // the drawing after the answer
   const d = await drawn(page);
   check(d.total === EXPECT_TOTAL, `${what}: the summary counts all ${EXPECT_TOTAL} incidents (${d.total})`);
-  if (d.mode === 'cells') {
+  if (!circlesShown) {
+    check(d.circles === 0 && d.singles === 0, `${what}: no circles when the points are turned off (${d.circles})`);
+  } else if (d.mode === 'cells') {
     check(d.circles > 0 && d.inCircles === d.inView, `${what}: ${d.circles} circles hold ${d.inCircles}, the view holds ${d.inView}`);
   } else {
     check(d.mode === 'points' && d.inCircles + d.singles <= d.inView && d.inView <= 2000, `${what}: points (${d.inView} in view, ${d.singles} markers, ${d.inCircles} in screen clusters)`);
@@ -117,6 +119,21 @@ run('map-100k', async (browser) => {
   console.log(`[browser map-100k] MEASURED ${EXPECT_TOTAL} incidents, ${moves} zoom/pan moves in ${elapsed} ms: ` +
     `longest task ${Math.round(longest)} ms, ${tasks.length} long tasks (> 50 ms) totalling ${Math.round(sum)} ms; ` +
     `opening the map: longest task ${Math.round(openLongest)} ms`);
+
+  // For comparison, the same moves with the incident circles turned off (areas and
+  // towns only): what the map costs without the incidents.
+  await page.uncheck('[data-testid="toggle-points"]');
+  await page.evaluate(() => { window.__longTasks = []; });
+  let bareMoves = 0;
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 6; i++) { await step(page, `no circles, zoom in ${i + 1}`, zoomIn, false); bareMoves++; }
+    for (let i = 0; i < 6; i++) { await step(page, `no circles, zoom out ${i + 1}`, zoomOut, false); bareMoves++; }
+  }
+  const bare = await page.evaluate(() => window.__longTasks.slice());
+  console.log(`[browser map-100k] MEASURED without the incident circles, ${bareMoves} zoom moves: longest task ` +
+    `${Math.round(bare.reduce((a, t) => Math.max(a, t.duration), 0))} ms, ${bare.length} long tasks totalling ` +
+    `${Math.round(bare.reduce((a, t) => a + t.duration, 0))} ms`);
+  await page.check('[data-testid="toggle-points"]');
 
   // A click on a circle zooms in to what it holds.
   const before = await page.evaluate(() => document.querySelector('[data-testid="map"]').getAttribute('class'));

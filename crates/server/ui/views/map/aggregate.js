@@ -20,18 +20,27 @@ CellLayer.prototype.setVisible = function (on) {
   if (!on && this.map.hasLayer(this.group)) this.map.removeLayer(this.group);
 };
 
-CellLayer.prototype.clear = function () { this.group.clearLayers(); };
+CellLayer.prototype.clear = function () { this.group.clearLayers(); this.drawn = {}; };
 
-CellLayer.prototype.draw = function (cells) {
+// Draw the cells of one answer. A cell already drawn with the same size, count and
+// place keeps its marker (a pan at the same zoom rebuilds only the cells that changed).
+CellLayer.prototype.draw = function (cells, cellSize) {
   var map = this.map;
   var t = this.opts.t || function (k) { return k; };
   var fmt = this.opts.fmt || String;
   var synthetic = !!this.opts.synthetic;
-  this.group.clearLayers();
   var group = this.group;
+  var old = this.drawn || {};
+  var now = {};
   (cells || []).forEach(function (c) {
     var n = Number(c.count) || 0;
     if (!n) return;
+    var key = cellSize + ':' + c.col + ':' + c.row + ':' + n + ':' + c.lat + ':' + c.lon;
+    if (old[key]) {
+      now[key] = old[key];
+      delete old[key];
+      return;
+    }
     var size = Math.round(22 + Math.min(34, Math.log(n) * 5));
     var label = document.createElement('span');
     label.textContent = n >= 10000 ? Math.round(n / 1000) + 'k' : n >= 1000 ? (Math.round(n / 100) / 10) + 'k' : String(n);
@@ -56,8 +65,11 @@ CellLayer.prototype.draw = function (cells) {
         el.setAttribute('data-fatalities', String(Number(c.fatalities) || 0));
       }
     });
+    now[key] = m;
     m.addTo(group);
   });
+  Object.keys(old).forEach(function (k) { group.removeLayer(old[k]); });
+  this.drawn = now;
 };
 
 CellLayer.prototype.destroy = function () { this.group.clearLayers(); this.map.removeLayer(this.group); };

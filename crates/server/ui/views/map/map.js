@@ -252,7 +252,7 @@ export function viewMap(main, route) {
     } else {
       shownKey = null;
       clusters.setData([]);
-      cells.draw(res.cells || []);
+      cells.draw(res.cells || [], res.cell_size);
     }
     var total = res.total || { count: 0, fatalities: 0 };
     var inView = res.in_view || { count: 0 };
