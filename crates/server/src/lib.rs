@@ -37,6 +37,8 @@ pub mod exports_api;
 pub mod rights_api;
 pub mod rights_demo;
 pub mod incidents_api;
+pub mod incidents_map_api;
+pub mod map_context_api;
 pub mod movement_api;
 pub mod ogc_api;
 pub mod openapi;
@@ -236,6 +238,8 @@ pub fn app(state: AppState) -> Router {
         .route("/reports/{id}/discard", post(reports_api::discard))
         .route("/incidents", get(incidents_api::list))
         .route("/incidents/export", get(exports_api::export))
+        .route("/incidents/map", get(incidents_map_api::map))
+        .route("/map/towns", get(map_context_api::towns))
         .route("/incidents/{id}", get(incidents_api::get_one).patch(corrections_api::correct))
         .route("/incidents/{id}/retract", post(corrections_api::retract))
         .route("/stats/monthly", get(incidents_api::monthly))

@@ -46,7 +46,7 @@ pub struct IncidentRecord {
 
 /// SQL for "the point lies in this box". The numbers are f64s, written by Rust (never
 /// text from a request), so they cannot carry SQL.
-fn bbox_sql([w, s, e, n]: [f64; 4]) -> String {
+pub(crate) fn bbox_sql([w, s, e, n]: [f64; 4]) -> String {
     let lon = if w <= e {
         format!("longitude >= {w} AND longitude <= {e}")
     } else {
@@ -56,7 +56,7 @@ fn bbox_sql([w, s, e, n]: [f64; 4]) -> String {
 }
 
 /// A WHERE clause (empty or ` WHERE …`) with one more condition.
-fn and_where(wh: String, extra: Option<&str>) -> String {
+pub(crate) fn and_where(wh: String, extra: Option<&str>) -> String {
     match extra {
         None => wh,
         Some(x) if wh.is_empty() => format!(" WHERE {x}"),

@@ -556,6 +556,7 @@ pub(crate) const SECONDARY_INDEXES: &[(&str, &str)] = &[
     ("incidents_date", "CREATE INDEX IF NOT EXISTS incidents_date ON incidents (date_start)"),
     ("incidents_gid", "CREATE INDEX IF NOT EXISTS incidents_gid ON incidents (gid)"),
     ("incidents_admin2", "CREATE INDEX IF NOT EXISTS incidents_admin2 ON incidents (admin2)"),
+    ("incidents_lon_lat", "CREATE INDEX IF NOT EXISTS incidents_lon_lat ON incidents (longitude, latitude)"),
 ];
 
 /// Decode an incident from a row holding [`COLUMNS`] from index `at` on.

@@ -36,6 +36,7 @@ mod extras;
 mod import_rows;
 pub mod footprint;
 pub mod forecasts;
+pub mod incident_map;
 pub mod incident_records;
 pub mod incidents;
 pub mod movement;

@@ -72,7 +72,7 @@ export function makeClient({ fetch: doFetch, csrf, onUnauthorized }) {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    return doFetch(path, { method, headers, body: payload, credentials: 'same-origin' })
+    return doFetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal })
       .then((r) => {
         const ct = (r.headers && r.headers.get('content-type')) || '';
         const p = ct.indexOf('json') >= 0 ? r.json().catch(() => null) : r.text();

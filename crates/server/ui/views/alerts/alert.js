@@ -1,7 +1,7 @@
 // #/alert/{id}: one alert — its area on a small map, evidence, lifecycle buttons for
 // the steps this role may take, responses, status history and CAP link.
 
-import { t, fmt } from '../../i18n/index.js';
+import { t, fmt, lang } from '../../i18n/index.js';
 import { S } from '../../core/state.js';
 import { h, append, clear, field, loadError } from '../../core/dom.js';
 import { api } from '../../core/client.js';
@@ -10,6 +10,7 @@ import { loadAllAreas } from '../../core/areas.js';
 import { can } from '../../core/access.js';
 import { alertStatusLabel } from '../../core/labels.js';
 import * as M from '../../lib/map.js';
+import { contextLayer } from '../../lib/context.js';
 import { nextStep, stepPart, isOpen, alertTabs, ruleLabel, alertText, alertStatusBadge, isExpired, capFields } from './common.js';
 import { drawAlertArea, areaDetail } from './area.js';
 import { responsesCard } from './responses.js';
@@ -145,6 +146,8 @@ export function viewAlert(main, route) {
     ]);
     map = M.createMap(mini, { zoomAnimation: false });
     M.outline(map, { fit: false });
+    // towns around the alert's area, so that its circle sits among places people know
+    contextLayer(map, { lang: lang(), minZoomOffset: 1 });
     drawAlertArea(map, a.area);
   }
 

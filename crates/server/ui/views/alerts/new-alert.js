@@ -3,7 +3,7 @@
 // would see in time. The area is a circle (a click on the map places its centre) or
 // regions / cercles ticked in a list or clicked on the map; boundary names show as text.
 
-import { t } from '../../i18n/index.js';
+import { t, lang } from '../../i18n/index.js';
 import { S } from '../../core/state.js';
 import { h, clear, field, formFailed, clearErrors, showFieldError } from '../../core/dom.js';
 import { api } from '../../core/client.js';
@@ -11,6 +11,7 @@ import { go } from '../../core/router.js';
 import { areaName, areaOptions, loadAreas } from '../../core/areas.js';
 import * as M from '../../lib/map.js';
 import { L } from '../../lib/map.js';
+import { contextLayer } from '../../lib/context.js';
 import { alertTabs, pageTitle, capv } from './common.js';
 import { ALERT_AREA_STYLE } from './area.js';
 import { vocab } from '../../core/vocabulary.js';
@@ -122,6 +123,7 @@ export function viewNewAlert(main, route) {
   // The map: a click places the circle's centre; in the admin mode it picks areas.
   var map = M.createMap(mini, { zoomAnimation: false });
   M.outline(map, { fit: !fromReport });
+  contextLayer(map, { lang: lang(), minZoomOffset: 1 });
   var pin = null, circle = null, adminLayer = null;
   var chosen = {};
   function kind() { return kindAdmin.checked ? 'admin' : 'circle'; }

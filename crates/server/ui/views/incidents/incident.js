@@ -9,6 +9,7 @@ import { areaName, loadAllAreas } from '../../core/areas.js';
 import { vocab } from '../../core/vocabulary.js';
 import { typeLabel, catLabel, statusLabel } from '../../core/labels.js';
 import * as M from '../../lib/map.js';
+import { contextLayer } from '../../lib/context.js';
 import { L } from '../../lib/map.js';
 import { reportSummary, restrictedBlock } from '../reports/common.js';
 import { can } from '../../core/access.js';
@@ -119,6 +120,7 @@ export function viewIncident(main, route) {
         map.setView([la, lo], 7);
       }
       M.outline(map, { fit: !(isFinite(la) && isFinite(lo) && inc.latitude != null) });
+      contextLayer(map, { lang: lang(), minZoomOffset: 1 });
     }).catch(function (e) {
       clear(box);
       box.appendChild(loadError(e));

@@ -1,6 +1,7 @@
 // #/map: filters (period, UCDP type of violence, region, cercle) in the URL, admin
-// areas shaded by incidents or fatalities, clustered incident points with popups, and
-// the monthly timeline, which doubles as a period picker.
+// areas shaded by incidents or fatalities, incidents aggregated on the server by the
+// view's box and zoom (counted cells, or points with popups when few: aggregate.js),
+// and the monthly timeline, which doubles as a period picker.
 
 import { t, fmt, lang } from '../../i18n/index.js';
 import { vocab } from '../../core/vocabulary.js';
@@ -11,8 +12,10 @@ import { qs } from '../../core/api.js';
 import { loadAreas, areaOptions, cachedAreas } from '../../core/areas.js';
 import * as M from '../../lib/map.js';
 import { L } from '../../lib/map.js';
+import { contextLayer } from '../../lib/context.js';
 import { render as renderChart } from '../../lib/chart.js';
-import { incidentPopup, incidentListPopup } from './popups.js';
+import { incidentPopup, incidentListPopup, loadAffiliations } from './popups.js';
+import { CellLayer, viewLoader } from './aggregate.js';
 import { forecastLayer } from '../forecasts/layer.js';
 
 const mapPrefs = { measure: 'incidents', level: '1', points: true };
@@ -29,9 +32,7 @@ export function viewMap(main, route) {
   var filters = filtersFromQuery(route.query);
   var focusId = route.query.incident || null;
   var seq = 0;
-  // Incidents the map holds at once (the newest first); `#/map?limit=N` changes it,
-  // e.g. on a slow link.
-  var mapLimit = /^[1-9]\d{0,4}$/.test(route.query.limit || '') ? Number(route.query.limit) : 10000;
+  loadAffiliations();
 
   // Filters panel.
   var fFrom = h('input', { type: 'date', id: 'f-from', name: 'from', value: filters.from, 'data-testid': 'filter-from' });
@@ -124,6 +125,8 @@ export function viewMap(main, route) {
   ]));
 
   var map = M.createMap(mapDiv);
+  // towns under the incidents (no basemap needed, nothing from the internet)
+  var towns = contextLayer(map, { lang: lang() });
   var areaLayer = null;
   var legend = null;
   var lastAreas = null;
@@ -133,7 +136,21 @@ export function viewMap(main, route) {
     popup: incidentPopup,
     listPopup: incidentListPopup
   });
+  var cells = new CellLayer(map, { t: t, fmt: fmt, synthetic: !!S.synthetic });
   clusters.setVisible(!!mapPrefs.points);
+  cells.setVisible(!!mapPrefs.points);
+  var shownKey = null;
+  var loader = viewLoader(map, api, {
+    filters: apiFilters,
+    onLoading: function () {
+      summary.classList.add('loading');
+    },
+    onResult: showView,
+    onError: function (e) {
+      summary.classList.remove('loading');
+      summary.textContent = t('common.error', { msg: e.message || String(e) });
+    }
+  });
   var forecast = forecastLayer(map);
   form.appendChild(forecast.controls);
   var fitted = false;
@@ -173,7 +190,6 @@ export function viewMap(main, route) {
 
   function syncUrl() {
     var q = apiFilters();
-    if (mapLimit !== 10000) q.limit = mapLimit;
     var target = '#/map' + qs(q);
     if (location.hash !== target) history.replaceState(null, '', target);
   }
@@ -224,40 +240,52 @@ export function viewMap(main, route) {
     });
   }
 
+  // What the view holds: cells or points, and the totals of the filters.
+  function showView(res) {
+    if (res.mode === 'points') {
+      cells.clear();
+      // the same incidents as drawn (a pan within the box, a popup's auto-pan): keep the
+      // markers, so an open popup stays open
+      var key = 'p:' + (res.features || []).map(function (f) { return f.properties && f.properties.id; }).join(',');
+      if (key !== shownKey) clusters.setData(res.features || []);
+      shownKey = key;
+    } else {
+      shownKey = null;
+      clusters.setData([]);
+      cells.draw(res.cells || [], res.cell_size);
+    }
+    var total = res.total || { count: 0, fatalities: 0 };
+    var inView = res.in_view || { count: 0 };
+    summary.classList.remove('loading');
+    clear(summary);
+    append(summary, [t('map.count', { n: fmt(total.count), f: fmt(total.fatalities) }),
+      inView.count !== total.count ? [' ', h('span', { 'data-testid': 'map-in-view' }, t('map.inView', { k: fmt(inView.count) }))] : null,
+      S.synthetic ? [' ', syntheticBadge()] : null]);
+    summary.setAttribute('data-count', String(total.count));
+    summary.setAttribute('data-shown', String(inView.count));
+    summary.setAttribute('data-mode', String(res.mode));
+    if (focusId) {
+      var id = focusId;
+      focusId = null;
+      if (res.mode !== 'points' || !clusters.focus(id)) focusMissing(id);
+    }
+  }
+
   function refresh() {
     var my = ++seq;
     syncUrl();
     summary.textContent = t('common.loading');
     summary.classList.add('loading');
     var f = apiFilters();
-    var pInc = api('GET', '/api/incidents' + qs(Object.assign({ limit: mapLimit }, f)));
     var pStats = api('GET', '/api/stats/monthly' + qs({ type: f.type, category: f.category, admin1: f.admin1, admin2: f.admin2 }));
     var pAreas = api('GET', '/api/areas' + qs(Object.assign({ level: mapPrefs.level }, f)));
-    return Promise.all([pInc, pStats, pAreas]).then(function (res) {
+    return Promise.all([pStats, pAreas]).then(function (res) {
       if (my !== seq) return;
-      var fc = res[0] || { features: [] };
-      var feats = fc.features || [];
-      clusters.setData(feats);
-      lastStats = Array.isArray(res[1]) ? res[1] : (res[1] && res[1].months) || [];
-      lastAreas = res[2];
+      lastStats = Array.isArray(res[0]) ? res[0] : (res[0] && res[0].months) || [];
+      lastAreas = res[1];
       drawAreas();
       drawTimeline();
-      // totals over everything that matches; the map holds one page of it, newest first
-      var matched = typeof fc.numberMatched === 'number' ? fc.numberMatched : feats.length;
-      var fat = typeof fc.fatalities === 'number' ? fc.fatalities
-        : feats.reduce(function (a, x) { return a + (Number(x.properties && x.properties.best) || 0); }, 0);
-      summary.classList.remove('loading');
-      clear(summary);
-      append(summary, [t('map.count', { n: fmt(matched), f: fmt(fat) }),
-        feats.length < matched ? [' ', h('span', { 'data-testid': 'map-partial' }, t('map.partial', { k: fmt(feats.length) }))] : null,
-        S.synthetic ? [' ', syntheticBadge()] : null]);
-      summary.setAttribute('data-count', String(matched));
-      summary.setAttribute('data-shown', String(feats.length));
-      if (focusId) {
-        var id = focusId;
-        focusId = null;
-        if (!clusters.focus(id)) focusMissing(id);
-      }
+      loader.now();
     }).catch(function (e) {
       if (my !== seq) return;
       summary.classList.remove('loading');
@@ -282,7 +310,7 @@ export function viewMap(main, route) {
     var tgt = ev.target;
     if (tgt.name === 'measure') { mapPrefs.measure = tgt.value; savePrefs(); drawAreas(); return; }
     if (tgt.name === 'level') { mapPrefs.level = tgt.value; savePrefs(); refresh(); return; }
-    if (tgt === pointsBox) { mapPrefs.points = pointsBox.checked; savePrefs(); clusters.setVisible(pointsBox.checked); return; }
+    if (tgt === pointsBox) { mapPrefs.points = pointsBox.checked; savePrefs(); clusters.setVisible(pointsBox.checked); cells.setVisible(pointsBox.checked); return; }
     filters.from = fFrom.value;
     filters.to = fTo.value;
     filters.type = fType.value;
@@ -313,7 +341,10 @@ export function viewMap(main, route) {
   return {
     destroy: function () {
       window.removeEventListener('resize', onResize);
+      loader.destroy();
+      towns.remove();
       clusters.destroy();
+      cells.destroy();
       forecast.destroy();
       M.removeMap(map);
     }
