@@ -11,10 +11,6 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
-/// Towns whose GeoNames name is an English exonym: (geonameid, English, French).
-/// Every other name is the same in both languages (GeoNames writes them with their
-/// accents: Ségou, Ménaka, Djénné).
-pub const EXONYMS: &[(i64, &str, &str)] = &[(2449067, "Timbuktu", "Tombouctou")];
 
 /// The zoom from which a town is labelled: capitals and towns of 500,000 or more
 /// from zoom 4; regional capitals (GeoNames PPLA) and towns of 50,000 or more from 5
@@ -53,10 +49,11 @@ pub fn towns_geojson(csv_text: &str) -> Result<Value, String> {
             .map_err(|_| format!("towns file, line {line}: bad longitude `{}`", get(7)))?;
         let population: i64 = get(5).parse().unwrap_or(0);
         let name = get(1).to_string();
-        let (en, fr) = match EXONYMS.iter().find(|(g, _, _)| *g == id) {
-            Some((_, en, fr)) => (en.to_string(), fr.to_string()),
-            None => (name.clone(), name.clone()),
-        };
+        // GeoNames names are English where English has its own (Timbuktu); the French
+        // one comes from the one table of such names (vigil_geo::names). Others are the
+        // same in both languages, with their accents (Ségou, Ménaka).
+        let fr = vigil_geo::names::french_name(&name).unwrap_or(&name).to_string();
+        let en = name.clone();
         rows.push((
             population,
             json!({
