@@ -68,7 +68,7 @@ pub fn towns_geojson(csv_text: &str) -> Result<Value, String> {
             }),
         ));
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     Ok(json!({
         "type": "FeatureCollection",
         "attribution": "GeoNames, geonames.org (CC BY 4.0)",
