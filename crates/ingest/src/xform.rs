@@ -98,7 +98,12 @@ impl Field {
     }
 }
 
-const fn f(name: &'static str, kind: Kind, label_en: &'static str, label_fr: &'static str) -> Field {
+const fn f(
+    name: &'static str,
+    kind: Kind,
+    label_en: &'static str,
+    label_fr: &'static str,
+) -> Field {
     Field {
         name,
         group: None,
@@ -133,19 +138,31 @@ const fn hint(mut x: Field, en: &'static str, fr: &'static str) -> Field {
 const fn restricted(mut x: Field) -> Field {
     x.group = Some("restricted");
     x.restricted = true;
-    x.hint_en = Some("RESTRICTED: only human-rights officers can see this. Leave empty if not needed.");
+    x.hint_en =
+        Some("RESTRICTED: only human-rights officers can see this. Leave empty if not needed.");
     x.hint_fr = Some("RESTREINT : visible uniquement par les chargés des droits de l’homme. Laisser vide si inutile.");
     x
 }
 
 /// The group of restricted detail: its labels (English, French).
-pub const RESTRICTED_GROUP: (&str, &str, &str) =
-    ("restricted", "RESTRICTED detail", "Informations RESTREINTES");
+pub const RESTRICTED_GROUP: (&str, &str, &str) = (
+    "restricted",
+    "RESTRICTED detail",
+    "Informations RESTREINTES",
+);
 
 /// The fields of the report form, in form order (the web form's order: what, where,
 /// when, how many, description, grading, restricted detail, files).
 pub const FIELDS: &[Field] = &[
-    tag(req(f("category", Kind::Choice(vocab::CATEGORIES), "What happened?", "Que s’est-il passé ?")), "CAT"),
+    tag(
+        req(f(
+            "category",
+            Kind::Choice(vocab::CATEGORIES),
+            "What happened?",
+            "Que s’est-il passé ?",
+        )),
+        "CAT",
+    ),
     tag(
         hint(
             f("place_name", Kind::Text, "Town or place", "Ville ou lieu"),
@@ -156,7 +173,12 @@ pub const FIELDS: &[Field] = &[
     ),
     tag(
         hint(
-            f("location", Kind::GeoPoint, "Location (GPS)", "Position (GPS)"),
+            f(
+                "location",
+                Kind::GeoPoint,
+                "Location (GPS)",
+                "Position (GPS)",
+            ),
             "Record the position where it happened, if you are there.",
             "Enregistrez la position du lieu de l’incident, si vous y êtes.",
         ),
@@ -164,7 +186,11 @@ pub const FIELDS: &[Field] = &[
     ),
     tag(
         req(Field {
-            constraint: Some((". <= today()", "The date cannot be in the future.", "La date ne peut pas être dans le futur.")),
+            constraint: Some((
+                ". <= today()",
+                "The date cannot be in the future.",
+                "La date ne peut pas être dans le futur.",
+            )),
             ..f("occurred_date", Kind::Date, "Date", "Date")
         }),
         "DT",
@@ -172,14 +198,28 @@ pub const FIELDS: &[Field] = &[
     tag(f("occurred_time", Kind::Time, "Time", "Heure"), "TM"),
     tag(
         Field {
-            constraint: Some((". >= 0", "A number of people, 0 or more.", "Un nombre de personnes, 0 ou plus.")),
-            ..f("people_affected", Kind::Int, "People affected", "Personnes touchées")
+            constraint: Some((
+                ". >= 0",
+                "A number of people, 0 or more.",
+                "Un nombre de personnes, 0 ou plus.",
+            )),
+            ..f(
+                "people_affected",
+                Kind::Int,
+                "People affected",
+                "Personnes touchées",
+            )
         },
         "PPL",
     ),
     tag(
         req(hint(
-            f("description", Kind::LongText, "What happened (free text)", "Ce qui s’est passé (texte libre)"),
+            f(
+                "description",
+                Kind::LongText,
+                "What happened (free text)",
+                "Ce qui s’est passé (texte libre)",
+            ),
             "Who, what, how many, what you saw or heard, who told you.",
             "Qui, quoi, combien, ce que vous avez vu ou entendu, qui vous l’a dit.",
         )),
@@ -187,7 +227,12 @@ pub const FIELDS: &[Field] = &[
     ),
     tag(
         req(hint(
-            f("reliability", Kind::Choice(vocab::RELIABILITY), "Reliability of the source", "Fiabilité de la source"),
+            f(
+                "reliability",
+                Kind::Choice(vocab::RELIABILITY),
+                "Reliability of the source",
+                "Fiabilité de la source",
+            ),
             "How reliable the source usually is (A–F).",
             "La fiabilité habituelle de la source (A–F).",
         )),
@@ -206,14 +251,35 @@ pub const FIELDS: &[Field] = &[
         )),
         "CRD",
     ),
-    tag(restricted(f("victims", Kind::LongText, "Victims (names, age, sex)", "Victimes (noms, âge, sexe)")), "VIC"),
-    tag(restricted(f("witnesses", Kind::LongText, "Witnesses", "Témoins")), "WIT"),
     tag(
-        restricted(f("contacts", Kind::LongText, "Contacts (phone, how to reach)", "Contacts (téléphone, comment joindre)")),
+        restricted(f(
+            "victims",
+            Kind::LongText,
+            "Victims (names, age, sex)",
+            "Victimes (noms, âge, sexe)",
+        )),
+        "VIC",
+    ),
+    tag(
+        restricted(f("witnesses", Kind::LongText, "Witnesses", "Témoins")),
+        "WIT",
+    ),
+    tag(
+        restricted(f(
+            "contacts",
+            Kind::LongText,
+            "Contacts (phone, how to reach)",
+            "Contacts (téléphone, comment joindre)",
+        )),
         "CON",
     ),
     f("photo", Kind::File("image/*"), "Photo", "Photo"),
-    f("audio", Kind::File("audio/*"), "Audio recording", "Enregistrement audio"),
+    f(
+        "audio",
+        Kind::File("audio/*"),
+        "Audio recording",
+        "Enregistrement audio",
+    ),
 ];
 
 /// The field named `name` (top level or in a group).
@@ -266,29 +332,58 @@ fn render(version: &str) -> String {
         x,
         r#"<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:ev="http://www.w3.org/2001/xml-events" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:jr="http://openrosa.org/javarosa" xmlns:odk="http://www.opendatakit.org/xforms" xmlns:orx="http://openrosa.org/xforms" xmlns:vigil="https://vigil.example/xforms">"#
     );
-    let _ = writeln!(x, "<h:head>\n<h:title>{}</h:title>\n<model odk:xforms-version=\"1.0.0\">", esc(TITLE));
+    let _ = writeln!(
+        x,
+        "<h:head>\n<h:title>{}</h:title>\n<model odk:xforms-version=\"1.0.0\">",
+        esc(TITLE)
+    );
     // itext: English first (the default), then French
     let _ = writeln!(x, "<itext>");
     for (lang, name, default) in [("en", "English (en)", true), ("fr", "French (fr)", false)] {
         let d = if default { r#" default="true()""# } else { "" };
         let _ = writeln!(x, r#"<translation lang="{name}"{d}>"#);
         let mut text = |id: String, value: &str| {
-            let _ = writeln!(x, r#"<text id="{}"><value>{}</value></text>"#, esc(&id), esc(value));
+            let _ = writeln!(
+                x,
+                r#"<text id="{}"><value>{}</value></text>"#,
+                esc(&id),
+                esc(value)
+            );
         };
         let g = format!("/{ROOT}/{}", RESTRICTED_GROUP.0);
-        text(text_id(&g, "label"), if lang == "fr" { RESTRICTED_GROUP.2 } else { RESTRICTED_GROUP.1 });
+        text(
+            text_id(&g, "label"),
+            if lang == "fr" {
+                RESTRICTED_GROUP.2
+            } else {
+                RESTRICTED_GROUP.1
+            },
+        );
         for fl in FIELDS {
             let p = fl.path();
-            text(text_id(&p, "label"), if lang == "fr" { fl.label_fr } else { fl.label_en });
+            text(
+                text_id(&p, "label"),
+                if lang == "fr" {
+                    fl.label_fr
+                } else {
+                    fl.label_en
+                },
+            );
             if let (Some(en), Some(fr)) = (fl.hint_en, fl.hint_fr) {
                 text(text_id(&p, "hint"), if lang == "fr" { fr } else { en });
             }
             if let Some((_, en, fr)) = fl.constraint {
-                text(text_id(&p, "constraintMsg"), if lang == "fr" { fr } else { en });
+                text(
+                    text_id(&p, "constraintMsg"),
+                    if lang == "fr" { fr } else { en },
+                );
             }
             if let Kind::Choice(terms) = fl.kind {
                 for t in terms {
-                    text(text_id(&format!("{p}/{}", t.code), "label"), &choice_label(t, lang));
+                    text(
+                        text_id(&format!("{p}/{}", t.code), "label"),
+                        &choice_label(t, lang),
+                    );
                 }
             }
         }
@@ -330,7 +425,11 @@ fn render(version: &str) -> String {
     );
     // binds
     for fl in FIELDS {
-        let mut b = format!(r#"<bind nodeset="{}" type="{}""#, fl.path(), fl.kind.xform_type());
+        let mut b = format!(
+            r#"<bind nodeset="{}" type="{}""#,
+            fl.path(),
+            fl.kind.xform_type()
+        );
         if fl.required {
             b.push_str(r#" required="true()""#);
         }
@@ -365,12 +464,19 @@ fn render(version: &str) -> String {
             }
             if let Some(g) = fl.group {
                 let gp = format!("/{ROOT}/{g}");
-                let _ = writeln!(x, r#"<group ref="{gp}"><label ref="jr:itext('{}')"/>"#, text_id(&gp, "label"));
+                let _ = writeln!(
+                    x,
+                    r#"<group ref="{gp}"><label ref="jr:itext('{}')"/>"#,
+                    text_id(&gp, "label")
+                );
             }
             open_group = fl.group;
         }
         let p = fl.path();
-        let label = format!(r#"<label ref="jr:itext('{}')"/>"#, esc(&text_id(&p, "label")));
+        let label = format!(
+            r#"<label ref="jr:itext('{}')"/>"#,
+            esc(&text_id(&p, "label"))
+        );
         let hint = if fl.hint_en.is_some() {
             format!(r#"<hint ref="jr:itext('{}')"/>"#, esc(&text_id(&p, "hint")))
         } else {
@@ -390,10 +496,16 @@ fn render(version: &str) -> String {
                 let _ = writeln!(x, "</select1>");
             }
             Kind::File(media) => {
-                let _ = writeln!(x, r#"<upload ref="{p}" mediatype="{media}">{label}{hint}</upload>"#);
+                let _ = writeln!(
+                    x,
+                    r#"<upload ref="{p}" mediatype="{media}">{label}{hint}</upload>"#
+                );
             }
             Kind::LongText => {
-                let _ = writeln!(x, r#"<input ref="{p}" appearance="multiline">{label}{hint}</input>"#);
+                let _ = writeln!(
+                    x,
+                    r#"<input ref="{p}" appearance="multiline">{label}{hint}</input>"#
+                );
             }
             _ => {
                 let _ = writeln!(x, r#"<input ref="{p}">{label}{hint}</input>"#);
@@ -426,9 +538,21 @@ mod tests {
     fn every_category_of_the_vocabulary_is_a_choice_in_both_languages() {
         let x = xform();
         for t in vocab::CATEGORIES {
-            assert!(x.contains(&format!("<value>{}</value>", t.code)), "{} missing", t.code);
-            assert!(x.contains(&format!("<value>{}</value>", esc(t.en))), "{} en label missing", t.code);
-            assert!(x.contains(&format!("<value>{}</value>", esc(t.fr))), "{} fr label missing", t.code);
+            assert!(
+                x.contains(&format!("<value>{}</value>", t.code)),
+                "{} missing",
+                t.code
+            );
+            assert!(
+                x.contains(&format!("<value>{}</value>", esc(t.en))),
+                "{} en label missing",
+                t.code
+            );
+            assert!(
+                x.contains(&format!("<value>{}</value>", esc(t.fr))),
+                "{} fr label missing",
+                t.code
+            );
         }
         assert!(x.contains(r#"<translation lang="French (fr)">"#));
         assert!(x.contains(r#"<translation lang="English (en)" default="true()">"#));
@@ -441,7 +565,9 @@ mod tests {
             let fl = field(name).unwrap();
             assert!(fl.restricted);
             assert_eq!(fl.path(), format!("/data/restricted/{name}"));
-            assert!(x.contains(&format!(r#"<bind nodeset="/data/restricted/{name}" type="string" vigil:restricted="true"/>"#)));
+            assert!(x.contains(&format!(
+                r#"<bind nodeset="/data/restricted/{name}" type="string" vigil:restricted="true"/>"#
+            )));
         }
         assert!(!field("description").unwrap().restricted);
         assert!(x.contains("RESTRICTED: only human-rights officers"));
@@ -449,8 +575,21 @@ mod tests {
 
     #[test]
     fn required_fields_match_the_web_form() {
-        let req: Vec<&str> = FIELDS.iter().filter(|x| x.required).map(|x| x.name).collect();
-        assert_eq!(req, ["category", "occurred_date", "description", "reliability", "credibility"]);
+        let req: Vec<&str> = FIELDS
+            .iter()
+            .filter(|x| x.required)
+            .map(|x| x.name)
+            .collect();
+        assert_eq!(
+            req,
+            [
+                "category",
+                "occurred_date",
+                "description",
+                "reliability",
+                "credibility"
+            ]
+        );
         assert!(xform().contains(r#"<bind nodeset="/data/location" type="geopoint"/>"#));
         assert!(xform().contains(r#"<upload ref="/data/photo" mediatype="image/*">"#));
         assert!(xform().contains(r#"<upload ref="/data/audio" mediatype="audio/*">"#));
@@ -463,7 +602,10 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), tags.len());
-        assert!(FIELDS.iter().filter(|x| matches!(x.kind, Kind::File(_))).all(|x| x.tag.is_none()));
+        assert!(FIELDS
+            .iter()
+            .filter(|x| matches!(x.kind, Kind::File(_)))
+            .all(|x| x.tag.is_none()));
     }
 
     #[test]

@@ -19,11 +19,14 @@ pub struct SubmissionError {
 }
 
 fn err(path: impl Into<String>, message: impl Into<String>) -> SubmissionError {
-    SubmissionError { path: path.into(), message: message.into() }
+    SubmissionError {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 /// A filled report form, typed.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct FilledReport {
     /// `meta/instanceID`, e.g. `uuid:0f8f…`.
     pub instance_id: String,
@@ -45,14 +48,17 @@ pub struct FilledReport {
     pub victims: Option<String>,
     pub witnesses: Option<String>,
     pub contacts: Option<String>,
-    /// File names of the attachments the instance names (`photo`, `audio`), to be
+    /// The file fields filled (`photo`, `audio`) and the file name each names, to be
     /// found among the multipart parts.
-    pub files: Vec<String>,
+    pub files: Vec<(&'static Field, String)>,
 }
 
 /// Parse an element tree into `path -> text` for leaves, with `line:column` errors.
-fn leaves(xml: &[u8]) -> Result<(String, BTreeMap<String, String>, BTreeMap<String, String>), SubmissionError> {
-    let text = std::str::from_utf8(xml).map_err(|e| err("xml_submission_file", format!("is not UTF-8 ({e})")))?;
+fn leaves(
+    xml: &[u8],
+) -> Result<(String, BTreeMap<String, String>, BTreeMap<String, String>), SubmissionError> {
+    let text = std::str::from_utf8(xml)
+        .map_err(|e| err("xml_submission_file", format!("is not UTF-8 ({e})")))?;
     let mut r = Reader::from_str(text);
     let mut stack: Vec<String> = vec![];
     let mut out = BTreeMap::new();
@@ -67,12 +73,17 @@ fn leaves(xml: &[u8]) -> Result<(String, BTreeMap<String, String>, BTreeMap<Stri
         format!("xml_submission_file line {line}, column {col}")
     };
     loop {
-        let ev = r.read_event().map_err(|e| err(at(&r), format!("not well-formed XML ({e})")))?;
+        let ev = r
+            .read_event()
+            .map_err(|e| err(at(&r), format!("not well-formed XML ({e})")))?;
         match ev {
             Event::Start(e) | Event::Empty(e) if stack.is_empty() && root.is_empty() => {
                 root = e.local_name().as_ref().to_owned();
                 for a in e.attributes().flatten() {
-                    let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_default();
+                    let v = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map(|v| v.into_owned())
+                        .unwrap_or_default();
                     root_attrs.insert(a.key.local_name().as_ref().to_owned(), v);
                 }
                 stack.push(root.clone());
@@ -89,12 +100,16 @@ fn leaves(xml: &[u8]) -> Result<(String, BTreeMap<String, String>, BTreeMap<Stri
                 if stack.is_empty() {
                     return Err(err(at(&r), "more than one root element"));
                 }
-                out.insert(format!("/{}/{}", stack.join("/"), e.local_name().as_ref()), String::new());
+                out.insert(
+                    format!("/{}/{}", stack.join("/"), e.local_name().as_ref()),
+                    String::new(),
+                );
             }
             Event::Text(t) => buf.push_str(&t.xml10_content()),
             Event::GeneralRef(g) => {
                 let raw = format!("&{};", g.xml10_content());
-                let s = quick_xml::escape::unescape(&raw).map_err(|e| err(at(&r), format!("bad entity ({e})")))?;
+                let s = quick_xml::escape::unescape(&raw)
+                    .map_err(|e| err(at(&r), format!("bad entity ({e})")))?;
                 buf.push_str(&s);
             }
             Event::CData(c) => buf.push_str(&c.xml10_content()),
@@ -118,19 +133,34 @@ fn leaves(xml: &[u8]) -> Result<(String, BTreeMap<String, String>, BTreeMap<Stri
 }
 
 fn text_opt(v: &BTreeMap<String, String>, fl: &Field) -> Option<String> {
-    v.get(&fl.path()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    v.get(&fl.path())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 /// Read a filled report form. `today` bounds the date (a day's clock skew allowed).
 pub fn parse(xml: &[u8], today: chrono::NaiveDate) -> Result<FilledReport, SubmissionError> {
     let (root, attrs, v) = leaves(xml)?;
     if root != ROOT {
-        return Err(err(format!("/{root}"), format!("the root element must be <{ROOT}> (form {FORM_ID})")));
+        return Err(err(
+            format!("/{root}"),
+            format!("the root element must be <{ROOT}> (form {FORM_ID})"),
+        ));
     }
     match attrs.get("id") {
         Some(id) if id == FORM_ID => {}
-        Some(id) => return Err(err(format!("/{ROOT}/@id"), format!("unknown form `{id}`; this server takes {FORM_ID}"))),
-        None => return Err(err(format!("/{ROOT}/@id"), format!("is missing (the form id, {FORM_ID})"))),
+        Some(id) => {
+            return Err(err(
+                format!("/{ROOT}/@id"),
+                format!("unknown form `{id}`; this server takes {FORM_ID}"),
+            ))
+        }
+        None => {
+            return Err(err(
+                format!("/{ROOT}/@id"),
+                format!("is missing (the form id, {FORM_ID})"),
+            ))
+        }
     }
     let instance_id = v
         .get(&format!("/{ROOT}/meta/instanceID"))
@@ -138,15 +168,26 @@ pub fn parse(xml: &[u8], today: chrono::NaiveDate) -> Result<FilledReport, Submi
         .filter(|s| !s.is_empty())
         .ok_or_else(|| err(format!("/{ROOT}/meta/instanceID"), "is required"))?;
     if instance_id.len() > 100 {
-        return Err(err(format!("/{ROOT}/meta/instanceID"), "is longer than 100 characters"));
+        return Err(err(
+            format!("/{ROOT}/meta/instanceID"),
+            "is longer than 100 characters",
+        ));
     }
-    let deprecated_id =
-        v.get(&format!("/{ROOT}/meta/deprecatedID")).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let deprecated_id = v
+        .get(&format!("/{ROOT}/meta/deprecatedID"))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     if deprecated_id.as_ref().is_some_and(|d| d.len() > 100) {
-        return Err(err(format!("/{ROOT}/meta/deprecatedID"), "is longer than 100 characters"));
+        return Err(err(
+            format!("/{ROOT}/meta/deprecatedID"),
+            "is longer than 100 characters",
+        ));
     }
     if deprecated_id.as_deref() == Some(instance_id.as_str()) {
-        return Err(err(format!("/{ROOT}/meta/deprecatedID"), "is the instance's own instanceID"));
+        return Err(err(
+            format!("/{ROOT}/meta/deprecatedID"),
+            "is the instance's own instanceID",
+        ));
     }
     let mut out = FilledReport {
         instance_id,
@@ -173,25 +214,40 @@ pub fn parse(xml: &[u8], today: chrono::NaiveDate) -> Result<FilledReport, Submi
         match (fl.name, fl.kind) {
             (_, Kind::Choice(terms)) if !vocab::is_code(terms, &s) => {
                 let codes: Vec<&str> = terms.iter().map(|t| t.code).collect();
-                return Err(err(p, format!("`{}` is not one of {}", clip(&s), codes.join(", "))));
+                return Err(err(
+                    p,
+                    format!("`{}` is not one of {}", clip(&s), codes.join(", ")),
+                ));
             }
             ("category", _) => out.category = s,
             ("reliability", _) => out.reliability = s,
-            ("credibility", _) => out.credibility = s.parse().map_err(|_| err(p, "is not 1 to 6"))?,
+            ("credibility", _) => {
+                out.credibility = s.parse().map_err(|_| err(p, "is not 1 to 6"))?
+            }
             ("place_name", _) => {
                 too_long(200)?;
                 out.place_name = Some(s)
             }
             ("location", _) => {
                 let (la, lo) = geopoint(&s).ok_or_else(|| {
-                    err(p, format!("`{}` is not a geopoint `latitude longitude [altitude accuracy]`", clip(&s)))
+                    err(
+                        p,
+                        format!(
+                            "`{}` is not a geopoint `latitude longitude [altitude accuracy]`",
+                            clip(&s)
+                        ),
+                    )
                 })?;
                 out.latitude = Some(la);
                 out.longitude = Some(lo);
             }
             ("occurred_date", _) => {
-                let d = chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                    .map_err(|_| err(p.clone(), format!("`{}` is not a date YYYY-MM-DD", clip(&s))))?;
+                let d = chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+                    err(
+                        p.clone(),
+                        format!("`{}` is not a date YYYY-MM-DD", clip(&s)),
+                    )
+                })?;
                 if d > today + chrono::Duration::days(1) {
                     return Err(err(p, "is in the future"));
                 }
@@ -202,7 +258,9 @@ pub fn parse(xml: &[u8], today: chrono::NaiveDate) -> Result<FilledReport, Submi
             }
             ("occurred_time", _) => time = Some(s),
             ("people_affected", _) => {
-                let n: i64 = s.parse().map_err(|_| err(p.clone(), format!("`{}` is not a whole number", clip(&s))))?;
+                let n: i64 = s
+                    .parse()
+                    .map_err(|_| err(p.clone(), format!("`{}` is not a whole number", clip(&s))))?;
                 if !(0..=10_000_000).contains(&n) {
                     return Err(err(p, "must be 0 to 10000000"));
                 }
@@ -224,7 +282,7 @@ pub fn parse(xml: &[u8], today: chrono::NaiveDate) -> Result<FilledReport, Submi
                 if s.contains('/') || s.contains('\\') || s.len() > 255 {
                     return Err(err(p, "must be a plain file name"));
                 }
-                out.files.push(s)
+                out.files.push((fl, s))
             }
             _ => {}
         }
@@ -303,7 +361,11 @@ mod tests {
         assert_eq!((r.reliability.as_str(), r.credibility), ("B", 2));
         assert_eq!(r.victims.as_deref(), Some("A. B."));
         assert_eq!(r.witnesses, None);
-        assert_eq!(r.files, vec!["1.jpg".to_string()]);
+        assert_eq!(r.files.len(), 1);
+        assert_eq!(
+            (r.files[0].0.name, r.files[0].1.as_str()),
+            ("photo", "1.jpg")
+        );
     }
 
     #[test]
@@ -318,33 +380,60 @@ mod tests {
         assert_eq!(e.path, "/data/category");
         assert!(e.message.contains("armed_clash"), "{e}");
 
-        let bad = GOOD.replace("<description>Engin explosif sur la route</description>", "<description/>");
-        assert_eq!(parse(bad.as_bytes(), today()).unwrap_err().to_string(), "/data/description: is required");
+        let bad = GOOD.replace(
+            "<description>Engin explosif sur la route</description>",
+            "<description/>",
+        );
+        assert_eq!(
+            parse(bad.as_bytes(), today()).unwrap_err().to_string(),
+            "/data/description: is required"
+        );
 
         let bad = GOOD.replace("<instanceID>uuid:6f1b</instanceID>", "<instanceID/>");
-        assert_eq!(parse(bad.as_bytes(), today()).unwrap_err().path, "/data/meta/instanceID");
+        assert_eq!(
+            parse(bad.as_bytes(), today()).unwrap_err().path,
+            "/data/meta/instanceID"
+        );
 
         let bad = GOOD.replace("2026-12-01", "2027-01-30");
-        assert_eq!(parse(bad.as_bytes(), today()).unwrap_err().to_string(), "/data/occurred_date: is in the future");
+        assert_eq!(
+            parse(bad.as_bytes(), today()).unwrap_err().to_string(),
+            "/data/occurred_date: is in the future"
+        );
 
         let bad = GOOD.replace("15.9182 2.4022", "95 2.4");
-        assert_eq!(parse(bad.as_bytes(), today()).unwrap_err().path, "/data/location");
+        assert_eq!(
+            parse(bad.as_bytes(), today()).unwrap_err().path,
+            "/data/location"
+        );
 
         let bad = GOOD.replace(r#"id="vigil_report""#, r#"id="other""#);
-        assert_eq!(parse(bad.as_bytes(), today()).unwrap_err().path, "/data/@id");
+        assert_eq!(
+            parse(bad.as_bytes(), today()).unwrap_err().path,
+            "/data/@id"
+        );
     }
 
     #[test]
     fn broken_xml_says_line_and_column() {
         let bad = GOOD.replace("</category>", "</categry>");
         let e = parse(bad.as_bytes(), today()).unwrap_err();
-        assert!(e.path.starts_with("xml_submission_file line 2, column"), "{e}");
+        assert!(
+            e.path.starts_with("xml_submission_file line 2, column"),
+            "{e}"
+        );
         assert!(e.message.contains("not well-formed"), "{e}");
     }
 
     #[test]
     fn an_edit_carries_its_deprecated_id() {
         let x = GOOD.replace("<deprecatedID/>", "<deprecatedID>uuid:0001</deprecatedID>");
-        assert_eq!(parse(x.as_bytes(), today()).unwrap().deprecated_id.as_deref(), Some("uuid:0001"));
+        assert_eq!(
+            parse(x.as_bytes(), today())
+                .unwrap()
+                .deprecated_id
+                .as_deref(),
+            Some("uuid:0001")
+        );
     }
 }

@@ -38,6 +38,8 @@ pub mod rights_api;
 pub mod rights_demo;
 pub mod incidents_api;
 pub mod movement_api;
+pub mod odk_api;
+pub mod odk_digest;
 pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
@@ -210,6 +212,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .merge(cap_api::routes())
         .merge(ogc_api::routes())
+        .merge(odk_api::routes())
         .route("/tiles/{z}/{x}/{y}", get(assets::tile))
         .route("/vendor/leaflet/{*path}", get(assets::leaflet))
         .route("/", get(assets::index))
