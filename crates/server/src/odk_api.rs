@@ -539,3 +539,52 @@ async fn submit(State(st): State<AppState>, req: Request) -> Response {
     }
     r
 }
+
+/// The OpenAPI paths of the OpenRosa routes (merged by [`crate::openapi`]).
+pub fn openapi_paths() -> serde_json::Value {
+    let roles = SUBMIT_REPORT.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+    let digest = serde_json::json!([{"odkDigest": []}]);
+    let xml = |d: &str| serde_json::json!({"description": d, "content": {"text/xml": {}}});
+    let errors = serde_json::json!({
+        "401": {"description": "no or wrong HTTP Digest credentials: an OpenRosa message and a `WWW-Authenticate: Digest realm=\"Vigil\", qop=\"auth\", algorithm=MD5, nonce=…` challenge (`stale=true` when only the nonce expired)", "content": {"text/xml": {}}},
+        "403": {"description": "the account's role may not submit reports (OpenRosa message)", "content": {"text/xml": {}}}
+    });
+    let with = |mut ok: serde_json::Value| {
+        if let (Some(o), Some(e)) = (ok.as_object_mut(), errors.as_object()) {
+            o.extend(e.clone());
+        }
+        ok
+    };
+    serde_json::json!({
+        "/formList": {"get": {
+            "summary": "OpenRosa form list (ODK Collect, Enketo): the report form with its md5 hash and download URL",
+            "description": format!("OpenRosa 1.0 xforms list; answers carry `X-OpenRosa-Version: 1.0`. HTTP Digest (realm Vigil, MD5, qop=auth) against Vigil accounts; roles: {roles}. Point ODK Collect at the server's base URL."),
+            "tags": ["ODK / OpenRosa"], "security": digest,
+            "responses": with(serde_json::json!({"200": xml("`<xforms xmlns=\"http://openrosa.org/xforms/xformsList\">` with one `<xform>`: formID vigil_report, name, version, hash md5:…, downloadUrl")}))
+        }},
+        "/forms/vigil_report.xml": {"get": {
+            "summary": "The report form as an XForm (English and French), generated from the field list and the vocabulary",
+            "tags": ["ODK / OpenRosa"], "security": digest,
+            "responses": with(serde_json::json!({"200": xml("XForm 1.0 (ODK XForms spec)")}))
+        }},
+        "/submission": {
+            "head": {
+                "summary": "OpenRosa pre-submission check",
+                "tags": ["ODK / OpenRosa"], "security": digest,
+                "responses": with(serde_json::json!({"204": {"description": "ready; `X-OpenRosa-Accept-Content-Length` is the largest submission accepted (20 MB)"}}))
+            },
+            "post": {
+                "summary": "Submit a filled report form (channel odk)",
+                "description": format!("`multipart/form-data`: `xml_submission_file` (the instance) and a part per file the instance names (photo image/*, audio audio/*). Needs `X-OpenRosa-Version: 1.0`. The same `meta/instanceID` sent again is acknowledged again (201) and stored once; an instance with `meta/deprecatedID` = an earlier instanceID of the same account becomes the next version of that report. Roles: {roles}."),
+                "tags": ["ODK / OpenRosa"], "security": digest,
+                "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["xml_submission_file"], "properties": {"xml_submission_file": {"type": "string", "format": "binary"}}, "additionalProperties": {"type": "string", "format": "binary"}}}}},
+                "responses": with(serde_json::json!({
+                    "201": xml("stored now, or already stored (an OpenRosa `<message nature=\"submit_success\">` with the report number); `Location: /api/reports/{id}`"),
+                    "400": xml("bad submission: the message says what and where (`xml_submission_file /data/people_affected: …`, or line and column of XML that is not well-formed)"),
+                    "409": xml("this instanceID was stored before with other content"),
+                    "413": xml("larger than 20 MB")
+                }))
+            }
+        }
+    })
+}

@@ -567,3 +567,17 @@ both_backends!(bad_submissions_say_what_and_where, |db| {
     assert!(a.body.contains("larger than 20 MB"), "{}", a.body);
     assert_eq!(odk_reports(&t).await.len(), 0, "nothing stored");
 });
+
+/// The OpenRosa routes are in the OpenAPI document, with the digest scheme.
+#[tokio::test]
+async fn openapi_lists_the_openrosa_routes() {
+    let db = common::sqlite().await;
+    let t = TestApp::new(&db.store, false).await;
+    let (s, doc, _) = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["paths"]["/formList"]["get"].is_object());
+    assert!(doc["paths"][vigil_server::odk_api::FORM_PATH]["get"].is_object());
+    assert!(doc["paths"]["/submission"]["head"]["responses"]["204"].is_object());
+    assert!(doc["paths"]["/submission"]["post"]["responses"]["413"].is_object());
+    assert_eq!(doc["components"]["securitySchemes"]["odkDigest"]["scheme"], "digest");
+}
