@@ -7,11 +7,16 @@
 //! * [`write`]: GED-layout CSV (import → export → import is the identity), GeoJSON
 //!   (RFC 7946) and HXL-tagged CSV.
 //!
+//! * [`xform`]: the field report form as an XForm (ODK Collect, Enketo) and its field
+//!   list; [`xform_submission`] reads a filled form back.
+//!
 //! Errors say where: file, line, column and why.
 
 pub mod read;
 pub mod seen_ids;
 pub mod write;
+pub mod xform;
+pub mod xform_submission;
 
 pub use read::{Format, IncidentReader, ReadError, RowError};
 pub use write::{write_feature_collection, write_geojson, GedWriter, HxlWriter, Located, MISSION_COLUMNS};

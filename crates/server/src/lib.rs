@@ -40,6 +40,8 @@ pub mod incidents_api;
 pub mod incidents_map_api;
 pub mod map_context_api;
 pub mod movement_api;
+pub mod odk_api;
+pub mod odk_digest;
 pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
@@ -260,6 +262,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .merge(cap_api::routes())
         .merge(ogc_api::routes())
+        .merge(odk_api::routes())
         .route("/tiles/{z}/{x}/{y}", get(assets::tile))
         .route("/vendor/leaflet/{*path}", get(assets::leaflet))
         .route("/", get(assets::index))

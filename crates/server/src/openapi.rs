@@ -91,7 +91,8 @@ pub fn document() -> Value {
         "components": {
             "securitySchemes": {
                 "cookie": {"type": "apiKey", "in": "cookie", "name": "vigil_session"},
-                "bearer": {"type": "http", "scheme": "bearer"}
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "odkDigest": {"type": "http", "scheme": "digest", "description": "HTTP Digest (RFC 7616, MD5, qop=auth, realm Vigil) for ODK Collect: user name and password of a Vigil account"}
             },
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {
@@ -275,7 +276,19 @@ pub fn document() -> Value {
 /// GET /api/openapi.json
 pub async fn handler() -> impl IntoResponse {
     let mut doc = document();
-    for more in [alert_paths(), crate::ogc_api::openapi_paths(), crate::users_api::openapi_paths(), crate::forecasts_api::openapi_paths(), crate::footprint_api::openapi_paths(), crate::rights_api::openapi_paths(), crate::movement_api::openapi_paths(), crate::incidents_map_api::openapi_paths(), crate::map_context_api::openapi_paths()] {
+    let more_paths = [
+        alert_paths(),
+        crate::ogc_api::openapi_paths(),
+        crate::users_api::openapi_paths(),
+        crate::forecasts_api::openapi_paths(),
+        crate::footprint_api::openapi_paths(),
+        crate::rights_api::openapi_paths(),
+        crate::movement_api::openapi_paths(),
+        crate::incidents_map_api::openapi_paths(),
+        crate::map_context_api::openapi_paths(),
+        crate::odk_api::openapi_paths(),
+    ];
+    for more in more_paths {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
             paths.extend(more);
         }

@@ -102,6 +102,12 @@ impl Store {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    sqlx::query("DELETE FROM odk_credentials WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                    if let AccountChange::Password(p) = &change {
+                        if let Some(ha1) = crate::odk::ha1_for(before.role, &before.name, p) {
+                            crate::odk::put_ha1!(tx, id, ha1);
+                        }
+                    }
                 }
                 AccountChange::Revoke => {}
                 AccountChange::GrantRestricted | AccountChange::RevokeRestricted => {

@@ -286,6 +286,9 @@ impl Store {
             .bind(crate::audit::now())
             .fetch_one(&mut *tx)
             .await?;
+            if let Some(ha1) = crate::odk::ha1_for(role, name, password) {
+                crate::odk::put_ha1!(tx, id, ha1);
+            }
             audit_append!(self, tx, actor, "create", &format!("user/{id}"), None, Some(&after));
             tx.commit().await?;
             id

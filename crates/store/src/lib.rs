@@ -40,6 +40,7 @@ pub mod incident_map;
 pub mod incident_records;
 pub mod incidents;
 pub mod movement;
+pub mod odk;
 mod pg_import;
 pub mod placement;
 pub mod places;
