@@ -43,7 +43,12 @@ fn invalid(e: vigil_fieldnet::Invalid) -> AppError {
 
 /// The `sms-gateway` account, created (disabled) on first use.
 pub async fn gateway_user(cx: &Context) -> AppResult<User> {
-    if let Some(u) = cx.store.user(GATEWAY_ACCOUNT).await? {
+    gateway_user_in(&store).await
+}
+
+/// [`gateway_user`] over a store.
+pub async fn gateway_user_in(store: &vigil_store::Store) -> AppResult<User> {
+    if let Some(u) = store.user(GATEWAY_ACCOUNT).await? {
         return Ok(u);
     }
     let password = vigil_store::accounts::random_token();
@@ -53,7 +58,7 @@ pub async fn gateway_user(cx: &Context) -> AppResult<User> {
         .await
     {
         Ok(_) => {
-            cx.store
+            store
                 .change_account(
                     "system",
                     GATEWAY_ACCOUNT,
@@ -62,18 +67,18 @@ pub async fn gateway_user(cx: &Context) -> AppResult<User> {
                 .await?;
         }
         // created meanwhile by another message
-        Err(e) if cx.store.user(GATEWAY_ACCOUNT).await?.is_none() => return Err(e.into()),
+        Err(e) if store.user(GATEWAY_ACCOUNT).await?.is_none() => return Err(e.into()),
         Err(_) => {}
     }
-    cx.store
+    store
         .user(GATEWAY_ACCOUNT)
         .await?
         .ok_or_else(|| AppError::internal("the sms-gateway account could not be created"))
 }
 
 /// The gazetteer in the parser's order of preference: Mali first, then by population.
-async fn gazetteer(cx: &Context) -> AppResult<Vec<Place>> {
-    let mut places = cx.store.places().await?;
+pub(crate) async fn gazetteer_of(store: &vigil_store::Store) -> AppResult<Vec<Place>> {
+    let mut places = store.places().await?;
     places.sort_by(|a, b| {
         (b.country_code == "ML")
             .cmp(&(a.country_code == "ML"))
@@ -82,7 +87,7 @@ async fn gazetteer(cx: &Context) -> AppResult<Vec<Place>> {
     Ok(places)
 }
 
-fn place_names(places: &[Place]) -> Vec<PlaceName> {
+pub(crate) fn place_names(places: &[Place]) -> Vec<PlaceName> {
     places
         .iter()
         .map(|p| PlaceName {
@@ -94,7 +99,7 @@ fn place_names(places: &[Place]) -> Vec<PlaceName> {
 
 /// The report an SMS makes: its text as received first in the description, then
 /// what the parser read.
-fn sms_report(
+pub(crate) fn sms_report(
     p: &Parsed,
     places: &[Place],
     sender: &str,
@@ -206,7 +211,7 @@ pub async fn receive_sms(cx: &Context, sms: &InboundSms, synthetic: bool) -> App
         }
         _ => (sms.text.clone(), sms.dedupe_key(), 1),
     };
-    let places = gazetteer(cx).await?;
+    let places = gazetteer_of(&cx.store).await?;
     let parsed = parse::parse(&text, &place_names(&places));
     let focal = cx
         .store
@@ -271,7 +276,7 @@ pub async fn accept_sms(cx: &Context, actor: &User, id: i64) -> AppResult<i64> {
         .await
         .map_err(app_error)?
         .ok_or_else(|| AppError::NotFound(format!("SMS {id} not found")))?;
-    let places = gazetteer(cx).await?;
+    let places = gazetteer_of(&cx.store).await?;
     let parsed = parse::parse(&sms.text, &place_names(&places));
     let sent = sms
         .sent_at
@@ -589,8 +594,16 @@ pub async fn call_volumes(cx: &Context, days: i64) -> AppResult<calls::Volumes> 
 
 /// The covered places with no report for `days` days (server clock).
 pub async fn silent_places(cx: &Context, days: i64) -> AppResult<Vec<silent::SilentPlace>> {
-    let covered = cx
-        .store
+    silent_places_at(&cx.store, cx.alerting.now(), days).await
+}
+
+/// The covered places with no report for `days` days before `now`.
+pub async fn silent_places_at(
+    store: &vigil_store::Store,
+    now: DateTime<Utc>,
+    days: i64,
+) -> AppResult<Vec<silent::SilentPlace>> {
+    let covered = store
         .places_last_report()
         .await
         .map_err(app_error)?
@@ -606,7 +619,7 @@ pub async fn silent_places(cx: &Context, days: i64) -> AppResult<Vec<silent::Sil
                 .map(|t| t.with_timezone(&Utc)),
         })
         .collect::<Vec<_>>();
-    Ok(silent::silent(&covered, cx.alerting.now(), days))
+    Ok(silent::silent(&covered, now, days))
 }
 
 /// A network from JSON (`name`, `organisation`).

@@ -15,6 +15,7 @@ pub mod alerts;
 pub mod dashboard;
 pub mod error;
 pub mod fieldnet;
+pub mod fieldnet_demo;
 pub mod footprint;
 pub mod forecast;
 pub mod forecasts;

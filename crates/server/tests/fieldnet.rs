@@ -217,7 +217,7 @@ both_backends!(a_call_opens_a_report_volumes_callbacks_and_silent_areas, |db| {
     assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("callback_number")), "{v}");
 
     // volumes by hour, language and outcome
-    let (s, v) = t.as_role(Reporter, Method::GET, "/api/calls/volumes?days=36500", None).await;
+    let (s, v) = t.as_role(Reporter, Method::GET, "/api/calls/volumes?days=3650", None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let vol = &v["volumes"];
     assert_eq!(vol["total"], 2);
