@@ -43,7 +43,7 @@ fn invalid(e: vigil_fieldnet::Invalid) -> AppError {
 
 /// The `sms-gateway` account, created (disabled) on first use.
 pub async fn gateway_user(cx: &Context) -> AppResult<User> {
-    gateway_user_in(&store).await
+    gateway_user_in(&cx.store).await
 }
 
 /// [`gateway_user`] over a store.
@@ -52,8 +52,7 @@ pub async fn gateway_user_in(store: &vigil_store::Store) -> AppResult<User> {
         return Ok(u);
     }
     let password = vigil_store::accounts::random_token();
-    match cx
-        .store
+    match store
         .add_user("system", GATEWAY_ACCOUNT, Role::Reporter, &password)
         .await
     {
