@@ -14,6 +14,8 @@ pub mod alerting;
 pub mod alerts;
 pub mod dashboard;
 pub mod error;
+pub mod fieldnet;
+pub mod fieldnet_demo;
 pub mod footprint;
 pub mod forecast;
 pub mod forecasts;

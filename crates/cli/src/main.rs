@@ -7,6 +7,7 @@ mod forecast_cmd;
 mod hr_cmd;
 mod incidents_cmd;
 mod movement_cmd;
+mod networks_cmd;
 mod rules_cmd;
 mod serve_cmd;
 mod user_cmd;
@@ -78,6 +79,12 @@ enum Command {
     Movement(movement_cmd::MovementCommand),
     /// Attacks on the mission since a date, by kind, year and sector.
     Attacks(movement_cmd::AttacksArgs),
+    /// Early-warning networks: the places gone silent for N days.
+    #[command(subcommand)]
+    Networks(networks_cmd::NetworksCommand),
+    /// The SMS gateway webhook: register a gateway and its shared secret.
+    #[command(subcommand)]
+    Sms(networks_cmd::SmsCommand),
 }
 
 fn main() {
@@ -179,5 +186,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Evidence(c) => hr_cmd::evidence(c, audited().await?).await,
         Command::Movement(c) => movement_cmd::movement(c, &store().await?).await,
         Command::Attacks(a) => movement_cmd::attacks(a, &store().await?).await,
+        Command::Networks(c) => networks_cmd::networks(c, &store().await?).await,
+        Command::Sms(c) => networks_cmd::sms(c, &audited().await?).await,
     }
 }

@@ -34,6 +34,7 @@ pub mod footprint_api;
 pub mod forecasts_api;
 pub mod corrections_api;
 pub mod exports_api;
+pub mod fieldnet_api;
 pub mod rights_api;
 pub mod rights_demo;
 pub mod incidents_api;
@@ -257,6 +258,7 @@ pub fn app(state: AppState) -> Router {
         .merge(footprint_api::routes())
         .merge(rights_api::routes())
         .merge(movement_api::routes())
+        .merge(fieldnet_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

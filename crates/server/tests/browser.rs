@@ -162,6 +162,13 @@ async fn denied_casevac_on_the_map_and_in_the_sector_figures() {
     run_script("movement.mjs", &[Role::Analyst]).await;
 }
 
+/// `calls.mjs` (issue #19): a call-centre operator logs a call that opens a report;
+/// an analyst finds it in the triage queue with its channel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_centre_call_becomes_a_report_in_triage() {
+    run_script("calls.mjs", &[Role::Reporter, Role::Analyst]).await;
+}
+
 /// Serve the demo app on a fresh database and run `tests/browser/{script}` against it
 /// with the demo logins of `roles` (as `VIGIL_REPORTER=user:password` etc.).
 async fn run_script(script: &str, roles: &[Role]) {

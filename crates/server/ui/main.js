@@ -37,6 +37,8 @@ import { viewForecast } from './views/forecasts/area.js';
 import { viewFootprint } from './views/footprint/footprint.js';
 import { viewRights, rightsAllowed } from './views/rights/rights.js';
 import { viewMovement } from './views/movement/movement.js';
+import { viewCalls, fieldnetAllows } from './views/fieldnet/calls.js';
+import { viewNetworks } from './views/fieldnet/networks.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -58,7 +60,9 @@ const ROUTES = {
   forecast: { view: viewForecast, part: 'map' },
   footprint: { view: viewFootprint, part: 'footprint_read' },
   rights: { view: viewRights, allowed: rightsAllowed },
-  movement: { view: viewMovement, part: 'map' }
+  movement: { view: viewMovement, part: 'map' },
+  calls: { view: viewCalls, allowed: () => fieldnetAllows('calls') },
+  networks: { view: viewNetworks, allowed: () => fieldnetAllows('networks_read') }
 };
 
 function allowed(route) {

@@ -33,6 +33,7 @@ pub mod audit_verify;
 pub mod boundaries;
 pub mod corrections;
 mod extras;
+pub mod fieldnet;
 mod import_rows;
 pub mod footprint;
 pub mod forecasts;

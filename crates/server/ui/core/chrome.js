@@ -9,6 +9,7 @@ import { can, ownReportsOnly } from './access.js';
 import { vocab } from './vocabulary.js';
 import { serverNow, clockDiffers } from './clock.js';
 import { rightsAllowed } from '../views/rights/rights.js';
+import { fieldnetAllows } from '../views/fieldnet/calls.js';
 
 // The top bar's entries; `also` lists the routes that keep the entry lit.
 const NAV = [
@@ -17,6 +18,8 @@ const NAV = [
   { route: 'report', key: 'nav.report', show: () => can('submit_report') },
   { route: 'my-reports', key: 'nav.myReports', show: ownReportsOnly },
   { route: 'movement', key: 'nav.movement', show: () => can('map') },
+  { route: 'calls', key: 'nav.calls', show: () => fieldnetAllows('calls') },
+  { route: 'networks', key: 'nav.networks', show: () => fieldnetAllows('networks_read') },
   { route: 'alerts', key: 'nav.alerts', show: () => can('alerts'), also: ['alert', 'new-alert', 'responses', 'rules', 'webhooks'] },
   { route: 'footprint', key: 'nav.footprint', show: () => can('footprint_read') },
   { route: 'users', key: 'nav.admin', show: () => can('admin'), also: ['audit'] },

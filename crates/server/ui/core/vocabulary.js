@@ -87,6 +87,8 @@ export function makeVocabulary(json) {
     /** The roles that may use a part of the UI (access.map, access.triage, …). */
     /** The human-rights lists (act types, perpetrators, victim groups…, access_*), as served. */
     rights: (json && typeof json.rights === 'object' && json.rights) || {},
+    /** Networks, SMS and the call centre (call_outcomes, call_languages, access lists), as served. */
+    fieldnet: (json && typeof json.fieldnet === 'object' && json.fieldnet) || {},
     rolesFor: (part) => (Array.isArray(access[part]) ? access[part].slice() : []),
     allows: (part, role) => Array.isArray(access[part]) && access[part].indexOf(role) >= 0
   };
