@@ -39,6 +39,7 @@ pub mod forecasts;
 pub mod incident_records;
 pub mod incidents;
 pub mod movement;
+pub mod parameters;
 mod pg_import;
 pub mod placement;
 pub mod places;
