@@ -20,6 +20,7 @@ pub mod forecasts;
 pub mod incidents;
 pub mod movement;
 pub mod movement_demo;
+pub mod parameters;
 pub mod reports;
 pub mod responses;
 pub mod rights;

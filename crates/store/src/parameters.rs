@@ -366,4 +366,19 @@ impl Store {
             cases: next(),
         })
     }
+
+    /// Whether any record the figures read is marked synthetic (movement requests,
+    /// attacks, cases, milestones, manual values): the report then says so.
+    pub async fn any_synthetic_records(&self) -> Result<bool> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM movement_requests WHERE synthetic) + (SELECT COUNT(*) FROM mission_attacks WHERE synthetic) \
+                 + (SELECT COUNT(*) FROM hr_cases WHERE synthetic) + (SELECT COUNT(*) FROM param_milestones WHERE provenance = 'synthetic') \
+                 + (SELECT COUNT(*) FROM param_manual_values WHERE synthetic)",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n > 0)
+    }
 }
