@@ -21,6 +21,7 @@ pub mod incidents;
 pub mod movement;
 pub mod movement_demo;
 pub mod parameters;
+pub mod parameters_demo;
 pub mod reports;
 pub mod responses;
 pub mod rights;

@@ -9,6 +9,7 @@
 
 pub mod rights;
 pub mod movement;
+pub mod parameters;
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
@@ -274,6 +275,7 @@ pub struct Vocabulary {
     /// Human-rights cases and the HRDDP (see [`rights`]).
     pub rights: rights::RightsVocab,
     pub movement: movement::MovementVocabulary,
+    pub parameters: parameters::ParametersVocab,
 }
 
 /// The vocabulary.
@@ -309,6 +311,7 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
     footprint: footprint::VOCAB,
     rights: rights::RIGHTS,
     movement: movement::VOCAB,
+    parameters: parameters::VOCAB,
 };
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ pub async fn seed(store: &Store, with_users: bool) -> Result<DemoSummary, Server
         }
     }
     crate::rights_demo::seed(store).await?;
+    vigil_app::parameters_demo::seed(store).await.map_err(|e| ServerError::Demo(format!("parameters: {e}")))?;
     Ok(s)
 }
 

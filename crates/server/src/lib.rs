@@ -38,6 +38,7 @@ pub mod rights_api;
 pub mod rights_demo;
 pub mod incidents_api;
 pub mod movement_api;
+pub mod parameters_api;
 pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
@@ -205,6 +206,7 @@ pub fn app(state: AppState) -> Router {
         .merge(footprint_api::routes())
         .merge(rights_api::routes())
         .merge(movement_api::routes())
+        .merge(parameters_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

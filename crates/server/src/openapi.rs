@@ -275,7 +275,7 @@ pub fn document() -> Value {
 /// GET /api/openapi.json
 pub async fn handler() -> impl IntoResponse {
     let mut doc = document();
-    for more in [alert_paths(), crate::ogc_api::openapi_paths(), crate::users_api::openapi_paths(), crate::forecasts_api::openapi_paths(), crate::footprint_api::openapi_paths(), crate::rights_api::openapi_paths(), crate::movement_api::openapi_paths()] {
+    for more in [alert_paths(), crate::ogc_api::openapi_paths(), crate::users_api::openapi_paths(), crate::forecasts_api::openapi_paths(), crate::footprint_api::openapi_paths(), crate::rights_api::openapi_paths(), crate::movement_api::openapi_paths(), crate::parameters_api::openapi_paths()] {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
             paths.extend(more);
         }
