@@ -14,7 +14,9 @@ use vigil_store::accounts::Role;
 use vigil_store::Store;
 
 #[allow(unused_imports)] // each test file uses a different part
-pub use vigil_testkit::{load_mali_boundaries, mali_boundaries as load_mali_boundaries_sync, postgres, sqlite, TestDb};
+pub use vigil_testkit::{
+    load_mali_boundaries, mali_boundaries as load_mali_boundaries_sync, postgres, sqlite, TestDb,
+};
 
 /// `vigil_testkit::both_backends!`, in scope for every test file of this crate.
 #[macro_export]
@@ -37,7 +39,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new(store: &Store, demo: bool) -> TestApp {
-        TestApp::with_config(store, ServerConfig { demo, ..Default::default() }, true).await
+        TestApp::with_config(
+            store,
+            ServerConfig {
+                demo,
+                ..Default::default()
+            },
+            true,
+        )
+        .await
     }
 
     /// The app over `store` with `config`, every role logged in (its user created
@@ -46,12 +56,19 @@ impl TestApp {
         vigil_server::demo::ensure_places(store).await.unwrap();
         if create_users {
             for role in Role::ALL {
-                store.add_user("test", role.as_str(), role, &password(role)).await.unwrap();
+                store
+                    .add_user("test", role.as_str(), role, &password(role))
+                    .await
+                    .unwrap();
             }
         }
         let state = AppState::new(store.clone(), config).await.unwrap();
         let app = app(state.clone());
-        let mut t = TestApp { app, state, tokens: vec![] };
+        let mut t = TestApp {
+            app,
+            state,
+            tokens: vec![],
+        };
         for role in Role::ALL {
             let (s, v, _) = t
                 .call(
@@ -62,7 +79,8 @@ impl TestApp {
                 )
                 .await;
             assert_eq!(s, StatusCode::OK, "login {role}: {v}");
-            t.tokens.push((role, v["token"].as_str().unwrap().to_string()));
+            t.tokens
+                .push((role, v["token"].as_str().unwrap().to_string()));
         }
         t
     }
@@ -84,13 +102,22 @@ impl TestApp {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         self.send(req).await
     }
 
-    pub async fn as_role(&self, role: Role, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn as_role(
+        &self,
+        role: Role,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let (s, v, _) = self.call(method, path, Some(self.token(role)), body).await;
         (s, v)
     }
@@ -99,7 +126,9 @@ impl TestApp {
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024).await.unwrap();
+        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+            .await
+            .unwrap();
         let v = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, v, headers)
@@ -113,7 +142,9 @@ impl TestApp {
                 o.insert(k.clone(), v.clone());
             }
         }
-        let (s, v) = self.as_role(role, Method::POST, "/api/reports", Some(body)).await;
+        let (s, v) = self
+            .as_role(role, Method::POST, "/api/reports", Some(body))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v["id"].as_i64().unwrap()
     }
