@@ -278,7 +278,7 @@ async fn load(store: &Store, vis: Visibility) -> AppResult<Records> {
         attacks: store.attacks(true).await?,
         spans: store.record_spans(vis).await?,
         regions: store.area_names(1).await?.into_iter().collect(),
-        synthetic: store.any_synthetic_records().await?,
+        synthetic: store.any_synthetic_records().await? || crate::forecasts::incidents_synthetic(store).await?,
     })
 }
 

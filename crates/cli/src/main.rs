@@ -5,6 +5,7 @@ mod audit_cmd;
 mod footprint_cmd;
 mod forecast_cmd;
 mod hr_cmd;
+mod report_cmd;
 mod incidents_cmd;
 mod movement_cmd;
 mod rules_cmd;
@@ -78,6 +79,11 @@ enum Command {
     Movement(movement_cmd::MovementCommand),
     /// Attacks on the mission since a date, by kind, year and sector.
     Attacks(movement_cmd::AttacksArgs),
+    /// The figures section of the periodic report for a quarter (incidents, human
+    /// rights, attacks, movement, alerts, the four parameters) against the previous
+    /// quarter and a year earlier: HTML or PDF, with a JSON of every figure and a CSV
+    /// of every table beside it.
+    Report(report_cmd::ReportArgs),
 }
 
 fn main() {
@@ -179,5 +185,6 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Evidence(c) => hr_cmd::evidence(c, audited().await?).await,
         Command::Movement(c) => movement_cmd::movement(c, &store().await?).await,
         Command::Attacks(a) => movement_cmd::attacks(a, &store().await?).await,
+        Command::Report(a) => report_cmd::report(a, &cli.db).await,
     }
 }

@@ -37,6 +37,7 @@ import { viewForecast } from './views/forecasts/area.js';
 import { viewFootprint } from './views/footprint/footprint.js';
 import { viewRights, rightsAllowed } from './views/rights/rights.js';
 import { viewMovement } from './views/movement/movement.js';
+import { viewParameters, parametersAllowed } from './views/parameters/parameters.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -58,7 +59,8 @@ const ROUTES = {
   forecast: { view: viewForecast, part: 'map' },
   footprint: { view: viewFootprint, part: 'footprint_read' },
   rights: { view: viewRights, allowed: rightsAllowed },
-  movement: { view: viewMovement, part: 'map' }
+  movement: { view: viewMovement, part: 'map' },
+  parameters: { view: viewParameters, allowed: parametersAllowed }
 };
 
 function allowed(route) {

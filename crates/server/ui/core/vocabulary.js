@@ -87,6 +87,8 @@ export function makeVocabulary(json) {
     /** The roles that may use a part of the UI (access.map, access.triage, …). */
     /** The human-rights lists (act types, perpetrators, victim groups…, access_*), as served. */
     rights: (json && typeof json.rights === 'object' && json.rights) || {},
+    /** The parameters' lists (statuses, milestone statuses, read / edit roles), as served. */
+    parameters: (json && typeof json.parameters === 'object' && json.parameters) || {},
     rolesFor: (part) => (Array.isArray(access[part]) ? access[part].slice() : []),
     allows: (part, role) => Array.isArray(access[part]) && access[part].indexOf(role) >= 0
   };

@@ -13,9 +13,10 @@ import * as forecasts from './forecasts.js';
 import * as footprint from './footprint.js';
 import * as rights from './rights.js';
 import * as movement from './movement.js';
+import * as parameters from './parameters.js';
 
-const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en, footprint.en, rights.en, movement.en);
-const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr, footprint.fr, rights.fr, movement.fr);
+const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en, footprint.en, rights.en, movement.en, parameters.en);
+const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr, footprint.fr, rights.fr, movement.fr, parameters.fr);
 
 const STORAGE_KEY = 'vigil.lang';
 
