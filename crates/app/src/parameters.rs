@@ -47,6 +47,16 @@ fn span(s: &(Option<String>, Option<String>)) -> Span {
     }
 }
 
+/// The span of a sparse source (cases, attacks, alerts, missions): a quiet month is
+/// not missing data, so only its start says whether a period is covered.
+fn sparse(s: &(Option<String>, Option<String>)) -> Span {
+    let first = s.0.as_deref().and_then(date);
+    Span {
+        first,
+        last: first.map(|_| NaiveDate::MAX),
+    }
+}
+
 fn invalid(field: &str, e: impl std::fmt::Display) -> AppError {
     AppError::Invalid {
         field: field.into(),
@@ -278,7 +288,8 @@ async fn load(store: &Store, vis: Visibility) -> AppResult<Records> {
         attacks: store.attacks(true).await?,
         spans: store.record_spans(vis).await?,
         regions: store.area_names(1).await?.into_iter().collect(),
-        synthetic: store.any_synthetic_records().await? || crate::forecasts::incidents_synthetic(store).await?,
+        synthetic: store.any_synthetic_records().await?
+            || crate::forecasts::incidents_synthetic(store).await?,
     })
 }
 
@@ -383,7 +394,7 @@ async fn indicator_value(
                 .await?;
             IndValue {
                 value: json!(n),
-                completeness: coverage::of("human-rights", span(&r.spans.cases), start, end),
+                completeness: coverage::of("human-rights", sparse(&r.spans.cases), start, end),
                 link: format!("#/rights?quarter={q}"),
                 evidence: None,
             }
@@ -392,7 +403,7 @@ async fn indicator_value(
             let f = compute::alert_figures(&r.alerts, start, end, TARGET_HOURS);
             IndValue {
                 value: num(f.share_acted_in_time),
-                completeness: coverage::of("alert", span(&r.spans.alerts), start, end),
+                completeness: coverage::of("alert", sparse(&r.spans.alerts), start, end),
                 link: "#/responses".into(),
                 evidence: None,
             }
@@ -404,7 +415,7 @@ async fn indicator_value(
                 value: json!(n),
                 completeness: coverage::both(
                     &coverage::of("incident", span(&r.spans.incidents), start, end),
-                    &coverage::of("alert", span(&r.spans.alerts), start, end),
+                    &coverage::of("alert", sparse(&r.spans.alerts), start, end),
                 ),
                 link: map_link(q, ""),
                 evidence: None,
@@ -646,7 +657,7 @@ pub async fn report(
     let note = crate::rights::note(store, q, threshold).await?;
     let hr_cov = coverage::of(
         "human-rights case",
-        span(&r.spans.cases),
+        sparse(&r.spans.cases),
         q.start(),
         q.end(),
     );
@@ -708,7 +719,7 @@ pub async fn report(
     }
 
     // ---- attacks on the mission
-    let att_cov = coverage::of("attack", span(&r.spans.attacks), q.start(), q.end());
+    let att_cov = coverage::of("attack", sparse(&r.spans.attacks), q.start(), q.end());
     let att_in = |p: Quarter| {
         r.attacks
             .iter()
@@ -855,7 +866,7 @@ pub async fn report(
     // ---- alerts
     let alr_cov: Vec<Completeness> = qs
         .iter()
-        .map(|p| coverage::of("alert", span(&r.spans.alerts), p.start(), p.end()))
+        .map(|p| coverage::of("alert", sparse(&r.spans.alerts), p.start(), p.end()))
         .collect();
     let af: Vec<compute::AlertFigures> = qs
         .iter()
