@@ -22,6 +22,8 @@ pub mod forecasts;
 pub mod incidents;
 pub mod movement;
 pub mod movement_demo;
+pub mod parameters;
+pub mod parameters_demo;
 pub mod reports;
 pub mod responses;
 pub mod rights;

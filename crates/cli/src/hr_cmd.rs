@@ -153,7 +153,7 @@ async fn note(a: NoteArgs, store: &Store) -> Result<()> {
 }
 
 /// Headless chromium's `--print-to-pdf` of a local HTML file.
-fn print_pdf(html: &Path, out: &Path) -> Result<()> {
+pub(crate) fn print_pdf(html: &Path, out: &Path) -> Result<()> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
         bail!(

@@ -5,6 +5,7 @@ mod audit_cmd;
 mod footprint_cmd;
 mod forecast_cmd;
 mod hr_cmd;
+mod report_cmd;
 mod incidents_cmd;
 mod movement_cmd;
 mod networks_cmd;
@@ -85,6 +86,11 @@ enum Command {
     /// The SMS gateway webhook: register a gateway and its shared secret.
     #[command(subcommand)]
     Sms(networks_cmd::SmsCommand),
+    /// The figures section of the periodic report for a quarter (incidents, human
+    /// rights, attacks, movement, alerts, the four parameters) against the previous
+    /// quarter and a year earlier: HTML or PDF, with a JSON of every figure and a CSV
+    /// of every table beside it.
+    Report(report_cmd::ReportArgs),
 }
 
 fn main() {
@@ -188,5 +194,6 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Attacks(a) => movement_cmd::attacks(a, &store().await?).await,
         Command::Networks(c) => networks_cmd::networks(c, &store().await?).await,
         Command::Sms(c) => networks_cmd::sms(c, &audited().await?).await,
+        Command::Report(a) => report_cmd::report(a, &cli.db).await,
     }
 }

@@ -10,6 +10,7 @@
 pub mod rights;
 pub mod movement;
 pub mod fieldnet;
+pub mod parameters;
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
@@ -276,6 +277,7 @@ pub struct Vocabulary {
     pub rights: rights::RightsVocab,
     pub movement: movement::MovementVocabulary,
     pub fieldnet: fieldnet::FieldnetVocabulary,
+    pub parameters: parameters::ParametersVocab,
 }
 
 /// The vocabulary.
@@ -312,6 +314,7 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
     rights: rights::RIGHTS,
     movement: movement::VOCAB,
     fieldnet: fieldnet::VOCAB,
+    parameters: parameters::VOCAB,
 };
 
 #[cfg(test)]

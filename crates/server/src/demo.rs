@@ -75,6 +75,7 @@ pub async fn seed(store: &Store, with_users: bool) -> Result<DemoSummary, Server
     }
     crate::rights_demo::seed(store).await?;
     vigil_app::fieldnet_demo::seed(store).await.map_err(|e| ServerError::Demo(format!("networks and call centre: {e}")))?;
+    vigil_app::parameters_demo::seed(store).await.map_err(|e| ServerError::Demo(format!("parameters: {e}")))?;
     Ok(s)
 }
 

@@ -43,6 +43,7 @@ pub mod map_context_api;
 pub mod movement_api;
 pub mod odk_api;
 pub mod odk_digest;
+pub mod parameters_api;
 pub mod ogc_api;
 pub mod openapi;
 pub mod reports_api;
@@ -259,6 +260,7 @@ pub fn app(state: AppState) -> Router {
         .merge(rights_api::routes())
         .merge(movement_api::routes())
         .merge(fieldnet_api::routes())
+        .merge(parameters_api::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)

@@ -288,6 +288,7 @@ pub async fn handler() -> impl IntoResponse {
         crate::map_context_api::openapi_paths(),
         crate::odk_api::openapi_paths(),
         crate::fieldnet_api::openapi_paths(),
+        crate::parameters_api::openapi_paths(),
     ];
     for more in more_paths {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {

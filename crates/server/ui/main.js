@@ -39,6 +39,7 @@ import { viewRights, rightsAllowed } from './views/rights/rights.js';
 import { viewMovement } from './views/movement/movement.js';
 import { viewCalls, fieldnetAllows } from './views/fieldnet/calls.js';
 import { viewNetworks } from './views/fieldnet/networks.js';
+import { viewParameters, parametersAllowed } from './views/parameters/parameters.js';
 
 // Route → view, and who may open it (a key of the vocabulary's `access`, or a test).
 const ROUTES = {
@@ -62,7 +63,8 @@ const ROUTES = {
   rights: { view: viewRights, allowed: rightsAllowed },
   movement: { view: viewMovement, part: 'map' },
   calls: { view: viewCalls, allowed: () => fieldnetAllows('calls') },
-  networks: { view: viewNetworks, allowed: () => fieldnetAllows('networks_read') }
+  networks: { view: viewNetworks, allowed: () => fieldnetAllows('networks_read') },
+  parameters: { view: viewParameters, allowed: parametersAllowed }
 };
 
 function allowed(route) {

@@ -42,6 +42,7 @@ pub mod incident_records;
 pub mod incidents;
 pub mod movement;
 pub mod odk;
+pub mod parameters;
 mod pg_import;
 pub mod placement;
 pub mod places;

@@ -10,6 +10,7 @@ import { vocab } from './vocabulary.js';
 import { serverNow, clockDiffers } from './clock.js';
 import { rightsAllowed } from '../views/rights/rights.js';
 import { fieldnetAllows } from '../views/fieldnet/calls.js';
+import { parametersAllowed } from '../views/parameters/parameters.js';
 
 // The top bar's entries; `also` lists the routes that keep the entry lit.
 const NAV = [
@@ -23,7 +24,8 @@ const NAV = [
   { route: 'alerts', key: 'nav.alerts', show: () => can('alerts'), also: ['alert', 'new-alert', 'responses', 'rules', 'webhooks'] },
   { route: 'footprint', key: 'nav.footprint', show: () => can('footprint_read') },
   { route: 'users', key: 'nav.admin', show: () => can('admin'), also: ['audit'] },
-  { route: 'rights', key: 'nav.rights', show: rightsAllowed }
+  { route: 'rights', key: 'nav.rights', show: rightsAllowed },
+  { route: 'parameters', key: 'nav.parameters', show: parametersAllowed }
 ];
 
 /** Remember what the server said about demo data; show the banner when it is synthetic. */

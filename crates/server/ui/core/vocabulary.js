@@ -89,6 +89,8 @@ export function makeVocabulary(json) {
     rights: (json && typeof json.rights === 'object' && json.rights) || {},
     /** Networks, SMS and the call centre (call_outcomes, call_languages, access lists), as served. */
     fieldnet: (json && typeof json.fieldnet === 'object' && json.fieldnet) || {},
+    /** The parameters' lists (statuses, milestone statuses, read / edit roles), as served. */
+    parameters: (json && typeof json.parameters === 'object' && json.parameters) || {},
     rolesFor: (part) => (Array.isArray(access[part]) ? access[part].slice() : []),
     allows: (part, role) => Array.isArray(access[part]) && access[part].indexOf(role) >= 0
   };

@@ -14,10 +14,11 @@ import * as footprint from './footprint.js';
 import * as rights from './rights.js';
 import * as movement from './movement.js';
 import * as fieldnet from './fieldnet.js';
+import * as parameters from './parameters.js';
 import * as errors from './errors.js';
 
-const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en, footprint.en, rights.en, movement.en, fieldnet.en, errors.en);
-const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr, footprint.fr, rights.fr, movement.fr, fieldnet.fr, errors.fr);
+const en = Object.assign({}, common.en, map.en, reports.en, alerts.en, admin.en, forecasts.en, footprint.en, rights.en, movement.en, fieldnet.en, parameters.en, errors.en);
+const fr = Object.assign({}, common.fr, map.fr, reports.fr, alerts.fr, admin.fr, forecasts.fr, footprint.fr, rights.fr, movement.fr, fieldnet.fr, parameters.fr, errors.fr);
 
 const STORAGE_KEY = 'vigil.lang';
 

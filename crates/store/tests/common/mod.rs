@@ -14,9 +14,16 @@ macro_rules! both_backends {
 }
 
 /// Import CSV text (named `name` in errors) with the default options.
-pub async fn import_text(store: &Store, text: &str, name: &str) -> vigil_store::Result<vigil_store::ImportReport> {
-    let r = vigil_ingest::IncidentReader::from_reader(std::io::Cursor::new(text.to_string()), name)?;
-    store.import_incidents(r, vigil_store::ImportOptions::default(), &|_| {}).await
+pub async fn import_text(
+    store: &Store,
+    text: &str,
+    name: &str,
+) -> vigil_store::Result<vigil_store::ImportReport> {
+    let r =
+        vigil_ingest::IncidentReader::from_reader(std::io::Cursor::new(text.to_string()), name)?;
+    store
+        .import_incidents(r, vigil_store::ImportOptions::default(), &|_| {})
+        .await
 }
 
 /// Every stored incident, in date then id order.
