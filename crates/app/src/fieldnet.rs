@@ -6,7 +6,10 @@
 //! category, confidence); from a registered focal point it becomes a report
 //! (channel `sms`, reporter the `sms-gateway` account, the sender's number as the
 //! report's restricted contact, the text as received as its raw body), from anyone
-//! else it is held for an analyst to accept or reject. Either way it is stored once
+//! else it is held for an analyst to accept or reject. A message in ODK's compact
+//! record representation (`VGL CAT … DSC …`, see `vigil_ingest::xform_compact`) is
+//! read as the filled report form instead of parsed as words; one the form refuses is
+//! held, with the reason in the reply. Either way it is stored once
 //! under its deduplication key, with its report in the same transaction, and the
 //! answer carries the reply to the sender.
 
@@ -147,6 +150,91 @@ pub(crate) fn sms_report(
     }
 }
 
+/// A message in ODK's compact record representation, read as the filled report form:
+/// the report it makes (channel `sms`, the sender as its restricted contact), what the
+/// SMS record keeps of it, and the form's refusal when it is not a valid form.
+fn compact_report(
+    text: &str,
+    key: &str,
+    sender: &str,
+    focal: Option<&str>,
+    now: DateTime<Utc>,
+) -> (Parsed, NewReport, Option<String>) {
+    // the form reader takes instance ids of up to 100 characters
+    let instance_id: String = format!("sms:{key}").chars().take(100).collect();
+    let filled = vigil_ingest::xform_compact::parse(text, &instance_id, now.date_naive());
+    let mut parsed = Parsed {
+        keyword: Some(vigil_ingest::xform::SMS_PREFIX.to_string()),
+        language: None,
+        place_id: None,
+        place_name: None,
+        killed: None,
+        injured: None,
+        abducted: None,
+        category: "other",
+        free_text: String::new(),
+        confidence: 0.0,
+        original: text.to_string(),
+    };
+    let day = now.date_naive();
+    let mut report = NewReport {
+        channel: "sms".into(),
+        category: "other".into(),
+        occurred_at: day.to_string(),
+        occurred_date: day,
+        place_name: None,
+        latitude: None,
+        longitude: None,
+        town_id: None,
+        people_affected: None,
+        description: text.to_string(),
+        reliability: "F".into(),
+        credibility: 6,
+        language: None,
+        restricted: RestrictedDetail::default(),
+        content_type: "text/plain; charset=utf-8".into(),
+        raw_body: text.as_bytes().to_vec(),
+        attachments: vec![],
+        client: None,
+        received_at: Some(now),
+    };
+    let error = match filled {
+        Ok(f) => {
+            // the form's category is a vocabulary code; `Parsed` keeps the static one
+            parsed.category = vocab::CATEGORIES.iter().find(|t| t.code == f.category).map_or("other", |t| t.code);
+            parsed.place_name = f.place_name.clone();
+            parsed.confidence = 1.0;
+            let mut contacts = format!("SMS sender {sender}");
+            if let Some(fp) = focal {
+                contacts.push_str(&format!(" (focal point {fp})"));
+            }
+            if let Some(c) = f.contacts.filter(|c| !c.is_empty()) {
+                contacts.push_str(&format!("; {c}"));
+            }
+            report = NewReport {
+                category: f.category,
+                occurred_at: f.occurred_at,
+                occurred_date: f.occurred_date,
+                place_name: f.place_name,
+                latitude: f.latitude,
+                longitude: f.longitude,
+                people_affected: f.people_affected,
+                description: f.description,
+                reliability: f.reliability,
+                credibility: f.credibility,
+                restricted: RestrictedDetail { victims: f.victims, witnesses: f.witnesses, contacts: Some(contacts) },
+                ..report
+            };
+            None
+        }
+        Err(e) => {
+            report.restricted.contacts = Some(format!("SMS sender {sender}"));
+            Some(e.to_string())
+        }
+    };
+    (parsed, report, error)
+}
+
 /// What the webhook answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Receipt {
@@ -211,20 +299,19 @@ pub async fn receive_sms(cx: &Context, sms: &InboundSms, synthetic: bool) -> App
         _ => (sms.text.clone(), sms.dedupe_key(), 1),
     };
     let places = gazetteer_of(&cx.store).await?;
-    let parsed = parse::parse(&text, &place_names(&places));
     let focal = cx
         .store
         .focal_point_by_phone(&sms.from)
         .await
         .map_err(app_error)?;
-    let report = sms_report(
-        &parsed,
-        &places,
-        &sms.from,
-        focal.as_ref().map(|f| f.1.as_str()),
-        now,
-        sms.sent_at,
-    );
+    let focal_name = focal.as_ref().map(|f| f.1.as_str());
+    let (parsed, report, form_error) = if vigil_ingest::xform_compact::is_compact(&text) {
+        compact_report(&text, &key, &sms.from, focal_name, now)
+    } else {
+        let parsed = parse::parse(&text, &place_names(&places));
+        let report = sms_report(&parsed, &places, &sms.from, focal_name, now, sms.sent_at);
+        (parsed, report, None)
+    };
     let new = NewSms {
         dedupe_key: key,
         gateway: sms.format.as_str().into(),
@@ -240,7 +327,8 @@ pub async fn receive_sms(cx: &Context, sms: &InboundSms, synthetic: bool) -> App
         parse: serde_json::to_value(&parsed).map_err(AppError::internal)?,
         synthetic,
     };
-    let user = if focal.is_some() {
+    // a form the compact reader refused is held like an unknown sender's message
+    let user = if focal.is_some() && form_error.is_none() {
         Some(gateway_user(cx).await?)
     } else {
         None
@@ -257,7 +345,10 @@ pub async fn receive_sms(cx: &Context, sms: &InboundSms, synthetic: bool) -> App
             }
         }
     }
-    let reply = gateway::reply_text(parsed.language, stored.report_id, stored.status == "held");
+    let mut reply = gateway::reply_text(parsed.language, stored.report_id, stored.status == "held");
+    if let Some(e) = &form_error {
+        reply = format!("Vigil: formulaire refusé / form refused: {e}");
+    }
     Ok(Receipt {
         status: stored.status.clone(),
         stored: Some(stored),

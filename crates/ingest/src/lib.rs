@@ -8,7 +8,8 @@
 //!   (RFC 7946) and HXL-tagged CSV.
 //!
 //! * [`xform`]: the field report form as an XForm (ODK Collect, Enketo) and its field
-//!   list; [`xform_submission`] reads a filled form back.
+//!   list; [`xform_submission`] reads a filled form back, [`xform_compact`] one
+//!   sent by SMS in ODK's compact record representation.
 //!
 //! Errors say where: file, line, column and why.
 
@@ -16,6 +17,7 @@ pub mod read;
 pub mod seen_ids;
 pub mod write;
 pub mod xform;
+pub mod xform_compact;
 pub mod xform_submission;
 
 pub use read::{Format, IncidentReader, ReadError, RowError};

@@ -426,3 +426,41 @@ both_backends!(a_gateway_retrying_after_an_outage_stores_every_sms_once, |db| {
     assert_eq!(reports + held, n as i64);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM sms_messages WHERE report_id IS NOT NULL").await, reports);
 });
+
+// A filled report form sent by SMS in ODK's compact record representation: read as the
+// form (not as words), its restricted field kept for hr_officer; a form the reader
+// refuses is held, and the reply says what is wrong and where.
+both_backends!(a_form_sent_by_sms_in_the_compact_representation_becomes_its_report, |db| {
+    let t = TestApp::new(&db.store, false).await;
+    db.store.set_sms_gateway("test", "rapidpro", SECRET).await.unwrap();
+    register(&t).await;
+    let text = "VGL CAT attack_on_civilians PL Ménaka DT 2024-03-01 PPL 7 \
+                DSC Hommes\\ armés\\ au\\ marché REL B CRD 2 VIC Deux\\ commerçants";
+    let msg = json!({"from": FP_PHONE, "text": text, "id": "gw-form-1", "received_at": "2024-03-02T08:00:00Z"});
+    let (s, v) = sms(&t, msg.clone()).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("report")), "{v}");
+    let rid = v["report_id"].as_i64().unwrap();
+    let (_, r) = t.as_role(Analyst, Method::GET, &format!("/api/reports/{rid}"), None).await;
+    assert_eq!(r["channel"], "sms");
+    assert_eq!(r["category"], "attack_on_civilians");
+    assert_eq!(r["place_name"], "Ménaka");
+    assert_eq!(r["occurred_date"], "2024-03-01");
+    assert_eq!(r["people_affected"], 7);
+    assert_eq!(r["description"], "Hommes armés au marché");
+    assert_eq!((r["reliability"].as_str(), r["credibility"].as_i64()), (Some("B"), Some(2)));
+    assert!(r.get("restricted").is_none(), "no restricted detail for the analyst: {r}");
+    let (_, r) = t.as_role(HrOfficer, Method::GET, &format!("/api/reports/{rid}"), None).await;
+    assert_eq!(r["restricted"]["victims"], "Deux commerçants");
+    assert!(r["restricted"]["contacts"].as_str().unwrap().contains(FP_PHONE), "{r}");
+    // the gateway retries: stored once
+    let (_, again) = sms(&t, msg).await;
+    assert_eq!((again["report_id"].as_i64(), again["repeat"].as_bool()), (Some(rid), Some(true)));
+
+    // an unknown category: held (no report), and the reply names the element
+    let bad = json!({"from": FP_PHONE, "text": "VGL CAT picnic DT 2024-03-01 DSC x REL C CRD 3", "id": "gw-form-2"});
+    let (s, v) = sms(&t, bad).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("held")), "{v}");
+    assert!(v["report_id"].is_null(), "{v}");
+    assert!(v["reply"].as_str().unwrap().contains("/data/category"), "{v}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM reports WHERE channel = 'sms'").await, 1);
+});
